@@ -1,0 +1,3 @@
+"""triggersync: Zendesk Chat triggers as code."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+from triggersync.cli import main
+
+main()
