@@ -92,10 +92,9 @@ def validate(paths: tuple[str, ...], vars_file: str | None, fmt: str) -> int:
         return 1
     for warning in cfg.warnings:
         click.echo(f"warning: {warning}", err=True)
+    triggers = _plural(len(cfg.triggers), "trigger")
     verb = "is" if len(cfg.triggers) == 1 else "are"
-    click.echo(
-        f"{_plural(len(cfg.triggers), 'trigger')} in {_plural(len(cfg.files), 'file')} {verb} valid."
-    )
+    click.echo(f"{triggers} in {_plural(len(cfg.files), 'file')} {verb} valid.")
     return 0
 
 
