@@ -1,0 +1,288 @@
+"""The Zendesk Chat triggers API (api/triggers-api.txt): five endpoints, one `_request`.
+
+Every call goes through `_request`: connect and read timeouts, the shared throttle, retries
+with backoff, and the mapping of statuses to typed errors. Triggers are addressed by name,
+percent-encoded as one path segment; ids are never used (SPEC §1).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import random
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+import requests
+from requests.adapters import HTTPAdapter
+from requests.auth import AuthBase
+
+from triggersync import auth as auth_mod
+from triggersync.endpoint import display_url, resolve_base_url
+from triggersync.errors import ApiError, AuthError, NotFoundError, TransportError
+from triggersync.model import Trigger, normalise
+from triggersync.responses import json_body, never_connected, server_message, trigger_from
+from triggersync.retry import RetryPolicy, Throttle, parse_retry_after
+
+log = logging.getLogger("triggersync.http")
+
+TIMEOUT = (5.0, 30.0)  # (connect, read) seconds
+MAX_RATE_LIMITED = 50  # 429s tolerated for one call; the time bound usually ends it first
+
+
+class OutcomeUnknown(ApiError):
+    """A write was sent but no usable answer came back: it may or may not have happened."""
+
+
+@dataclass(frozen=True)
+class _Reply:
+    response: requests.Response
+    after_ambiguous: bool  # an earlier attempt of this call may already have taken effect
+
+
+class Client:
+    def __init__(
+        self,
+        base_url: str,
+        auth: AuthBase,
+        *,
+        auth_vars: str = "the TRIGGERSYNC_* credentials",
+        session: requests.Session | None = None,
+        policy: RetryPolicy | None = None,
+        parallelism: int = 4,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.policy = policy or RetryPolicy()
+        self.throttle = Throttle(parallelism)
+        self._auth_vars = auth_vars
+        self._sleep = sleep
+        self._session = session or requests.Session()
+        # One pool slot per worker, so keep-alive connections are reused, never dropped.
+        adapter = HTTPAdapter(pool_maxsize=max(10, parallelism), max_retries=0)
+        self._session.mount("https://", adapter)
+        self._session.mount("http://", adapter)
+        self._session.auth = auth
+        self._session.headers["User-Agent"] = "triggersync"
+        self._count_lock = threading.Lock()
+        self.requests_sent = 0
+
+    @classmethod
+    def from_env(
+        cls,
+        env: Mapping[str, str] | None = None,
+        *,
+        api_url: str | None = None,
+        parallelism: int = 4,
+        policy: RetryPolicy | None = None,
+    ) -> Client:
+        env = os.environ if env is None else env
+        base_url = resolve_base_url(env, api_url)
+        session = requests.Session()
+        auth, auth_vars = auth_mod.from_env(env, session)
+        return cls(
+            base_url,
+            auth,
+            auth_vars=auth_vars,
+            session=session,
+            parallelism=parallelism,
+            policy=policy,
+        )
+
+    def close(self) -> None:
+        self._session.close()
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- the five endpoints -------------------------------------------------------------
+
+    def list(self) -> list[Trigger]:
+        reply = self._request("GET", None)
+        data = json_body(reply.response, "GET /triggers")
+        if not isinstance(data, list):
+            raise TransportError(
+                f"GET /triggers: expected a JSON array of triggers, got {type(data).__name__}"
+            )
+        triggers = [trigger_from(item, "GET /triggers") for item in data]
+        seen: set[str] = set()
+        for trigger in triggers:
+            if trigger.name in seen:
+                raise TransportError(f"GET /triggers: the name {trigger.name!r} appears twice")
+            seen.add(trigger.name)
+        return triggers
+
+    def show(self, name: str) -> Trigger:
+        reply = self._request("GET", name)
+        return trigger_from(json_body(reply.response, f"GET {_path(name)}"), f"GET {_path(name)}")
+
+    def find(self, name: str) -> Trigger | None:
+        try:
+            return self.show(name)
+        except NotFoundError:
+            return None
+
+    def create(self, body: Mapping[str, Any]) -> Trigger:
+        """POST, never blindly re-sent: after an unknown outcome, look before sending again."""
+        name = str(body["name"])
+        for attempt in range(1, self.policy.max_attempts + 1):
+            try:
+                reply = self._request("POST", None, dict(body), idempotent=False)
+                return trigger_from(json_body(reply.response, "POST /triggers"), "POST /triggers")
+            except OutcomeUnknown:
+                existing = self.find(name)
+                if existing is None:
+                    if attempt == self.policy.max_attempts:
+                        raise
+                    self._sleep(self.policy.backoff(attempt))
+                    continue
+                if _has(existing, body):
+                    return existing
+                raise ApiError(
+                    f"POST /triggers: the outcome of creating {name!r} was unknown, and "
+                    "Zendesk now has a trigger of that name with other content"
+                ) from None
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def update(self, name: str, body: Mapping[str, Any]) -> Trigger:
+        try:
+            reply = self._request("PUT", name, dict(body))
+        except _GoneAfterRetry:
+            # A retried rename whose first attempt went through: the old name is gone.
+            new = self.find(str(body.get("name", name)))
+            if new is not None and _has(new, body):
+                return new
+            raise NotFoundError(
+                f"PUT {_path(name)}: HTTP 404: trigger not found", status=404
+            ) from None
+        return trigger_from(json_body(reply.response, f"PUT {_path(name)}"), f"PUT {_path(name)}")
+
+    def delete(self, name: str) -> None:
+        # A 404 after an ambiguous attempt means that attempt deleted it.
+        with contextlib.suppress(_GoneAfterRetry):
+            self._request("DELETE", name)
+
+    # -- the one place requests are made ------------------------------------------------
+
+    def _request(
+        self,
+        method: str,
+        name: str | None,
+        body: dict[str, Any] | None = None,
+        *,
+        idempotent: bool = True,
+    ) -> _Reply:
+        path = _path(name)
+        what = f"{method} {path}"
+        deadline = time.monotonic() + self.policy.max_total
+        attempt = rate_limited = 0
+        ambiguous = False
+        while True:
+            attempt += 1
+            response, failure, sent = self._send(method, self.base_url + path, body)
+            if response is not None and response.status_code == 429:
+                rate_limited += 1
+                if rate_limited < MAX_RATE_LIMITED and time.monotonic() < deadline:
+                    attempt -= 1  # the server refused without acting: not a failed attempt
+                    continue
+                raise ApiError(
+                    f"{what}: HTTP 429: still rate limited after {rate_limited} tries",
+                    status=429,
+                )
+            if response is not None and response.status_code < 500:
+                if response.status_code == 404 and ambiguous and method in ("PUT", "DELETE"):
+                    raise _GoneAfterRetry(what, status=404)
+                if response.status_code >= 400:
+                    raise self._error(what, response)
+                return _Reply(response, ambiguous)
+            # A 5xx or a broken exchange: the server may have acted on a write.
+            ambiguous = ambiguous or (sent and method != "GET")
+            error = (
+                self._error(what, response)
+                if response is not None
+                else TransportError(f"{what}: {failure}")
+            )
+            if not idempotent and sent:
+                raise OutcomeUnknown(error.message, status=error.status) from None
+            if attempt >= self.policy.max_attempts or time.monotonic() >= deadline:
+                raise error
+            self._sleep(self.policy.backoff(attempt, random.random))
+
+    def _send(
+        self, method: str, url: str, body: dict[str, Any] | None
+    ) -> tuple[requests.Response | None, str, bool]:
+        """(response, failure, sent): sent is False only when the request surely never left."""
+        self.throttle.acquire()
+        started = time.monotonic()
+        response: requests.Response | None = None
+        failure = ""
+        sent = True
+        try:
+            response = self._session.request(method, url, json=body, timeout=TIMEOUT)
+        except requests.ConnectTimeout:
+            failure, sent = f"timed out connecting to {display_url(self.base_url)}", False
+        except requests.ConnectionError as exc:
+            sent = not never_connected(exc)
+            failure = (
+                f"cannot connect to {display_url(self.base_url)} (is the server up?)"
+                if not sent
+                else "the connection broke before an answer came"
+            )
+        except requests.Timeout:
+            failure = f"no answer within {TIMEOUT[1]:.0f}s"
+        except requests.RequestException as exc:
+            failure = f"request failed ({type(exc).__name__})"
+        finally:
+            status = response.status_code if response is not None else None
+            retry_after = (
+                parse_retry_after(response.headers.get("Retry-After"))
+                if response is not None and status == 429
+                else None
+            )
+            self.throttle.release(rate_limited=status == 429, retry_after=retry_after or 1.0)
+            with self._count_lock:
+                self.requests_sent += 1
+            log.info(
+                "%s %s %s %.3fs",
+                method,
+                url[len(self.base_url) :],
+                status or failure,
+                time.monotonic() - started,
+            )
+        return response, failure, sent
+
+    def _error(self, what: str, response: requests.Response) -> ApiError:
+        status = response.status_code
+        message = server_message(response)
+        if status in (401, 403):
+            return AuthError(
+                f"{what}: HTTP {status}: authentication failed ({message}); "
+                f"check {self._auth_vars}",
+                status=status,
+                server_message=message,
+            )
+        cls = NotFoundError if status == 404 else ApiError
+        return cls(f"{what}: HTTP {status}: {message}", status=status, server_message=message)
+
+
+class _GoneAfterRetry(ApiError):
+    """404 on a retry whose earlier attempt may have succeeded."""
+
+
+def _path(name: str | None) -> str:
+    return "/triggers" if name is None else "/triggers/" + quote(name, safe="")
+
+
+def _has(trigger: Trigger, body: Mapping[str, Any]) -> bool:
+    """Does the live trigger carry every field the body sets (after normalisation)?"""
+    view = trigger.view(with_definition=True)
+    wanted = normalise({**view, **{k: v for k, v in body.items() if k != "id"}})
+    return view == wanted.view(with_definition=True)

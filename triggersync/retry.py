@@ -1,0 +1,80 @@
+"""Retry policy and the throttle every worker shares: the one place for rate limits.
+
+On a 429 every worker pauses until Retry-After, and the number of requests allowed in
+flight halves; each success lets one more back in (AIMD, as TCP does). Under a rate limit
+this settles near the rate the server allows instead of hammering it with retries.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_attempts: int = 6
+    base_delay: float = 0.5  # first backoff for 5xx and connection errors, doubled each time
+    max_delay: float = 30.0
+    max_total: float = 300.0  # give up on one request after this long, whatever the attempts
+
+    def backoff(self, attempt: int, rng: Callable[[], float] = random.random) -> float:
+        """Exponential backoff with full jitter (attempt counts from 1)."""
+        ceiling = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
+        return float(ceiling * (0.5 + rng() / 2))
+
+
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Retry-After as seconds: either delta-seconds or an HTTP date (RFC 9110 §10.2.3)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    current = time.time() if now is None else now
+    return max(0.0, when.timestamp() - current)
+
+
+class Throttle:
+    """Shared by all workers of one client: a pause gate plus an adaptive in-flight limit."""
+
+    def __init__(self, max_in_flight: int = 4, clock: Callable[[], float] = time.monotonic) -> None:
+        self.max_in_flight = max(1, max_in_flight)
+        self._limit = float(self.max_in_flight)
+        self._in_flight = 0
+        self._paused_until = 0.0
+        self._clock = clock
+        self._cond = threading.Condition()
+
+    @property
+    def limit(self) -> int:
+        return int(self._limit)
+
+    def acquire(self) -> None:
+        with self._cond:
+            while True:
+                wait = self._paused_until - self._clock()
+                if wait <= 0 and self._in_flight < int(self._limit):
+                    self._in_flight += 1
+                    return
+                self._cond.wait(timeout=wait if wait > 0 else None)
+
+    def release(self, *, rate_limited: bool = False, retry_after: float | None = None) -> None:
+        with self._cond:
+            self._in_flight -= 1
+            if rate_limited:
+                self._limit = max(1.0, self._limit / 2)
+                if retry_after:
+                    self._paused_until = max(self._paused_until, self._clock() + retry_after)
+            else:
+                # Additive increase: one more slot per success, back up to the ceiling.
+                self._limit = min(float(self.max_in_flight), self._limit + 1.0 / max(1, self.limit))
+            self._cond.notify_all()
