@@ -6,14 +6,22 @@ Nothing below this module prints. Core modules are imported inside the commands 
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from triggersync import __version__
+from triggersync.console import Console, Progress, append_step_summary, write_atomically
 from triggersync.errors import TriggersyncError
+
+if TYPE_CHECKING:
+    from triggersync.client import Client
+    from triggersync.config import Config
+    from triggersync.plan import Plan
 
 
 class _Cli(click.Group):
@@ -95,6 +103,292 @@ def validate(paths: tuple[str, ...], vars_file: str | None, fmt: str) -> int:
     triggers = _plural(len(cfg.triggers), "trigger")
     verb = "is" if len(cfg.triggers) == 1 else "are"
     click.echo(f"{triggers} in {_plural(len(cfg.files), 'file')} {verb} valid.")
+    return 0
+
+
+def _common(func: Any) -> Any:
+    """-v/-q and --no-color on every command, so they work after the command name."""
+    func = click.option("--no-color", is_flag=True, help="No ANSI colour (also NO_COLOR).")(func)
+    func = click.option("-q", "--quiet", is_flag=True, help="Only results and errors.")(func)
+    func = click.option(
+        "-v", "--verbose", count=True, help="Log each request: method, path, status, time."
+    )(func)
+    return func
+
+
+def _console(verbose: int, quiet: bool, no_color: bool) -> Console:
+    console = Console(verbosity=-1 if quiet else verbose, no_color=no_color)
+    console.setup_logging()
+    return console
+
+
+_paths = click.argument("paths", nargs=-1, required=True, type=click.Path())
+_vars = click.option(
+    "--vars", "vars_file", type=click.Path(), help="YAML mapping of names for ${NAME}."
+)
+_api_url = click.option(
+    "--api-url", help="API base URL; overrides TRIGGERSYNC_API_URL (credentials: env only)."
+)
+_no_prune = click.option(
+    "--no-prune", is_flag=True, help="Keep live triggers that no file declares."
+)
+_parallelism = click.option(
+    "--parallelism",
+    type=click.IntRange(1, 64),
+    default=4,
+    show_default=True,
+    help="Changes applied at once.",
+)
+
+
+def _format(choices: list[str]) -> Any:
+    return click.option(
+        "--format", "fmt", type=click.Choice(choices), default="text", show_default=True
+    )
+
+
+def _load(paths: Sequence[str], vars_file: str | None, console: Console) -> Config:
+    from triggersync import config
+
+    cfg = config.load(paths, variables=config.load_vars(vars_file) if vars_file else None)
+    for warning in cfg.warnings:
+        console.warn(str(warning))
+    return cfg
+
+
+def _client(api_url: str | None, parallelism: int = 4) -> Client:
+    from triggersync.client import Client
+
+    return Client.from_env(api_url=api_url, parallelism=parallelism)
+
+
+def _make_plan(cfg: Config, client: Client, prune: bool) -> Plan:
+    from triggersync.diff import make_plan
+
+    live = client.list()
+    return make_plan(
+        cfg.triggers, live, is_ignored=cfg.is_ignored, prune=prune, base_url=client.base_url
+    )
+
+
+def _render(plan: Plan, fmt: str, console: Console, *, drift: bool = False) -> str:
+    from triggersync import render
+
+    if fmt == "json":
+        return render.render_json(plan)
+    if fmt == "markdown":
+        return render.render_drift_markdown(plan) if drift else render.render_markdown(plan)
+    if drift:
+        return render.render_drift_text(plan, color=console.color)
+    return render.render_text(plan, color=console.color)
+
+
+def _emit(text: str) -> None:
+    click.echo(text, nl=not text.endswith("\n"))
+
+
+@cli.command()
+@_paths
+@_vars
+@_api_url
+@_format(["text", "markdown", "json"])
+@click.option("--out", type=click.Path(dir_okay=False), help="Also save the plan (JSON) here.")
+@click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes.")
+@_no_prune
+@_common
+def plan(
+    paths: tuple[str, ...],
+    vars_file: str | None,
+    api_url: str | None,
+    fmt: str,
+    out: str | None,
+    detailed_exitcode: bool,
+    no_prune: bool,
+    verbose: int,
+    quiet: bool,
+    no_color: bool,
+) -> int:
+    """Show what apply would change; writes nothing to the API.
+
+    \b
+    Example:
+      triggersync plan triggers/ --out plan.json
+      triggersync plan triggers/ --format markdown > comment.md
+    """
+    from triggersync import render
+
+    console = _console(verbose, quiet, no_color)
+    cfg = _load(paths, vars_file, console)
+    with _client(api_url) as client:
+        the_plan = _make_plan(cfg, client, prune=not no_prune)
+    if out:
+        write_atomically(Path(out), render.render_json(the_plan))
+        console.info(f"Saved the plan to {out}; apply it with: triggersync apply --plan {out}")
+    _emit(_render(the_plan, fmt, console))
+    append_step_summary(render.render_markdown(the_plan))
+    return 2 if detailed_exitcode and not the_plan.empty else 0
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@_vars
+@_api_url
+@click.option("--plan", "plan_file", type=click.Path(dir_okay=False), help="Apply this saved plan.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--force", is_flag=True, help="Allow a plan that deletes many triggers.")
+@_no_prune
+@_parallelism
+@_common
+def apply(
+    paths: tuple[str, ...],
+    vars_file: str | None,
+    api_url: str | None,
+    plan_file: str | None,
+    yes: bool,
+    force: bool,
+    no_prune: bool,
+    parallelism: int,
+    verbose: int,
+    quiet: bool,
+    no_color: bool,
+) -> int:
+    """Plan, confirm, and apply; or apply a saved plan exactly.
+
+    \b
+    Example:
+      triggersync apply triggers/ --yes
+      triggersync apply --plan plan.json
+    """
+    from triggersync import apply as apply_mod
+    from triggersync import render
+
+    console = _console(verbose, quiet, no_color)
+    if bool(paths) == bool(plan_file):
+        raise click.UsageError("give configuration PATHS or --plan FILE, not both or neither")
+    with _client(api_url, parallelism) as client:
+        if plan_file:
+            the_plan = _read_plan(Path(plan_file))
+            live = client.list()
+            apply_mod.check_fresh(the_plan, live, client.base_url)
+        else:
+            cfg = _load(paths, vars_file, console)
+            the_plan = _make_plan(cfg, client, prune=not no_prune)
+        _emit(render.render_text(the_plan, color=console.color))
+        if the_plan.empty:
+            return 0
+        apply_mod.check_safety(the_plan, the_plan.owned_live, force=force)
+        if not plan_file and not yes:
+            if not console.interactive:
+                console.error("refusing to apply: standard input is not a terminal; pass --yes")
+                return 1
+            if not click.confirm("Apply these changes?", default=False, err=True):
+                console.error("apply cancelled; nothing was changed")
+                return 1
+        progress = Progress(console, len(the_plan.changes))
+        result = apply_mod.apply_plan(
+            the_plan, client, parallelism=parallelism, on_outcome=progress.update
+        )
+        progress.close()
+    for failure in result.failures():
+        console.error(failure.message)
+    counts = result.counts()
+    summary = (
+        f"{counts['created']} created, {counts['updated']} updated, {counts['deleted']} deleted."
+    )
+    if result.ok:
+        click.echo(f"Apply complete: {summary}")
+        return 0
+    failed = sum(1 for o in result.failures() if o.status == "failed")
+    skipped = len(result.failures()) - failed
+    click.echo(
+        f"Apply incomplete: {summary} {failed} failed, {skipped} skipped; "
+        "plan again to see what is left."
+    )
+    return 1
+
+
+def _read_plan(path: Path) -> Plan:
+    import json
+
+    from triggersync.errors import PlanFileError
+    from triggersync.plan import Plan
+
+    try:
+        if path.stat().st_size > 256 * 1024 * 1024:
+            raise PlanFileError(f"{path}: too large for a plan file")
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise PlanFileError(f"{path}: cannot read the plan file: {exc.strerror}") from None
+    except (ValueError, RecursionError):
+        raise PlanFileError(f"{path}: not a plan file (invalid JSON)") from None
+    try:
+        return Plan.from_dict(data)
+    except PlanFileError as exc:
+        raise PlanFileError(f"{path}: {exc}") from None
+
+
+@cli.command()
+@_paths
+@_vars
+@_api_url
+@_format(["text", "markdown", "json"])
+@_common
+def drift(
+    paths: tuple[str, ...],
+    vars_file: str | None,
+    api_url: str | None,
+    fmt: str,
+    verbose: int,
+    quiet: bool,
+    no_color: bool,
+) -> int:
+    """Report live triggers that differ from the configuration; exit 2 on drift.
+
+    \b
+    Example:
+      triggersync drift triggers/ --format markdown
+    """
+    from triggersync import render
+
+    console = _console(verbose, quiet, no_color)
+    cfg = _load(paths, vars_file, console)
+    with _client(api_url) as client:
+        the_plan = _make_plan(cfg, client, prune=True)
+    _emit(_render(the_plan, fmt, console, drift=True))
+    append_step_summary(render.render_drift_markdown(the_plan))
+    return 0 if the_plan.empty else 2
+
+
+@cli.command()
+@_api_url
+@click.option(
+    "--out",
+    type=click.Path(),
+    help="A .yaml file, or a directory for one file per trigger. Default: stdout.",
+)
+@_common
+def export(api_url: str | None, out: str | None, verbose: int, quiet: bool, no_color: bool) -> int:
+    """Write the live triggers as configuration YAML.
+
+    \b
+    Example:
+      triggersync export --out triggers/
+    """
+    from triggersync import export as export_mod
+
+    console = _console(verbose, quiet, no_color)
+    with _client(api_url) as client:
+        live = client.list()
+    if out is None:
+        _emit(export_mod.to_yaml(live))
+        return 0
+    target = Path(out)
+    if target.is_dir() or out.endswith(("/", os.sep)) or target.suffix not in (".yaml", ".yml"):
+        written = export_mod.write_directory(live, target)
+        console.info(f"Wrote {len(written)} files to {target}")
+    else:
+        write_atomically(target, export_mod.to_yaml(live, target.parent))
+        console.info(f"Wrote {len(live)} triggers to {target}")
     return 0
 
 

@@ -1,0 +1,165 @@
+"""Executing a Plan: safety guards, freshness of saved plans, ordering, partial failure.
+
+Changes run on a bounded thread pool, wave by wave: a wave only holds changes whose names
+are free, so anything that frees a name has finished before anything takes it. A change
+whose prerequisite failed is skipped, never attempted against a state nobody reviewed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Literal
+
+from triggersync.client import Client
+from triggersync.errors import ApiError, PlanFileError, StalePlanError, UnsafePlanError
+from triggersync.model import Trigger
+from triggersync.plan import Change, Plan, fingerprint
+
+DELETE_RATIO = 0.30  # SPEC §5: more than 30% of the owned live triggers...
+DELETE_MIN_OWNED = 10  # ...when at least this many exist
+
+Status = Literal["ok", "failed", "skipped"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    change: Change
+    status: Status
+    message: str = ""  # for failed and skipped: trigger, HTTP status and the server's words
+
+
+@dataclass(frozen=True)
+class Result:
+    outcomes: tuple[Outcome, ...]
+
+    @property
+    def ok(self) -> bool:
+        return all(outcome.status == "ok" for outcome in self.outcomes)
+
+    def counts(self) -> dict[str, int]:
+        """created / updated / deleted among the changes that succeeded (replace in both)."""
+        counts = {"created": 0, "updated": 0, "deleted": 0}
+        for outcome in self.outcomes:
+            if outcome.status != "ok":
+                continue
+            action = outcome.change.action
+            if action in ("create", "replace"):
+                counts["created"] += 1
+            if action in ("delete", "replace"):
+                counts["deleted"] += 1
+            if action == "update":
+                counts["updated"] += 1
+        return counts
+
+    def failures(self) -> list[Outcome]:
+        return [outcome for outcome in self.outcomes if outcome.status != "ok"]
+
+
+def check_safety(plan: Plan, owned_live: int, *, force: bool) -> None:
+    """Refuse mass deletion (SPEC §5). Pure deletes count; the delete half of a replace
+    does not, since the trigger comes straight back."""
+    deletes = sum(1 for change in plan.changes if change.action == "delete")
+    if force or deletes == 0 or owned_live == 0:
+        return
+    if deletes == owned_live:
+        raise UnsafePlanError(
+            f"refusing to delete every owned live trigger ({deletes} of {owned_live}); "
+            "check the configuration path and `ignore`, or pass --force"
+        )
+    if owned_live >= DELETE_MIN_OWNED and deletes > DELETE_RATIO * owned_live:
+        raise UnsafePlanError(
+            f"refusing to delete {deletes} of {owned_live} owned live triggers "
+            f"(more than {DELETE_RATIO:.0%}); review the plan and pass --force if intended"
+        )
+
+
+def check_fresh(plan: Plan, live: Sequence[Trigger], base_url: str) -> None:
+    """A saved plan applies only to the live state it was made from (SPEC §4)."""
+    if plan.base_url is not None and plan.base_url.rstrip("/") != base_url.rstrip("/"):
+        raise PlanFileError(
+            f"the plan was made against {plan.base_url}, not {base_url}; plan again there"
+        )
+    by_name = {trigger.name: trigger for trigger in live}
+    moved: list[str] = []
+    for name, expected in sorted(plan.fingerprints.items()):
+        current = by_name.get(name)
+        if current is None:
+            moved.append(f'"{name}" was deleted in Zendesk')
+        elif fingerprint(current) != expected:
+            moved.append(f'"{name}" changed in Zendesk')
+    before, now = set(plan.live_names), set(by_name)
+    moved += [f'"{name}" appeared in Zendesk' for name in sorted(now - before)]
+    moved += [
+        f'"{name}" was deleted in Zendesk'
+        for name in sorted(before - now)
+        if name not in plan.fingerprints
+    ]
+    if moved:
+        raise StalePlanError(
+            "plan is stale: " + "; ".join(moved) + " since the plan was made; plan again"
+        )
+
+
+def apply_plan(
+    plan: Plan,
+    client: Client,
+    *,
+    parallelism: int = 4,
+    on_outcome: Callable[[Outcome], None] | None = None,
+) -> Result:
+    outcomes: list[Outcome] = []
+    failed_names: set[str] = set()  # names whose freeing failed: what takes them must wait
+    with ThreadPoolExecutor(max_workers=max(1, parallelism)) as pool:
+        for wave in plan.waves():
+            runnable: list[Change] = []
+            for change in wave:
+                blocked = change.takes() in failed_names if change.takes() else False
+                if blocked:
+                    outcome = Outcome(
+                        change, "skipped", f'"{change.name}": skipped: its name was not freed'
+                    )
+                    _record(outcome, outcomes, on_outcome)
+                    continue
+                runnable.append(change)
+            for outcome in pool.map(lambda c: _execute(c, client), runnable):
+                if outcome.status != "ok" and outcome.change.frees():
+                    failed_names.add(str(outcome.change.frees()))
+                _record(outcome, outcomes, on_outcome)
+    return Result(tuple(outcomes))
+
+
+def _record(
+    outcome: Outcome, outcomes: list[Outcome], on_outcome: Callable[[Outcome], None] | None
+) -> None:
+    outcomes.append(outcome)
+    if on_outcome is not None:
+        on_outcome(outcome)
+
+
+def _execute(change: Change, client: Client) -> Outcome:
+    try:
+        if change.action == "create":
+            client.create(change.create_body())
+        elif change.action == "update":
+            client.update(change.name, change.update_body())
+        elif change.action == "delete":
+            client.delete(change.name)
+        else:  # replace: Zendesk cannot update a definition, so delete then create
+            client.delete(change.name)
+            try:
+                client.create(change.create_body())
+            except ApiError as exc:
+                return Outcome(
+                    change,
+                    "failed",
+                    f'"{change.name}": deleted, but re-creating it failed: {exc}',
+                )
+    except ApiError as exc:
+        return Outcome(change, "failed", f'"{change.name}": {exc}')
+    return Outcome(change, "ok")
+
+
+def owned_count(live: Iterable[Trigger], is_ignored: Callable[[str], bool]) -> int:
+    return sum(1 for trigger in live if not is_ignored(trigger.name))

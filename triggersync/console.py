@@ -1,0 +1,97 @@
+"""Terminal manners for the CLI: colour, verbosity, progress, GitHub job summaries.
+
+Results go to stdout; progress, prompts, warnings and errors go to stderr, so
+`triggersync plan --format json > plan.json` is always clean JSON.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    from triggersync.apply import Outcome
+
+
+@dataclass(frozen=True)
+class Console:
+    verbosity: int = 0  # -1 quiet, 0 normal, 1+ verbose
+    no_color: bool = False
+
+    @property
+    def color(self) -> bool:
+        """Colour only on a terminal, never with --no-color or NO_COLOR set (no-color.org)."""
+        return not self.no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
+
+    @property
+    def interactive(self) -> bool:
+        return sys.stdin.isatty()
+
+    def info(self, message: str) -> None:
+        if self.verbosity >= 0:
+            click.echo(message, err=True)
+
+    def warn(self, message: str) -> None:
+        click.echo(f"warning: {message}", err=True)
+
+    def error(self, message: str) -> None:
+        click.echo(f"Error: {message}", err=True)
+
+    def setup_logging(self) -> None:
+        # -v logs each request (method, path, status, duration); never a header value.
+        level = logging.INFO if self.verbosity > 0 else logging.WARNING
+        logger = logging.getLogger("triggersync")
+        logger.setLevel(level)
+        if not logger.handlers:
+            handler = logging.StreamHandler(sys.stderr)
+            handler.setFormatter(logging.Formatter("%(message)s"))
+            logger.addHandler(handler)
+
+
+def append_step_summary(markdown: str) -> None:
+    """GitHub Actions shows $GITHUB_STEP_SUMMARY on the run page (SPEC §7)."""
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if target:
+        with Path(target).open("a", encoding="utf-8") as handle:
+            handle.write(markdown if markdown.endswith("\n") else markdown + "\n")
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Never leave a half-written plan or export behind."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+_VERBS = {"create": "created", "update": "updated", "delete": "deleted", "replace": "replaced"}
+
+
+class Progress:
+    """A progress bar on a terminal; otherwise one line per finished change (CI logs)."""
+
+    def __init__(self, console: Console, total: int) -> None:
+        self._console = console
+        self._bar: Any = None
+        if console.verbosity >= 0 and sys.stderr.isatty() and total > 1:
+            self._bar = click.progressbar(length=total, label="Applying", file=sys.stderr)
+            self._bar.__enter__()
+
+    def update(self, outcome: Outcome) -> None:
+        if self._bar is not None:
+            self._bar.update(1)
+            return
+        change = outcome.change
+        if outcome.status == "ok":
+            self._console.info(f'  {_VERBS[change.action]} "{change.name}"')
+        else:
+            self._console.info(f'  {outcome.status} {change.action} "{change.name}"')
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)

@@ -1,0 +1,103 @@
+"""Live triggers → configuration YAML that round-trips: planning against it shows no changes."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from triggersync.model import Trigger
+
+SCHEMA_RELPATH = Path("schemas") / "triggersync.schema.json"
+
+
+class _Flow(list[Any]):
+    """A list written inline: conditions and actions read best as `["eq", "@x", "US"]`."""
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _represent_flow(dumper: yaml.SafeDumper, data: _Flow) -> yaml.Node:
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=True)
+
+
+_Dumper.add_representer(_Flow, _represent_flow)
+
+
+def _definition(definition: Any) -> Any:
+    if not isinstance(definition, dict):
+        return definition
+    out: dict[str, Any] = {}
+    for key, value in definition.items():
+        if key == "actions" and isinstance(value, list):
+            out[key] = [_Flow(a) if isinstance(a, list) else a for a in value]
+        elif key == "condition" and isinstance(value, list):
+            out[key] = _Flow(value)
+        else:
+            out[key] = value
+    return out
+
+
+def trigger_document(trigger: Trigger) -> dict[str, Any]:
+    """Keys in the order a reader expects: name, description, enabled, definition."""
+    doc: dict[str, Any] = {
+        "name": trigger.name,
+        "description": trigger.description,
+        "enabled": bool(trigger.enabled),
+    }
+    if trigger.definition is not None:
+        doc["definition"] = _definition(trigger.definition)
+    return doc
+
+
+def modeline(target_dir: Path) -> str:
+    """The yaml-language-server modeline, relative to the schema when it can be found."""
+    schema = Path.cwd() / SCHEMA_RELPATH
+    if not schema.exists():
+        schema = Path(__file__).parent / "schemas" / "triggersync.schema.json"
+    try:
+        ref = os.path.relpath(schema, target_dir.resolve())
+    except ValueError:  # another drive on Windows
+        ref = str(schema)
+    return f"# yaml-language-server: $schema={Path(ref).as_posix()}\n"
+
+
+def to_yaml(triggers: Sequence[Trigger], target_dir: Path | None = None) -> str:
+    documents = [trigger_document(t) for t in sorted(triggers, key=lambda t: t.name)]
+    body = yaml.dump(
+        {"triggers": documents},
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=False,
+        width=100,
+    )
+    return modeline(target_dir or Path.cwd()) + body
+
+
+def file_stem(name: str) -> str:
+    stem = re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-").lower()
+    return stem or "trigger"
+
+
+def write_directory(triggers: Sequence[Trigger], directory: Path) -> list[Path]:
+    """One file per trigger, names made unique when two triggers slug alike."""
+    directory.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    used: set[str] = set()
+    for trigger in sorted(triggers, key=lambda t: t.name):
+        stem = file_stem(trigger.name)
+        candidate, n = stem, 2
+        while candidate in used:
+            candidate, n = f"{stem}-{n}", n + 1
+        used.add(candidate)
+        path = directory / f"{candidate}.yaml"
+        path.write_text(to_yaml([trigger], directory), encoding="utf-8")
+        written.append(path)
+    return written
