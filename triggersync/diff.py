@@ -1,0 +1,138 @@
+"""Desired × live → Changes.
+
+Both sides are already `Trigger`s (one normalisation, model.normalise), so comparing their
+`view()` dicts is exact. The work is linear: dicts by name, one cheap equality per pair, and
+deepdiff (slow to import, slower to run) only for the pairs that differ, to name the paths.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from triggersync.model import FIELD_ORDER, Trigger
+from triggersync.plan import ABSENT, REPLACE_REASON, Change, FieldChange, Plan, fingerprint
+
+
+def diff(
+    desired: Sequence[Trigger],
+    live: Sequence[Trigger],
+    *,
+    is_ignored: Callable[[str], bool],
+    prune: bool = True,
+) -> list[Change]:
+    """The changes that make the owned live triggers match the desired ones.
+
+    Live triggers the config ignores are invisible: never matched, renamed, updated or deleted.
+    `renamed_from: X` renames X only when the desired name is not live yet, X is live and
+    owned, and no desired trigger is itself named X (it would otherwise be taken from under
+    that trigger); in every other case the desired trigger is matched or created as usual.
+    """
+    visible = {trigger.name: trigger for trigger in live if not is_ignored(trigger.name)}
+    declared = {trigger.name for trigger in desired}
+    claimed: set[str] = set()
+    changes: list[Change] = []
+    for want in desired:
+        have = visible.get(want.name)
+        old = want.renamed_from
+        if have is None and old is not None and old not in declared and old not in claimed:
+            have = visible.get(old)
+        if have is None:
+            changes.append(Change("create", want.name, None, want.body()))
+            continue
+        claimed.add(have.name)
+        change = _compare(want, have)
+        if change is not None:
+            changes.append(change)
+    if prune:
+        changes.extend(
+            Change("delete", name, trigger.body(), None)
+            for name, trigger in visible.items()
+            if name not in claimed
+        )
+    return changes
+
+
+def make_plan(
+    desired: Sequence[Trigger],
+    live: Sequence[Trigger],
+    *,
+    is_ignored: Callable[[str], bool],
+    prune: bool = True,
+    base_url: str | None = None,
+) -> Plan:
+    """A Plan with the fingerprints `apply --plan` checks; raises TriggersyncError when the
+    changes cannot be ordered (renames in a cycle)."""
+    changes = diff(desired, live, is_ignored=is_ignored, prune=prune)
+    live_by_name = {trigger.name: trigger for trigger in live}
+    fingerprints = {
+        change.name: fingerprint(live_by_name[change.name])
+        for change in changes
+        if change.action != "create"
+    }
+    plan = Plan(tuple(changes), fingerprints, tuple(live_by_name), base_url)
+    plan.waves()
+    return plan
+
+
+def _compare(want: Trigger, have: Trigger) -> Change | None:
+    # An undeclared definition is not managed: it stays out of both views, so it never differs.
+    manage_definition = want.definition is not None
+    before = have.view(with_definition=manage_definition)
+    after = want.view(with_definition=manage_definition)
+    if before == after:
+        return None
+    fields = tuple(field_changes(before, after))
+    if manage_definition and have.definition != want.definition:
+        # Zendesk's Update cannot change a definition (SPEC §1): delete, then create.
+        return Change("replace", have.name, before, after, fields, REPLACE_REASON)
+    return Change("update", have.name, before, after, fields)
+
+
+def field_changes(before: dict[str, Any], after: dict[str, Any]) -> list[FieldChange]:
+    """Field-level differences with readable paths (`definition.condition[1][2]`)."""
+    from deepdiff import DeepDiff
+    from deepdiff.helper import notpresent
+
+    # threshold_to_diff_deeper=0: always name the innermost path, even when two nested
+    # objects share few keys, so a reviewer sees exactly what moved.
+    tree = DeepDiff(before, after, view="tree", threshold_to_diff_deeper=0)
+    found: list[tuple[list[Any], FieldChange]] = []
+    for levels in tree.values():
+        for level in levels:
+            parts = list(level.path(output_format="list"))
+            old = ABSENT if level.t1 is notpresent else level.t1
+            new = ABSENT if level.t2 is notpresent else level.t2
+            found.append((parts, FieldChange(format_path(parts), old, new)))
+    found.sort(key=lambda item: _path_key(item[0]))
+    return [change for _, change in found]
+
+
+def format_path(parts: Iterable[Any]) -> str:
+    """['definition', 'condition', 1, 2] → definition.condition[1][2]."""
+    out = ""
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif isinstance(part, str) and part.isidentifier():
+            out += f".{part}" if out else part
+        else:
+            out += f"[{_quote(part)}]"
+    return out
+
+
+def _quote(part: Any) -> str:
+    escaped = str(part).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
+
+
+# Field differences read in the order a trigger is written: the API's field order, and a
+# definition's event before its conditions before its actions.
+_KEY_ORDER = {key: rank for rank, key in enumerate((*FIELD_ORDER, "event", "condition", "actions"))}
+
+
+def _path_key(parts: list[Any]) -> tuple[tuple[int, int, str], ...]:
+    return tuple(
+        (0, part, "") if isinstance(part, int) else (1, _KEY_ORDER.get(part, 99), str(part))
+        for part in parts
+    )

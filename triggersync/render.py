@@ -1,0 +1,187 @@
+"""Text, markdown and JSON views of a Plan, and the drift wording of the same Plan.
+
+Renderers only read a Plan. Values are shown JSON-encoded (strings quoted, definitions as
+JSON), so what a reviewer reads is what the API receives.
+
+Plan text is SPEC §4's Terraform-like form. Markdown puts the changes in a ```diff block,
+where GitHub colours a line by its first character: `+` green, `-` red, `!` orange; so there
+an update is `!` and a field change is a `-` old line followed by a `+` new line.
+
+Drift words the same changes from the live side: an update is "changed in Zendesk", a create
+"missing from Zendesk", a delete "not in code", a replace "changed in Zendesk (definition)".
+Its symbols are the live side's too: `+` is in Zendesk only, `-` is missing from Zendesk.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from typing import Any, Final
+
+from triggersync.plan import ABSENT, Change, FieldChange, Plan
+
+PLAN_MARKER: Final = "<!-- triggersync-plan -->"  # finds the sticky PR comment to update
+DRIFT_MARKER: Final = "<!-- triggersync-drift -->"
+FOLD_THRESHOLD: Final = 20  # more changes than this and markdown folds them in <details>
+WARNING: Final = "> **Warning:** this plan deletes or replaces triggers."
+
+_GREEN, _YELLOW, _RED, _RESET = "\x1b[32m", "\x1b[33m", "\x1b[31m", "\x1b[0m"
+_COLORS: Final = {"+": _GREEN, "~": _YELLOW, "-": _RED}
+_INDENT: Final = "      "
+
+Paint = Callable[[str], str]
+
+
+def render_text(plan: Plan, *, color: bool = False) -> str:
+    if plan.empty:
+        return "No changes.\n"
+    paint = _painter(color)
+    lines: list[str] = []
+    for change in plan.changes:
+        lines.append(_text_header(change, paint))
+        lines.extend(_text_fields(change, paint))
+    return "\n".join([*lines, "", summary_line(plan)]) + "\n"
+
+
+def render_markdown(plan: Plan) -> str:
+    if plan.empty:
+        return f"{PLAN_MARKER}\n**No changes.**\n"
+    parts = [PLAN_MARKER, f"**{summary_line(plan)}**", ""]
+    if any(change.action in ("delete", "replace") for change in plan.changes):
+        parts += [WARNING, ""]
+    body: list[str] = []
+    for change in plan.changes:
+        body.append(_markdown_header(change))
+        body.extend(_markdown_fields(change))
+    return "\n".join(parts + _diff_block(body, len(plan.changes))) + "\n"
+
+
+def render_json(plan: Plan) -> str:
+    return json.dumps(plan.to_dict(), indent=2) + "\n"
+
+
+def render_drift_text(plan: Plan, *, color: bool = False) -> str:
+    if plan.empty:
+        return "No drift.\n"
+    paint = _painter(color)
+    lines: list[str] = []
+    for change in _drift_order(plan):
+        symbol, wording = _drift_words(change)
+        lines.append(f"  {paint(symbol)} {_q(change.name)} {wording}")
+        lines.extend(f"{_INDENT}{_drift_field_text(item, paint)}" for item in change.diff)
+    return "\n".join([*lines, "", drift_summary_line(plan)]) + "\n"
+
+
+def render_drift_markdown(plan: Plan) -> str:
+    if plan.empty:
+        return f"{DRIFT_MARKER}\n**No drift.**\n"
+    body: list[str] = []
+    for change in _drift_order(plan):
+        symbol, wording = _drift_words(change)
+        body.append(f"{'!' if symbol == '~' else symbol} {_q(change.name)} {wording}")
+        for item in change.diff:
+            if item.after is not ABSENT:
+                body.append(f"-    {item.path}: {_v(item.after)} (code)")
+            if item.before is not ABSENT:
+                body.append(f"+    {item.path}: {_v(item.before)} (Zendesk)")
+    parts = [DRIFT_MARKER, f"**{drift_summary_line(plan)}**", ""]
+    return "\n".join(parts + _diff_block(body, len(plan.changes))) + "\n"
+
+
+def summary_line(plan: Plan) -> str:
+    counts = plan.summary
+    return (
+        f"Plan: {counts['create']} to create, {counts['update']} to update, "
+        f"{counts['delete']} to delete."
+    )
+
+
+def drift_summary_line(plan: Plan) -> str:
+    changed = sum(change.action in ("update", "replace") for change in plan.changes)
+    missing = sum(change.action == "create" for change in plan.changes)
+    extra = sum(change.action == "delete" for change in plan.changes)
+    return (
+        f"Drift: {changed} changed in Zendesk, {missing} missing from Zendesk, {extra} not in code."
+    )
+
+
+def _text_header(change: Change, paint: Paint) -> str:
+    if change.action == "replace":
+        symbol = f"{paint('-')}/{paint('+')}"
+    else:
+        symbol = "  " + paint({"create": "+", "update": "~", "delete": "-"}[change.action])
+    return f"{symbol} {change.action} {_q(change.name)}{_header_note(change)}"
+
+
+def _markdown_header(change: Change) -> str:
+    symbol = {"create": "+", "update": "!", "delete": "-", "replace": "-/+"}[change.action]
+    return f"{symbol} {change.action} {_q(change.name)}{_header_note(change)}"
+
+
+def _header_note(change: Change) -> str:
+    notes = [f"rename to {_q(change.new_name)}"] if change.is_rename else []
+    if change.reason:
+        notes.append(change.reason)
+    return f" ({'; '.join(notes)})" if notes else ""
+
+
+def _text_fields(change: Change, paint: Paint) -> Iterator[str]:
+    for item in change.diff:
+        if item.before is ABSENT:
+            yield f"{_INDENT}{paint('+')} {item.path}: {_v(item.after)}"
+        elif item.after is ABSENT:
+            yield f"{_INDENT}{paint('-')} {item.path}: {_v(item.before)}"
+        else:
+            yield f"{_INDENT}{paint('~')} {item.path}: {_v(item.before)} -> {_v(item.after)}"
+
+
+def _markdown_fields(change: Change) -> Iterator[str]:
+    for item in change.diff:
+        if item.before is not ABSENT:
+            yield f"-    {item.path}: {_v(item.before)}"
+        if item.after is not ABSENT:
+            yield f"+    {item.path}: {_v(item.after)}"
+
+
+def _diff_block(body: list[str], count: int) -> list[str]:
+    block = ["```diff", *body, "```"]
+    if count <= FOLD_THRESHOLD:
+        return block
+    return [f"<details><summary>Show {count} changes</summary>", "", *block, "", "</details>"]
+
+
+def _drift_order(plan: Plan) -> list[Change]:
+    group = {"update": 0, "replace": 0, "create": 1, "delete": 2}
+    return sorted(plan.changes, key=lambda c: (group[c.action], c.name.casefold(), c.name))
+
+
+def _drift_words(change: Change) -> tuple[str, str]:
+    return {
+        "update": ("~", "changed in Zendesk"),
+        "replace": ("~", "changed in Zendesk (definition)"),
+        "create": ("-", "missing from Zendesk"),
+        "delete": ("+", "not in code"),
+    }[change.action]
+
+
+def _drift_field_text(item: FieldChange, paint: Paint) -> str:
+    # FieldChange runs live → code; drift reads it the other way round.
+    if item.before is ABSENT:
+        return f"{paint('-')} {item.path}: missing in Zendesk, code has {_v(item.after)}"
+    if item.after is ABSENT:
+        return f"{paint('+')} {item.path}: Zendesk has {_v(item.before)}, not in code"
+    return f"{paint('~')} {item.path}: Zendesk has {_v(item.before)}, code has {_v(item.after)}"
+
+
+def _painter(color: bool) -> Paint:
+    if not color:
+        return lambda symbol: symbol
+    return lambda symbol: f"{_COLORS[symbol]}{symbol}{_RESET}"
+
+
+def _q(name: str) -> str:
+    return json.dumps(name, ensure_ascii=False)
+
+
+def _v(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
