@@ -1,0 +1,104 @@
+"""`triggersync emulator`: serve the local API until SIGINT or SIGTERM."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+from types import FrameType
+
+import click
+
+
+def _stop_on_signal(signum: int, frame: FrameType | None) -> None:
+    # SIGTERM becomes the same clean unwind as Ctrl-C: leave the wait, stop, close the db.
+    raise KeyboardInterrupt
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", default=8080, show_default=True, help="Port; 0 picks a free one.")
+@click.option("--db", type=click.Path(dir_okay=False), help="SQLite file; in-memory if omitted.")
+@click.option("--latency-ms", type=click.FloatRange(min=0), default=0, help="Delay per request.")
+@click.option(
+    "--rate-limit", type=click.IntRange(min=0), default=0, help="Requests per minute (429 after)."
+)
+@click.option("--fail-rate", type=click.FloatRange(0, 1), default=0, help="Fraction answered 503.")
+@click.option(
+    "--fail-after-commit-rate",
+    type=click.FloatRange(0, 1),
+    default=0,
+    help="Fraction of writes stored, then answered 502.",
+)
+@click.option("--fail-name", multiple=True, help="Writes to this trigger name answer 500.")
+@click.option("--seed", type=int, help="Seed for reproducible failures.")
+def emulator(
+    host: str,
+    port: int,
+    db: str | None,
+    latency_ms: float,
+    rate_limit: int,
+    fail_rate: float,
+    fail_after_commit_rate: float,
+    fail_name: tuple[str, ...],
+    seed: int | None,
+) -> int:
+    """Run the local Zendesk Chat Triggers API emulator (SQLite-backed).
+
+    It accepts the TRIGGERSYNC_EMAIL/TRIGGERSYNC_PASSWORD (basic auth), TRIGGERSYNC_TOKEN
+    (bearer) and TRIGGERSYNC_CLIENT_ID/TRIGGERSYNC_CLIENT_SECRET (OAuth) of its environment,
+    or printed defaults when they are unset.
+
+    \b
+    Example:
+      triggersync emulator --port 8080 --db emulator.sqlite
+    """
+    from triggersync.emulator.auth import ENV_NAMES
+    from triggersync.emulator.server import Credentials, Emulator, Faults
+
+    _log_requests_to_stderr()
+    faults = Faults(
+        latency_ms=latency_ms,
+        rate_limit=rate_limit,
+        fail_rate=fail_rate,
+        fail_after_commit_rate=fail_after_commit_rate,
+        fail_names=frozenset(fail_name),
+        seed=seed,
+    )
+    credentials = Credentials.from_env(os.environ)
+    try:
+        em = Emulator(host, port, db or ":memory:", credentials, faults).start()
+    except OSError as exc:
+        raise click.ClickException(f"cannot serve on {host}:{port}: {exc}") from None
+    previous = {sig: signal.signal(sig, _stop_on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        click.echo(f"triggersync emulator serving {em.url} (also /api/v2)")
+        for field, env_name in ENV_NAMES.items():
+            # Only the emulator's own defaults are printed: an environment value may be real.
+            value = getattr(credentials, field) if credentials.is_default(field) else "(set)"
+            click.echo(f"  {env_name}={value}")
+        click.echo(f"  TRIGGERSYNC_TOKEN_URL={em.token_url}")
+        sys.stdout.flush()
+        # Waiting with a timeout keeps the main thread responsive to signals on every platform.
+        while not em.wait(1.0):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for sig in previous:
+            signal.signal(sig, signal.SIG_IGN)  # a second signal must not cut the shutdown short
+        em.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    click.echo("triggersync emulator stopped", err=True)
+    return 0
+
+
+def _log_requests_to_stderr() -> None:
+    logger = logging.getLogger("triggersync.emulator")
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        logger.addHandler(handler)
+    logger.setLevel(logging.INFO)

@@ -1,0 +1,223 @@
+"""One HTTP request against the emulator: routing, faults, auth, and the API's JSON shapes.
+
+Zendesk Chat's Triggers API (SPEC §1, §6) and its OAuth token URL (SPEC §7). Faults are
+decided against whatever `Emulator.faults` holds at that moment, so tests can change them
+mid-run.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs, unquote
+
+from triggersync.emulator.faults import Faults
+from triggersync.emulator.store import StoreError
+
+if TYPE_CHECKING:
+    from triggersync.emulator.server import Emulator, EmulatorHTTPServer
+
+log = logging.getLogger("triggersync.emulator")
+MAX_BODY = 1 << 20
+_PREFIXES = (("api", "v2", "chat"), ("api", "v2"))
+_ALLOW = {"collection": "GET, POST", "item": "GET, PUT, DELETE", "token": "POST", "stats": "GET"}
+_OPS = {
+    ("collection", "GET"): "list",
+    ("collection", "POST"): "create",
+    ("item", "GET"): "show",
+    ("item", "PUT"): "update",
+    ("item", "DELETE"): "delete",
+    ("token", "POST"): "token",
+    ("stats", "GET"): "stats",
+}
+
+
+@dataclass(frozen=True)
+class _Route:
+    kind: str  # collection | item | token | stats
+    name: str | None = None
+
+
+def _route(path: str) -> _Route | None:
+    """The path's target; the trigger name is exactly one percent-encoded segment."""
+    segments = path.split("/")
+    if segments == ["", "oauth2", "token"]:
+        return _Route("token")
+    if segments == ["", "_emulator", "stats"]:
+        return _Route("stats")
+    for prefix in _PREFIXES:
+        rest = segments[1 + len(prefix) :]
+        if tuple(segments[1 : 1 + len(prefix)]) != prefix or rest[:1] != ["triggers"]:
+            continue
+        if rest[1:] in ([], [""]):
+            return _Route("collection")
+        if len(rest) == 2:
+            return _Route("item", unquote(rest[1], encoding="utf-8", errors="strict"))
+    return None
+
+
+class _Reply(Exception):
+    """Ends a request early with this status and JSON body."""
+
+    def __init__(self, status: int, payload: Any, headers: Mapping[str, str] | None = None):
+        super().__init__(status)
+        self.status, self.payload, self.headers = status, payload, dict(headers or {})
+
+
+class Handler(BaseHTTPRequestHandler):
+    server: EmulatorHTTPServer
+    protocol_version = "HTTP/1.1"  # keep-alive: clients reuse one connection per session
+    server_version = "triggersync-emulator"
+    timeout = 30  # an idle keep-alive connection does not hold a thread forever
+
+    def _dispatch(self) -> None:
+        em = self.server.emulator
+        em.traffic.enter()
+        try:
+            self._answer(self._handle(em))
+        except _Reply as reply:
+            self._answer(reply)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+        except Exception:
+            # A bug in the emulator must still answer, or the client waits for its timeout.
+            log.exception("unexpected failure handling %s %s", self.command, self._path)
+            self._answer(_Reply(500, {"error": "internal emulator error"}))
+        finally:
+            em.traffic.leave()
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _dispatch
+
+    @property
+    def _path(self) -> str:
+        return self.path.partition("?")[0]  # a query string never changes the target
+
+    def _handle(self, em: Emulator) -> _Reply:
+        body = self._read_body()
+        try:
+            route = _route(self._path)
+        except UnicodeDecodeError:
+            raise _Reply(400, {"error": "the trigger name is not valid UTF-8"}) from None
+        if route is None:
+            raise _Reply(404, {"error": f"no such path: {self._path}"})
+        op = _OPS.get((route.kind, self.command))
+        if op is None:
+            raise _Reply(405, {"error": "method not allowed"}, {"Allow": _ALLOW[route.kind]})
+        if op == "stats":
+            return _Reply(200, em.stats())
+        em.traffic.count(op, "total")
+        faults = em.faults
+        if faults.latency_ms > 0:
+            started = time.monotonic()
+            em.stopping.wait(faults.latency_ms / 1000)
+            em.traffic.count("delayed_ms", amount=(time.monotonic() - started) * 1000)
+        retry_after = em.injector.retry_after(faults)
+        if retry_after is not None:
+            em.traffic.count("rate_limited")
+            raise _Reply(429, {"error": "rate limited"}, {"Retry-After": str(retry_after)})
+        if em.injector.strikes(faults, faults.fail_rate):
+            em.traffic.count("failed")
+            raise _Reply(503, {"error": "service unavailable (injected)"})
+        if op == "token":
+            return self._token(em, body)
+        if not em.tokens.accepts(self.headers.get("Authorization")):
+            raise _Reply(401, {"error": "invalid credentials"}, {"WWW-Authenticate": "Basic"})
+        if op == "list":
+            return _Reply(200, em.store.list())
+        assert route.name is not None or op == "create"
+        if op == "show":
+            found = em.store.get(route.name or "")
+            if found is None:
+                raise _Reply(404, {"error": f"no trigger named {route.name!r}"})
+            return _Reply(200, found)
+        return self._write(em, op, route.name, body, faults)
+
+    def _write(self, em: Emulator, op: str, name: str | None, raw: bytes, faults: Faults) -> _Reply:
+        payload = None if op == "delete" else _parse_json(raw)
+        targets = {name, payload.get("name") if isinstance(payload, dict) else None}
+        if targets & faults.fail_names:
+            em.traffic.count("failed")
+            raise _Reply(500, {"error": "internal server error (injected)"})
+        try:
+            if op == "create":
+                result: Any = em.store.create(payload)
+            elif op == "update":
+                result = em.store.update(name or "", payload)
+            else:
+                em.store.delete(name or "")
+                result = None
+        except StoreError as exc:
+            raise _Reply(exc.status, {"error": exc.message}) from None
+        if em.injector.strikes(faults, faults.fail_after_commit_rate):
+            em.traffic.count("failed")
+            raise _Reply(502, {"error": "bad gateway (injected after the change was stored)"})
+        return _Reply({"create": 201, "update": 200, "delete": 204}[op], result)
+
+    def _token(self, em: Emulator, raw: bytes) -> _Reply:
+        try:
+            form = parse_qs(raw.decode("utf-8"), strict_parsing=bool(raw))
+        except (UnicodeDecodeError, ValueError):
+            raise _Reply(400, {"error": "invalid_request"}) from None
+        field = {key: values[0] for key, values in form.items()}
+        if field.get("grant_type") != "client_credentials":
+            raise _Reply(400, {"error": "unsupported_grant_type"})
+        token = em.tokens.issue(field.get("client_id"), field.get("client_secret"))
+        if token is None:
+            raise _Reply(401, {"error": "invalid_client"})
+        scope = field.get("scope", "read write")
+        headers = {"Cache-Control": "no-store"}
+        payload = {"access_token": token, "token_type": "Bearer", "expires_in": em.tokens.ttl}
+        return _Reply(200, {**payload, "scope": scope}, headers)
+
+    def _read_body(self) -> bytes:
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            self.close_connection = True
+            raise _Reply(411, {"error": "send a Content-Length"})
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if length < 0:
+            self.close_connection = True
+            raise _Reply(400, {"error": "invalid Content-Length"})
+        if length > MAX_BODY:
+            self.close_connection = True  # the unread body would be parsed as the next request
+            raise _Reply(413, {"error": f"the body exceeds {MAX_BODY} bytes"})
+        return self.rfile.read(length)
+
+    def _answer(self, reply: _Reply) -> None:
+        data = b"" if reply.payload is None else json.dumps(reply.payload, ensure_ascii=False)
+        body = data.encode("utf-8") if isinstance(data, str) else data
+        self.send_response(reply.status)
+        for key, value in reply.headers.items():
+            self.send_header(key, value)
+        if reply.status != 204:  # a 204 carries no body and so no length (RFC 9110 §8.6)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+        if self.close_connection:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        # Method, path and status only: headers may carry credentials.
+        log.info("%s %s %s %s", self.client_address[0], self.command, self._path, code)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        log.info("%s " + format, self.client_address[0], *args)
+
+
+def _parse_json(raw: bytes) -> Any:
+    def refuse(constant: str) -> Any:
+        raise ValueError(constant)
+
+    try:
+        return json.loads(raw, parse_constant=refuse)
+    except ValueError:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        raise _Reply(400, {"error": "the body is not valid JSON"}) from None

@@ -1,0 +1,200 @@
+"""Triggers in SQLite, with the API's validation rules, safe to share between request threads.
+
+The store enforces what the real API enforces (unique names, server-assigned ids, a
+`definition` that Update cannot change), so direct seeding from tests obeys the same rules
+as HTTP clients.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from typing import Any
+
+SCHEMA_VERSION = 1
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS triggers (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    name        TEXT UNIQUE NOT NULL,
+    description TEXT,
+    enabled     INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),
+    definition  TEXT,
+    extra       TEXT NOT NULL DEFAULT '{}'
+)
+"""
+_COLUMNS = "id, name, description, enabled, definition, extra"
+# Keys with a column of their own; anything else a client sends is kept verbatim in `extra`.
+_KNOWN = frozenset({"id", "name", "description", "enabled", "definition"})
+
+
+class StoreError(Exception):
+    """A request the API would refuse; `status` is the HTTP status it answers with."""
+
+    status = 400
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidTrigger(StoreError):
+    """The body is malformed: wrong types, missing name, a changed definition."""
+
+
+class DuplicateName(StoreError):
+    """Another trigger already has the name (the API answers 400, not 409)."""
+
+
+class TriggerNotFound(StoreError):
+    status = 404
+
+
+class Store:
+    """One SQLite connection guarded by a lock: simple, and fast enough for a local API."""
+
+    def __init__(self, path: str = ":memory:") -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        # Request threads share the connection; the lock, not sqlite, serialises them.
+        self._db = sqlite3.connect(path, check_same_thread=False)
+        try:
+            if path != ":memory:":
+                self._db.execute("PRAGMA journal_mode=WAL")
+            with self._db:
+                self._db.execute(_SCHEMA)
+                self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        except sqlite3.Error:
+            self._db.close()
+            raise
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def list(self) -> list[dict[str, Any]]:
+        with self._lock:
+            rows = self._db.execute(f"SELECT {_COLUMNS} FROM triggers ORDER BY id").fetchall()
+        return [_to_json(row) for row in rows]
+
+    def get(self, name: str) -> dict[str, Any] | None:
+        with self._lock:
+            row = self._row(name)
+        return None if row is None else _to_json(row)
+
+    def create(self, body: Any) -> dict[str, Any]:
+        fields = _check_fields(body)
+        name = fields.get("name")
+        if not isinstance(name, str) or not name:
+            raise InvalidTrigger("name is required and must be a non-empty string")
+        definition = fields.get("definition")
+        extra = {k: v for k, v in body.items() if k not in _KNOWN}
+        with self._lock:
+            if self._row(name) is not None:
+                raise DuplicateName(f"a trigger named {name!r} already exists")
+            with self._db:
+                cursor = self._db.execute(
+                    "INSERT INTO triggers (name, description, enabled, definition, extra)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    (
+                        name,
+                        fields.get("description", ""),
+                        fields.get("enabled", 1),
+                        None if definition is None else _dumps(definition),
+                        _dumps(extra),
+                    ),
+                )
+            row = self._db.execute(
+                f"SELECT {_COLUMNS} FROM triggers WHERE id = ?", (cursor.lastrowid,)
+            ).fetchone()
+        return _to_json(row)
+
+    def update(self, name: str, body: Any) -> dict[str, Any]:
+        """A partial update: only the keys present change; `"name": null` keeps the name."""
+        fields = _check_fields(body, update=True)
+        with self._lock:
+            row = self._row(name)
+            if row is None:
+                raise TriggerNotFound(f"no trigger named {name!r}")
+            current = _to_json(row)
+            # Zendesk documents `definition` as not editable by Update; repeating it is harmless.
+            if "definition" in fields and fields["definition"] != current.get("definition"):
+                raise InvalidTrigger(
+                    "definition cannot be changed by Update; delete and re-create the trigger"
+                )
+            new_name = fields.get("name") or name
+            if new_name != name and self._row(new_name) is not None:
+                raise DuplicateName(f"a trigger named {new_name!r} already exists")
+            extra = json.loads(row[5])
+            extra.update((k, v) for k, v in body.items() if k not in _KNOWN)
+            with self._db:
+                self._db.execute(
+                    "UPDATE triggers SET name = ?, description = ?, enabled = ?, extra = ?"
+                    " WHERE id = ?",
+                    (
+                        new_name,
+                        fields.get("description", current["description"]),
+                        fields.get("enabled", current["enabled"]),
+                        _dumps(extra),
+                        current["id"],
+                    ),
+                )
+            updated = self._row(new_name)
+        assert updated is not None  # written above, under the same lock
+        return _to_json(updated)
+
+    def delete(self, name: str) -> None:
+        with self._lock, self._db:
+            cursor = self._db.execute("DELETE FROM triggers WHERE name = ?", (name,))
+        if cursor.rowcount == 0:
+            raise TriggerNotFound(f"no trigger named {name!r}")
+
+    def _row(self, name: str) -> tuple[Any, ...] | None:
+        row: tuple[Any, ...] | None = self._db.execute(
+            f"SELECT {_COLUMNS} FROM triggers WHERE name = ?", (name,)
+        ).fetchone()
+        return row
+
+
+def _check_fields(body: Any, *, update: bool = False) -> dict[str, Any]:
+    """The known fields of a body, type-checked; `enabled` comes back as 0 or 1."""
+    if not isinstance(body, dict):
+        raise InvalidTrigger("the body must be a JSON object")
+    fields: dict[str, Any] = {}
+    if "name" in body and not (update and body["name"] is None):
+        if not isinstance(body["name"], str) or not body["name"]:
+            raise InvalidTrigger("name must be a non-empty string")
+        fields["name"] = body["name"]
+    if "description" in body:
+        if body["description"] is not None and not isinstance(body["description"], str):
+            raise InvalidTrigger("description must be a string or null")
+        fields["description"] = body["description"]
+    if "enabled" in body:
+        enabled = body["enabled"]
+        # bool is an int subclass, so True/False pass here and become 1/0.
+        if not isinstance(enabled, int) or enabled not in (0, 1):
+            raise InvalidTrigger("enabled must be 0, 1, true or false")
+        fields["enabled"] = int(enabled)
+    if "definition" in body:
+        if body["definition"] is not None and not isinstance(body["definition"], dict):
+            raise InvalidTrigger("definition must be a JSON object")
+        fields["definition"] = body["definition"]
+    return fields
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _to_json(row: tuple[Any, ...]) -> dict[str, Any]:
+    trigger_id, name, description, enabled, definition, extra = row
+    out: dict[str, Any] = {
+        "id": trigger_id,
+        "name": name,
+        "description": description,
+        "enabled": enabled,
+    }
+    if definition is not None:
+        out["definition"] = json.loads(definition)
+    out.update((k, v) for k, v in json.loads(extra).items() if k not in out)
+    return out
