@@ -70,7 +70,8 @@ def make_plan(
         for change in changes
         if change.action != "create"
     }
-    plan = Plan(tuple(changes), fingerprints, tuple(live_by_name), base_url)
+    owned = sum(1 for name in live_by_name if not is_ignored(name))
+    plan = Plan(tuple(changes), fingerprints, tuple(live_by_name), base_url, owned)
     plan.waves()
     return plan
 

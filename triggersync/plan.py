@@ -123,6 +123,7 @@ class Plan:
     fingerprints: Mapping[str, str] = field(default_factory=dict)  # live name -> fingerprint
     live_names: tuple[str, ...] = ()  # every live name at plan time, ignored ones included
     base_url: str | None = None
+    owned_live: int = 0  # live triggers the config owned at plan time: the delete guard's base
 
     def __post_init__(self) -> None:
         # Normalised here so that every Plan, however built, displays and compares the same.

@@ -5,8 +5,9 @@ A plan file is applied without a prompt, so anything that does not look exactly 
 PlanFileError naming the place, rather than guessed at.
 
 Keys beyond SPEC §4: each change carries `diff` (its field differences) and, for a replace,
-`reason`; `state` carries what the stale-plan check compares (`fingerprints`, `live_names`)
-and the `base_url` the plan was made against.
+`reason`; `state` carries what the stale-plan check compares (`fingerprints`, `live_names`),
+the `base_url` the plan was made against, and `owned_live` (how many live triggers the
+config owned, which the delete guard of SPEC §5 measures against).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ FORMAT_VERSION: Final = 1
 _TOP_KEYS: Final = frozenset({"format_version", "summary", "changes", "state"})
 _CHANGE_KEYS: Final = frozenset({"action", "name", "before", "after", "diff", "reason"})
 _VIEW_KEYS: Final = frozenset({"name", "description", "enabled", "definition"})
-_STATE_KEYS: Final = frozenset({"base_url", "live_names", "fingerprints"})
+_STATE_KEYS: Final = frozenset({"base_url", "live_names", "fingerprints", "owned_live"})
 _SHA256: Final = re.compile(r"[0-9a-f]{64}")
 
 
@@ -35,6 +36,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             "base_url": plan.base_url,
             "live_names": list(plan.live_names),
             "fingerprints": dict(plan.fingerprints),
+            "owned_live": plan.owned_live,
         },
     }
 
@@ -78,11 +80,15 @@ def plan_from_dict(data: Any) -> Plan:
     base_url = state["base_url"]
     if base_url is not None and not isinstance(base_url, str):
         _fail("state.base_url", "expected a string or null")
+    owned_live = state["owned_live"]
+    if type(owned_live) is not int or owned_live < 0:
+        _fail("state.owned_live", "expected a count")
     plan = Plan(
         changes=tuple(changes),
         fingerprints=_fingerprints(state["fingerprints"]),
         live_names=_live_names(state["live_names"]),
         base_url=base_url,
+        owned_live=owned_live,
     )
     _check_summary(top["summary"], plan)
     _check_consistency(plan)
@@ -177,6 +183,8 @@ def _check_consistency(plan: Plan) -> None:
                 _fail("state.live_names", f"{change.name!r} is changed but was not live")
     if set(plan.fingerprints) != touched:
         _fail("state.fingerprints", "expected one fingerprint per live trigger the plan changes")
+    if not len(touched) <= plan.owned_live <= len(live):
+        _fail("state.owned_live", "does not fit the live names and the changes")
 
 
 def _fingerprints(raw: Any) -> dict[str, str]:
