@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import sqlite3
 import sys
 from types import FrameType
 
@@ -57,7 +58,6 @@ def emulator(
     from triggersync.emulator.auth import ENV_NAMES
     from triggersync.emulator.server import Credentials, Emulator, Faults
 
-    _log_requests_to_stderr()
     faults = Faults(
         latency_ms=latency_ms,
         rate_limit=rate_limit,
@@ -68,11 +68,17 @@ def emulator(
     )
     credentials = Credentials.from_env(os.environ)
     try:
-        em = Emulator(host, port, db or ":memory:", credentials, faults).start()
-    except OSError as exc:
-        raise click.ClickException(f"cannot serve on {host}:{port}: {exc}") from None
+        em = Emulator(host, port, db or ":memory:", credentials, faults)
+    except sqlite3.Error as exc:
+        raise click.ClickException(f"cannot open the database {db}: {exc}") from None
+    # Handlers go in before anything can block, so a signal at any point unwinds cleanly.
     previous = {sig: signal.signal(sig, _stop_on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    request_log = _log_requests_to_stderr()
     try:
+        try:
+            em.start()
+        except OSError as exc:
+            raise click.ClickException(f"cannot serve on {host}:{port}: {exc}") from None
         click.echo(f"triggersync emulator serving {em.url} (also /api/v2)")
         for field, env_name in ENV_NAMES.items():
             # Only the emulator's own defaults are printed: an environment value may be real.
@@ -91,14 +97,15 @@ def emulator(
         em.stop()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+        logging.getLogger("triggersync.emulator").removeHandler(request_log)
     click.echo("triggersync emulator stopped", err=True)
     return 0
 
 
-def _log_requests_to_stderr() -> None:
+def _log_requests_to_stderr() -> logging.Handler:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
     logger = logging.getLogger("triggersync.emulator")
-    if not logger.handlers:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(message)s"))
-        logger.addHandler(handler)
+    logger.addHandler(handler)
     logger.setLevel(logging.INFO)
+    return handler

@@ -130,7 +130,7 @@ class Emulator:
         self.port = self._httpd.server_address[1]
         self._thread = threading.Thread(
             target=self._httpd.serve_forever,
-            kwargs={"poll_interval": 0.1},
+            kwargs={"poll_interval": 0.02},  # bounds how long stop() waits for the loop
             name=f"triggersync-emulator-{self.port}",
             daemon=True,
         )
