@@ -1,0 +1,45 @@
+"""Shared fixtures: a real emulator on loopback, and an environment free of real credentials."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+import requests
+
+from triggersync.emulator.server import Credentials, Emulator
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test sees the developer's own TRIGGERSYNC_* settings (or real credentials)."""
+    for name in list(os.environ):
+        if name.startswith("TRIGGERSYNC_"):
+            monkeypatch.delenv(name)
+
+
+@pytest.fixture
+def emulator() -> Iterator[Emulator]:
+    """An in-process emulator on a free loopback port, in-memory, default credentials."""
+    with Emulator(port=0, credentials=Credentials()) as em:
+        yield em
+
+
+@pytest.fixture
+def emulator_env(emulator: Emulator) -> dict[str, str]:
+    """The variables that point the CLI at `emulator` with basic auth."""
+    return {
+        "TRIGGERSYNC_API_URL": emulator.url,
+        "TRIGGERSYNC_EMAIL": emulator.credentials.email,
+        "TRIGGERSYNC_PASSWORD": emulator.credentials.password,
+    }
+
+
+@pytest.fixture
+def emulator_session(emulator: Emulator) -> Iterator[requests.Session]:
+    """A session authenticated against `emulator`, ignoring any proxy settings."""
+    with requests.Session() as session:
+        session.trust_env = False  # loopback must never go through HTTP(S)_PROXY
+        session.auth = (emulator.credentials.email, emulator.credentials.password)
+        yield session
