@@ -64,7 +64,10 @@ class ClientCredentialsAuth(AuthBase):
             "scope": "read write",
         }
         try:
-            response = self._session.post(self._token_url, data=form, timeout=(5.0, 30.0))
+            # The session's own auth is this object: bypass it, or the grant would recurse.
+            response = self._session.post(
+                self._token_url, data=form, auth=_no_auth, timeout=(5.0, 30.0)
+            )
         except requests.RequestException as exc:
             raise TransportError(
                 f"cannot reach the OAuth token endpoint {self._token_url}: {type(exc).__name__}"
@@ -86,6 +89,10 @@ class ClientCredentialsAuth(AuthBase):
         if not isinstance(token, str) or not token:
             raise TransportError("OAuth token endpoint answered without an access_token")
         return token
+
+
+def _no_auth(request: requests.PreparedRequest) -> requests.PreparedRequest:
+    return request
 
 
 def from_env(env: Mapping[str, str], session: requests.Session) -> tuple[AuthBase, str]:

@@ -44,7 +44,9 @@ class _Cli(click.Group):
             click.echo("Aborted.", err=True)
             code = 1
         except TriggersyncError as exc:
-            click.echo(f"Error: {exc}", err=True)
+            # One line per problem (a ConfigError carries one per issue), each greppable.
+            for line in str(exc).splitlines() or [type(exc).__name__]:
+                click.echo(f"Error: {line}", err=True)
             code = 1
         code = code if isinstance(code, int) else 0
         if standalone_mode:

@@ -91,7 +91,7 @@ class Client:
             auth_vars=auth_vars,
             session=session,
             parallelism=parallelism,
-            policy=policy,
+            policy=policy or RetryPolicy.from_env(env),
         )
 
     def close(self) -> None:
@@ -247,7 +247,9 @@ class Client:
                 if response is not None and status == 429
                 else None
             )
-            self.throttle.release(rate_limited=status == 429, retry_after=retry_after or 1.0)
+            self.throttle.release(
+                rate_limited=status == 429, retry_after=1.0 if retry_after is None else retry_after
+            )
             with self._count_lock:
                 self.requests_sent += 1
             log.info(

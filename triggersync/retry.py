@@ -10,9 +10,11 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
+
+from triggersync.errors import UsageError
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,20 @@ class RetryPolicy:
     base_delay: float = 0.5  # first backoff for 5xx and connection errors, doubled each time
     max_delay: float = 30.0
     max_total: float = 300.0  # give up on one request after this long, whatever the attempts
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> RetryPolicy:
+        """Tuning for impatient pipelines and fast tests: TRIGGERSYNC_MAX_ATTEMPTS and
+        TRIGGERSYNC_RETRY_DELAY (the first backoff, seconds)."""
+        try:
+            attempts = int(env.get("TRIGGERSYNC_MAX_ATTEMPTS", cls.max_attempts))
+            delay = float(env.get("TRIGGERSYNC_RETRY_DELAY", cls.base_delay))
+        except ValueError:
+            raise UsageError(
+                "TRIGGERSYNC_MAX_ATTEMPTS must be a whole number and "
+                "TRIGGERSYNC_RETRY_DELAY a number of seconds"
+            ) from None
+        return cls(max_attempts=max(1, attempts), base_delay=max(0.0, delay))
 
     def backoff(self, attempt: int, rng: Callable[[], float] = random.random) -> float:
         """Exponential backoff with full jitter (attempt counts from 1)."""
