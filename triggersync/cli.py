@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 class _Cli(click.Group):
     """Exit codes are ours, not click's: usage errors exit 1, because 2 means "changes"."""
 
-    def main(  # type: ignore[override]
+    def main(
         self,
         args: Sequence[str] | None = None,
         prog_name: str | None = None,
@@ -108,7 +108,10 @@ def validate(paths: tuple[str, ...], vars_file: str | None, fmt: str) -> int:
     return 0
 
 
-def _common(func: Any) -> Any:
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _common(func: _F) -> _F:
     """-v/-q and --no-color on every command, so they work after the command name."""
     func = click.option("--no-color", is_flag=True, help="No ANSI colour (also NO_COLOR).")(func)
     func = click.option("-q", "--quiet", is_flag=True, help="Only results and errors.")(func)
@@ -143,7 +146,7 @@ _parallelism = click.option(
 )
 
 
-def _format(choices: list[str]) -> Any:
+def _format(choices: list[str]) -> Callable[[_F], _F]:
     return click.option(
         "--format", "fmt", type=click.Choice(choices), default="text", show_default=True
     )
