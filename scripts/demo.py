@@ -17,7 +17,7 @@ from pathlib import Path
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
-CONFIG = ROOT / "examples" / "triggers"
+CONFIG = "examples/triggers"
 BIN = Path(sys.executable).parent / "triggersync"
 ENV = {
     **os.environ,
@@ -31,8 +31,9 @@ for var in ("TRIGGERSYNC_TOKEN", "TRIGGERSYNC_CLIENT_ID", "TRIGGERSYNC_CLIENT_SE
 # What a team has built by hand in the Zendesk UI before adopting triggersync.
 HAND_MADE = [
     {"name": "Good Trigger", "description": "Visitor entered page", "enabled": 1},
-    {"name": "Better Trigger", "description": "Visitor requested chat", "enabled": 1},
+    {"name": "Better Trigger", "description": "Visitor requested chat", "enabled": 0},
     {"name": "Old Trigger", "description": "Nobody remembers why", "enabled": 0},
+    {"name": "Legacy VIP routing", "description": "Owned by another team", "enabled": 1},
 ]
 
 
@@ -71,19 +72,26 @@ def main() -> None:
                 http.post(f"{url}/triggers", json=trigger, auth=auth, timeout=10).raise_for_status()
                 print(f'  seeded "{trigger["name"]}"')
 
-            banner(f"1. plan: what would change to make Zendesk match {CONFIG.relative_to(ROOT)}/")
-            run("plan", str(CONFIG), expect=0)
+            banner(f"1. plan: what would change to make Zendesk match {CONFIG}/")
+            run("plan", CONFIG, expect=0)
             banner("2. apply --yes: make it so")
-            run("apply", str(CONFIG), "--yes", expect=0)
+            run("apply", CONFIG, "--yes", expect=0)
             banner("3. plan again: converged in one run")
-            run("plan", str(CONFIG), "--detailed-exitcode", expect=0)
+            run("plan", CONFIG, "--detailed-exitcode", expect=0)
 
-            banner('4. someone edits "Good Trigger" by hand in the Zendesk UI')
+            banner("4. meanwhile, in the Zendesk UI: one edit, one new trigger, one deletion")
             edit = {"description": "Edited in the UI on a Friday afternoon"}
-            http.put(f"{url}/triggers/Good%20Trigger", json=edit, auth=auth, timeout=10)
-            print(f"  PUT /triggers/Good%20Trigger {edit}")
+            http.put(
+                f"{url}/triggers/Good%20Trigger", json=edit, auth=auth, timeout=10
+            ).raise_for_status()
+            print('  edited "Good Trigger"')
+            made = {"name": "Quick fix", "description": "Made in the UI", "enabled": 1}
+            http.post(f"{url}/triggers", json=made, auth=auth, timeout=10).raise_for_status()
+            print('  created "Quick fix"')
+            http.delete(f"{url}/triggers/Chat%20rescuer", auth=auth, timeout=10).raise_for_status()
+            print('  deleted "Chat rescuer"')
         banner("5. drift: the nightly audit finds it (exit 2 = drift found, as expected)")
-        run("drift", str(CONFIG), expect=2)
+        run("drift", CONFIG, expect=2)
         banner("Demo complete: plan, apply, plan, drift all behaved as expected.")
     finally:
         server.terminate()

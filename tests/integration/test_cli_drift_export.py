@@ -1,0 +1,93 @@
+"""`drift` (the nightly audit) and `export` (adoption) against the emulator."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from conftest import Run
+
+from triggersync.emulator.server import Emulator
+
+Config = Callable[[str], str]
+DESIRED = "triggers:\n  - name: Edited\n    description: code\n  - name: Deleted by hand\n"
+
+
+def seed_drift(emulator: Emulator) -> None:
+    emulator.store.create({"name": "Edited", "description": "UI", "enabled": 1})
+    emulator.store.create({"name": "Made by hand", "description": "", "enabled": 1})
+
+
+def test_drift_reports_each_kind_and_exits_2(run: Run, emulator: Emulator, config: Config) -> None:
+    seed_drift(emulator)
+    ran = run("drift", config(DESIRED))
+    assert ran.code == 2
+    assert '"Edited" changed in Zendesk' in ran.stdout
+    assert '"Deleted by hand" missing from Zendesk' in ran.stdout
+    assert '"Made by hand" not in code' in ran.stdout
+
+
+def test_no_drift_exits_0(run: Run, emulator: Emulator, config: Config) -> None:
+    emulator.store.create({"name": "Same", "description": "", "enabled": 1})
+    ran = run("drift", config("triggers:\n  - name: Same\n"))
+    assert (ran.code, ran.stdout) == (0, "No drift.\n")
+
+
+def test_drift_json_is_the_plan_document(run: Run, emulator: Emulator, config: Config) -> None:
+    seed_drift(emulator)
+    document = json.loads(run("drift", config(DESIRED), "--format", "json").stdout)
+    assert document["summary"] == {"create": 1, "update": 1, "delete": 1}
+
+
+def test_drift_never_writes(run: Run, emulator: Emulator, config: Config) -> None:
+    seed_drift(emulator)
+    run("drift", config(DESIRED))
+    assert emulator.stats()["total"] == emulator.stats()["list"] == 1
+
+
+def test_export_round_trips_to_no_changes(run: Run, emulator: Emulator, tmp_path: Path) -> None:
+    emulator.store.create(
+        {
+            "name": "Greeter: 'hi' / \"hello\"",
+            "description": None,
+            "enabled": 0,
+            "definition": {
+                "event": "page_enter",
+                "condition": ["and", ["eq", "@visitor_country_code", "US"]],
+                "actions": [["sendMessageToVisitor", "Support", "Hi!\nWelcome"]],
+            },
+            "owner": "not managed",
+        }
+    )
+    emulator.store.create({"name": "Plain", "description": "x", "enabled": 1})
+    exported = run("export").stdout
+    (tmp_path / "all.yaml").write_text(exported)
+    assert run("plan", str(tmp_path / "all.yaml")).stdout == "No changes.\n"
+
+
+def test_export_to_a_directory_writes_one_file_per_trigger(
+    run: Run, emulator: Emulator, tmp_path: Path
+) -> None:
+    emulator.store.create({"name": "One", "description": "", "enabled": 1})
+    emulator.store.create({"name": "Two", "description": "", "enabled": 1})
+    assert run("export", "--out", str(tmp_path / "out") + "/").code == 0
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["one.yaml", "two.yaml"]
+    assert run("plan", str(tmp_path / "out")).stdout == "No changes.\n"
+
+
+def test_export_to_a_file_has_the_schema_modeline(
+    run: Run, emulator: Emulator, tmp_path: Path
+) -> None:
+    emulator.store.create({"name": "One", "description": "", "enabled": 1})
+    target = tmp_path / "triggers.yaml"
+    run("export", "--out", str(target))
+    assert target.read_text().startswith("# yaml-language-server: $schema=")
+
+
+def test_export_keeps_key_order(run: Run, emulator: Emulator) -> None:
+    emulator.store.create(
+        {"name": "One", "description": "d", "enabled": 1, "definition": {"event": "page_enter"}}
+    )
+    lines = [line.strip().split(":")[0] for line in run("export").stdout.splitlines()[2:6]]
+    assert lines == ["- name", "description", "enabled", "definition"]

@@ -1,0 +1,95 @@
+"""`plan --out` then `apply --plan`: exactly what was reviewed, or nothing."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import Run
+
+from triggersync.emulator.server import Emulator
+
+Config = Callable[[str], str]
+DESIRED = "triggers:\n  - name: Better Trigger\n    description: new\n  - name: Fresh\n"
+
+
+@pytest.fixture
+def saved(run: Run, emulator: Emulator, config: Config, tmp_path: Path) -> Path:
+    emulator.store.create({"name": "Better Trigger", "description": "old", "enabled": 1})
+    emulator.store.create({"name": "Bystander", "description": "", "enabled": 1})
+    target = tmp_path / "plan.json"
+    assert run("plan", config(DESIRED), "--no-prune", "--out", str(target)).code == 0
+    return target
+
+
+def test_saved_plan_applies_without_reading_config(
+    run: Run, emulator: Emulator, saved: Path
+) -> None:
+    ran = run("apply", "--plan", str(saved))
+    assert ran.code == 0
+    assert emulator.store.get("Better Trigger")["description"] == "new"
+    assert emulator.store.get("Fresh") is not None
+
+
+def test_a_touched_trigger_edited_since_makes_the_plan_stale(
+    run: Run, emulator: Emulator, saved: Path
+) -> None:
+    emulator.store.update("Better Trigger", {"description": "hand edit"})
+    ran = run("apply", "--plan", str(saved))
+    assert ran.code == 1
+    assert '"Better Trigger" changed in Zendesk' in ran.stderr
+    assert emulator.store.get("Fresh") is None
+
+
+def test_a_new_live_name_makes_the_plan_stale(run: Run, emulator: Emulator, saved: Path) -> None:
+    emulator.store.create({"name": "Surprise", "description": "", "enabled": 1})
+    ran = run("apply", "--plan", str(saved))
+    assert ran.code == 1
+    assert '"Surprise" appeared' in ran.stderr
+
+
+def test_a_vanished_live_name_makes_the_plan_stale(
+    run: Run, emulator: Emulator, saved: Path
+) -> None:
+    emulator.store.delete("Bystander")
+    ran = run("apply", "--plan", str(saved))
+    assert ran.code == 1
+    assert '"Bystander" was deleted' in ran.stderr
+
+
+def test_an_unrelated_field_edit_does_not_make_the_plan_stale(
+    run: Run, emulator: Emulator, saved: Path
+) -> None:
+    emulator.store.update("Bystander", {"description": "edited"})
+    assert run("apply", "--plan", str(saved)).code == 0
+
+
+def test_a_plan_for_another_account_is_refused(run: Run, emulator: Emulator, saved: Path) -> None:
+    ran = run("apply", "--plan", str(saved), "--api-url", emulator.legacy_url)
+    assert ran.code == 1
+    assert "made against" in ran.stderr
+
+
+def test_a_hand_edited_plan_file_is_refused(run: Run, emulator: Emulator, saved: Path) -> None:
+    document = json.loads(saved.read_text())
+    document["changes"][0]["action"] = "obliterate"
+    saved.write_text(json.dumps(document))
+    ran = run("apply", "--plan", str(saved))
+    assert ran.code == 1
+    assert str(saved) in ran.stderr
+    assert emulator.store.get("Fresh") is None
+
+
+def test_a_plan_file_that_is_not_json_is_refused(run: Run, tmp_path: Path) -> None:
+    bogus = tmp_path / "plan.json"
+    bogus.write_text("<html>")
+    ran = run("apply", "--plan", str(bogus))
+    assert (ran.code, "not a plan file" in ran.stderr) == (1, True)
+
+
+def test_a_missing_plan_file_is_one_message(run: Run, tmp_path: Path) -> None:
+    ran = run("apply", "--plan", str(tmp_path / "nope.json"))
+    assert ran.code == 1
+    assert "cannot read" in ran.stderr
