@@ -1,0 +1,63 @@
+"""The wheel works from any folder: schema inside the package, console entry points."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMA_IN_WHEEL = "triggersync/schemas/triggersync.schema.json"
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    pip = [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation"]
+    subprocess.run([*pip, "--wheel-dir", str(out), str(ROOT)], check=True, capture_output=True)
+    (built,) = out.glob("triggersync-*.whl")
+    return built
+
+
+def test_the_wheel_carries_the_schema(wheel: Path) -> None:
+    with zipfile.ZipFile(wheel) as archive:
+        assert SCHEMA_IN_WHEEL in archive.namelist()
+
+
+def test_the_installed_package_validates_from_another_folder(wheel: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    with zipfile.ZipFile(wheel) as archive:
+        archive.extractall(site)
+    config = tmp_path / "elsewhere" / "triggers.yaml"
+    config.parent.mkdir()
+    config.write_text("triggers:\n  - name: Good Trigger\n")
+    ran = subprocess.run(
+        [sys.executable, "-m", "triggersync", "validate", str(config)],
+        cwd=config.parent,
+        env={"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (ran.returncode, ran.stdout) == (0, "1 trigger in 1 file is valid.\n")
+
+
+def test_python_dash_m_prints_the_version() -> None:
+    from triggersync import __version__
+
+    ran = subprocess.run(
+        [sys.executable, "-m", "triggersync", "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert ran.stdout == f"triggersync, version {__version__}\n"
+
+
+def test_the_console_script_is_installed() -> None:
+    script = Path(sys.executable).parent / "triggersync"
+    ran = subprocess.run([str(script), "--help"], capture_output=True, text=True, check=True)
+    assert "Zendesk Chat triggers as code." in ran.stdout
