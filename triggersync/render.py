@@ -15,6 +15,7 @@ Its symbols are the live side's too: `+` is in Zendesk only, `-` is missing from
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from typing import Any, Final
 
@@ -144,7 +145,10 @@ def _markdown_fields(change: Change) -> Iterator[str]:
 
 
 def _diff_block(body: list[str], count: int) -> list[str]:
-    block = ["```diff", *body, "```"]
+    # A description may itself contain ```: the fence must be longer than any backtick run.
+    longest = max((len(run) for line in body for run in re.findall(r"`+", line)), default=0)
+    fence = "`" * max(3, longest + 1)
+    block = [f"{fence}diff", *body, fence]
     if count <= FOLD_THRESHOLD:
         return block
     return [f"<details><summary>Show {count} changes</summary>", "", *block, "", "</details>"]
