@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from triggersync.errors import TriggersyncError
+
 if TYPE_CHECKING:
     from triggersync.apply import Outcome
 
@@ -58,15 +60,24 @@ def append_step_summary(markdown: str) -> None:
     """GitHub Actions shows $GITHUB_STEP_SUMMARY on the run page (SPEC §7)."""
     target = os.environ.get("GITHUB_STEP_SUMMARY")
     if target:
-        with Path(target).open("a", encoding="utf-8") as handle:
-            handle.write(markdown if markdown.endswith("\n") else markdown + "\n")
+        try:
+            with Path(target).open("a", encoding="utf-8") as handle:
+                handle.write(markdown if markdown.endswith("\n") else markdown + "\n")
+        except OSError as exc:
+            raise TriggersyncError(
+                f"cannot append to GITHUB_STEP_SUMMARY ({target}): {exc.strerror}"
+            ) from None
 
 
 def write_atomically(path: Path, text: str) -> None:
     """Never leave a half-written plan or export behind."""
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise TriggersyncError(f"cannot write {path}: {exc.strerror}") from None
 
 
 _VERBS = {"create": "created", "update": "updated", "delete": "deleted", "replace": "replaced"}

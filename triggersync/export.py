@@ -10,6 +10,7 @@ from typing import Any
 
 import yaml
 
+from triggersync.errors import TriggersyncError
 from triggersync.model import Trigger
 
 SCHEMA_RELPATH = Path("schemas") / "triggersync.schema.json"
@@ -88,7 +89,10 @@ def file_stem(name: str) -> str:
 
 def write_directory(triggers: Sequence[Trigger], directory: Path) -> list[Path]:
     """One file per trigger, names made unique when two triggers slug alike."""
-    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise TriggersyncError(f"cannot create {directory}: {exc.strerror}") from None
     written: list[Path] = []
     used: set[str] = set()
     for trigger in sorted(triggers, key=lambda t: t.name):
@@ -98,6 +102,9 @@ def write_directory(triggers: Sequence[Trigger], directory: Path) -> list[Path]:
             candidate, n = f"{stem}-{n}", n + 1
         used.add(candidate)
         path = directory / f"{candidate}.yaml"
-        path.write_text(to_yaml([trigger], directory), encoding="utf-8")
+        try:
+            path.write_text(to_yaml([trigger], directory), encoding="utf-8")
+        except OSError as exc:
+            raise TriggersyncError(f"cannot write {path}: {exc.strerror}") from None
         written.append(path)
     return written

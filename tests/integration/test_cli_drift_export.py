@@ -91,3 +91,22 @@ def test_export_keeps_key_order(run: Run, emulator: Emulator) -> None:
     )
     lines = [line.strip().split(":")[0] for line in run("export").stdout.splitlines()[2:6]]
     assert lines == ["- name", "description", "enabled", "definition"]
+
+
+def test_export_into_a_missing_folder_is_one_message(
+    run: Run, emulator: Emulator, tmp_path: Path
+) -> None:
+    emulator.store.create({"name": "One", "description": "", "enabled": 1})
+    ran = run("export", "--out", str(tmp_path / "missing" / "triggers.yaml"))
+    assert ran.code == 1
+    assert ran.stderr.startswith("Error: cannot write")
+
+
+def test_export_to_a_directory_over_a_file_is_one_message(
+    run: Run, emulator: Emulator, tmp_path: Path
+) -> None:
+    emulator.store.create({"name": "One", "description": "", "enabled": 1})
+    (tmp_path / "taken").write_text("")
+    ran = run("export", "--out", str(tmp_path / "taken" / "sub") + "/")
+    assert ran.code == 1
+    assert ran.stderr.startswith("Error: cannot create")
