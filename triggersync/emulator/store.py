@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from collections.abc import Iterable
 from typing import Any
 
 SCHEMA_VERSION = 1
@@ -109,25 +110,10 @@ class Store:
             ).fetchone()
         return _to_json(row)
 
-    def create_many(self, bodies: list[Any]) -> int:
+    def create_many(self, bodies: Iterable[Any]) -> int:
         """Seed many triggers in one transaction (benchmarks, big fixtures): each body is
         checked as a create's is; a duplicate name refuses the whole batch."""
-        rows = []
-        for body in bodies:
-            fields = _check_fields(body)
-            name = fields.get("name")
-            if not isinstance(name, str) or not name:
-                raise InvalidTrigger("name is required and must be a non-empty string")
-            definition = fields.get("definition")
-            rows.append(
-                (
-                    name,
-                    fields.get("description", ""),
-                    fields.get("enabled", 1),
-                    None if definition is None else _dumps(definition),
-                    _dumps({k: v for k, v in body.items() if k not in _KNOWN}),
-                )
-            )
+        rows = [_insert_row(body) for body in bodies]
         try:
             with self._lock, self._db:
                 self._db.executemany(
@@ -210,6 +196,21 @@ def _check_fields(body: Any, *, update: bool = False) -> dict[str, Any]:
             raise InvalidTrigger("definition must be a JSON object")
         fields["definition"] = body["definition"]
     return fields
+
+
+def _insert_row(body: Any) -> tuple[Any, ...]:
+    fields = _check_fields(body)
+    name = fields.get("name")
+    if not isinstance(name, str) or not name:
+        raise InvalidTrigger("name is required and must be a non-empty string")
+    definition = fields.get("definition")
+    return (
+        name,
+        fields.get("description", ""),
+        fields.get("enabled", 1),
+        None if definition is None else _dumps(definition),
+        _dumps({k: v for k, v in body.items() if k not in _KNOWN}),
+    )
 
 
 def _dumps(value: Any) -> str:
