@@ -146,6 +146,13 @@ _parallelism = click.option(
 )
 
 
+_max_chars = click.option(
+    "--max-chars",
+    type=click.IntRange(min=1000),
+    help="Cut markdown at a line boundary to N characters, with a note (PR comments: 65,536).",
+)
+
+
 def _format(choices: list[str]) -> Callable[[_F], _F]:
     return click.option(
         "--format", "fmt", type=click.Choice(choices), default="text", show_default=True
@@ -188,6 +195,11 @@ def _render(plan: Plan, fmt: str, console: Console, *, drift: bool = False) -> s
     return render.render_text(plan, color=console.color)
 
 
+def _check_max_chars(fmt: str, max_chars: int | None) -> None:
+    if max_chars is not None and fmt != "markdown":
+        raise click.UsageError("--max-chars applies to --format markdown only")
+
+
 def _emit(text: str) -> None:
     click.echo(text, nl=not text.endswith("\n"))
 
@@ -199,6 +211,7 @@ def _emit(text: str) -> None:
 @_format(["text", "markdown", "json"])
 @click.option("--out", type=click.Path(dir_okay=False), help="Also save the plan (JSON) here.")
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes.")
+@_max_chars
 @_no_prune
 @_common
 def plan(
@@ -208,6 +221,7 @@ def plan(
     fmt: str,
     out: str | None,
     detailed_exitcode: bool,
+    max_chars: int | None,
     no_prune: bool,
     verbose: int,
     quiet: bool,
@@ -218,18 +232,20 @@ def plan(
     \b
     Example:
       triggersync plan triggers/ --out plan.json
-      triggersync plan triggers/ --format markdown > comment.md
+      triggersync plan triggers/ --format markdown --max-chars 65000 > comment.md
     """
     from triggersync import render
 
     console = _console(verbose, quiet, no_color)
+    _check_max_chars(fmt, max_chars)
     cfg = _load(paths, vars_file, console)
     with _client(api_url) as client:
         the_plan = _make_plan(cfg, client, prune=not no_prune)
     if out:
         write_atomically(Path(out), render.render_json(the_plan))
         console.info(f"Saved the plan to {out}; apply it with: triggersync apply --plan {out}")
-    _emit(_render(the_plan, fmt, console))
+    shown = _render(the_plan, fmt, console)
+    _emit(render.truncate_markdown(shown, max_chars) if max_chars else shown)
     append_step_summary(render.render_markdown(the_plan))
     return 2 if detailed_exitcode and not the_plan.empty else 0
 
@@ -337,12 +353,14 @@ def _read_plan(path: Path) -> Plan:
 @_vars
 @_api_url
 @_format(["text", "markdown", "json"])
+@_max_chars
 @_common
 def drift(
     paths: tuple[str, ...],
     vars_file: str | None,
     api_url: str | None,
     fmt: str,
+    max_chars: int | None,
     verbose: int,
     quiet: bool,
     no_color: bool,
@@ -356,10 +374,12 @@ def drift(
     from triggersync import render
 
     console = _console(verbose, quiet, no_color)
+    _check_max_chars(fmt, max_chars)
     cfg = _load(paths, vars_file, console)
     with _client(api_url) as client:
         the_plan = _make_plan(cfg, client, prune=True)
-    _emit(_render(the_plan, fmt, console, drift=True))
+    shown = _render(the_plan, fmt, console, drift=True)
+    _emit(render.truncate_markdown(shown, max_chars, what="report") if max_chars else shown)
     append_step_summary(render.render_drift_markdown(the_plan))
     return 0 if the_plan.empty else 2
 

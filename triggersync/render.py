@@ -25,6 +25,7 @@ PLAN_MARKER: Final = "<!-- triggersync-plan -->"  # finds the sticky PR comment 
 DRIFT_MARKER: Final = "<!-- triggersync-drift -->"
 FOLD_THRESHOLD: Final = 20  # more changes than this and markdown folds them in <details>
 WARNING: Final = "> **Warning:** this plan deletes or replaces triggers."
+COMMENT_LIMIT: Final = 65_000  # GitHub refuses a comment or issue body over 65,536 characters
 
 _GREEN, _YELLOW, _RED, _RESET = "\x1b[32m", "\x1b[33m", "\x1b[31m", "\x1b[0m"
 _COLORS: Final = {"+": _GREEN, "~": _YELLOW, "-": _RED}
@@ -103,6 +104,56 @@ def drift_summary_line(plan: Plan) -> str:
     extra = sum(change.action == "delete" for change in plan.changes)
     return (
         f"Drift: {changed} changed in Zendesk, {missing} missing from Zendesk, {extra} not in code."
+    )
+
+
+def truncate_markdown(text: str, limit: int = COMMENT_LIMIT, *, what: str = "plan") -> str:
+    """Cut markdown to at most `limit` characters at a line boundary, for a PR comment.
+
+    The first line (the marker that finds the sticky comment) is always kept; an open code
+    fence or <details> is closed, and a note says how much was left out and where it is.
+    """
+    if len(text) <= limit:
+        return text
+    lines = text.splitlines()
+    note_room = len(_truncation_note(what, len(text)))
+    kept: list[str] = []
+    fence: str | None = None
+    details = False
+    size = 0
+    for line in lines:
+        next_fence, next_details = _markdown_state(line, fence, details)
+        closers = _closers(next_fence, next_details)
+        needed = size + len(line) + 1 + sum(len(c) + 1 for c in closers) + note_room + 1
+        if kept and needed > limit:
+            break
+        kept.append(line)
+        size += len(line) + 1
+        fence, details = next_fence, next_details
+    note = _truncation_note(what, len(text) - size)
+    return "\n".join([*kept, *_closers(fence, details), "", note]) + "\n"
+
+
+def _markdown_state(line: str, fence: str | None, details: bool) -> tuple[str | None, bool]:
+    if fence is not None:
+        return (None if line.strip() == fence else fence), details
+    if line.startswith("```"):
+        return line[: len(line) - len(line.lstrip("`"))], details
+    if line.startswith("<details"):
+        return None, True
+    if line.startswith("</details>"):
+        return None, False
+    return None, details
+
+
+def _closers(fence: str | None, details: bool) -> list[str]:
+    return ([fence] if fence else []) + (["", "</details>"] if details else [])
+
+
+def _truncation_note(what: str, count: int) -> str:
+    return (
+        f"> **Note:** {what} truncated: {count:,} more characters; "
+        f"see the workflow run's job summary and artifacts for the full {what}."
     )
 
 
