@@ -4,24 +4,14 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from clirun import Ran, Run
 
 from triggersync.cli import cli
 from triggersync.emulator.server import Emulator
-
-
-@dataclass(frozen=True)
-class Ran:
-    code: int
-    stdout: str
-    stderr: str
-
-
-Run = Callable[..., Ran]
 
 
 @pytest.fixture

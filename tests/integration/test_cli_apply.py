@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from conftest import Run
+from clirun import Run
 
 from triggersync.emulator.server import Emulator
 

@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import Run
+from clirun import Run
 
 from triggersync.emulator.server import Emulator
 

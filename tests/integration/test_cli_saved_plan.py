@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import Run
+from clirun import Run
 
 from triggersync.emulator.server import Emulator
 
