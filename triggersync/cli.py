@@ -98,7 +98,8 @@ def validate(paths: tuple[str, ...], vars_file: str | None, fmt: str) -> int:
             raise
         for issue in exc.issues:
             message = f"{issue.path}: {issue.message}" if issue.path else issue.message
-            click.echo(f"::error file={issue.file},line={issue.line},col={issue.col}::{message}")
+            where = f"file={_gh_escape(str(issue.file), True)},line={issue.line},col={issue.col}"
+            click.echo(f"::error {where}::{_gh_escape(message)}")
         return 1
     for warning in cfg.warnings:
         click.echo(f"warning: {warning}", err=True)
@@ -106,6 +107,13 @@ def validate(paths: tuple[str, ...], vars_file: str | None, fmt: str) -> int:
     verb = "is" if len(cfg.triggers) == 1 else "are"
     click.echo(f"{triggers} in {_plural(len(cfg.files), 'file')} {verb} valid.")
     return 0
+
+
+def _gh_escape(text: str, is_property: bool = False) -> str:
+    """GitHub workflow-command escaping: a newline or `%` in a message (and `:` or `,` in a
+    property such as file=) would otherwise end or garble the annotation."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if is_property else text
 
 
 _F = TypeVar("_F", bound=Callable[..., Any])
