@@ -1,0 +1,62 @@
+"""Terminal manners: every command explains itself with an example; results go to stdout,
+warnings and errors to stderr."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from triggersync.cli import cli
+
+COMMANDS = ["validate", "plan", "apply", "drift", "export", "emulator"]
+
+ODD_CONFIG = """\
+triggers:
+  - name: Odd
+    definition:
+      event: chat_requested
+      condition: [and, [eq, "@visitor_country_code", US]]
+      actions: [[frobnicate, 1]]
+"""
+
+
+def test_every_command_is_listed() -> None:
+    assert set(COMMANDS) == set(cli.list_commands(click.Context(cli)))
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_help_exits_0_with_an_example(command: str) -> None:
+    result = CliRunner().invoke(cli, [command, "--help"])
+    assert result.exit_code == 0
+    assert "Example:" in result.stdout
+    assert f"  triggersync {command} " in result.stdout
+    assert result.stderr == ""
+
+
+def test_top_level_help_shows_an_example() -> None:
+    result = CliRunner().invoke(cli, ["-h"])
+    assert result.exit_code == 0
+    assert "Example:\n    triggersync validate" in result.stdout
+
+
+def test_plan_json_on_stdout_stays_clean_despite_warnings(
+    tmp_path: Path, emulator_env: dict[str, str]
+) -> None:
+    (tmp_path / "odd.yaml").write_text(ODD_CONFIG, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["plan", str(tmp_path), "--format", "json"], env=emulator_env)
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["summary"] == {"create": 1, "update": 0, "delete": 0}
+    assert "warning:" in result.stderr
+    assert "unknown action 'frobnicate'" in result.stderr
+
+
+def test_errors_go_to_stderr_only(tmp_path: Path) -> None:
+    (tmp_path / "bad.yaml").write_text("triggers:\n  - id: 1\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "id is read-only" in result.stderr
