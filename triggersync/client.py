@@ -190,6 +190,16 @@ class Client:
             response, failure, sent = self._send(method, self.base_url + path, body)
             if response is not None and response.status_code == 429:
                 rate_limited += 1
+                wait = parse_retry_after(response.headers.get("Retry-After")) or 0.0
+                left = deadline - time.monotonic()
+                if wait > left:
+                    # Waiting would outlast the time bound: say so now rather than hang.
+                    raise ApiError(
+                        f"{what}: HTTP 429: {server_message(response)}; the server asks to "
+                        f"wait {wait:.0f}s, longer than the {max(0.0, left):.0f}s left to retry",
+                        status=429,
+                        server_message=server_message(response),
+                    )
                 if rate_limited < MAX_RATE_LIMITED and time.monotonic() < deadline:
                     attempt -= 1  # the server refused without acting: not a failed attempt
                     continue
@@ -247,9 +257,11 @@ class Client:
                 if response is not None and status == 429
                 else None
             )
-            self.throttle.release(
-                rate_limited=status == 429, retry_after=1.0 if retry_after is None else retry_after
-            )
+            if retry_after is None:
+                retry_after = 1.0
+            elif retry_after > self.policy.max_total:
+                retry_after = 0.0  # the caller gives up at once: park no worker for it
+            self.throttle.release(rate_limited=status == 429, retry_after=retry_after)
             with self._count_lock:
                 self.requests_sent += 1
             log.info(
