@@ -7,6 +7,7 @@ whose prerequisite failed is skipped, never attempted against a state nobody rev
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -86,13 +87,13 @@ def check_fresh(plan: Plan, live: Sequence[Trigger], base_url: str) -> None:
     for name, expected in sorted(plan.fingerprints.items()):
         current = by_name.get(name)
         if current is None:
-            moved.append(f'"{name}" was deleted in Zendesk')
+            moved.append(f"{_q(name)} was deleted in Zendesk")
         elif fingerprint(current) != expected:
-            moved.append(f'"{name}" changed in Zendesk')
+            moved.append(f"{_q(name)} changed in Zendesk")
     before, now = set(plan.live_names), set(by_name)
-    moved += [f'"{name}" appeared in Zendesk' for name in sorted(now - before)]
+    moved += [f"{_q(name)} appeared in Zendesk" for name in sorted(now - before)]
     moved += [
-        f'"{name}" was deleted in Zendesk'
+        f"{_q(name)} was deleted in Zendesk"
         for name in sorted(before - now)
         if name not in plan.fingerprints
     ]
@@ -118,8 +119,13 @@ def apply_plan(
                 blocked = change.takes() in failed_names if change.takes() else False
                 if blocked:
                     outcome = Outcome(
-                        change, "skipped", f'"{change.name}": skipped: its name was not freed'
+                        change,
+                        "skipped",
+                        f"{_q(change.name)}: skipped: {_q(str(change.takes()))} was not freed, "
+                        "as the change that frees it did not succeed",
                     )
+                    if change.frees():  # what waits for this change must wait in turn
+                        failed_names.add(str(change.frees()))
                     _record(outcome, outcomes, on_outcome)
                     continue
                 runnable.append(change)
@@ -154,11 +160,16 @@ def _execute(change: Change, client: Client) -> Outcome:
                 return Outcome(
                     change,
                     "failed",
-                    f'"{change.name}": deleted, but re-creating it failed: {exc}',
+                    f"{_q(change.name)}: deleted, but re-creating it failed: {exc}",
                 )
     except ApiError as exc:
-        return Outcome(change, "failed", f'"{change.name}": {exc}')
+        return Outcome(change, "failed", f"{_q(change.name)}: {exc}")
     return Outcome(change, "ok")
+
+
+def _q(name: str) -> str:
+    """A name as a JSON string: quoted, and control characters escaped for the terminal."""
+    return json.dumps(name, ensure_ascii=False)
 
 
 def owned_count(live: Iterable[Trigger], is_ignored: Callable[[str], bool]) -> int:
