@@ -50,10 +50,18 @@ class Console:
         level = logging.INFO if self.verbosity > 0 else logging.WARNING
         logger = logging.getLogger("triggersync")
         logger.setLevel(level)
-        if not logger.handlers:
-            handler = logging.StreamHandler(sys.stderr)
+        if not any(isinstance(handler, _StderrHandler) for handler in logger.handlers):
+            handler = _StderrHandler()
             handler.setFormatter(logging.Formatter("%(message)s"))
             logger.addHandler(handler)
+
+
+class _StderrHandler(logging.Handler):
+    """Writes to whatever sys.stderr is when a record comes, not when the handler was made:
+    a StreamHandler would keep writing to the stream of the first command run in-process."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(self.format(record), err=True)
 
 
 def append_step_summary(markdown: str) -> None:
