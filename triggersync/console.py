@@ -6,6 +6,7 @@ Results go to stdout; progress, prompts, warnings and errors go to stderr, so
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sys
@@ -106,10 +107,11 @@ class Progress:
             self._bar.update(1)
             return
         change = outcome.change
+        name = json.dumps(change.name, ensure_ascii=False)  # quoted, control characters escaped
         if outcome.status == "ok":
-            self._console.info(f'  {_VERBS[change.action]} "{change.name}"')
+            self._console.info(f"  {_VERBS[change.action]} {name}")
         else:
-            self._console.info(f'  {outcome.status} {change.action} "{change.name}"')
+            self._console.info(f"  {outcome.status} {change.action} {name}")
 
     def close(self) -> None:
         if self._bar is not None:
