@@ -6,6 +6,7 @@ that nobody reviewed, and does the next run converge?
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -299,3 +300,107 @@ def test_after_the_server_comes_back_the_apply_converges(
         assert second.stats()["create"] == 12 - kept
         assert len(second.store.list()) == 12
         assert run("plan", path, "--api-url", second.url).stdout == "No changes.\n"
+
+
+# -- stale and tampered plans: what test_cli_saved_plan.py does not already show ------------
+
+STALE_CONFIG = "triggers:\n  - name: Better Trigger\n    description: new\n  - name: Fresh\n"
+
+
+@pytest.fixture
+def saved(run: Run, emulator: Emulator, config: Config, tmp_path: Path) -> Path:
+    seed(emulator, "Better Trigger", "Doomed")
+    target = tmp_path / "plan.json"
+    assert run("plan", config(STALE_CONFIG), "--out", str(target)).code == 0
+    emulator.reset_stats()
+    return target
+
+
+def writes(emulator: Emulator) -> int:
+    stats = emulator.stats()
+    return stats["create"] + stats["update"] + stats["delete"]
+
+
+def test_a_touched_trigger_deleted_since_makes_the_plan_stale(
+    run: Run, emulator: Emulator, saved: Path
+) -> None:
+    emulator.store.delete("Better Trigger")
+    ran = run("apply", "--plan", str(saved))
+    assert ran.code == 1
+    assert 'plan is stale: "Better Trigger" was deleted in Zendesk' in ran.stderr
+    assert writes(emulator) == 0
+
+
+def test_a_trigger_the_plan_deletes_changed_since_makes_it_stale(
+    run: Run, emulator: Emulator, saved: Path
+) -> None:
+    emulator.store.update("Doomed", {"enabled": 0})
+    ran = run("apply", "--plan", str(saved))
+    assert ran.code == 1
+    assert '"Doomed" changed in Zendesk since the plan was made; plan again' in ran.stderr
+    assert writes(emulator) == 0
+
+
+def test_a_name_the_plan_creates_appearing_since_makes_it_stale(
+    run: Run, emulator: Emulator, saved: Path
+) -> None:
+    seed(emulator, "Fresh")
+    ran = run("apply", "--plan", str(saved))
+    assert ran.code == 1
+    assert '"Fresh" appeared in Zendesk' in ran.stderr
+    assert writes(emulator) == 0
+
+
+def tamper(saved: Path, edit: Callable[[dict[str, Any]], object]) -> None:
+    document = json.loads(saved.read_text())
+    edit(document)
+    saved.write_text(json.dumps(document))
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda d: d.update(format_version=2), "format_version: unsupported format version 2"),
+        (lambda d: d.update(format_version="1"), "unsupported format version '1'"),
+        (lambda d: d["summary"].update(delete=0), "summary.delete: is 0 but the changes make it 1"),
+        (lambda d: d["changes"].pop(), "summary."),
+        (lambda d: d["state"]["fingerprints"].clear(), "state.fingerprints"),
+        (lambda d: d["state"].update(owned_live=99), "state.owned_live"),
+        (lambda d: d.update(extra=1), "unknown key 'extra'"),
+        (lambda d: d["changes"][1].update(action="delete"), "changes[1]"),
+    ],
+    ids=[
+        "version",
+        "version-string",
+        "summary",
+        "dropped-change",
+        "fingerprints",
+        "owned",
+        "extra-key",
+        "action-swapped",
+    ],
+)
+def test_a_hand_edited_plan_is_refused_before_any_request(
+    run: Run,
+    emulator: Emulator,
+    saved: Path,
+    edit: Callable[[dict[str, Any]], object],
+    message: str,
+) -> None:
+    tamper(saved, edit)
+    ran = run("apply", "--plan", str(saved))
+    assert ran.code == 1
+    assert ran.stderr.startswith(f"Error: {saved}: plan file: ")
+    assert message in ran.stderr
+    assert emulator.stats()["total"] == 0
+
+
+def test_a_truncated_plan_file_is_refused_before_any_request(
+    run: Run, emulator: Emulator, saved: Path
+) -> None:
+    text = saved.read_text()
+    saved.write_text(text[: len(text) // 2])
+    ran = run("apply", "--plan", str(saved))
+    assert ran.code == 1
+    assert f"{saved}: not a plan file (invalid JSON)" in ran.stderr
+    assert emulator.stats()["total"] == 0
