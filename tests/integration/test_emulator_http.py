@@ -380,3 +380,56 @@ def test_oauth_wrong_grant_is_400(emulator: Emulator, form: dict[str, str]) -> N
     response = token_request(emulator, client_id="demo-client", client_secret="demo-secret", **form)
     assert response.status_code == 400
     assert response.json() == {"error": "unsupported_grant_type"}
+
+
+def test_unreadable_token_form_is_400(emulator: Emulator) -> None:
+    with requests.Session() as session:
+        session.trust_env = False
+        response = session.post(emulator.token_url, data=b"\xff=\xfe", timeout=10)
+    assert response.status_code == 400
+    assert response.json() == {"error": "invalid_request"}
+
+
+@pytest.mark.parametrize("length", ["abc", "-5"])
+def test_invalid_content_length_is_400(emulator: Emulator, length: str) -> None:
+    request = f"POST /api/v2/triggers HTTP/1.1\r\nHost: x\r\nContent-Length: {length}\r\n\r\n"
+    with socket.create_connection(("127.0.0.1", emulator.port), timeout=10) as sock:
+        sock.sendall(request.encode())
+        received = b""
+        while chunk := sock.recv(65536):  # the server closes: the framing is lost
+            received += chunk
+    assert received.startswith(b"HTTP/1.1 400 ")
+
+
+def test_unexpected_failure_is_a_json_500(
+    emulator: Emulator, emulator_session: requests.Session, caplog: pytest.LogCaptureFixture
+) -> None:
+    emulator.store.close()  # every query now raises sqlite3.ProgrammingError
+    response = emulator_session.get(f"{emulator.url}/triggers")
+    assert response.status_code == 500
+    assert response.json() == {"error": "internal emulator error"}
+    assert "unexpected failure handling GET /api/v2/chat/triggers" in caplog.text
+
+
+def test_an_emulator_starts_only_once(emulator: Emulator) -> None:
+    with pytest.raises(RuntimeError):
+        emulator.start()
+
+
+def test_busy_port_raises_and_closes_the_store(emulator: Emulator) -> None:
+    second = Emulator(port=emulator.port)
+    with pytest.raises(OSError, match="in use"):
+        second.start()
+    second.stop()  # still safe after a failed start
+
+
+def test_ipv6_loopback_is_served() -> None:
+    try:
+        em = Emulator(host="::1").start()
+    except OSError:
+        pytest.skip("no IPv6 loopback here")
+    with em, requests.Session() as session:
+        session.trust_env = False
+        assert em.url.startswith("http://[::1]:")
+        auth = (em.credentials.email, em.credentials.password)
+        assert session.get(f"{em.url}/triggers", auth=auth, timeout=10).status_code == 200

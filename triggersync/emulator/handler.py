@@ -90,6 +90,7 @@ class Handler(BaseHTTPRequestHandler):
         except Exception:
             # A bug in the emulator must still answer, or the client waits for its timeout.
             log.exception("unexpected failure handling %s %s", self.command, self._path)
+            self.close_connection = True  # the request may be half-read: start afresh
             self._answer(_Reply(500, {"error": "internal emulator error"}))
         finally:
             em.traffic.leave()

@@ -182,7 +182,7 @@ class Emulator:
         self.traffic.reset()
 
     def __enter__(self) -> Emulator:
-        return self.start()
+        return self if self._httpd is not None else self.start()
 
     def __exit__(
         self,
