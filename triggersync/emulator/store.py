@@ -84,31 +84,20 @@ class Store:
         return None if row is None else _to_json(row)
 
     def create(self, body: Any) -> dict[str, Any]:
-        fields = _check_fields(body)
-        name = fields.get("name")
-        if not isinstance(name, str) or not name:
-            raise InvalidTrigger("name is required and must be a non-empty string")
-        definition = fields.get("definition")
-        extra = {k: v for k, v in body.items() if k not in _KNOWN}
+        row = _insert_row(body)
         with self._lock:
-            if self._row(name) is not None:
-                raise DuplicateName(f"a trigger named {name!r} already exists")
+            if self._row(row[0]) is not None:
+                raise DuplicateName(f"a trigger named {row[0]!r} already exists")
             with self._db:
                 cursor = self._db.execute(
                     "INSERT INTO triggers (name, description, enabled, definition, extra)"
                     " VALUES (?, ?, ?, ?, ?)",
-                    (
-                        name,
-                        fields.get("description", ""),
-                        fields.get("enabled", 1),
-                        None if definition is None else _dumps(definition),
-                        _dumps(extra),
-                    ),
+                    row,
                 )
-            row = self._db.execute(
+            created = self._db.execute(
                 f"SELECT {_COLUMNS} FROM triggers WHERE id = ?", (cursor.lastrowid,)
             ).fetchone()
-        return _to_json(row)
+        return _to_json(created)
 
     def create_many(self, bodies: Iterable[Any]) -> int:
         """Seed many triggers in one transaction (benchmarks, big fixtures): each body is
