@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from triggersync import conditions, schema, yamlload
 from triggersync import variables as refs
 from triggersync.errors import ConfigError, Issue
@@ -48,14 +46,14 @@ class _Source:
     """One parsed file, kept while loading so any path in it can be located."""
 
     file: str
-    root: yaml.Node | None
+    document: yamlload.Document
 
     def issue(self, path: Sequence[PathPart], message: str, *, key: bool = False) -> Issue:
-        line, col = yamlload.locate(self.root, path, key=key)
+        line, col = self.document.locate(path, key=key)
         return Issue(self.file, line, col, format_path(path), message)
 
     def where(self, path: Sequence[PathPart]) -> str:
-        line, col = yamlload.locate(self.root, path)
+        line, col = self.document.locate(path)
         return f"{self.file}:{line}:{col}"
 
 
@@ -136,7 +134,7 @@ def _load_file(
     except OSError as exc:
         issues.append(Issue(file, 1, 1, "", f"cannot read the file: {exc.strerror or exc}"))
         return
-    source = _Source(file, document.root)
+    source = _Source(file, document)
     data = document.data
     if data is None:
         issues.append(source.issue((), EMPTY_FILE))
@@ -155,7 +153,7 @@ def _load_file(
         broken.add(found.path[:2])
     for index, pattern in enumerate(_list(data, "ignore")):
         if ("ignore", index) not in broken and ("ignore",) not in broken:
-            line, col = yamlload.locate(source.root, ("ignore", index))
+            line, col = source.document.locate(("ignore", index))
             globs.append((IgnoreGlob(pattern, Location(file, line, col)), source, index))
     if ("triggers",) in broken:
         return
@@ -166,7 +164,7 @@ def _load_file(
         checked = conditions.check_definition(item.get("definition"), (*path, "definition"))
         issues.extend(source.issue(p, message) for p, message in checked.errors)
         warnings.extend(source.issue(p, message) for p, message in checked.warnings)
-        line, col = yamlload.locate(source.root, path)
+        line, col = source.document.locate(path)
         try:
             trigger = normalise(item, Location(file, line, col))
         except ValueError as exc:
@@ -241,7 +239,7 @@ def load_vars(path: str | os.PathLike[str]) -> dict[str, str]:
         raise ConfigError(
             [Issue(file, 1, 1, "", f"cannot read the file: {exc.strerror}")]
         ) from None
-    source = _Source(file, document.root)
+    source = _Source(file, document)
     if not isinstance(document.data, dict):
         got = "an empty file" if document.data is None else schema.describe(document.data)
         raise ConfigError([source.issue((), f"expected a mapping of names to values, got {got}")])
