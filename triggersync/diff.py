@@ -7,6 +7,7 @@ deepdiff (slow to import, slower to run) only for the pairs that differ, to name
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -91,7 +92,44 @@ def _compare(want: Trigger, have: Trigger) -> Change | None:
 
 
 def field_changes(before: dict[str, Any], after: dict[str, Any]) -> list[FieldChange]:
-    """Field-level differences with readable paths (`definition.condition[1][2]`)."""
+    """Field-level differences with readable paths (`definition.condition[1][2]`).
+
+    A top-level field whose two sides are scalars of one type is compared here, as deepdiff
+    would report it (its value changed, at its own name); deepdiff gets only the rest, so the
+    common updates (a description, `enabled`) never pay for it, nor for an unchanged
+    definition walked again.
+    """
+    found: list[tuple[list[Any], FieldChange]] = []
+    deep_before: dict[str, Any] = {}
+    deep_after: dict[str, Any] = {}
+    for key in (*before, *(k for k in after if k not in before)):
+        old, new = before.get(key, ABSENT), after.get(key, ABSENT)
+        if type(old) is type(new) and isinstance(old, _SCALARS):
+            if old != new:
+                found.append(([key], FieldChange(format_path([key]), old, new)))
+            continue
+        if type(old) is type(new) and old == new and _json(old) == _json(new):
+            continue  # equal down to each value's type: deepdiff would find nothing
+        if old is not ABSENT:
+            deep_before[key] = old
+        if new is not ABSENT:
+            deep_after[key] = new
+    if deep_before or deep_after:
+        found.extend(_deep_changes(deep_before, deep_after))
+    found.sort(key=lambda item: _path_key(item[0]))
+    return [change for _, change in found]
+
+
+_SCALARS = (str, int, float)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=repr)
+
+
+def _deep_changes(
+    before: dict[str, Any], after: dict[str, Any]
+) -> list[tuple[list[Any], FieldChange]]:
     from deepdiff import DeepDiff
     from deepdiff.helper import notpresent
 
@@ -105,8 +143,7 @@ def field_changes(before: dict[str, Any], after: dict[str, Any]) -> list[FieldCh
             old = ABSENT if level.t1 is notpresent else level.t1
             new = ABSENT if level.t2 is notpresent else level.t2
             found.append((parts, FieldChange(format_path(parts), old, new)))
-    found.sort(key=lambda item: _path_key(item[0]))
-    return [change for _, change in found]
+    return found
 
 
 def format_path(parts: Iterable[Any]) -> str:
