@@ -260,6 +260,9 @@ def test_deepdiff_is_imported_only_when_a_pair_differs() -> None:
         "assert diff(same, same, is_ignored=lambda n: False) == []\n"
         "assert 'deepdiff' not in sys.modules\n"
         "diff([Trigger('A', 'x')], [Trigger('A')], is_ignored=lambda n: False)\n"
+        "assert 'deepdiff' not in sys.modules  # a scalar field needs no deepdiff\n"
+        "d = [Trigger('A', definition={'event': 'x'})], [Trigger('A', definition={})]\n"
+        "diff(*d, is_ignored=lambda n: False)\n"
         "assert 'deepdiff' in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", script], check=True)
