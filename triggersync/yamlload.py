@@ -137,6 +137,7 @@ class _Builder:
         self.places: dict[tuple[PathPart, ...], tuple[int, int]] = {}
         self._anchors: dict[str, tuple[Any, int, Any]] = {}
         self._open: set[str] = set()
+        self._strings: dict[str, str] = {}
         self._built = 0  # values built from events
         self._expanded = 0  # values the data holds, aliases counted at full size
 
@@ -226,7 +227,9 @@ class _Builder:
     def _scalar(self, event: Any, tag: str) -> Any:
         value: str = event.value
         if tag == f"{_TAG}str" or tag == f"{_TAG}timestamp":
-            return value  # JSON has no dates; keep what the user wrote
+            # JSON has no dates: keep what the user wrote. Operators, variables, actions and
+            # departments repeat in every trigger: one copy of each is ~15% of a big file's data.
+            return self._strings.setdefault(value, value) if len(value) <= 64 else value
         if tag == f"{_TAG}bool":
             return _constructor.bool_values[value.lower()]
         if tag == f"{_TAG}null":
