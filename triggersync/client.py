@@ -239,6 +239,13 @@ class Client:
             response = self._session.request(method, url, json=body, timeout=TIMEOUT)
         except requests.ConnectTimeout:
             failure, sent = f"timed out connecting to {display_url(self.base_url)}", False
+        except requests.exceptions.SSLError:
+            # Before the generic ConnectionError, which would call it a broken connection.
+            failure, sent = (
+                f"TLS certificate of {display_url(self.base_url)} not trusted, or TLS failed "
+                "(for a private CA, set REQUESTS_CA_BUNDLE)",
+                False,
+            )
         except requests.ConnectionError as exc:
             sent = not never_connected(exc)
             failure = (

@@ -10,13 +10,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, quote_plus
 
+import loopback_tls
 import pytest
 from click.testing import CliRunner
 from conftest import Ran
 
+import triggersync
 from triggersync.cli import cli
+from triggersync.client import Client
 from triggersync.emulator.auth import TokenIssuer
 from triggersync.emulator.server import Credentials, Emulator, Faults
+from triggersync.errors import TransportError
 
 SECRETS = Credentials(
     email="ops-7c1e@example.com",
@@ -177,3 +181,58 @@ def test_the_oauth_mode_really_is_used(secret_emulator: Emulator) -> None:
     }
     assert run_cli("export", env=env).code == 0
     assert secret_emulator.stats()["token"] == 1
+
+
+# -- transport: TLS verified, the standard proxy and CA variables honoured --------------------
+
+TRANSPORT_ENV = {"TRIGGERSYNC_TOKEN": "tok", "TRIGGERSYNC_MAX_ATTEMPTS": "1"}
+
+
+def test_tls_verification_is_never_switched_off() -> None:
+    for source in Path(triggersync.__file__).parent.rglob("*.py"):
+        text = source.read_text(encoding="utf-8")
+        assert "verify=False" not in text, source
+        assert ".verify = False" not in text, source
+
+
+def test_a_certificate_nobody_trusts_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
+    monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
+    with loopback_tls.serve(tls=True) as (port, seen):
+        env = {**TRANSPORT_ENV, "TRIGGERSYNC_API_URL": f"https://127.0.0.1:{port}/api/v2/chat"}
+        with (
+            Client.from_env(env) as client,
+            pytest.raises(TransportError, match=r"TLS certificate .* not trusted"),
+        ):
+            client.list()
+    assert seen == []  # the handshake failed: no request was ever made
+
+
+def test_requests_ca_bundle_is_honoured(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(loopback_tls.CERT))
+    with loopback_tls.serve(tls=True) as (port, seen):
+        env = {**TRANSPORT_ENV, "TRIGGERSYNC_API_URL": f"https://127.0.0.1:{port}/api/v2/chat"}
+        with Client.from_env(env) as client:
+            assert client.list() == []
+    assert seen == [("GET", "/api/v2/chat/triggers")]
+
+
+def test_https_proxy_is_honoured(monkeypatch: pytest.MonkeyPatch) -> None:
+    with loopback_tls.serve(tls=False) as (proxy_port, seen):
+        monkeypatch.setenv("HTTPS_PROXY", f"http://127.0.0.1:{proxy_port}")
+        monkeypatch.delenv("NO_PROXY", raising=False)
+        monkeypatch.delenv("no_proxy", raising=False)
+        env = {**TRANSPORT_ENV, "TRIGGERSYNC_API_URL": "https://localhost:9/api/v2/chat"}
+        with Client.from_env(env) as client, pytest.raises(TransportError):
+            client.list()
+    assert seen == [("CONNECT", "localhost:9")]
+
+
+def test_no_proxy_is_honoured(monkeypatch: pytest.MonkeyPatch) -> None:
+    with loopback_tls.serve(tls=False) as (proxy_port, seen):
+        monkeypatch.setenv("HTTPS_PROXY", f"http://127.0.0.1:{proxy_port}")
+        monkeypatch.setenv("NO_PROXY", "localhost")
+        env = {**TRANSPORT_ENV, "TRIGGERSYNC_API_URL": "https://localhost:9/api/v2/chat"}
+        with Client.from_env(env) as client, pytest.raises(TransportError, match="cannot connect"):
+            client.list()
+    assert seen == []
