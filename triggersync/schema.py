@@ -14,12 +14,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from triggersync.yamlload import PathPart
+
+if TYPE_CHECKING:  # jsonschema costs ~50 ms to import: only files with problems need it
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 SCHEMA_NAME = "triggersync.schema.json"
 _TYPE_WORDS = {
@@ -55,6 +56,8 @@ def load_schema() -> dict[str, Any]:
 
 @functools.cache
 def validator() -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+
     schema = load_schema()
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema)
@@ -62,6 +65,8 @@ def validator() -> Draft202012Validator:
 
 @functools.cache
 def _trigger_validator() -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+
     root = load_schema()
     return Draft202012Validator({"$defs": root["$defs"], "$ref": "#/$defs/trigger"})
 
@@ -76,7 +81,11 @@ def check(document: Any) -> list[SchemaProblem]:
     triggers = document.get("triggers") if isinstance(document, dict) else None
     if not isinstance(triggers, list):
         return _problems(validator(), document, ())
-    problems = _problems(validator(), {**document, "triggers": []}, ())
+    problems = (
+        []
+        if _plainly_valid_top(document)
+        else _problems(validator(), {**document, "triggers": []}, ())
+    )
     for index, trigger in enumerate(triggers):
         if not _plainly_valid(trigger):
             problems.extend(_problems(_trigger_validator(), trigger, ("triggers", index)))
@@ -101,6 +110,14 @@ def _known() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
         frozenset(defs["definition"]["required"]),
         frozenset(defs["definition"]["properties"]["event"]["enum"]),
     )
+
+
+def _plainly_valid_top(document: dict[str, Any]) -> bool:
+    """True only for a top level the schema surely accepts (its triggers checked apart)."""
+    if not document.keys() <= {"triggers", "ignore"}:
+        return False
+    ignore = document.get("ignore", [])
+    return type(ignore) is list and all(type(glob) is str and glob for glob in ignore)
 
 
 def _plainly_valid(trigger: Any) -> bool:
