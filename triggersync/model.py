@@ -76,12 +76,15 @@ def normalise(raw: Mapping[str, Any], location: Location | None = None) -> Trigg
         description = ""
     if not isinstance(description, str):
         raise ValueError(f"expected a string description, got {description!r}")
+    definition = raw.get("definition")
+    if definition is not None and not isinstance(definition, dict):
+        raise ValueError(f"expected a definition object, got {type(definition).__name__}")
     renamed_from = raw.get("renamed_from")
     return Trigger(
         name=name,
         description=description,
         enabled=normalise_enabled(raw.get("enabled", 1)),
-        definition=raw.get("definition"),
+        definition=definition,
         renamed_from=renamed_from if isinstance(renamed_from, str) else None,
         location=location,
     )
