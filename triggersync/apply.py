@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 from triggersync.client import Client
@@ -174,3 +175,19 @@ def _q(name: str) -> str:
 
 def owned_count(live: Iterable[Trigger], is_ignored: Callable[[str], bool]) -> int:
     return sum(1 for trigger in live if not is_ignored(trigger.name))
+
+
+def read_plan_file(path: Path) -> Plan:
+    """A saved plan, or one clear PlanFileError (unreadable, not JSON, malformed)."""
+    try:
+        if path.stat().st_size > 256 * 1024 * 1024:
+            raise PlanFileError(f"{path}: too large for a plan file")
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise PlanFileError(f"{path}: cannot read the plan file: {exc.strerror}") from None
+    except (ValueError, RecursionError):
+        raise PlanFileError(f"{path}: not a plan file (invalid JSON)") from None
+    try:
+        return Plan.from_dict(data)
+    except PlanFileError as exc:
+        raise PlanFileError(f"{path}: {exc}") from None

@@ -1,27 +1,23 @@
 """The command line: parse options, call the core, render, choose the exit code.
 
-Nothing below this module prints. Core modules are imported inside the commands so that
-`triggersync --version` and `--help` stay fast.
+Shared options and steps live in cli_support; nothing below the CLI prints. Core modules are
+imported inside the commands so that `triggersync --version` and `--help` stay fast.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any
 
 import click
 
 from triggersync import __version__
-from triggersync.console import Console, Progress, append_step_summary, write_atomically
+from triggersync import cli_support as opts
+from triggersync.console import Progress, append_step_summary, write_atomically
 from triggersync.errors import TriggersyncError
-
-if TYPE_CHECKING:
-    from triggersync.client import Client
-    from triggersync.config import Config
-    from triggersync.plan import Plan
 
 
 class _Cli(click.Group):
@@ -71,8 +67,8 @@ def _plural(count: int, word: str) -> str:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--vars", "vars_file", type=click.Path(), help="YAML mapping for ${NAME} references.")
+@opts.paths
+@opts.vars
 @click.option(
     "--format",
     "fmt",
@@ -98,8 +94,10 @@ def validate(paths: tuple[str, ...], vars_file: str | None, fmt: str) -> int:
             raise
         for issue in exc.issues:
             message = f"{issue.path}: {issue.message}" if issue.path else issue.message
-            where = f"file={_gh_escape(str(issue.file), True)},line={issue.line},col={issue.col}"
-            click.echo(f"::error {where}::{_gh_escape(message)}")
+            where = (
+                f"file={opts.gh_escape(str(issue.file), True)},line={issue.line},col={issue.col}"
+            )
+            click.echo(f"::error {where}::{opts.gh_escape(message)}")
         return 1
     for warning in cfg.warnings:
         click.echo(f"warning: {warning}", err=True)
@@ -109,119 +107,16 @@ def validate(paths: tuple[str, ...], vars_file: str | None, fmt: str) -> int:
     return 0
 
 
-def _gh_escape(text: str, is_property: bool = False) -> str:
-    """GitHub workflow-command escaping: a newline or `%` in a message (and `:` or `,` in a
-    property such as file=) would otherwise end or garble the annotation."""
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    return text.replace(":", "%3A").replace(",", "%2C") if is_property else text
-
-
-_F = TypeVar("_F", bound=Callable[..., Any])
-
-
-def _common(func: _F) -> _F:
-    """-v/-q and --no-color on every command, so they work after the command name."""
-    func = click.option("--no-color", is_flag=True, help="No ANSI colour (also NO_COLOR).")(func)
-    func = click.option("-q", "--quiet", is_flag=True, help="Only results and errors.")(func)
-    func = click.option(
-        "-v", "--verbose", count=True, help="Log each request: method, path, status, time."
-    )(func)
-    return func
-
-
-def _console(verbose: int, quiet: bool, no_color: bool) -> Console:
-    console = Console(verbosity=-1 if quiet else verbose, no_color=no_color)
-    console.setup_logging()
-    return console
-
-
-_paths = click.argument("paths", nargs=-1, required=True, type=click.Path())
-_vars = click.option(
-    "--vars", "vars_file", type=click.Path(), help="YAML mapping of names for ${NAME}."
-)
-_api_url = click.option(
-    "--api-url", help="API base URL; overrides TRIGGERSYNC_API_URL (credentials: env only)."
-)
-_no_prune = click.option(
-    "--no-prune", is_flag=True, help="Keep live triggers that no file declares."
-)
-_parallelism = click.option(
-    "--parallelism",
-    type=click.IntRange(1, 64),
-    default=4,
-    show_default=True,
-    help="Changes applied at once.",
-)
-
-
-_max_chars = click.option(
-    "--max-chars",
-    type=click.IntRange(min=1000),
-    help="Cut markdown at a line boundary to N characters, with a note (PR comments: 65,536).",
-)
-
-
-def _format(choices: list[str]) -> Callable[[_F], _F]:
-    return click.option(
-        "--format", "fmt", type=click.Choice(choices), default="text", show_default=True
-    )
-
-
-def _load(paths: Sequence[str], vars_file: str | None, console: Console) -> Config:
-    from triggersync import config
-
-    cfg = config.load(paths, variables=config.load_vars(vars_file) if vars_file else None)
-    for warning in cfg.warnings:
-        console.warn(str(warning))
-    return cfg
-
-
-def _client(api_url: str | None, parallelism: int = 4) -> Client:
-    from triggersync.client import Client
-
-    return Client.from_env(api_url=api_url, parallelism=parallelism)
-
-
-def _make_plan(cfg: Config, client: Client, prune: bool) -> Plan:
-    from triggersync.diff import make_plan
-
-    live = client.list()
-    return make_plan(
-        cfg.triggers, live, is_ignored=cfg.is_ignored, prune=prune, base_url=client.base_url
-    )
-
-
-def _render(plan: Plan, fmt: str, console: Console, *, drift: bool = False) -> str:
-    from triggersync import render
-
-    if fmt == "json":
-        return render.render_json(plan)
-    if fmt == "markdown":
-        return render.render_drift_markdown(plan) if drift else render.render_markdown(plan)
-    if drift:
-        return render.render_drift_text(plan, color=console.color)
-    return render.render_text(plan, color=console.color)
-
-
-def _check_max_chars(fmt: str, max_chars: int | None) -> None:
-    if max_chars is not None and fmt != "markdown":
-        raise click.UsageError("--max-chars applies to --format markdown only")
-
-
-def _emit(text: str) -> None:
-    click.echo(text, nl=not text.endswith("\n"))
-
-
 @cli.command()
-@_paths
-@_vars
-@_api_url
-@_format(["text", "markdown", "json"])
+@opts.paths
+@opts.vars
+@opts.api_url
+@opts.format(["text", "markdown", "json"])
 @click.option("--out", type=click.Path(dir_okay=False), help="Also save the plan (JSON) here.")
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes.")
-@_max_chars
-@_no_prune
-@_common
+@opts.max_chars
+@opts.no_prune
+@opts.common
 def plan(
     paths: tuple[str, ...],
     vars_file: str | None,
@@ -244,30 +139,30 @@ def plan(
     """
     from triggersync import render
 
-    console = _console(verbose, quiet, no_color)
-    _check_max_chars(fmt, max_chars)
-    cfg = _load(paths, vars_file, console)
-    with _client(api_url) as client:
-        the_plan = _make_plan(cfg, client, prune=not no_prune)
+    console = opts.console(verbose, quiet, no_color)
+    opts.check_max_chars(fmt, max_chars)
+    cfg = opts.load(paths, vars_file, console)
+    with opts.client(api_url) as client:
+        the_plan = opts.make_plan(cfg, client, prune=not no_prune)
     if out:
         write_atomically(Path(out), render.render_json(the_plan))
         console.info(f"Saved the plan to {out}; apply it with: triggersync apply --plan {out}")
-    shown = _render(the_plan, fmt, console)
-    _emit(render.truncate_markdown(shown, max_chars) if max_chars else shown)
+    shown = opts.render(the_plan, fmt, console)
+    opts.emit(render.truncate_markdown(shown, max_chars) if max_chars else shown)
     append_step_summary(render.render_markdown(the_plan))
     return 2 if detailed_exitcode and not the_plan.empty else 0
 
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@_vars
-@_api_url
+@opts.vars
+@opts.api_url
 @click.option("--plan", "plan_file", type=click.Path(dir_okay=False), help="Apply this saved plan.")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @click.option("--force", is_flag=True, help="Allow a plan that deletes many triggers.")
-@_no_prune
-@_parallelism
-@_common
+@opts.no_prune
+@opts.parallelism
+@opts.common
 def apply(
     paths: tuple[str, ...],
     vars_file: str | None,
@@ -291,18 +186,18 @@ def apply(
     from triggersync import apply as apply_mod
     from triggersync import render
 
-    console = _console(verbose, quiet, no_color)
+    console = opts.console(verbose, quiet, no_color)
     if bool(paths) == bool(plan_file):
         raise click.UsageError("give configuration PATHS or --plan FILE, not both or neither")
-    with _client(api_url, parallelism) as client:
+    with opts.client(api_url, parallelism) as client:
         if plan_file:
-            the_plan = _read_plan(Path(plan_file))
+            the_plan = apply_mod.read_plan_file(Path(plan_file))
             live = client.list()
             apply_mod.check_fresh(the_plan, live, client.base_url)
         else:
-            cfg = _load(paths, vars_file, console)
-            the_plan = _make_plan(cfg, client, prune=not no_prune)
-        _emit(render.render_text(the_plan, color=console.color))
+            cfg = opts.load(paths, vars_file, console)
+            the_plan = opts.make_plan(cfg, client, prune=not no_prune)
+        opts.emit(render.render_text(the_plan, color=console.color))
         if the_plan.empty:
             return 0
         apply_mod.check_safety(the_plan, the_plan.owned_live, force=force)
@@ -336,33 +231,13 @@ def apply(
     return 1
 
 
-def _read_plan(path: Path) -> Plan:
-    import json
-
-    from triggersync.errors import PlanFileError
-    from triggersync.plan import Plan
-
-    try:
-        if path.stat().st_size > 256 * 1024 * 1024:
-            raise PlanFileError(f"{path}: too large for a plan file")
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise PlanFileError(f"{path}: cannot read the plan file: {exc.strerror}") from None
-    except (ValueError, RecursionError):
-        raise PlanFileError(f"{path}: not a plan file (invalid JSON)") from None
-    try:
-        return Plan.from_dict(data)
-    except PlanFileError as exc:
-        raise PlanFileError(f"{path}: {exc}") from None
-
-
 @cli.command()
-@_paths
-@_vars
-@_api_url
-@_format(["text", "markdown", "json"])
-@_max_chars
-@_common
+@opts.paths
+@opts.vars
+@opts.api_url
+@opts.format(["text", "markdown", "json"])
+@opts.max_chars
+@opts.common
 def drift(
     paths: tuple[str, ...],
     vars_file: str | None,
@@ -381,25 +256,25 @@ def drift(
     """
     from triggersync import render
 
-    console = _console(verbose, quiet, no_color)
-    _check_max_chars(fmt, max_chars)
-    cfg = _load(paths, vars_file, console)
-    with _client(api_url) as client:
-        the_plan = _make_plan(cfg, client, prune=True)
-    shown = _render(the_plan, fmt, console, drift=True)
-    _emit(render.truncate_markdown(shown, max_chars, what="report") if max_chars else shown)
+    console = opts.console(verbose, quiet, no_color)
+    opts.check_max_chars(fmt, max_chars)
+    cfg = opts.load(paths, vars_file, console)
+    with opts.client(api_url) as client:
+        the_plan = opts.make_plan(cfg, client, prune=True)
+    shown = opts.render(the_plan, fmt, console, drift=True)
+    opts.emit(render.truncate_markdown(shown, max_chars, what="report") if max_chars else shown)
     append_step_summary(render.render_drift_markdown(the_plan))
     return 0 if the_plan.empty else 2
 
 
 @cli.command()
-@_api_url
+@opts.api_url
 @click.option(
     "--out",
     type=click.Path(),
     help="A .yaml file, or a directory for one file per trigger. Default: stdout.",
 )
-@_common
+@opts.common
 def export(api_url: str | None, out: str | None, verbose: int, quiet: bool, no_color: bool) -> int:
     """Write the live triggers as configuration YAML.
 
@@ -409,11 +284,11 @@ def export(api_url: str | None, out: str | None, verbose: int, quiet: bool, no_c
     """
     from triggersync import export as export_mod
 
-    console = _console(verbose, quiet, no_color)
-    with _client(api_url) as client:
+    console = opts.console(verbose, quiet, no_color)
+    with opts.client(api_url) as client:
         live = client.list()
     if out is None:
-        _emit(export_mod.to_yaml(live))
+        opts.emit(export_mod.to_yaml(live))
         return 0
     target = Path(out)
     if target.is_dir() or out.endswith(("/", os.sep)) or target.suffix not in (".yaml", ".yml"):
