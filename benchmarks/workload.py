@@ -122,3 +122,19 @@ def seed(db: Path, triggers: list[dict[str, Any]]) -> None:
 
 def live_set(n: int) -> list[dict[str, Any]]:
     return [live_trigger(index) for index in range(n)]
+
+
+def main(n: int, db: str, config: str) -> None:
+    """Seed and write in a process of its own: the benchmark's process stays small, so the
+    children it measures do not inherit its memory (Linux counts it in their ru_maxrss)."""
+    live = live_set(n)
+    wanted, counts = desired(live)
+    seed(Path(db), live)
+    Path(config).write_text(to_yaml(wanted), encoding="utf-8")
+    print(json.dumps(counts))
+
+
+if __name__ == "__main__":
+    import sys
+
+    main(int(sys.argv[1]), sys.argv[2], sys.argv[3])
