@@ -95,14 +95,14 @@ def test_drift_appends_markdown_to_step_summary(
     assert summary.read_text(encoding="utf-8") == golden
 
 
-def test_markdown_plan_starts_with_the_marker_the_comment_script_looks_for(
+def test_markdown_plan_ends_with_the_marker_the_comment_script_looks_for(
     tmp_path: Path, emulator_env: dict[str, str]
 ) -> None:
     code, out, _ = _invoke(
         ["plan", str(_write_config(tmp_path)), "--format", "markdown"], emulator_env
     )
     assert code == 0
-    assert out.splitlines()[0] == PLAN_MARKER
+    assert out.splitlines()[-1] == PLAN_MARKER
     script = _load(TEMPLATES / "plan.yml")["jobs"]["comment"]["steps"][-1]["with"]["script"]
     assert f"const marker = '{PLAN_MARKER}';" in script
     assert "c.body.startsWith(marker)" in script
@@ -119,16 +119,17 @@ def test_huge_markdown_plan_is_cut_under_the_limit_with_a_note(
     code, out, _ = _invoke(args, emulator_env)
     assert code == 0
     assert len(out) <= 65_000 < 65_536
-    assert out.startswith(PLAN_MARKER + "\n**Plan: 1500 to create")
+    assert out.startswith("**Plan: 1500 to create")
+    assert out.splitlines()[-1] == PLAN_MARKER
     note = re.search(r"plan truncated: ([\d,]+) more characters; see the", out)
     assert note is not None
     assert int(note.group(1).replace(",", "")) > 65_000  # the full plan is far longer
     assert out.count("```") % 2 == 0  # the diff block is closed
-    assert out.rstrip().splitlines()[-3] == "</details>"
+    assert out.rstrip().splitlines()[-5] == "</details>"
 
 
 def test_truncate_markdown_leaves_short_text_alone() -> None:
-    text = f"{DRIFT_MARKER}\n**No drift.**\n"
+    text = f"**No drift.**\n\n{DRIFT_MARKER}\n"
     assert truncate_markdown(text, 1000, what="report") is text
 
 
@@ -220,7 +221,7 @@ def test_action_passes_on_pending_changes_when_allowed(
     assert outputs["exit-code"] == "2"
     assert outputs["summary"] == "Plan: 2 to create, 0 to update, 0 to delete."
     assert outputs["plan-file"] == str(tmp_path / "plan.json")
-    assert Path(outputs["output-file"]).read_text(encoding="utf-8").startswith(PLAN_MARKER)
+    assert Path(outputs["output-file"]).read_text(encoding="utf-8").endswith(PLAN_MARKER + "\n")
 
 
 def test_action_fails_on_pending_changes_by_default(

@@ -140,9 +140,12 @@ def test_text_shows_a_rename() -> None:
 # --- markdown -------------------------------------------------------------------------------
 
 
-def test_markdown_starts_with_the_marker_then_the_summary() -> None:
+def test_markdown_starts_with_the_summary_and_ends_with_the_marker() -> None:
     lines = render_markdown(spec_plan()).splitlines()
-    assert lines[:2] == [PLAN_MARKER, "**Plan: 1 to create, 1 to update, 1 to delete.**"]
+    assert (lines[0], lines[-1]) == (
+        "**Plan: 1 to create, 1 to update, 1 to delete.**",
+        PLAN_MARKER,
+    )
 
 
 def test_markdown_warns_when_deleting() -> None:
@@ -155,7 +158,7 @@ def test_markdown_does_not_warn_without_deletes() -> None:
 
 
 def test_markdown_of_an_empty_plan() -> None:
-    assert render_markdown(Plan(())) == f"{PLAN_MARKER}\n**No changes.**\n"
+    assert render_markdown(Plan(())) == f"**No changes.**\n\n{PLAN_MARKER}\n"
 
 
 def test_markdown_does_not_fold_at_the_threshold() -> None:
@@ -171,7 +174,7 @@ def test_markdown_folds_beyond_the_threshold() -> None:
 def test_markdown_fence_outlasts_backticks_in_values() -> None:
     plan = make_plan([Trigger("A", "run ```rm```")], [Trigger("A")], is_ignored=lambda n: False)
     assert "\n````diff\n" in render_markdown(plan)
-    assert render_markdown(plan).endswith("\n````\n")
+    assert render_markdown(plan).endswith(f"\n````\n\n{PLAN_MARKER}\n")
 
 
 # --- json -----------------------------------------------------------------------------------
@@ -212,7 +215,7 @@ def test_no_drift() -> None:
 
 
 def test_drift_markdown_of_no_drift() -> None:
-    assert render_drift_markdown(Plan(())) == f"{DRIFT_MARKER}\n**No drift.**\n"
+    assert render_drift_markdown(Plan(())) == f"**No drift.**\n\n{DRIFT_MARKER}\n"
 
 
 def write_goldens() -> None:

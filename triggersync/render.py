@@ -21,7 +21,8 @@ from typing import Any, Final
 
 from triggersync.plan import ABSENT, Change, FieldChange, Plan
 
-PLAN_MARKER: Final = "<!-- triggersync-plan -->"  # finds the sticky PR comment to update
+# Last line of the markdown, so the summary line comes first; finds the sticky PR comment.
+PLAN_MARKER: Final = "<!-- triggersync-plan -->"
 DRIFT_MARKER: Final = "<!-- triggersync-drift -->"
 FOLD_THRESHOLD: Final = 20  # more changes than this and markdown folds them in <details>
 WARNING: Final = "> **Warning:** this plan deletes or replaces triggers."
@@ -47,15 +48,15 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
 
 def render_markdown(plan: Plan) -> str:
     if plan.empty:
-        return f"{PLAN_MARKER}\n**No changes.**\n"
-    parts = [PLAN_MARKER, f"**{summary_line(plan)}**", ""]
+        return f"**No changes.**\n\n{PLAN_MARKER}\n"
+    parts = [f"**{summary_line(plan)}**", ""]
     if any(change.action in ("delete", "replace") for change in plan.changes):
         parts += [WARNING, ""]
     body: list[str] = []
     for change in plan.changes:
         body.append(_markdown_header(change))
         body.extend(_markdown_fields(change))
-    return "\n".join(parts + _diff_block(body, len(plan.changes))) + "\n"
+    return "\n".join([*parts, *_diff_block(body, len(plan.changes)), "", PLAN_MARKER]) + "\n"
 
 
 def render_json(plan: Plan) -> str:
@@ -76,7 +77,7 @@ def render_drift_text(plan: Plan, *, color: bool = False) -> str:
 
 def render_drift_markdown(plan: Plan) -> str:
     if plan.empty:
-        return f"{DRIFT_MARKER}\n**No drift.**\n"
+        return f"**No drift.**\n\n{DRIFT_MARKER}\n"
     body: list[str] = []
     for change in _drift_order(plan):
         symbol, wording = _drift_words(change)
@@ -86,8 +87,8 @@ def render_drift_markdown(plan: Plan) -> str:
                 body.append(f"-    {item.path}: {_v(item.after)} (code)")
             if item.before is not ABSENT:
                 body.append(f"+    {item.path}: {_v(item.before)} (Zendesk)")
-    parts = [DRIFT_MARKER, f"**{drift_summary_line(plan)}**", ""]
-    return "\n".join(parts + _diff_block(body, len(plan.changes))) + "\n"
+    parts = [f"**{drift_summary_line(plan)}**", ""]
+    return "\n".join([*parts, *_diff_block(body, len(plan.changes)), "", DRIFT_MARKER]) + "\n"
 
 
 def summary_line(plan: Plan) -> str:
@@ -110,13 +111,15 @@ def drift_summary_line(plan: Plan) -> str:
 def truncate_markdown(text: str, limit: int = COMMENT_LIMIT, *, what: str = "plan") -> str:
     """Cut markdown to at most `limit` characters at a line boundary, for a PR comment.
 
-    The first line (the marker that finds the sticky comment) is always kept; an open code
+    The last line (the marker that finds the sticky comment) is always kept; an open code
     fence or <details> is closed, and a note says how much was left out and where it is.
     """
     if len(text) <= limit:
         return text
     lines = text.splitlines()
-    note_room = len(_truncation_note(what, len(text)))
+    marker = lines.pop() if lines and lines[-1] in (PLAN_MARKER, DRIFT_MARKER) else None
+    tail = ["", marker] if marker else []
+    note_room = len(_truncation_note(what, len(text))) + sum(len(line) + 1 for line in tail)
     kept: list[str] = []
     fence: str | None = None
     details = False
@@ -131,7 +134,7 @@ def truncate_markdown(text: str, limit: int = COMMENT_LIMIT, *, what: str = "pla
         size += len(line) + 1
         fence, details = next_fence, next_details
     note = _truncation_note(what, len(text) - size)
-    return "\n".join([*kept, *_closers(fence, details), "", note]) + "\n"
+    return "\n".join([*kept, *_closers(fence, details), "", note, *tail]) + "\n"
 
 
 def _markdown_state(line: str, fence: str | None, details: bool) -> tuple[str | None, bool]:

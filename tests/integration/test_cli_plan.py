@@ -79,7 +79,7 @@ def test_json_format_is_the_spec_document(run: Run, config: Callable[[str], str]
 
 def test_markdown_starts_with_the_summary(run: Run, config: Callable[[str], str]) -> None:
     out = run("plan", config(BASIC), "--format", "markdown").stdout
-    assert "Plan: 2 to create, 0 to update, 0 to delete." in out.splitlines()[1]
+    assert out.splitlines()[0] == "**Plan: 2 to create, 0 to update, 0 to delete.**"
 
 
 def test_out_writes_a_plan_file(run: Run, config: Callable[[str], str], tmp_path: Path) -> None:
