@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import os
 import signal
-import sqlite3
 import sys
 from types import FrameType
 
@@ -55,6 +54,8 @@ def emulator(
     Example:
       triggersync emulator --port 8080 --db emulator.sqlite
     """
+    import sqlite3
+
     from triggersync.emulator.auth import ENV_NAMES
     from triggersync.emulator.server import Credentials, Emulator, Faults
 
