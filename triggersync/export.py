@@ -45,15 +45,27 @@ def _definition(definition: Any) -> Any:
     return out
 
 
+def _literal(value: Any) -> Any:
+    """Every string value with `${` written `$${` (SPEC §7), so a live `${` is never read
+    back as a variable reference; mapping keys are never substituted, so they stay."""
+    if isinstance(value, str):
+        return value.replace("${", "$${")
+    if isinstance(value, list):
+        return [_literal(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _literal(item) for key, item in value.items()}
+    return value
+
+
 def trigger_document(trigger: Trigger) -> dict[str, Any]:
     """Keys in the order a reader expects: name, description, enabled, definition."""
     doc: dict[str, Any] = {
-        "name": trigger.name,
-        "description": trigger.description,
+        "name": _literal(trigger.name),
+        "description": _literal(trigger.description),
         "enabled": bool(trigger.enabled),
     }
     if trigger.definition is not None:
-        doc["definition"] = _definition(trigger.definition)
+        doc["definition"] = _definition(_literal(trigger.definition))
     return doc
 
 
