@@ -11,29 +11,15 @@ from click.testing import CliRunner
 from clirun import Ran, Run
 
 from triggersync.cli import cli
-from triggersync.emulator.server import Emulator
 
 
 @pytest.fixture
-def env(emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    """Exactly the variables a user would export to drive the emulator, nothing inherited."""
-    for var in [
-        "TRIGGERSYNC_TOKEN",
-        "TRIGGERSYNC_CLIENT_ID",
-        "TRIGGERSYNC_CLIENT_SECRET",
-        "TRIGGERSYNC_EMAIL",
-        "TRIGGERSYNC_PASSWORD",
-        "TRIGGERSYNC_API_URL",
-        "TRIGGERSYNC_SUBDOMAIN",
-        "GITHUB_STEP_SUMMARY",
-    ]:
-        monkeypatch.delenv(var, raising=False)
-    return {
-        "TRIGGERSYNC_API_URL": emulator.url,
-        "TRIGGERSYNC_EMAIL": "demo@example.com",
-        "TRIGGERSYNC_PASSWORD": "demo-password",
-        "TRIGGERSYNC_RETRY_DELAY": "0",  # retries stay real; only the waiting is skipped
-    }
+def env(emulator_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """Exactly the variables a user would export to drive the emulator, nothing inherited
+    (the autouse `clean_env` has already removed every inherited TRIGGERSYNC_* variable)."""
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    # Retries stay real; only the waiting is skipped.
+    return {**emulator_env, "TRIGGERSYNC_RETRY_DELAY": "0"}
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Run
+from clirun import Run
 from requests.auth import HTTPBasicAuth
 from virtual_time import FastForwardThrottle, virtual_emulator_clock
 

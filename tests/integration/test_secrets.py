@@ -13,7 +13,7 @@ from urllib.parse import quote, quote_plus
 import loopback_tls
 import pytest
 from click.testing import CliRunner
-from conftest import Ran
+from clirun import Ran
 
 import triggersync
 from triggersync.cli import cli

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from conftest import Run
+from clirun import Run
 
 from triggersync.emulator.server import Emulator, Faults
 
