@@ -125,26 +125,24 @@ def test_token_from_the_environment_is_accepted(emulator: Emulator) -> None:
         assert client.list() == []
 
 
-def test_oauth_client_credentials_grant_then_bearer(emulator: Emulator) -> None:
-    env = {
+def oauth_env(emulator: Emulator, secret: str) -> dict[str, str]:
+    return {
         "TRIGGERSYNC_API_URL": emulator.url,
         "TRIGGERSYNC_CLIENT_ID": "demo-client",
-        "TRIGGERSYNC_CLIENT_SECRET": "demo-secret",
-        "TRIGGERSYNC_TOKEN_URL": emulator.url.split("/api/")[0] + "/oauth2/token",
+        "TRIGGERSYNC_CLIENT_SECRET": secret,
+        "TRIGGERSYNC_TOKEN_URL": emulator.token_url,
     }
-    with Client.from_env(env) as client:
+
+
+def test_oauth_client_credentials_grant_then_bearer(emulator: Emulator) -> None:
+    with Client.from_env(oauth_env(emulator, "demo-secret")) as client:
         client.list()
         client.list()
     assert emulator.stats()["token"] == 1
 
 
 def test_oauth_with_a_wrong_secret_is_an_auth_error(emulator: Emulator) -> None:
-    env = {
-        "TRIGGERSYNC_API_URL": emulator.url,
-        "TRIGGERSYNC_CLIENT_ID": "demo-client",
-        "TRIGGERSYNC_CLIENT_SECRET": "not-it",
-        "TRIGGERSYNC_TOKEN_URL": emulator.url.split("/api/")[0] + "/oauth2/token",
-    }
+    env = oauth_env(emulator, "not-it")
     with Client.from_env(env) as client, pytest.raises(AuthError, match="CLIENT_ID") as caught:
         client.list()
     assert "not-it" not in str(caught.value)
