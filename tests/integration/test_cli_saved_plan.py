@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from clirun import Run
@@ -93,3 +94,106 @@ def test_a_missing_plan_file_is_one_message(run: Run, tmp_path: Path) -> None:
     ran = run("apply", "--plan", str(tmp_path / "nope.json"))
     assert ran.code == 1
     assert "cannot read" in ran.stderr
+
+
+# -- a plan that also deletes: staleness of what it deletes, and hand edits ---------------
+
+
+@pytest.fixture
+def saved_with_delete(run: Run, emulator: Emulator, config: Config, tmp_path: Path) -> Path:
+    for name in ("Better Trigger", "Doomed"):
+        emulator.store.create({"name": name, "description": "old", "enabled": 1})
+    target = tmp_path / "plan.json"
+    assert run("plan", config(DESIRED), "--out", str(target)).code == 0
+    emulator.reset_stats()
+    return target
+
+
+def writes(emulator: Emulator) -> int:
+    stats = emulator.stats()
+    return stats["create"] + stats["update"] + stats["delete"]
+
+
+def test_a_touched_trigger_deleted_since_makes_the_plan_stale(
+    run: Run, emulator: Emulator, saved_with_delete: Path
+) -> None:
+    emulator.store.delete("Better Trigger")
+    ran = run("apply", "--plan", str(saved_with_delete))
+    assert ran.code == 1
+    assert 'plan is stale: "Better Trigger" was deleted in Zendesk' in ran.stderr
+    assert writes(emulator) == 0
+
+
+def test_a_trigger_the_plan_deletes_changed_since_makes_it_stale(
+    run: Run, emulator: Emulator, saved_with_delete: Path
+) -> None:
+    emulator.store.update("Doomed", {"enabled": 0})
+    ran = run("apply", "--plan", str(saved_with_delete))
+    assert ran.code == 1
+    assert '"Doomed" changed in Zendesk since the plan was made; plan again' in ran.stderr
+    assert writes(emulator) == 0
+
+
+def test_a_name_the_plan_creates_appearing_since_makes_it_stale(
+    run: Run, emulator: Emulator, saved_with_delete: Path
+) -> None:
+    emulator.store.create({"name": "Fresh", "description": "old", "enabled": 1})
+    ran = run("apply", "--plan", str(saved_with_delete))
+    assert ran.code == 1
+    assert '"Fresh" appeared in Zendesk' in ran.stderr
+    assert writes(emulator) == 0
+
+
+def tamper(saved: Path, edit: Callable[[dict[str, Any]], object]) -> None:
+    document = json.loads(saved.read_text())
+    edit(document)
+    saved.write_text(json.dumps(document))
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda d: d.update(format_version=2), "format_version: unsupported format version 2"),
+        (lambda d: d.update(format_version="1"), "unsupported format version '1'"),
+        (lambda d: d["summary"].update(delete=0), "summary.delete: is 0 but the changes make it 1"),
+        (lambda d: d["changes"].pop(), "summary."),
+        (lambda d: d["state"]["fingerprints"].clear(), "state.fingerprints"),
+        (lambda d: d["state"].update(owned_live=99), "state.owned_live"),
+        (lambda d: d.update(extra=1), "unknown key 'extra'"),
+        (lambda d: d["changes"][1].update(action="delete"), "changes[1]"),
+    ],
+    ids=[
+        "version",
+        "version-string",
+        "summary",
+        "dropped-change",
+        "fingerprints",
+        "owned",
+        "extra-key",
+        "action-swapped",
+    ],
+)
+def test_a_hand_edited_plan_is_refused_before_any_request(
+    run: Run,
+    emulator: Emulator,
+    saved_with_delete: Path,
+    edit: Callable[[dict[str, Any]], object],
+    message: str,
+) -> None:
+    tamper(saved_with_delete, edit)
+    ran = run("apply", "--plan", str(saved_with_delete))
+    assert ran.code == 1
+    assert ran.stderr.startswith(f"Error: {saved_with_delete}: plan file: ")
+    assert message in ran.stderr
+    assert emulator.stats()["total"] == 0
+
+
+def test_a_truncated_plan_file_is_refused_before_any_request(
+    run: Run, emulator: Emulator, saved_with_delete: Path
+) -> None:
+    text = saved_with_delete.read_text()
+    saved_with_delete.write_text(text[: len(text) // 2])
+    ran = run("apply", "--plan", str(saved_with_delete))
+    assert ran.code == 1
+    assert f"{saved_with_delete}: not a plan file (invalid JSON)" in ran.stderr
+    assert emulator.stats()["total"] == 0
