@@ -85,14 +85,14 @@ def _hint(name: str, known: frozenset[str]) -> str:
 
 def _check_expression(expr: Any, path: Path, findings: Findings) -> None:
     if not isinstance(expr, list):
-        findings.errors.append((path, f"expected a sub-expression (a list), got {_show(expr)}"))
+        findings.errors.append((path, f"expected a sub-expression (a list), got {describe(expr)}"))
         return
     if not expr:
         findings.errors.append((path, "empty expression: expected an operator and its operands"))
         return
     head, operands = expr[0], expr[1:]
     if not isinstance(head, str):
-        message = f"expected an operator name first (e.g. 'and', 'eq'), got {_show(head)}"
+        message = f"expected an operator name first (e.g. 'and', 'eq'), got {describe(head)}"
         findings.errors.append(((*path, 0), message))
         return
     if head in LOGICAL:
@@ -125,9 +125,5 @@ def _check_operands(
         return
     for index, operand in enumerate(operands, start=1):
         if not isinstance(operand, _SCALAR):
-            message = f"'{head}' operands are plain values, got {_show(operand)}"
+            message = f"'{head}' operands are plain values, got {describe(operand)}"
             f.errors.append(((*path, index), message))
-
-
-def _show(value: Any) -> str:
-    return describe(value)

@@ -41,8 +41,11 @@ class SchemaProblem:
     at_key: bool = False
 
 
+@functools.cache
 def load_schema() -> dict[str, Any]:
-    """The installed copy (the wheel ships one inside the package), else the repository's."""
+    """The installed copy (the wheel ships one inside the package), else the repository's.
+
+    Read once: the validators and `_known` all derive from it; callers must not mutate it."""
     packaged = resources.files("triggersync").joinpath("schemas").joinpath(SCHEMA_NAME)
     if packaged.is_file():
         text = packaged.read_text(encoding="utf-8")
