@@ -103,20 +103,23 @@ def read_text(path: str | os.PathLike[str]) -> str:
 
 def compose(text: str) -> yaml.Node | None:
     """The node graph of a single-document stream; LoadError at the marker on bad syntax."""
-    try:
+    with _yaml_errors():
         node: yaml.Node | None = yaml.compose(text, Loader=_Composer)
-    except yaml.MarkedYAMLError as exc:
-        raise _syntax_error(exc) from None
-    except yaml.YAMLError as exc:
-        raise LoadError(Problem(1, 1, "", f"YAML error: {exc}")) from None
     return node
 
 
-def _syntax_error(exc: yaml.MarkedYAMLError) -> LoadError:
-    mark = exc.problem_mark or exc.context_mark
-    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    words = " ".join(w for w in (exc.problem, exc.context and f"({exc.context})") if w)
-    return LoadError(Problem(line, col, "", f"YAML syntax error: {words}"))
+@contextlib.contextmanager
+def _yaml_errors() -> Iterator[None]:
+    """PyYAML's errors as LoadError, at the marker when there is one."""
+    try:
+        yield
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        words = " ".join(w for w in (exc.problem, exc.context and f"({exc.context})") if w)
+        raise LoadError(Problem(line, col, "", f"YAML syntax error: {words}")) from None
+    except yaml.YAMLError as exc:
+        raise LoadError(Problem(1, 1, "", f"YAML error: {exc}")) from None
 
 
 class _Builder:
@@ -316,13 +319,8 @@ def load(path: str | os.PathLike[str]) -> Document:
     """Read, parse, check and build one file; LoadError on the first fatal problem."""
     text = read_text(path)
     builder = _Builder(text)
-    with paused_gc():
-        try:
-            data = builder.document()
-        except yaml.MarkedYAMLError as exc:
-            raise _syntax_error(exc) from None
-        except yaml.YAMLError as exc:
-            raise LoadError(Problem(1, 1, "", f"YAML error: {exc}")) from None
+    with paused_gc(), _yaml_errors():
+        data = builder.document()
     return Document(data, text, builder.places)
 
 
