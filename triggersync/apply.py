@@ -8,7 +8,7 @@ whose prerequisite failed is skipped, never attempted against a state nobody rev
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -171,10 +171,6 @@ def _execute(change: Change, client: Client) -> Outcome:
 def _q(name: str) -> str:
     """A name as a JSON string: quoted, and control characters escaped for the terminal."""
     return json.dumps(name, ensure_ascii=False)
-
-
-def owned_count(live: Iterable[Trigger], is_ignored: Callable[[str], bool]) -> int:
-    return sum(1 for trigger in live if not is_ignored(trigger.name))
 
 
 def read_plan_file(path: Path) -> Plan:

@@ -11,7 +11,6 @@ import contextlib
 import logging
 import os
 import random
-import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -69,8 +68,6 @@ class Client:
         self._session.mount("http://", adapter)
         self._session.auth = auth
         self._session.headers["User-Agent"] = "triggersync"
-        self._count_lock = threading.Lock()
-        self.requests_sent = 0
 
     @classmethod
     def from_env(
@@ -269,8 +266,6 @@ class Client:
             elif retry_after > self.policy.max_total:
                 retry_after = 0.0  # the caller gives up at once: park no worker for it
             self.throttle.release(rate_limited=status == 429, retry_after=retry_after)
-            with self._count_lock:
-                self.requests_sent += 1
             log.info(
                 "%s %s %s %.3fs",
                 method,
