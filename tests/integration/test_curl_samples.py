@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from typing import Any
 
-import pytest
-
 from triggersync.emulator.server import Emulator
-
-pytestmark = pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
 
 CREATE_BODY = """{
         "name" : "Good Trigger",
