@@ -26,7 +26,7 @@ def server_message(response: requests.Response) -> str:
     """The server's own words: JSON {"error"|"message"|"description"}, else a text snippet."""
     try:
         data = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: arrays nested beyond the stack
         data = None
     if isinstance(data, dict):
         for key in ("error", "message", "description", "details"):
@@ -45,7 +45,7 @@ def server_message(response: requests.Response) -> str:
 def json_body(response: requests.Response, what: str) -> Any:
     try:
         return json.loads(response.content)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: arrays nested beyond the stack
         kind = response.headers.get("Content-Type", "unknown content type")
         raise TransportError(f"{what}: the answer is not JSON ({kind})") from None
 

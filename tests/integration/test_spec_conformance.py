@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
+from canned_http import Canned, canned_server
 from clirun import Run
 
 from triggersync.emulator.server import Emulator
@@ -30,3 +32,25 @@ def test_export_writes_a_live_dollar_brace_as_literal_so_it_round_trips(
     assert run("export", "--out", str(target)).code == 0
     ran = run("plan", str(target))
     assert (ran.code, ran.stdout) == (0, "No changes.\n"), ran.stderr
+
+
+DEEP_JSON = b"[" * 100_000 + b"]" * 100_000
+
+
+def test_a_deeply_nested_list_answer_is_an_error_not_a_traceback(
+    run: Run, config: Callable[[str], str]
+) -> None:
+    # SPEC §3: no Python traceback reaches the user for any expected failure (server errors).
+    with canned_server(Canned(200, DEEP_JSON, {"Content-Type": "application/json"})) as (url, _):
+        ran = run("plan", "--api-url", url, "--no-prune", config("triggers: []\n"))
+    assert ran.code == 1
+    assert "GET /triggers: the answer is not JSON" in ran.stderr
+
+
+def test_a_deeply_nested_error_body_still_reports_the_status(
+    run: Run, config: Callable[[str], str]
+) -> None:
+    with canned_server(Canned(400, DEEP_JSON, {"Content-Type": "application/json"})) as (url, _):
+        ran = run("plan", "--api-url", url, config("triggers: []\n"))
+    assert ran.code == 1
+    assert "GET /triggers: HTTP 400" in ran.stderr
