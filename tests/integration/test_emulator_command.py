@@ -138,3 +138,14 @@ def test_busy_port_is_an_error_without_traceback() -> None:
     assert done.returncode == 1
     assert "cannot serve" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "192.0.2.1", "example.com"])
+def test_a_host_off_loopback_is_refused(host: str) -> None:
+    from click.testing import CliRunner
+
+    from triggersync.cli import cli
+
+    result = CliRunner().invoke(cli, ["emulator", "--host", host, "--port", "0"])
+    assert result.exit_code == 1
+    assert "loopback" in result.stderr

@@ -58,6 +58,11 @@ def emulator(
 
     from triggersync.emulator.auth import ENV_NAMES
     from triggersync.emulator.server import Credentials, Emulator, Faults
+    from triggersync.endpoint import is_loopback
+
+    if not is_loopback(host):
+        # It accepts well-known default credentials and plain http: loopback only (SPEC §6).
+        raise click.UsageError(f"--host must be a loopback address (127.0.0.1, ::1), not {host}")
 
     faults = Faults(
         latency_ms=latency_ms,
