@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import requests
 from canned_http import Canned, canned_server
 from clirun import Run
 
@@ -54,3 +55,16 @@ def test_a_deeply_nested_error_body_still_reports_the_status(
         ran = run("plan", "--api-url", url, config("triggers: []\n"))
     assert ran.code == 1
     assert "GET /triggers: HTTP 400" in ran.stderr
+
+
+def test_emulator_answers_a_too_deeply_nested_body_with_400(
+    emulator: Emulator, emulator_session: requests.Session
+) -> None:
+    # SPEC §6: 400 with a JSON {"error": ...} for a bad body (it was a 500 and a traceback).
+    body = b'{"name": "T", "definition": {"x": ' + DEEP_JSON[:40_000] + DEEP_JSON[-40_000:] + b"}}"
+    response = emulator_session.post(
+        f"{emulator.url}/triggers", data=body, headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 400
+    assert "error" in response.json()
+    assert emulator.store.list() == []

@@ -223,5 +223,6 @@ def _parse_json(raw: bytes) -> Any:
 
     try:
         return json.loads(raw, parse_constant=refuse)
-    except ValueError:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+    # JSONDecodeError and UnicodeDecodeError are ValueErrors; RecursionError: nesting too deep
+    except (ValueError, RecursionError):
         raise _Reply(400, {"error": "the body is not valid JSON"}) from None
