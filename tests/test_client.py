@@ -8,11 +8,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
+import requests
 from canned_http import Canned, Script, canned_server
 from requests.auth import HTTPBasicAuth
 
-from triggersync.auth import BearerAuth
+from triggersync.auth import BearerAuth, ClientCredentialsAuth
 from triggersync.client import Client
+from triggersync.emulator.auth import TokenIssuer
 from triggersync.emulator.server import Emulator
 from triggersync.errors import ApiError, AuthError, NotFoundError, TransportError, UsageError
 from triggersync.retry import RetryPolicy
@@ -256,3 +258,54 @@ def test_credentials_in_the_url_are_refused_without_echoing_them() -> None:
     with pytest.raises(UsageError) as caught:
         Client.from_env(env)
     assert "s3cret" not in str(caught.value)
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def oauth_client(emulator: Emulator, clock: FakeClock) -> Client:
+    session = requests.Session()
+    auth = ClientCredentialsAuth(
+        emulator.token_url, "demo-client", "demo-secret", session, clock=clock
+    )
+    return Client(emulator.url, auth, session=session, policy=FAST, sleep=lambda _: None)
+
+
+def test_an_oauth_token_is_renewed_before_it_expires(emulator: Emulator) -> None:
+    clock = FakeClock()
+    with oauth_client(emulator, clock) as client:
+        client.list()
+        clock.now += TokenIssuer.ttl - 30  # inside the last minute of the token's life
+        client.list()
+    assert emulator.stats()["token"] == 2
+
+
+def test_a_refused_oauth_token_is_renewed_once_and_the_request_sent_again(
+    emulator: Emulator,
+) -> None:
+    server_clock = FakeClock()
+    emulator.tokens = TokenIssuer(emulator.credentials, clock=server_clock)
+    with oauth_client(emulator, FakeClock()) as client:
+        client.list()
+        server_clock.now += TokenIssuer.ttl + 1  # the server sees the token lapse early
+        assert client.list() == []
+    assert emulator.stats()["token"] == 2
+
+
+def test_a_token_refused_twice_is_an_auth_error(emulator: Emulator) -> None:
+    emulator.tokens = NoTokens(emulator.credentials)
+    with oauth_client(emulator, FakeClock()) as client, pytest.raises(AuthError):
+        client.list()
+    assert emulator.stats()["token"] == 2
+
+
+class NoTokens(TokenIssuer):
+    """Issues tokens but never accepts them: a revoked client."""
+
+    def accepts(self, authorization: str | None) -> bool:
+        return False
