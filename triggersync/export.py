@@ -82,15 +82,20 @@ def modeline(target_dir: Path) -> str:
 
 
 def to_yaml(triggers: Sequence[Trigger], target_dir: Path | None = None) -> str:
-    documents = [trigger_document(t) for t in sorted(triggers, key=lambda t: t.name)]
-    body = yaml.dump(
-        {"triggers": documents},
-        Dumper=_Dumper,
-        sort_keys=False,
-        allow_unicode=True,
-        default_flow_style=False,
-        width=100,
-    )
+    try:
+        documents = [trigger_document(t) for t in sorted(triggers, key=lambda t: t.name)]
+        body = yaml.dump(
+            {"triggers": documents},
+            Dumper=_Dumper,
+            sort_keys=False,
+            allow_unicode=True,
+            default_flow_style=False,
+            width=100,
+        )
+    except RecursionError:  # a live definition nested beyond what the writers recurse
+        raise TriggersyncError(
+            "cannot write the live triggers as YAML: a definition is nested too deeply"
+        ) from None
     return modeline(target_dir or Path.cwd()) + body
 
 

@@ -68,3 +68,16 @@ def test_emulator_answers_a_too_deeply_nested_body_with_400(
     assert response.status_code == 400
     assert "error" in response.json()
     assert emulator.store.list() == []
+
+
+def test_export_of_a_too_deeply_nested_live_definition_is_an_error_not_a_traceback(
+    run: Run,
+) -> None:
+    # SPEC §3: no traceback for any expected failure; the JSON parses, the YAML writer recurses.
+    depth = 600
+    live = b'[{"name": "A", "definition": {"event": "chat_requested", "condition": '
+    live += b"[" * depth + b"]" * depth + b', "actions": []}}]'
+    with canned_server(Canned(200, live, {"Content-Type": "application/json"})) as (url, _):
+        ran = run("export", "--api-url", url)
+    assert ran.code == 1
+    assert "nested too deeply" in ran.stderr
