@@ -1,7 +1,8 @@
 """Retry policy and the throttle every worker shares: the one place for rate limits.
 
 On a 429 every worker pauses until Retry-After, and the number of requests allowed in
-flight halves; each success lets one more back in (AIMD, as TCP does). Under a rate limit
+flight halves; successes grow it back by one slot per full window of successes (AIMD, as
+TCP's congestion avoidance does). Under a rate limit
 this settles near the rate the server allows instead of hammering it with retries.
 """
 
@@ -91,6 +92,6 @@ class Throttle:
                 if retry_after:
                     self._paused_until = max(self._paused_until, self._clock() + retry_after)
             else:
-                # Additive increase: one more slot per success, back up to the ceiling.
+                # Additive increase: 1/limit per success, so one slot per window of successes.
                 self._limit = min(float(self.max_in_flight), self._limit + 1.0 / max(1, self.limit))
             self._cond.notify_all()
