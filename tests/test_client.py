@@ -309,3 +309,30 @@ class NoTokens(TokenIssuer):
 
     def accepts(self, authorization: str | None) -> bool:
         return False
+
+
+def test_a_server_echoing_a_credential_never_gets_it_printed() -> None:
+    echo = Canned(400, b'{"error": "bad password s3cret-pw for demo@example.com"}')
+    with canned_server(echo) as (url, _):
+        env = {
+            "TRIGGERSYNC_API_URL": url,
+            "TRIGGERSYNC_EMAIL": "demo@example.com",
+            "TRIGGERSYNC_PASSWORD": "s3cret-pw",
+        }
+        with Client.from_env(env) as client, pytest.raises(ApiError) as caught:
+            client.list()
+    assert "s3cret-pw" not in str(caught.value)
+    assert "bad password *** for" in str(caught.value)
+
+
+def test_plain_http_to_loopback_never_goes_through_a_proxy(
+    emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with canned_server(Canned(502, b"proxy")) as (proxy_url, proxy):
+        monkeypatch.setenv("HTTP_PROXY", proxy_url.split("/api/")[0])
+        monkeypatch.delenv("NO_PROXY", raising=False)
+        monkeypatch.delenv("no_proxy", raising=False)
+        env = {"TRIGGERSYNC_API_URL": emulator.url, "TRIGGERSYNC_TOKEN": "demo-token"}
+        with Client.from_env(env) as client:
+            assert client.list() == []
+    assert proxy.seen == []

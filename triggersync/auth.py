@@ -20,6 +20,8 @@ from triggersync.errors import ApiError, AuthError, TransportError, UsageError
 
 DEFAULT_TOKEN_URL = "https://www.zopim.com/oauth2/token"
 _RENEWED = "_triggersync_token_renewed"  # marks the one resend after a 401
+# Values never to repeat, even when a server echoes them back in an error message.
+SECRET_VARS = ("TRIGGERSYNC_TOKEN", "TRIGGERSYNC_CLIENT_SECRET", "TRIGGERSYNC_PASSWORD")
 TOKEN_VARS = "TRIGGERSYNC_TOKEN"
 CLIENT_VARS = "TRIGGERSYNC_CLIENT_ID and TRIGGERSYNC_CLIENT_SECRET"
 BASIC_VARS = "TRIGGERSYNC_EMAIL and TRIGGERSYNC_PASSWORD"

@@ -12,10 +12,10 @@ import logging
 import os
 import random
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -23,7 +23,13 @@ from requests.auth import AuthBase
 
 from triggersync import auth as auth_mod
 from triggersync.endpoint import display_url, resolve_base_url
-from triggersync.errors import ApiError, AuthError, NotFoundError, TransportError
+from triggersync.errors import (
+    ApiError,
+    AuthError,
+    NotFoundError,
+    TransportError,
+    TriggersyncError,
+)
 from triggersync.model import Trigger, normalise
 from triggersync.responses import json_body, never_connected, server_message, trigger_from
 from triggersync.retry import RetryPolicy, Throttle, parse_retry_after
@@ -55,8 +61,10 @@ class Client:
         policy: RetryPolicy | None = None,
         parallelism: int = 4,
         sleep: Callable[[float], None] = time.sleep,
+        secrets: Sequence[str] = (),
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        self._secrets = tuple(secret for secret in secrets if secret)
         self.policy = policy or RetryPolicy()
         self.throttle = Throttle(parallelism)
         self._auth_vars = auth_vars
@@ -68,6 +76,10 @@ class Client:
         self._session.mount("http://", adapter)
         self._session.auth = auth
         self._session.headers["User-Agent"] = "triggersync"
+        if urlsplit(self.base_url).scheme == "http":
+            # Plain http is loopback only (endpoint.check_url); a proxy elsewhere could not
+            # reach it anyway, and would see the credentials in clear: never use one.
+            self._session.trust_env = False
 
     @classmethod
     def from_env(
@@ -81,7 +93,11 @@ class Client:
         env = os.environ if env is None else env
         base_url = resolve_base_url(env, api_url)
         session = requests.Session()
-        auth, auth_vars = auth_mod.from_env(env, session)
+        try:
+            auth, auth_vars = auth_mod.from_env(env, session)
+        except TriggersyncError:
+            session.close()
+            raise
         return cls(
             base_url,
             auth,
@@ -89,6 +105,7 @@ class Client:
             session=session,
             parallelism=parallelism,
             policy=policy or RetryPolicy.from_env(env),
+            secrets=[env.get(name, "") for name in auth_mod.SECRET_VARS],
         )
 
     def close(self) -> None:
@@ -192,10 +209,10 @@ class Client:
                 if wait > left:
                     # Waiting would outlast the time bound: say so now rather than hang.
                     raise ApiError(
-                        f"{what}: HTTP 429: {server_message(response)}; the server asks to "
+                        f"{what}: HTTP 429: {self._server_words(response)}; the server asks to "
                         f"wait {wait:.0f}s, longer than the {max(0.0, left):.0f}s left to retry",
                         status=429,
-                        server_message=server_message(response),
+                        server_message=self._server_words(response),
                     )
                 if rate_limited < MAX_RATE_LIMITED and time.monotonic() < deadline:
                     attempt -= 1  # the server refused without acting: not a failed attempt
@@ -275,9 +292,16 @@ class Client:
             )
         return response, failure, sent
 
+    def _server_words(self, response: requests.Response) -> str:
+        """The server's message, with our own credentials masked should a server echo them."""
+        message = server_message(response)
+        for secret in self._secrets:
+            message = message.replace(secret, "***")
+        return message
+
     def _error(self, what: str, response: requests.Response) -> ApiError:
         status = response.status_code
-        message = server_message(response)
+        message = self._server_words(response)
         if status in (401, 403):
             return AuthError(
                 f"{what}: HTTP {status}: authentication failed ({message}); "
