@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -18,6 +18,7 @@ from triggersync.client import Client
 from triggersync.errors import ApiError, PlanFileError, StalePlanError, UnsafePlanError
 from triggersync.model import Trigger
 from triggersync.plan import Change, Plan, fingerprint
+from triggersync.text import shown
 
 DELETE_RATIO = 0.30  # SPEC §5: more than 30% of the owned live triggers...
 DELETE_MIN_OWNED = 10  # ...when at least this many exist
@@ -88,13 +89,13 @@ def check_fresh(plan: Plan, live: Sequence[Trigger], base_url: str) -> None:
     for name, expected in sorted(plan.fingerprints.items()):
         current = by_name.get(name)
         if current is None:
-            moved.append(f"{_q(name)} was deleted in Zendesk")
+            moved.append(f"{shown(name)} was deleted in Zendesk")
         elif fingerprint(current) != expected:
-            moved.append(f"{_q(name)} changed in Zendesk")
+            moved.append(f"{shown(name)} changed in Zendesk")
     before, now = set(plan.live_names), set(by_name)
-    moved += [f"{_q(name)} appeared in Zendesk" for name in sorted(now - before)]
+    moved += [f"{shown(name)} appeared in Zendesk" for name in sorted(now - before)]
     moved += [
-        f"{_q(name)} was deleted in Zendesk"
+        f"{shown(name)} was deleted in Zendesk"
         for name in sorted(before - now)
         if name not in plan.fingerprints
     ]
@@ -112,37 +113,32 @@ def apply_plan(
     on_outcome: Callable[[Outcome], None] | None = None,
 ) -> Result:
     outcomes: list[Outcome] = []
-    failed_names: set[str] = set()  # names whose freeing failed: what takes them must wait
+    unfreed: set[str] = set()  # names a failed or skipped change did not free
+
+    def finish(outcome: Outcome) -> None:
+        freed = outcome.change.frees()
+        if outcome.status != "ok" and freed is not None:
+            unfreed.add(freed)  # what waits for this name must not run either
+        outcomes.append(outcome)
+        if on_outcome is not None:
+            on_outcome(outcome)
+
     with ThreadPoolExecutor(max_workers=max(1, parallelism)) as pool:
         for wave in plan.waves():
-            runnable: list[Change] = []
+            running = []
             for change in wave:
-                blocked = change.takes() in failed_names if change.takes() else False
-                if blocked:
-                    outcome = Outcome(
-                        change,
-                        "skipped",
-                        f"{_q(change.name)}: skipped: {_q(str(change.takes()))} was not freed, "
-                        "as the change that frees it did not succeed",
+                taken = change.takes()
+                if taken is not None and taken in unfreed:
+                    reason = (
+                        f"{shown(taken)} was not freed, as the change freeing it did not succeed"
                     )
-                    if change.frees():  # what waits for this change must wait in turn
-                        failed_names.add(str(change.frees()))
-                    _record(outcome, outcomes, on_outcome)
-                    continue
-                runnable.append(change)
-            for outcome in pool.map(lambda c: _execute(c, client), runnable):
-                if outcome.status != "ok" and outcome.change.frees():
-                    failed_names.add(str(outcome.change.frees()))
-                _record(outcome, outcomes, on_outcome)
+                    finish(Outcome(change, "skipped", f"{shown(change.name)}: skipped: {reason}"))
+                else:
+                    running.append(pool.submit(_execute, change, client))
+            # Reported as each one finishes, so progress moves with the work.
+            for future in as_completed(running):
+                finish(future.result())
     return Result(tuple(outcomes))
-
-
-def _record(
-    outcome: Outcome, outcomes: list[Outcome], on_outcome: Callable[[Outcome], None] | None
-) -> None:
-    outcomes.append(outcome)
-    if on_outcome is not None:
-        on_outcome(outcome)
 
 
 def _execute(change: Change, client: Client) -> Outcome:
@@ -161,16 +157,11 @@ def _execute(change: Change, client: Client) -> Outcome:
                 return Outcome(
                     change,
                     "failed",
-                    f"{_q(change.name)}: deleted, but re-creating it failed: {exc}",
+                    f"{shown(change.name)}: deleted, but re-creating it failed: {exc}",
                 )
     except ApiError as exc:
-        return Outcome(change, "failed", f"{_q(change.name)}: {exc}")
+        return Outcome(change, "failed", f"{shown(change.name)}: {exc}")
     return Outcome(change, "ok")
-
-
-def _q(name: str) -> str:
-    """A name as a JSON string: quoted, and control characters escaped for the terminal."""
-    return json.dumps(name, ensure_ascii=False)
 
 
 def read_plan_file(path: Path) -> Plan:

@@ -6,7 +6,6 @@ Results go to stdout; progress, prompts, warnings and errors go to stderr, so
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import sys
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from triggersync.errors import TriggersyncError
+from triggersync.text import shown
 
 if TYPE_CHECKING:
     from triggersync.apply import Outcome
@@ -107,7 +107,7 @@ class Progress:
             self._bar.update(1)
             return
         change = outcome.change
-        name = json.dumps(change.name, ensure_ascii=False)  # quoted, control characters escaped
+        name = shown(change.name)
         if outcome.status == "ok":
             self._console.info(f"  {_VERBS[change.action]} {name}")
         else:

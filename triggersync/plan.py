@@ -18,6 +18,7 @@ from typing import Any, Final, Literal
 
 from triggersync.errors import TriggersyncError
 from triggersync.model import Trigger
+from triggersync.text import shown
 
 Action = Literal["create", "update", "delete", "replace"]
 ACTIONS: Final[tuple[Action, ...]] = ("update", "create", "replace", "delete")
@@ -175,11 +176,11 @@ def execution_waves(changes: Sequence[Change]) -> list[list[Change]]:
         freed, taken = change.frees(), change.takes()
         if freed is not None:
             if freed in freer:
-                raise TriggersyncError(f"cannot order the plan: two changes free {_q(freed)}")
+                raise TriggersyncError(f"cannot order the plan: two changes free {shown(freed)}")
             freer[freed] = index
         if taken is not None:
             if taken in taker:
-                raise TriggersyncError(f"cannot order the plan: two changes take {_q(taken)}")
+                raise TriggersyncError(f"cannot order the plan: two changes take {shown(taken)}")
             taker[taken] = index
 
     # Each change waits for at most one other (the freer of the one name it takes), so the
@@ -223,12 +224,8 @@ def _known(level: int | None) -> int:
 def _cycle_message(changes: Sequence[Change], cycle: list[int]) -> str:
     # Each member waits for the next, whose name it renames to.
     names = [changes[index].name for index in cycle]
-    loop = " -> ".join(_q(name) for name in [*names, names[0]])
+    loop = " -> ".join(shown(name) for name in [*names, names[0]])
     return (
         f"cannot order the plan: renames form a cycle ({loop}); names are unique in Zendesk, "
         "so rename one of these triggers to a temporary name and apply that first"
     )
-
-
-def _q(name: str) -> str:
-    return json.dumps(name, ensure_ascii=False)

@@ -17,9 +17,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator
-from typing import Any, Final
+from typing import Final
 
 from triggersync.plan import ABSENT, Change, FieldChange, Plan
+from triggersync.text import shown
 
 # Last line of the markdown, so the summary line comes first; finds the sticky PR comment.
 PLAN_MARKER: Final = "<!-- triggersync-plan -->"
@@ -70,7 +71,7 @@ def render_drift_text(plan: Plan, *, color: bool = False) -> str:
     lines: list[str] = []
     for change in _drift_order(plan):
         symbol, wording = _drift_words(change)
-        lines.append(f"  {paint(symbol)} {_q(change.name)} {wording}")
+        lines.append(f"  {paint(symbol)} {shown(change.name)} {wording}")
         lines.extend(f"{_INDENT}{_drift_field_text(item, paint)}" for item in change.diff)
     return "\n".join([*lines, "", drift_summary_line(plan)]) + "\n"
 
@@ -81,12 +82,12 @@ def render_drift_markdown(plan: Plan) -> str:
     body: list[str] = []
     for change in _drift_order(plan):
         symbol, wording = _drift_words(change)
-        body.append(f"{'!' if symbol == '~' else symbol} {_q(change.name)} {wording}")
+        body.append(f"{'!' if symbol == '~' else symbol} {shown(change.name)} {wording}")
         for item in change.diff:
             if item.after is not ABSENT:
-                body.append(f"-    {item.path}: {_v(item.after)} (code)")
+                body.append(f"-    {item.path}: {shown(item.after)} (code)")
             if item.before is not ABSENT:
-                body.append(f"+    {item.path}: {_v(item.before)} (Zendesk)")
+                body.append(f"+    {item.path}: {shown(item.before)} (Zendesk)")
     parts = [f"**{drift_summary_line(plan)}**", ""]
     return "\n".join([*parts, *_diff_block(body, len(plan.changes)), "", DRIFT_MARKER]) + "\n"
 
@@ -165,16 +166,16 @@ def _text_header(change: Change, paint: Paint) -> str:
         symbol = f"{paint('-')}/{paint('+')}"
     else:
         symbol = "  " + paint({"create": "+", "update": "~", "delete": "-"}[change.action])
-    return f"{symbol} {change.action} {_q(change.name)}{_header_note(change)}"
+    return f"{symbol} {change.action} {shown(change.name)}{_header_note(change)}"
 
 
 def _markdown_header(change: Change) -> str:
     symbol = {"create": "+", "update": "!", "delete": "-", "replace": "-/+"}[change.action]
-    return f"{symbol} {change.action} {_q(change.name)}{_header_note(change)}"
+    return f"{symbol} {change.action} {shown(change.name)}{_header_note(change)}"
 
 
 def _header_note(change: Change) -> str:
-    notes = [f"rename to {_q(change.new_name)}"] if change.is_rename else []
+    notes = [f"rename to {shown(change.new_name)}"] if change.is_rename else []
     if change.reason:
         notes.append(change.reason)
     return f" ({'; '.join(notes)})" if notes else ""
@@ -183,19 +184,19 @@ def _header_note(change: Change) -> str:
 def _text_fields(change: Change, paint: Paint) -> Iterator[str]:
     for item in change.diff:
         if item.before is ABSENT:
-            yield f"{_INDENT}{paint('+')} {item.path}: {_v(item.after)}"
+            yield f"{_INDENT}{paint('+')} {item.path}: {shown(item.after)}"
         elif item.after is ABSENT:
-            yield f"{_INDENT}{paint('-')} {item.path}: {_v(item.before)}"
+            yield f"{_INDENT}{paint('-')} {item.path}: {shown(item.before)}"
         else:
-            yield f"{_INDENT}{paint('~')} {item.path}: {_v(item.before)} -> {_v(item.after)}"
+            yield f"{_INDENT}{paint('~')} {item.path}: {shown(item.before)} -> {shown(item.after)}"
 
 
 def _markdown_fields(change: Change) -> Iterator[str]:
     for item in change.diff:
         if item.before is not ABSENT:
-            yield f"-    {item.path}: {_v(item.before)}"
+            yield f"-    {item.path}: {shown(item.before)}"
         if item.after is not ABSENT:
-            yield f"+    {item.path}: {_v(item.after)}"
+            yield f"+    {item.path}: {shown(item.after)}"
 
 
 def _diff_block(body: list[str], count: int) -> list[str]:
@@ -225,21 +226,15 @@ def _drift_words(change: Change) -> tuple[str, str]:
 def _drift_field_text(item: FieldChange, paint: Paint) -> str:
     # FieldChange runs live → code; drift reads it the other way round.
     if item.before is ABSENT:
-        return f"{paint('-')} {item.path}: missing in Zendesk, code has {_v(item.after)}"
+        return f"{paint('-')} {item.path}: missing in Zendesk, code has {shown(item.after)}"
     if item.after is ABSENT:
-        return f"{paint('+')} {item.path}: Zendesk has {_v(item.before)}, not in code"
-    return f"{paint('~')} {item.path}: Zendesk has {_v(item.before)}, code has {_v(item.after)}"
+        return f"{paint('+')} {item.path}: Zendesk has {shown(item.before)}, not in code"
+    return (
+        f"{paint('~')} {item.path}: Zendesk has {shown(item.before)}, code has {shown(item.after)}"
+    )
 
 
 def _painter(color: bool) -> Paint:
     if not color:
         return lambda symbol: symbol
     return lambda symbol: f"{_COLORS[symbol]}{symbol}{_RESET}"
-
-
-def _q(name: str) -> str:
-    return json.dumps(name, ensure_ascii=False)
-
-
-def _v(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
