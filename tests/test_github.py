@@ -331,3 +331,17 @@ def test_pre_commit_entry_accepts_file_names(tmp_path: Path) -> None:
     folder = _write_config(tmp_path)
     code, out, _ = _invoke(["validate", str(folder / "triggers.yaml")], {})
     assert (code, out) == (0, "2 triggers in 1 file are valid.\n")
+
+
+def test_validate_github_shows_warnings_as_warning_annotations(tmp_path: Path) -> None:
+    text = (
+        "triggers:\n  - name: A\n    definition:\n      event: page_enter\n"
+        '      condition: ["eq", "@visitor_country_code", "US"]\n'
+        '      actions: [["sendSmokeSignal", "x"]]\n'
+    )
+    folder = _write_config(tmp_path, text)
+    code, out, err = _invoke(["validate", str(folder), "--format", "github"], {})
+    assert code == 0
+    assert out.startswith(f"::warning file={folder / 'triggers.yaml'},line=6,")
+    assert "sendSmokeSignal" in out.splitlines()[0]
+    assert err == ""

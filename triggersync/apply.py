@@ -59,10 +59,14 @@ class Result:
     def failures(self) -> list[Outcome]:
         return [outcome for outcome in self.outcomes if outcome.status != "ok"]
 
+    def count(self, status: Status) -> int:
+        return sum(1 for outcome in self.outcomes if outcome.status == status)
 
-def check_safety(plan: Plan, owned_live: int, *, force: bool) -> None:
+
+def check_safety(plan: Plan, *, force: bool) -> None:
     """Refuse mass deletion (SPEC §5). Pure deletes count; the delete half of a replace
     does not, since the trigger comes straight back."""
+    owned_live = plan.owned_live
     deletes = sum(1 for change in plan.changes if change.action == "delete")
     if force or deletes == 0 or owned_live == 0:
         return

@@ -16,7 +16,7 @@ import click
 
 from triggersync import __version__
 from triggersync import cli_support as opts
-from triggersync.console import Progress, append_step_summary, write_atomically
+from triggersync.console import Progress, write_atomically
 from triggersync.errors import TriggersyncError
 
 
@@ -87,20 +87,20 @@ def validate(paths: tuple[str, ...], vars_file: str | None, fmt: str) -> int:
     from triggersync import config
     from triggersync.errors import ConfigError
 
+    github = fmt == "github"
     try:
         cfg = config.load(paths, variables=config.load_vars(vars_file) if vars_file else None)
     except ConfigError as exc:
-        if fmt != "github":
+        if not github:
             raise
         for issue in exc.issues:
-            message = f"{issue.path}: {issue.message}" if issue.path else issue.message
-            where = (
-                f"file={opts.gh_escape(str(issue.file), True)},line={issue.line},col={issue.col}"
-            )
-            click.echo(f"::error {where}::{opts.gh_escape(message)}")
+            click.echo(opts.annotation("error", issue))
         return 1
     for warning in cfg.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        if github:
+            click.echo(opts.annotation("warning", warning))
+        else:
+            click.echo(f"warning: {warning}", err=True)
     triggers = _plural(len(cfg.triggers), "trigger")
     verb = "is" if len(cfg.triggers) == 1 else "are"
     click.echo(f"{triggers} in {_plural(len(cfg.files), 'file')} {verb} valid.")
@@ -147,9 +147,7 @@ def plan(
     if out:
         write_atomically(Path(out), render.render_json(the_plan))
         console.info(f"Saved the plan to {out}; apply it with: triggersync apply --plan {out}")
-    shown = opts.render(the_plan, fmt, console)
-    opts.emit(render.truncate_markdown(shown, max_chars) if max_chars else shown)
-    append_step_summary(render.render_markdown(the_plan))
+    opts.report(the_plan, fmt, console, max_chars, drift=False)
     return 2 if detailed_exitcode and not the_plan.empty else 0
 
 
@@ -189,6 +187,10 @@ def apply(
     console = opts.console(verbose, quiet, no_color)
     if bool(paths) == bool(plan_file):
         raise click.UsageError("give configuration PATHS or --plan FILE, not both or neither")
+    if plan_file and (no_prune or vars_file):
+        raise click.UsageError(
+            "--no-prune and --vars shape a new plan; a saved plan is applied as is"
+        )
     with opts.client(api_url, parallelism) as client:
         if plan_file:
             the_plan = apply_mod.read_plan_file(Path(plan_file))
@@ -200,7 +202,7 @@ def apply(
         opts.emit(render.render_text(the_plan, color=console.color))
         if the_plan.empty:
             return 0
-        apply_mod.check_safety(the_plan, the_plan.owned_live, force=force)
+        apply_mod.check_safety(the_plan, force=force)
         if not plan_file and not yes:
             if not console.interactive:
                 console.error("refusing to apply: standard input is not a terminal; pass --yes")
@@ -208,11 +210,10 @@ def apply(
             if not click.confirm("Apply these changes?", default=False, err=True):
                 console.error("apply cancelled; nothing was changed")
                 return 1
-        progress = Progress(console, len(the_plan.changes))
-        result = apply_mod.apply_plan(
-            the_plan, client, parallelism=parallelism, on_outcome=progress.update
-        )
-        progress.close()
+        with Progress(console, len(the_plan.changes)) as progress:
+            result = apply_mod.apply_plan(
+                the_plan, client, parallelism=parallelism, on_outcome=progress.update
+            )
     for failure in result.failures():
         console.error(failure.message)
     counts = result.counts()
@@ -222,11 +223,9 @@ def apply(
     if result.ok:
         click.echo(f"Apply complete: {summary}")
         return 0
-    failed = sum(1 for o in result.failures() if o.status == "failed")
-    skipped = len(result.failures()) - failed
     click.echo(
-        f"Apply incomplete: {summary} {failed} failed, {skipped} skipped; "
-        "plan again to see what is left."
+        f"Apply incomplete: {summary} {result.count('failed')} failed, "
+        f"{result.count('skipped')} skipped; plan again to see what is left."
     )
     return 1
 
@@ -254,16 +253,13 @@ def drift(
     Example:
       triggersync drift triggers/ --format markdown
     """
-    from triggersync import render
 
     console = opts.console(verbose, quiet, no_color)
     opts.check_max_chars(fmt, max_chars)
     cfg = opts.load(paths, vars_file, console)
     with opts.client(api_url) as client:
         the_plan = opts.make_plan(cfg, client, prune=True)
-    shown = opts.render(the_plan, fmt, console, drift=True)
-    opts.emit(render.truncate_markdown(shown, max_chars, what="report") if max_chars else shown)
-    append_step_summary(render.render_drift_markdown(the_plan))
+    opts.report(the_plan, fmt, console, max_chars, drift=True)
     return 0 if the_plan.empty else 2
 
 

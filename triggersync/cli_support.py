@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from triggersync.console import Console
+from triggersync.console import Console, append_step_summary
 
 if TYPE_CHECKING:
     from triggersync.client import Client
     from triggersync.config import Config
+    from triggersync.errors import Issue
     from triggersync.plan import Plan
 
 
@@ -93,7 +94,7 @@ def make_plan(cfg: Config, client: Client, prune: bool) -> Plan:
     )
 
 
-def render(plan: Plan, fmt: str, console: Console, *, drift: bool = False) -> str:
+def render_as(plan: Plan, fmt: str, console: Console, *, drift: bool = False) -> str:
     from triggersync import render
 
     if fmt == "json":
@@ -112,6 +113,26 @@ def check_max_chars(fmt: str, max_chars: int | None) -> None:
 
 def emit(text: str) -> None:
     click.echo(text, nl=not text.endswith("\n"))
+
+
+def annotation(level: str, issue: Issue) -> str:
+    """A GitHub workflow command that marks the issue on its file and line in a PR."""
+    message = f"{issue.path}: {issue.message}" if issue.path else issue.message
+    where = f"file={gh_escape(issue.file, True)},line={issue.line},col={issue.col}"
+    return f"::{level} {where}::{gh_escape(message)}"
+
+
+def report(plan: Plan, fmt: str, console: Console, max_chars: int | None, *, drift: bool) -> None:
+    """Print a plan or drift report; append its markdown to the GitHub job summary."""
+    from triggersync import render
+
+    text = render_as(plan, fmt, console, drift=drift)
+    if max_chars is not None:
+        text = render.truncate_markdown(text, max_chars, what="report" if drift else "plan")
+    emit(text)
+    append_step_summary(
+        render.render_drift_markdown(plan) if drift else render.render_markdown(plan)
+    )
 
 
 def gh_escape(text: str, is_property: bool = False) -> str:

@@ -100,7 +100,16 @@ class Progress:
         self._bar: Any = None
         if console.verbosity >= 0 and sys.stderr.isatty() and total > 1:
             self._bar = click.progressbar(length=total, label="Applying", file=sys.stderr)
+
+    def __enter__(self) -> Progress:
+        if self._bar is not None:
             self._bar.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        # Closed on errors too, so the terminal is never left mid-bar.
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
 
     def update(self, outcome: Outcome) -> None:
         if self._bar is not None:
@@ -112,7 +121,3 @@ class Progress:
             self._console.info(f"  {_VERBS[change.action]} {name}")
         else:
             self._console.info(f"  {outcome.status} {change.action} {name}")
-
-    def close(self) -> None:
-        if self._bar is not None:
-            self._bar.__exit__(None, None, None)

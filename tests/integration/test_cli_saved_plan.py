@@ -197,3 +197,13 @@ def test_a_truncated_plan_file_is_refused_before_any_request(
     assert ran.code == 1
     assert f"{saved_with_delete}: not a plan file (invalid JSON)" in ran.stderr
     assert emulator.stats()["total"] == 0
+
+
+@pytest.mark.parametrize("option", [["--no-prune"], ["--vars", "vars.yaml"]])
+def test_options_that_shape_a_new_plan_are_refused_with_a_saved_one(
+    run: Run, emulator: Emulator, saved: Path, option: list[str]
+) -> None:
+    ran = run("apply", "--plan", str(saved), *option)
+    assert ran.code == 1
+    assert "saved plan" in ran.stderr
+    assert emulator.store.get("Fresh") is None
