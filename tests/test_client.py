@@ -336,3 +336,15 @@ def test_plain_http_to_loopback_never_goes_through_a_proxy(
         with Client.from_env(env) as client:
             assert client.list() == []
     assert proxy.seen == []
+
+
+def test_a_create_keeps_to_one_time_bound_across_look_ups_and_re_sends() -> None:
+    # Every POST answers 502 (outcome unknown) and every look-up 404 (absent): without one
+    # bound for the whole create, it would re-send up to max_attempts times.
+    answers = [Canned(502, b"{}"), Canned(404, b'{"error": "not found"}')] * 25
+    patient_but_brief = RetryPolicy(max_attempts=50, base_delay=0.0, max_total=0.0)
+    with canned_server(*answers) as (url, script):
+        client = Client(url, BearerAuth("t"), policy=patient_but_brief, sleep=lambda _: None)
+        with client, pytest.raises(ApiError, match="HTTP 502"):
+            client.create({"name": "T"})
+    assert [method for method, _ in script.seen] == ["POST", "GET"]

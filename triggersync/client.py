@@ -147,14 +147,16 @@ class Client:
     def create(self, body: Mapping[str, Any]) -> Trigger:
         """POST, never blindly re-sent: after an unknown outcome, look before sending again."""
         name = str(body["name"])
+        # One time bound for the whole create, look-ups and re-sends included.
+        deadline = time.monotonic() + self.policy.max_total
         for attempt in range(1, self.policy.max_attempts + 1):
             try:
-                reply = self._request("POST", None, dict(body), idempotent=False)
+                reply = self._request("POST", None, dict(body), idempotent=False, deadline=deadline)
                 return trigger_from(json_body(reply.response, "POST /triggers"), "POST /triggers")
             except OutcomeUnknown:
                 existing = self.find(name)
                 if existing is None:
-                    if attempt == self.policy.max_attempts:
+                    if attempt == self.policy.max_attempts or time.monotonic() >= deadline:
                         raise
                     self._sleep(self.policy.backoff(attempt))
                     continue
@@ -193,10 +195,12 @@ class Client:
         body: dict[str, Any] | None = None,
         *,
         idempotent: bool = True,
+        deadline: float | None = None,
     ) -> _Reply:
         path = _path(name)
         what = f"{method} {path}"
-        deadline = time.monotonic() + self.policy.max_total
+        if deadline is None:
+            deadline = time.monotonic() + self.policy.max_total
         attempt = rate_limited = 0
         ambiguous = False
         while True:
