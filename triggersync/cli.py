@@ -288,8 +288,14 @@ def export(api_url: str | None, out: str | None, verbose: int, quiet: bool, no_c
         return 0
     target = Path(out)
     if target.is_dir() or out.endswith(("/", os.sep)) or target.suffix not in (".yaml", ".yml"):
-        written = export_mod.write_directory(live, target)
+        written, others = export_mod.write_directory(live, target)
         console.info(f"Wrote {len(written)} files to {target}")
+        if others:
+            names = ", ".join(path.name for path in others)
+            console.warn(
+                f"{target} also holds YAML files this export did not write ({names}); "
+                "remove those of triggers no longer in Zendesk, or apply brings them back"
+            )
     else:
         write_atomically(target, export_mod.to_yaml(live, target.parent))
         console.info(f"Wrote {len(live)} triggers to {target}")

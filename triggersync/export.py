@@ -82,6 +82,10 @@ def modeline(target_dir: Path) -> str:
 
 
 def to_yaml(triggers: Sequence[Trigger], target_dir: Path | None = None) -> str:
+    return modeline(target_dir or Path.cwd()) + _documents(triggers)
+
+
+def _documents(triggers: Sequence[Trigger]) -> str:
     try:
         documents = [trigger_document(t) for t in sorted(triggers, key=lambda t: t.name)]
         body = yaml.dump(
@@ -96,7 +100,7 @@ def to_yaml(triggers: Sequence[Trigger], target_dir: Path | None = None) -> str:
         raise TriggersyncError(
             "cannot write the live triggers as YAML: a definition is nested too deeply"
         ) from None
-    return modeline(target_dir or Path.cwd()) + body
+    return body
 
 
 def file_stem(name: str) -> str:
@@ -104,12 +108,18 @@ def file_stem(name: str) -> str:
     return stem or "trigger"
 
 
-def write_directory(triggers: Sequence[Trigger], directory: Path) -> list[Path]:
-    """One file per trigger, names made unique when two triggers slug alike."""
+def write_directory(triggers: Sequence[Trigger], directory: Path) -> tuple[list[Path], list[Path]]:
+    """One file per trigger, names made unique when two triggers slug alike.
+
+    Returns the files written and the other YAML files already in the folder: left alone,
+    but a file from an earlier export whose trigger is gone from Zendesk would bring it back
+    on the next apply, so the caller should say so.
+    """
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise TriggersyncError(f"cannot create {directory}: {exc.strerror}") from None
+    head = modeline(directory)
     written: list[Path] = []
     used: set[str] = set()
     for trigger in sorted(triggers, key=lambda t: t.name):
@@ -120,8 +130,13 @@ def write_directory(triggers: Sequence[Trigger], directory: Path) -> list[Path]:
         used.add(candidate)
         path = directory / f"{candidate}.yaml"
         try:
-            path.write_text(to_yaml([trigger], directory), encoding="utf-8")
+            path.write_text(head + _documents([trigger]), encoding="utf-8")
         except OSError as exc:
             raise TriggersyncError(f"cannot write {path}: {exc.strerror}") from None
         written.append(path)
-    return written
+    others = sorted(
+        path
+        for path in directory.iterdir()
+        if path.suffix in (".yaml", ".yml") and path not in written and path.is_file()
+    )
+    return written, others

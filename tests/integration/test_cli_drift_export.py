@@ -110,3 +110,16 @@ def test_export_to_a_directory_over_a_file_is_one_message(
     ran = run("export", "--out", str(tmp_path / "taken" / "sub") + "/")
     assert ran.code == 1
     assert ran.stderr.startswith("Error: cannot create")
+
+
+def test_export_into_a_folder_with_other_yaml_files_warns(
+    run: Run, emulator: Emulator, tmp_path: Path
+) -> None:
+    emulator.store.create({"name": "One", "description": "", "enabled": 1})
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (folder / "gone-from-zendesk.yaml").write_text("triggers:\n  - name: Gone\n")
+    ran = run("export", "--out", str(folder))
+    assert ran.code == 0
+    assert "gone-from-zendesk.yaml" in ran.stderr
+    assert (folder / "gone-from-zendesk.yaml").exists()
