@@ -18,7 +18,7 @@ from triggersync import conditions, schema, yamlload
 from triggersync import variables as refs
 from triggersync.errors import ConfigError, Issue
 from triggersync.model import Location, Trigger, normalise
-from triggersync.yamlload import PathPart, format_path
+from triggersync.paths import PathPart, format_path
 
 EXTENSIONS = (".yaml", ".yml")
 EMPTY_FILE = "the file is empty; declare no triggers with `triggers: []`"

@@ -16,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from triggersync.yamlload import PathPart
+from triggersync.paths import PathPart
 
 if TYPE_CHECKING:  # jsonschema costs ~50 ms to import: only files with problems need it
     from jsonschema import Draft202012Validator

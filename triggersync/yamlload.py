@@ -19,6 +19,10 @@ from typing import Any
 
 import yaml
 
+# Re-exported: callers and tests name the path helpers through yamlload too.
+from triggersync.paths import PathPart as PathPart
+from triggersync.paths import format_path as format_path
+
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_DEPTH = 64
 # Nodes reached again through an alias, beyond the file's own content. Real configurations
@@ -33,8 +37,6 @@ _PLAIN = "plain YAML data: mappings, lists, strings, numbers, true/false and nul
 _constructor = yaml.constructor.SafeConstructor()
 _MERGE = f"{_TAG}merge"
 _PLACED = 2  # places kept while loading: the top level, its keys' values and their items
-
-PathPart = str | int
 
 
 @dataclass(frozen=True)
@@ -71,13 +73,6 @@ class Document:
             if place is not None:
                 return place
         return locate(self.root, path, key=key)
-
-
-def format_path(path: Sequence[PathPart]) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
-    return out
 
 
 def _place(node: yaml.Node) -> tuple[int, int]:
