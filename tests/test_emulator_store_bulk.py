@@ -18,19 +18,15 @@ def store() -> Iterator[Store]:
 
 
 def test_create_many_stores_what_create_would() -> None:
-    with closing(Store()) as bulk, closing(Store()) as single:
-        check_same_rows(bulk, single)
-
-
-def check_same_rows(bulk: Store, single: Store) -> None:
     bodies = [
         {"name": "A", "enabled": True, "definition": DEFINITION, "colour": "red"},
         {"name": "B", "description": "b", "enabled": 0},
     ]
-    assert bulk.create_many(bodies) == 2
-    for body in bodies:
-        single.create(body)
-    assert bulk.list() == single.list()
+    with closing(Store()) as bulk, closing(Store()) as single:
+        assert bulk.create_many(bodies) == 2
+        for body in bodies:
+            single.create(body)
+        assert bulk.list() == single.list()
 
 
 def test_create_many_refuses_the_whole_batch_on_a_duplicate(store: Store) -> None:
