@@ -125,14 +125,9 @@ def _load_file(
     declared: list[_Declared],
     globs: list[tuple[IgnoreGlob, _Source, int]],
 ) -> None:
-    try:
-        document = yamlload.load(file)
-    except yamlload.LoadError as exc:
-        p = exc.problem
-        issues.append(Issue(file, p.line, p.col, p.path, p.message))
-        return
-    except OSError as exc:
-        issues.append(Issue(file, 1, 1, "", f"cannot read the file: {exc.strerror or exc}"))
+    document = _read_document(file)
+    if isinstance(document, Issue):
+        issues.append(document)
         return
     source = _Source(file, document)
     data = document.data
@@ -171,6 +166,17 @@ def _load_file(
             issues.append(source.issue(path, str(exc)))
             continue
         declared.append(_Declared(trigger, source, index))
+
+
+def _read_document(file: str) -> yamlload.Document | Issue:
+    """The parsed file, or the issue that stops it being read (load gathers, load_vars raises)."""
+    try:
+        return yamlload.load(file)
+    except yamlload.LoadError as exc:
+        p = exc.problem
+        return Issue(file, p.line, p.col, p.path, p.message)
+    except OSError as exc:
+        return Issue(file, 1, 1, "", f"cannot read the file: {exc.strerror or exc}")
 
 
 def _list(data: dict[str, Any], key: str) -> list[Any]:
@@ -230,15 +236,9 @@ def _cross_checks(
 def load_vars(path: str | os.PathLike[str]) -> dict[str, str]:
     """A `--vars` file: a mapping of names to strings or numbers (numbers become strings)."""
     file = os.fspath(path)
-    try:
-        document = yamlload.load(file)
-    except yamlload.LoadError as exc:
-        p = exc.problem
-        raise ConfigError([Issue(file, p.line, p.col, p.path, p.message)]) from None
-    except OSError as exc:
-        raise ConfigError(
-            [Issue(file, 1, 1, "", f"cannot read the file: {exc.strerror}")]
-        ) from None
+    document = _read_document(file)
+    if isinstance(document, Issue):
+        raise ConfigError([document])
     source = _Source(file, document)
     if not isinstance(document.data, dict):
         got = "an empty file" if document.data is None else schema.describe(document.data)
