@@ -81,6 +81,7 @@ class Handler(BaseHTTPRequestHandler):
     def _dispatch(self) -> None:
         em = self.server.emulator
         em.traffic.enter()
+        self._started = False  # one handler serves every request of a keep-alive connection
         try:
             self._answer(self._handle(em))
         except _Reply as reply:
@@ -88,10 +89,13 @@ class Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
         except Exception:
-            # A bug in the emulator must still answer, or the client waits for its timeout.
             log.exception("unexpected failure handling %s %s", self.command, self._path)
             self.close_connection = True  # the request may be half-read: start afresh
-            self._answer(_Reply(500, {"error": "internal emulator error"}))
+            if not self._started:
+                # A bug in the emulator must still answer, or the client waits for its timeout.
+                self._answer(_Reply(500, {"error": "internal emulator error"}))
+            # Otherwise a status line is already out (or buffered): a 500 after it would be read
+            # as the first reply's body. Closing the connection is the only clean end left.
         finally:
             em.traffic.leave()
 
@@ -197,6 +201,7 @@ class Handler(BaseHTTPRequestHandler):
     def _answer(self, reply: _Reply) -> None:
         data = b"" if reply.payload is None else json.dumps(reply.payload, ensure_ascii=False)
         body = data.encode("utf-8") if isinstance(data, str) else data
+        self._started = True
         self.send_response(reply.status)
         for key, value in reply.headers.items():
             self.send_header(key, value)
