@@ -191,13 +191,15 @@ def apply(
         raise click.UsageError(
             "--no-prune and --vars shape a new plan; a saved plan is applied as is"
         )
+    # Files first (SPEC §2: checked before anything else happens), then the API.
+    saved = apply_mod.read_plan_file(Path(plan_file)) if plan_file else None
+    cfg = None if saved else opts.load(paths, vars_file, console)
     with opts.client(api_url, parallelism) as client:
-        if plan_file:
-            the_plan = apply_mod.read_plan_file(Path(plan_file))
-            live = client.list()
-            apply_mod.check_fresh(the_plan, live, client.base_url)
+        if saved is not None:
+            apply_mod.check_fresh(saved, client.list(), client.base_url)
+            the_plan = saved
         else:
-            cfg = opts.load(paths, vars_file, console)
+            assert cfg is not None
             the_plan = opts.make_plan(cfg, client, prune=not no_prune)
         opts.emit(render.render_text(the_plan, color=console.color))
         if the_plan.empty:

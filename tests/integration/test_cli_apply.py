@@ -160,3 +160,17 @@ def test_parallel_apply_creates_everything_once(
     assert run("apply", config(many), "--yes", "--parallelism", "8").code == 0
     assert len(names(emulator)) == 60
     assert emulator.stats()["create"] == 60
+
+
+def test_an_invalid_configuration_is_reported_before_credentials_are_needed(
+    run: Run, config: Config
+) -> None:
+    ran = run(
+        "apply",
+        config("triggers:\n  - name: X\n    enabled: maybe\n"),
+        "--yes",
+        extra_env={"TRIGGERSYNC_EMAIL": "", "TRIGGERSYNC_PASSWORD": ""},
+    )
+    assert ran.code == 1
+    assert "triggers.yaml:3" in ran.stderr
+    assert "credentials" not in ran.stderr
