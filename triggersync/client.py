@@ -258,12 +258,13 @@ class Client:
         except requests.ConnectTimeout:
             failure, sent = f"timed out connecting to {display_url(self.base_url)}", False
         except requests.exceptions.SSLError:
-            # Before the generic ConnectionError, which would call it a broken connection.
-            failure, sent = (
+            # Before the generic ConnectionError, which would call it a broken connection; and
+            # final at once, since no retry makes a certificate trusted.
+            failure = (
                 f"TLS certificate of {display_url(self.base_url)} not trusted, or TLS failed "
-                "(for a private CA, set REQUESTS_CA_BUNDLE)",
-                False,
+                "(for a private CA, set REQUESTS_CA_BUNDLE)"
             )
+            raise TransportError(f"{method} {url[len(self.base_url) :]}: {failure}") from None
         except requests.ConnectionError as exc:
             sent = not never_connected(exc)
             failure = (

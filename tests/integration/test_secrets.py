@@ -5,6 +5,7 @@ success and failure (401, server down, 503, 500 on writes), always with -v where
 from __future__ import annotations
 
 import base64
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -206,6 +207,24 @@ def test_a_certificate_nobody_trusts_is_refused(monkeypatch: pytest.MonkeyPatch)
         ):
             client.list()
     assert seen == []  # the handshake failed: no request was ever made
+
+
+def test_an_untrusted_certificate_is_not_retried(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
+    monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
+    caplog.set_level(logging.INFO, logger="triggersync.http")
+    with loopback_tls.serve(tls=True) as (port, _):
+        env = {
+            **TRANSPORT_ENV,
+            "TRIGGERSYNC_MAX_ATTEMPTS": "5",
+            "TRIGGERSYNC_RETRY_DELAY": "0",
+            "TRIGGERSYNC_API_URL": f"https://127.0.0.1:{port}/api/v2/chat",
+        }
+        with Client.from_env(env) as client, pytest.raises(TransportError, match="not trusted"):
+            client.list()
+    assert len([r for r in caplog.records if r.name == "triggersync.http"]) == 1
 
 
 def test_requests_ca_bundle_is_honoured(monkeypatch: pytest.MonkeyPatch) -> None:
