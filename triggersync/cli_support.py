@@ -130,9 +130,8 @@ def report(plan: Plan, fmt: str, console: Console, max_chars: int | None, *, dri
     if max_chars is not None:
         text = render.truncate_markdown(text, max_chars, what="report" if drift else "plan")
     emit(text)
-    append_step_summary(
-        render.render_drift_markdown(plan) if drift else render.render_markdown(plan)
-    )
+    summary = render.render_drift_markdown if drift else render.render_markdown
+    append_step_summary(lambda: summary(plan))
 
 
 def gh_escape(text: str, is_property: bool = False) -> str:

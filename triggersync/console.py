@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -65,10 +66,12 @@ class _StderrHandler(logging.Handler):
         click.echo(self.format(record), err=True)
 
 
-def append_step_summary(markdown: str) -> None:
-    """GitHub Actions shows $GITHUB_STEP_SUMMARY on the run page (SPEC §7)."""
+def append_step_summary(render: Callable[[], str]) -> None:
+    """GitHub Actions shows $GITHUB_STEP_SUMMARY on the run page (SPEC §7). The markdown is
+    rendered only when there is a summary to append to: a large plan off GitHub pays nothing."""
     target = os.environ.get("GITHUB_STEP_SUMMARY")
     if target:
+        markdown = render()
         try:
             with Path(target).open("a", encoding="utf-8") as handle:
                 handle.write(markdown if markdown.endswith("\n") else markdown + "\n")
