@@ -13,7 +13,6 @@ import os
 import random
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -42,12 +41,6 @@ MAX_RATE_LIMITED = 50  # 429s tolerated for one call; the time bound usually end
 
 class OutcomeUnknown(ApiError):
     """A write was sent but no usable answer came back: it may or may not have happened."""
-
-
-@dataclass(frozen=True)
-class _Reply:
-    response: requests.Response
-    after_ambiguous: bool  # an earlier attempt of this call may already have taken effect
 
 
 class Client:
@@ -120,8 +113,8 @@ class Client:
     # -- the five endpoints -------------------------------------------------------------
 
     def list(self) -> list[Trigger]:
-        reply = self._request("GET", None)
-        data = json_body(reply.response, "GET /triggers")
+        response = self._request("GET", None)
+        data = json_body(response, "GET /triggers")
         if not isinstance(data, list):
             raise TransportError(
                 f"GET /triggers: expected a JSON array of triggers, got {type(data).__name__}"
@@ -135,8 +128,8 @@ class Client:
         return triggers
 
     def show(self, name: str) -> Trigger:
-        reply = self._request("GET", name)
-        return trigger_from(json_body(reply.response, f"GET {_path(name)}"), f"GET {_path(name)}")
+        response = self._request("GET", name)
+        return trigger_from(json_body(response, f"GET {_path(name)}"), f"GET {_path(name)}")
 
     def find(self, name: str) -> Trigger | None:
         try:
@@ -151,8 +144,10 @@ class Client:
         deadline = time.monotonic() + self.policy.max_total
         for attempt in range(1, self.policy.max_attempts + 1):
             try:
-                reply = self._request("POST", None, dict(body), idempotent=False, deadline=deadline)
-                return trigger_from(json_body(reply.response, "POST /triggers"), "POST /triggers")
+                response = self._request(
+                    "POST", None, dict(body), idempotent=False, deadline=deadline
+                )
+                return trigger_from(json_body(response, "POST /triggers"), "POST /triggers")
             except OutcomeUnknown:
                 existing = self.find(name)
                 if existing is None:
@@ -170,7 +165,7 @@ class Client:
 
     def update(self, name: str, body: Mapping[str, Any]) -> Trigger:
         try:
-            reply = self._request("PUT", name, dict(body))
+            response = self._request("PUT", name, dict(body))
         except _GoneAfterRetry:
             # A retried rename whose first attempt went through: the old name is gone.
             new = self.find(str(body.get("name", name)))
@@ -179,7 +174,7 @@ class Client:
             raise NotFoundError(
                 f"PUT {_path(name)}: HTTP 404: trigger not found", status=404
             ) from None
-        return trigger_from(json_body(reply.response, f"PUT {_path(name)}"), f"PUT {_path(name)}")
+        return trigger_from(json_body(response, f"PUT {_path(name)}"), f"PUT {_path(name)}")
 
     def delete(self, name: str) -> None:
         # A 404 after an ambiguous attempt means that attempt deleted it.
@@ -196,7 +191,7 @@ class Client:
         *,
         idempotent: bool = True,
         deadline: float | None = None,
-    ) -> _Reply:
+    ) -> requests.Response:
         path = _path(name)
         what = f"{method} {path}"
         if deadline is None:
@@ -230,7 +225,7 @@ class Client:
                     raise _GoneAfterRetry(what, status=404)
                 if response.status_code >= 400:
                     raise self._error(what, response)
-                return _Reply(response, ambiguous)
+                return response
             # A 5xx or a broken exchange: the server may have acted on a write.
             ambiguous = ambiguous or (sent and method != "GET")
             error = (
