@@ -17,7 +17,8 @@ import click
 from triggersync import __version__
 from triggersync import cli_support as opts
 from triggersync.console import Progress, write_atomically
-from triggersync.errors import TriggersyncError
+from triggersync.errors import ConfigError, TriggersyncError
+from triggersync.text import clean
 
 
 class _Cli(click.Group):
@@ -40,9 +41,11 @@ class _Cli(click.Group):
             click.echo("Aborted.", err=True)
             code = 1
         except TriggersyncError as exc:
-            # One line per problem (a ConfigError carries one per issue), each greppable.
-            for line in str(exc).splitlines() or [type(exc).__name__]:
-                click.echo(f"Error: {line}", err=True)
+            # One line per problem (a ConfigError carries one per issue), each greppable; a
+            # line break inside one is untrusted text and is shown escaped (text.clean).
+            problems = (exc.issues if isinstance(exc, ConfigError) else ()) or (exc,)
+            for problem in problems:
+                click.echo(f"Error: {clean(str(problem)) or type(exc).__name__}", err=True)
             code = 1
         code = code if isinstance(code, int) else 0
         if standalone_mode:
@@ -85,7 +88,6 @@ def validate(paths: tuple[str, ...], vars_file: str | None, fmt: str) -> int:
       triggersync validate triggers/ --vars env/production.yaml
     """
     from triggersync import config
-    from triggersync.errors import ConfigError
 
     github = fmt == "github"
     try:
@@ -100,7 +102,7 @@ def validate(paths: tuple[str, ...], vars_file: str | None, fmt: str) -> int:
         if github:
             click.echo(opts.annotation("warning", warning))
         else:
-            click.echo(f"warning: {warning}", err=True)
+            click.echo(f"warning: {clean(str(warning))}", err=True)
     triggers = _plural(len(cfg.triggers), "trigger")
     verb = "is" if len(cfg.triggers) == 1 else "are"
     click.echo(f"{triggers} in {_plural(len(cfg.files), 'file')} {verb} valid.")
