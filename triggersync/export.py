@@ -12,6 +12,7 @@ import yaml
 
 from triggersync.errors import TriggersyncError
 from triggersync.model import Trigger
+from triggersync.text import is_clean, yaml_double_quoted
 
 SCHEMA_RELPATH = Path("schemas") / "triggersync.schema.json"
 
@@ -21,14 +22,37 @@ class _Flow(list[Any]):
 
 
 class _Dumper(yaml.SafeDumper):
-    pass
+    """Writes live text so that the file reads back exactly and no line of it can be taken
+    for something else when it is printed, in a CI log above all.
+
+    A string that holds a hidden character (a line break, a control, bidi or zero-width
+    character, a lone surrogate), the runner's `##[`, or that starts with `::` is written
+    double-quoted, on one line, with those characters escaped (text.yaml_double_quoted):
+    PyYAML alone would write a line break as a new line of the scalar, which then starts
+    with the live text, and would write bidi and zero-width characters raw. Nothing is
+    folded (the width is unbounded), so no line ever starts inside a live string: a live
+    string starts a line only as a mapping key, and one starting with `::` is quoted.
+    """
+
+    def write_double_quoted(self, text: str, split: bool = True) -> None:
+        body = yaml_double_quoted(text)
+        self.write_indicator('"', True)
+        self.column += len(body)
+        self.stream.write(body)
+        self.write_indicator('"', False)
 
 
 def _represent_flow(dumper: yaml.SafeDumper, data: _Flow) -> yaml.Node:
     return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=True)
 
 
+def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
+    plain = is_clean(data) and not data.lstrip().startswith("::")
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=None if plain else '"')
+
+
 _Dumper.add_representer(_Flow, _represent_flow)
+_Dumper.add_representer(str, _represent_str)
 
 
 def _definition(definition: Any) -> Any:
@@ -46,8 +70,9 @@ def _definition(definition: Any) -> Any:
 
 
 def _literal(value: Any) -> Any:
-    """Every string value with `${` written `$${` (SPEC §7), so a live `${` is never read
-    back as a variable reference; mapping keys are never substituted, so they stay."""
+    """Every string value with `${` written `$${` (configuration reads `$${` as a literal
+    `${`), so a live `${` is never read back as a variable reference; mapping keys are never
+    substituted, so they stay."""
     if isinstance(value, str):
         return value.replace("${", "$${")
     if isinstance(value, list):
@@ -94,7 +119,7 @@ def _documents(triggers: Sequence[Trigger]) -> str:
             sort_keys=False,
             allow_unicode=True,
             default_flow_style=False,
-            width=100,
+            width=float("inf"),
         )
     except RecursionError:  # a live definition nested beyond what the writers recurse
         raise TriggersyncError(
