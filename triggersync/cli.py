@@ -16,7 +16,7 @@ import click
 
 from triggersync import __version__
 from triggersync import cli_support as opts
-from triggersync.console import Progress, write_atomically
+from triggersync.console import Console, Progress, write_atomically
 from triggersync.errors import ConfigError, TriggersyncError
 from triggersync.text import clean
 
@@ -286,10 +286,10 @@ def export(api_url: str | None, out: str | None, verbose: int, quiet: bool, no_c
 
     console = opts.console(verbose, quiet, no_color)
     with opts.client(api_url) as client:
-        live = client.list()
+        live, refused = export_mod.exportable(client.list())
     if out is None:
         opts.emit(export_mod.to_yaml(live))
-        return 0
+        return _report_refused(refused, console)
     target = Path(out)
     if target.is_dir() or out.endswith(("/", os.sep)) or target.suffix not in (".yaml", ".yml"):
         written, others = export_mod.write_directory(live, target)
@@ -303,7 +303,14 @@ def export(api_url: str | None, out: str | None, verbose: int, quiet: bool, no_c
     else:
         write_atomically(target, export_mod.to_yaml(live, target.parent))
         console.info(f"Wrote {len(live)} triggers to {target}")
-    return 0
+    return _report_refused(refused, console)
+
+
+def _report_refused(messages: list[str], console: Console) -> int:
+    """After what was written, so that the triggers left out are what a reader sees last."""
+    for message in messages:
+        console.error(message)
+    return 1 if messages else 0
 
 
 def _register_emulator() -> None:

@@ -12,7 +12,7 @@ import yaml
 
 from triggersync.errors import TriggersyncError
 from triggersync.model import Trigger
-from triggersync.text import is_clean, yaml_double_quoted
+from triggersync.text import is_clean, shown, yaml_double_quoted
 
 SCHEMA_RELPATH = Path("schemas") / "triggersync.schema.json"
 
@@ -92,6 +92,53 @@ def trigger_document(trigger: Trigger) -> dict[str, Any]:
     if trigger.definition is not None:
         doc["definition"] = _definition(_literal(trigger.definition))
     return doc
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def exportable(triggers: Sequence[Trigger]) -> tuple[list[Trigger], list[str]]:
+    """The triggers YAML can hold, and why each of the others cannot.
+
+    JSON can spell a lone surrogate (`"\\ud800"`) and Python's json reads it, but it is not
+    Unicode text: a UTF-8 file cannot hold it raw, and YAML readers (libyaml, which loads
+    configuration) refuse its escape. Written anyway, such a trigger would make a file that
+    no later command reads, so it is refused here, by name, and the others are exported.
+    """
+    kept: list[Trigger] = []
+    refused: list[str] = []
+    for trigger in triggers:
+        fields = {
+            "name": trigger.name,
+            "description": trigger.description,
+            "definition": trigger.definition,
+        }
+        field = next((key for key, value in fields.items() if _holds_surrogate(value)), None)
+        if field is None:
+            kept.append(trigger)
+            continue
+        refused.append(
+            f"not exported: {shown(trigger.name)}: its {field} holds a lone surrogate, "
+            "which is not Unicode text and which YAML cannot hold; fix it in Zendesk"
+        )
+    return kept, refused
+
+
+def _holds_surrogate(value: Any) -> bool:
+    # A walk with a stack, not recursion: a live definition may nest beyond the recursion
+    # limit, which the writer reports as its own error.
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if _SURROGATE.search(item):
+                return True
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            stack.extend(item)
+            stack.extend(item.values())
+    return False
 
 
 def modeline(target_dir: Path) -> str:
