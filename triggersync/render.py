@@ -5,7 +5,7 @@ JSON), so what a reviewer reads is what the API receives. Everything a plan carr
 untrusted (live names and values, and a saved plan file is any file): values go through
 text.shown and free text (field paths, reasons) through text.clean, never raw.
 
-Plan text is Terraform-like (README, "Commands"). Markdown puts the changes in a ```diff block,
+Plan text is Terraform-like (docs/plans.md). Markdown puts the changes in a ```diff block,
 where GitHub colours a line by its first character: `+` green, `-` red, `!` orange; so there
 an update is `!` and a field change is a `-` old line followed by a `+` new line.
 
