@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 from canned_http import Canned, canned_server
 from click.testing import CliRunner
 from requests.auth import HTTPBasicAuth
@@ -270,3 +271,50 @@ def test_control_characters_in_a_failure_message_are_escaped(
     assert code == 1
     assert '"Evil\\u001b[2J' in stderr
     assert not ESCAPES.search(stderr)
+
+
+HIDDEN = "\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u061c\u202a\u202e\u2066\u2069\u2028\u2029\x85"
+
+
+@pytest.fixture
+def hidden_live(emulator: Emulator) -> str:
+    emulator.store.create({"name": f"A{HIDDEN}", "description": f"d{HIDDEN}", "enabled": 1})
+    return emulator.url
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["plan"],
+        ["plan", "--format", "markdown"],
+        ["drift"],
+        ["drift", "--format", "markdown"],
+    ],
+)
+def test_bidi_and_zero_width_characters_never_reach_stdout_raw(
+    hidden_live: str, empty_config: str, args: list[str]
+) -> None:
+    code, stdout, _ = cli_run(args[0], empty_config, *args[1:], api_url=hidden_live)
+    assert code in (0, 2)
+    assert '"A\\u200b\\u200c' in stdout
+    assert not set(stdout) & set(HIDDEN)
+
+
+def test_bidi_and_zero_width_characters_in_an_export_are_escaped(hidden_live: str) -> None:
+    code, stdout, _ = cli_run("export", api_url=hidden_live)
+    assert code == 0
+    assert not set(stdout) & set(HIDDEN)
+    assert yaml.safe_load(stdout)["triggers"][0]["name"] == f"A{HIDDEN}"
+
+
+def test_a_line_separator_in_a_name_forges_no_line_of_a_cut_markdown_plan(
+    emulator: Emulator, empty_config: str
+) -> None:
+    for i in range(40):
+        name = f'Trigger {i:02} {"x" * 40}\u2028+ create "forged"'
+        emulator.store.create({"name": name, "description": "", "enabled": 1})
+    args = ["plan", empty_config, "--format", "markdown", "--max-chars", "1000"]
+    code, stdout, _ = cli_run(*args, api_url=emulator.url)
+    assert code == 0
+    assert "plan truncated" in stdout
+    assert [line for line in stdout.split("\n") if line.startswith("+")] == []

@@ -1,4 +1,4 @@
-"""Renderers: SPEC §4's text exactly, markdown for PR comments, JSON, and drift wording.
+"""Renderers: the documented plan text exactly, markdown for PR comments, JSON, drift wording.
 
 The golden files under tests/golden/ are committed; after an intended change of output,
 regenerate them and review the diff:
@@ -9,6 +9,7 @@ regenerate them and review the diff:
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import pytest
 
 from triggersync.diff import make_plan
 from triggersync.model import Trigger
-from triggersync.plan import Change, Plan
+from triggersync.plan import ABSENT, Change, FieldChange, Plan
 from triggersync.render import (
     DRIFT_MARKER,
     FOLD_THRESHOLD,
@@ -27,6 +28,7 @@ from triggersync.render import (
     render_json,
     render_markdown,
     render_text,
+    truncate_markdown,
 )
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -44,7 +46,7 @@ DE = {
 
 
 def spec_plan() -> Plan:
-    """SPEC §4's example."""
+    """The documented example plan: an update, a create and a delete."""
     desired = [
         Trigger("Better Trigger", "Visitor requested new chat"),
         Trigger("Good Trigger", "Visitor entered page", definition=US),
@@ -216,6 +218,60 @@ def test_no_drift() -> None:
 
 def test_drift_markdown_of_no_drift() -> None:
     assert render_drift_markdown(Plan(())) == f"**No drift.**\n\n{DRIFT_MARKER}\n"
+
+
+# --- untrusted text ---------------------------------------------------------------------------
+
+HIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff]")
+
+
+def hostile_replace() -> Plan:
+    """What a hand-edited plan file or a hostile server can put in a path and a reason."""
+    before = {"name": "R", "description": "", "enabled": 1, "definition": {}}
+    after = {**before, "definition": {"k": 1}}
+    field = FieldChange('definition["k\n::error title=pwned::x"]', ABSENT, 1)
+    change = Change("replace", "R", before, after, (field,), "reason\u202e\n::add-mask::x")
+    return Plan((change,), {"R": "0" * 64}, ("R",), None, 1)
+
+
+def test_text_escapes_a_hidden_character_in_a_name() -> None:
+    plan = Plan((Change("delete", "A\u200b", {"name": "A\u200b"}, None),), {}, (), None, 1)
+    assert '  - delete "A\\u200b"\n' in render_text(plan)
+
+
+@pytest.mark.parametrize(
+    "render", [render_text, render_markdown, render_drift_text, render_drift_markdown]
+)
+def test_field_paths_are_escaped(render: Callable[[Plan], str]) -> None:
+    out = render(hostile_replace())
+    assert 'definition["k\\n::error title=pwned::x"]' in out
+    assert not HIDDEN.search(out.replace("\n", ""))
+
+
+@pytest.mark.parametrize("render", [render_text, render_markdown])
+def test_reasons_are_escaped(render: Callable[[Plan], str]) -> None:
+    out = render(hostile_replace())
+    assert "(reason\\u202e\\n::add-mask::x)" in out
+    assert not HIDDEN.search(out.replace("\n", ""))
+
+
+def test_json_escapes_the_runners_old_command_form() -> None:
+    plan = Plan((Change("create", "##[add-mask]x", None, {"name": "##[add-mask]x"}),))
+    out = render_json(plan)
+    assert "##[" not in out
+    assert json.loads(out)["changes"][0]["name"] == "##[add-mask]x"
+
+
+def test_truncating_markdown_splits_lines_at_newlines_only() -> None:
+    # U+2028, U+0085 and \x1c are line breaks to str.splitlines, not to markdown: splitting
+    # there and joining with newlines would turn half a line into a forged line of its own.
+    body = [f"- delete {i}\u2028+ create forged\x85\x1c" for i in range(100)]
+    text = "\n".join(["**Plan: 0 to create, 0 to update, 100 to delete.**", "", "```diff"])
+    text += "\n" + "\n".join([*body, "```", "", PLAN_MARKER]) + "\n"
+    out = truncate_markdown(text, 1000)
+    kept = [line for line in out.split("\n") if line.startswith(("-", "+"))]
+    assert kept
+    assert set(kept) <= set(body)
 
 
 def write_goldens() -> None:

@@ -16,8 +16,9 @@ import click
 
 from triggersync import __version__
 from triggersync import cli_support as opts
-from triggersync.console import Progress, write_atomically
-from triggersync.errors import TriggersyncError
+from triggersync.console import Console, Progress, write_atomically
+from triggersync.errors import ConfigError, TriggersyncError
+from triggersync.text import clean
 
 
 class _Cli(click.Group):
@@ -40,9 +41,11 @@ class _Cli(click.Group):
             click.echo("Aborted.", err=True)
             code = 1
         except TriggersyncError as exc:
-            # One line per problem (a ConfigError carries one per issue), each greppable.
-            for line in str(exc).splitlines() or [type(exc).__name__]:
-                click.echo(f"Error: {line}", err=True)
+            # One line per problem (a ConfigError carries one per issue), each greppable; a
+            # line break inside one is untrusted text and is shown escaped (text.clean).
+            problems = (exc.issues if isinstance(exc, ConfigError) else ()) or (exc,)
+            for problem in problems:
+                click.echo(f"Error: {clean(str(problem)) or type(exc).__name__}", err=True)
             code = 1
         code = code if isinstance(code, int) else 0
         if standalone_mode:
@@ -85,7 +88,6 @@ def validate(paths: tuple[str, ...], vars_file: str | None, fmt: str) -> int:
       triggersync validate triggers/ --vars env/production.yaml
     """
     from triggersync import config
-    from triggersync.errors import ConfigError
 
     github = fmt == "github"
     try:
@@ -100,7 +102,7 @@ def validate(paths: tuple[str, ...], vars_file: str | None, fmt: str) -> int:
         if github:
             click.echo(opts.annotation("warning", warning))
         else:
-            click.echo(f"warning: {warning}", err=True)
+            click.echo(f"warning: {clean(str(warning))}", err=True)
     triggers = _plural(len(cfg.triggers), "trigger")
     verb = "is" if len(cfg.triggers) == 1 else "are"
     click.echo(f"{triggers} in {_plural(len(cfg.files), 'file')} {verb} valid.")
@@ -284,10 +286,10 @@ def export(api_url: str | None, out: str | None, verbose: int, quiet: bool, no_c
 
     console = opts.console(verbose, quiet, no_color)
     with opts.client(api_url) as client:
-        live = client.list()
+        live, refused = export_mod.exportable(client.list())
     if out is None:
         opts.emit(export_mod.to_yaml(live))
-        return 0
+        return _report_refused(refused, console)
     target = Path(out)
     if target.is_dir() or out.endswith(("/", os.sep)) or target.suffix not in (".yaml", ".yml"):
         written, others = export_mod.write_directory(live, target)
@@ -301,7 +303,14 @@ def export(api_url: str | None, out: str | None, verbose: int, quiet: bool, no_c
     else:
         write_atomically(target, export_mod.to_yaml(live, target.parent))
         console.info(f"Wrote {len(live)} triggers to {target}")
-    return 0
+    return _report_refused(refused, console)
+
+
+def _report_refused(messages: list[str], console: Console) -> int:
+    """After what was written, so that the triggers left out are what a reader sees last."""
+    for message in messages:
+        console.error(message)
+    return 1 if messages else 0
 
 
 def _register_emulator() -> None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from triggersync.console import Console, append_step_summary
+from triggersync.text import clean
 
 if TYPE_CHECKING:
     from triggersync.client import Client
@@ -119,7 +120,7 @@ def annotation(level: str, issue: Issue) -> str:
     """A GitHub workflow command that marks the issue on its file and line in a PR."""
     message = f"{issue.path}: {issue.message}" if issue.path else issue.message
     where = f"file={gh_escape(issue.file, True)},line={issue.line},col={issue.col}"
-    return f"::{level} {where}::{gh_escape(message)}"
+    return f"::{level} {where}::{gh_escape(clean(message))}"
 
 
 def report(plan: Plan, fmt: str, console: Console, max_chars: int | None, *, drift: bool) -> None:

@@ -1,7 +1,9 @@
 """Terminal manners for the CLI: colour, verbosity, progress, GitHub job summaries.
 
 Results go to stdout; progress, prompts, warnings and errors go to stderr, so
-`triggersync plan --format json > plan.json` is always clean JSON.
+`triggersync plan --format json > plan.json` is always clean JSON. Every message passes
+text.clean on its way out: it may quote a server or a file, and nothing in it may hide text,
+forge a line, or be read by the GitHub Actions runner as a workflow command.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from triggersync.errors import TriggersyncError
-from triggersync.text import shown
+from triggersync.text import clean, shown
 
 if TYPE_CHECKING:
     from triggersync.apply import Outcome
@@ -39,13 +41,13 @@ class Console:
 
     def info(self, message: str) -> None:
         if self.verbosity >= 0:
-            click.echo(message, err=True)
+            click.echo(clean(message), err=True)
 
     def warn(self, message: str) -> None:
-        click.echo(f"warning: {message}", err=True)
+        click.echo(f"warning: {clean(message)}", err=True)
 
     def error(self, message: str) -> None:
-        click.echo(f"Error: {message}", err=True)
+        click.echo(f"Error: {clean(message)}", err=True)
 
     def setup_logging(self) -> None:
         # -v logs each request (method, path, status, duration); never a header value.
@@ -63,12 +65,13 @@ class _StderrHandler(logging.Handler):
     a StreamHandler would keep writing to the stream of the first command run in-process."""
 
     def emit(self, record: logging.LogRecord) -> None:
-        click.echo(self.format(record), err=True)
+        click.echo(clean(self.format(record)), err=True)
 
 
 def append_step_summary(render: Callable[[], str]) -> None:
-    """GitHub Actions shows $GITHUB_STEP_SUMMARY on the run page (SPEC §7). The markdown is
-    rendered only when there is a summary to append to: a large plan off GitHub pays nothing."""
+    """GitHub Actions shows $GITHUB_STEP_SUMMARY on the run page, so plan and drift append
+    their markdown there. It is rendered only when there is a summary to append to: a large
+    plan off GitHub pays nothing."""
     target = os.environ.get("GITHUB_STEP_SUMMARY")
     if target:
         markdown = render()

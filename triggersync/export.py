@@ -12,6 +12,7 @@ import yaml
 
 from triggersync.errors import TriggersyncError
 from triggersync.model import Trigger
+from triggersync.text import is_clean, shown, yaml_double_quoted
 
 SCHEMA_RELPATH = Path("schemas") / "triggersync.schema.json"
 
@@ -21,14 +22,37 @@ class _Flow(list[Any]):
 
 
 class _Dumper(yaml.SafeDumper):
-    pass
+    """Writes live text so that the file reads back exactly and no line of it can be taken
+    for something else when it is printed, in a CI log above all.
+
+    A string that holds a hidden character (a line break, a control, bidi or zero-width
+    character, a lone surrogate), the runner's `##[`, or that starts with `::` is written
+    double-quoted, on one line, with those characters escaped (text.yaml_double_quoted):
+    PyYAML alone would write a line break as a new line of the scalar, which then starts
+    with the live text, and would write bidi and zero-width characters raw. Nothing is
+    folded (the width is unbounded), so no line ever starts inside a live string: a live
+    string starts a line only as a mapping key, and one starting with `::` is quoted.
+    """
+
+    def write_double_quoted(self, text: str, split: bool = True) -> None:
+        body = yaml_double_quoted(text)
+        self.write_indicator('"', True)
+        self.column += len(body)
+        self.stream.write(body)
+        self.write_indicator('"', False)
 
 
 def _represent_flow(dumper: yaml.SafeDumper, data: _Flow) -> yaml.Node:
     return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=True)
 
 
+def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
+    plain = is_clean(data) and not data.lstrip().startswith("::")
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=None if plain else '"')
+
+
 _Dumper.add_representer(_Flow, _represent_flow)
+_Dumper.add_representer(str, _represent_str)
 
 
 def _definition(definition: Any) -> Any:
@@ -46,8 +70,9 @@ def _definition(definition: Any) -> Any:
 
 
 def _literal(value: Any) -> Any:
-    """Every string value with `${` written `$${` (SPEC §7), so a live `${` is never read
-    back as a variable reference; mapping keys are never substituted, so they stay."""
+    """Every string value with `${` written `$${` (configuration reads `$${` as a literal
+    `${`), so a live `${` is never read back as a variable reference; mapping keys are never
+    substituted, so they stay."""
     if isinstance(value, str):
         return value.replace("${", "$${")
     if isinstance(value, list):
@@ -67,6 +92,53 @@ def trigger_document(trigger: Trigger) -> dict[str, Any]:
     if trigger.definition is not None:
         doc["definition"] = _definition(_literal(trigger.definition))
     return doc
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def exportable(triggers: Sequence[Trigger]) -> tuple[list[Trigger], list[str]]:
+    """The triggers YAML can hold, and why each of the others cannot.
+
+    JSON can spell a lone surrogate (`"\\ud800"`) and Python's json reads it, but it is not
+    Unicode text: a UTF-8 file cannot hold it raw, and YAML readers (libyaml, which loads
+    configuration) refuse its escape. Written anyway, such a trigger would make a file that
+    no later command reads, so it is refused here, by name, and the others are exported.
+    """
+    kept: list[Trigger] = []
+    refused: list[str] = []
+    for trigger in triggers:
+        fields = {
+            "name": trigger.name,
+            "description": trigger.description,
+            "definition": trigger.definition,
+        }
+        field = next((key for key, value in fields.items() if _holds_surrogate(value)), None)
+        if field is None:
+            kept.append(trigger)
+            continue
+        refused.append(
+            f"not exported: {shown(trigger.name)}: its {field} holds a lone surrogate, "
+            "which is not Unicode text and which YAML cannot hold; fix it in Zendesk"
+        )
+    return kept, refused
+
+
+def _holds_surrogate(value: Any) -> bool:
+    # A walk with a stack, not recursion: a live definition may nest beyond the recursion
+    # limit, which the writer reports as its own error.
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if _SURROGATE.search(item):
+                return True
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            stack.extend(item)
+            stack.extend(item.values())
+    return False
 
 
 def modeline(target_dir: Path) -> str:
@@ -94,7 +166,7 @@ def _documents(triggers: Sequence[Trigger]) -> str:
             sort_keys=False,
             allow_unicode=True,
             default_flow_style=False,
-            width=100,
+            width=float("inf"),
         )
     except RecursionError:  # a live definition nested beyond what the writers recurse
         raise TriggersyncError(

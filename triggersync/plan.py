@@ -115,7 +115,9 @@ def fingerprint(trigger: Trigger) -> str:
     canonical = json.dumps(
         trigger.body(), sort_keys=True, separators=(",", ":"), ensure_ascii=False
     )
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    # surrogatepass: a live name may hold a lone surrogate (JSON allows "\ud800"); every
+    # other text encodes exactly as before, so saved plans keep their fingerprints.
+    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @dataclass(frozen=True)

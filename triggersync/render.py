@@ -1,9 +1,11 @@
 """Text, markdown and JSON views of a Plan, and the drift wording of the same Plan.
 
 Renderers only read a Plan. Values are shown JSON-encoded (strings quoted, definitions as
-JSON), so what a reviewer reads is what the API receives.
+JSON), so what a reviewer reads is what the API receives. Everything a plan carries may be
+untrusted (live names and values, and a saved plan file is any file): values go through
+text.shown and free text (field paths, reasons) through text.clean, never raw.
 
-Plan text is SPEC §4's Terraform-like form. Markdown puts the changes in a ```diff block,
+Plan text is Terraform-like (docs/plans.md). Markdown puts the changes in a ```diff block,
 where GitHub colours a line by its first character: `+` green, `-` red, `!` orange; so there
 an update is `!` and a field change is a `-` old line followed by a `+` new line.
 
@@ -14,13 +16,12 @@ Its symbols are the live side's too: `+` is in Zendesk only, `-` is missing from
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterator
 from typing import Final
 
 from triggersync.plan import ABSENT, Change, FieldChange, Plan
-from triggersync.text import shown
+from triggersync.text import clean, json_document, shown
 
 # Last line of the markdown, so the summary line comes first; finds the sticky PR comment.
 PLAN_MARKER: Final = "<!-- triggersync-plan -->"
@@ -61,7 +62,7 @@ def render_markdown(plan: Plan) -> str:
 
 
 def render_json(plan: Plan) -> str:
-    return json.dumps(plan.to_dict(), indent=2) + "\n"
+    return json_document(plan.to_dict()) + "\n"
 
 
 def render_drift_text(plan: Plan, *, color: bool = False) -> str:
@@ -85,9 +86,9 @@ def render_drift_markdown(plan: Plan) -> str:
         body.append(f"{'!' if symbol == '~' else symbol} {shown(change.name)} {wording}")
         for item in change.diff:
             if item.after is not ABSENT:
-                body.append(f"-    {item.path}: {shown(item.after)} (code)")
+                body.append(f"-    {clean(item.path)}: {shown(item.after)} (code)")
             if item.before is not ABSENT:
-                body.append(f"+    {item.path}: {shown(item.before)} (Zendesk)")
+                body.append(f"+    {clean(item.path)}: {shown(item.before)} (Zendesk)")
     parts = [f"**{drift_summary_line(plan)}**", ""]
     return "\n".join([*parts, *_diff_block(body, len(plan.changes)), "", DRIFT_MARKER]) + "\n"
 
@@ -117,7 +118,11 @@ def truncate_markdown(text: str, limit: int = COMMENT_LIMIT, *, what: str = "pla
     """
     if len(text) <= limit:
         return text
-    lines = text.splitlines()
+    # Split at "\n" only: str.splitlines also splits at U+2028, U+0085, \x1c... which are
+    # no line breaks in markdown, so a cut there would leave half a line.
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
     marker = lines.pop() if lines and lines[-1] in (PLAN_MARKER, DRIFT_MARKER) else None
     tail = ["", marker] if marker else []
     note_room = len(_truncation_note(what, len(text))) + sum(len(line) + 1 for line in tail)
@@ -177,26 +182,27 @@ def _markdown_header(change: Change) -> str:
 def _header_note(change: Change) -> str:
     notes = [f"rename to {shown(change.new_name)}"] if change.is_rename else []
     if change.reason:
-        notes.append(change.reason)
+        notes.append(clean(change.reason))
     return f" ({'; '.join(notes)})" if notes else ""
 
 
 def _text_fields(change: Change, paint: Paint) -> Iterator[str]:
     for item in change.diff:
+        path = clean(item.path)
         if item.before is ABSENT:
-            yield f"{_INDENT}{paint('+')} {item.path}: {shown(item.after)}"
+            yield f"{_INDENT}{paint('+')} {path}: {shown(item.after)}"
         elif item.after is ABSENT:
-            yield f"{_INDENT}{paint('-')} {item.path}: {shown(item.before)}"
+            yield f"{_INDENT}{paint('-')} {path}: {shown(item.before)}"
         else:
-            yield f"{_INDENT}{paint('~')} {item.path}: {shown(item.before)} -> {shown(item.after)}"
+            yield f"{_INDENT}{paint('~')} {path}: {shown(item.before)} -> {shown(item.after)}"
 
 
 def _markdown_fields(change: Change) -> Iterator[str]:
     for item in change.diff:
         if item.before is not ABSENT:
-            yield f"-    {item.path}: {shown(item.before)}"
+            yield f"-    {clean(item.path)}: {shown(item.before)}"
         if item.after is not ABSENT:
-            yield f"+    {item.path}: {shown(item.after)}"
+            yield f"+    {clean(item.path)}: {shown(item.after)}"
 
 
 def _diff_block(body: list[str], count: int) -> list[str]:
@@ -225,13 +231,12 @@ def _drift_words(change: Change) -> tuple[str, str]:
 
 def _drift_field_text(item: FieldChange, paint: Paint) -> str:
     # FieldChange runs live → code; drift reads it the other way round.
+    path = clean(item.path)
     if item.before is ABSENT:
-        return f"{paint('-')} {item.path}: missing in Zendesk, code has {shown(item.after)}"
+        return f"{paint('-')} {path}: missing in Zendesk, code has {shown(item.after)}"
     if item.after is ABSENT:
-        return f"{paint('+')} {item.path}: Zendesk has {shown(item.before)}, not in code"
-    return (
-        f"{paint('~')} {item.path}: Zendesk has {shown(item.before)}, code has {shown(item.after)}"
-    )
+        return f"{paint('+')} {path}: Zendesk has {shown(item.before)}, not in code"
+    return f"{paint('~')} {path}: Zendesk has {shown(item.before)}, code has {shown(item.after)}"
 
 
 def _painter(color: bool) -> Paint:

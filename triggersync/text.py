@@ -1,16 +1,97 @@
-"""Untrusted text (trigger names, values, server words) made safe to show on a terminal."""
+"""Untrusted text (trigger names, values, server words, file text) made safe to show.
+
+Safe means that what a reader sees is what is there, and that nothing in it acts on the
+terminal or on the CI log that records it:
+
+- Control (Cc), format (Cf: bidi overrides and isolates, zero-width spaces and joiners, the
+  byte-order mark, invisible tags), surrogate (Cs) and line or paragraph separator (Zl, Zp)
+  characters are written as escapes (`\\u202e`, `\\n`). So no text is hidden, reordered by
+  bidi controls, or split into a line of its own that looks like the tool's output, and a lone
+  surrogate (JSON allows `"\\ud800"`, Python's json reads it) never crashes a UTF-8 write.
+- `##[` is written `##\\u005b`. The GitHub Actions runner reads a line as a workflow command
+  (`::error::`, `::add-mask::`, `::stop-commands::` ...) when, after its leading whitespace,
+  it starts with `::` and holds a second `::`; or, in its older syntax, when `##[` appears
+  anywhere in it followed by a `]` (actions/runner, src/Runner.Common/ActionCommand.cs:
+  TryParseV2 and TryParse). It splits lines at `\\n` and `\\r` only. With every line break
+  escaped, untrusted text never starts a line; with `##[` escaped, it never holds the old form.
+
+Which characters are hidden is asked of the running Python's Unicode database, so a newer
+Unicode's new format characters are escaped too; each character is looked up once.
+"""
 
 from __future__ import annotations
 
 import json
-import re
-from typing import Any
+import unicodedata
+from typing import Any, Final
 
-# json.dumps escapes C0 controls; a terminal also acts on C1 (U+009B starts a control
-# sequence, as ESC [ does), which ensure_ascii=False would let through raw.
-_C1 = re.compile(r"[\x80-\x9f]")
+HIDDEN_CATEGORIES: Final = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+_SHORT: Final = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+_OLD_COMMAND: Final = "##["
+_OLD_COMMAND_ESCAPED: Final = "##\\u005b"  # `\u005b` is `[` in JSON and in YAML double quotes
+
+
+class _Escapes(dict[int, Any]):
+    """A str.translate table filled on first sight of each character.
+
+    `astral` is how a character beyond U+FFFF is escaped: JSON has only `\\uXXXX`, so it
+    takes a surrogate pair; YAML reads `\\U` and would read a pair as two lone surrogates.
+    `also` are characters escaped besides the hidden ones.
+    """
+
+    def __init__(self, astral: str, also: frozenset[int] = frozenset()) -> None:
+        super().__init__()
+        self._astral = astral
+        self._also = also
+
+    def __missing__(self, code: int) -> Any:
+        char = chr(code)
+        if unicodedata.category(char) not in HIDDEN_CATEGORIES and code not in self._also:
+            self[code] = code
+        elif char in _SHORT:
+            self[code] = _SHORT[char]
+        elif code <= 0xFFFF:
+            self[code] = f"\\u{code:04x}"
+        elif self._astral == "yaml":
+            self[code] = f"\\U{code:08x}"
+        else:
+            high, low = divmod(code - 0x10000, 0x400)
+            self[code] = f"\\u{0xD800 + high:04x}\\u{0xDC00 + low:04x}"
+        return self[code]
+
+
+_JSON_ESCAPES: Final = _Escapes("json")
+# U+FFFE and U+FFFF are the only characters neither hidden nor in YAML's printable set, which
+# a YAML reader refuses raw.
+_YAML_ESCAPES: Final = _Escapes("yaml", also=frozenset({0xFFFE, 0xFFFF}))
 
 
 def shown(value: Any) -> str:
-    """A value as JSON (strings quoted), with every control character escaped."""
-    return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False))
+    """A value as JSON (strings quoted) that reads back as the same value, safe to print."""
+    return _defused(json.dumps(value, ensure_ascii=False).translate(_JSON_ESCAPES))
+
+
+def clean(text: str) -> str:
+    """Free text (a message, a field path, a server's words) safe to print, unquoted."""
+    return _defused(text.translate(_JSON_ESCAPES))
+
+
+def is_clean(text: str) -> bool:
+    return clean(text) == text
+
+
+def json_document(value: Any, *, indent: int | None = 2) -> str:
+    """JSON for files and pipes: ASCII only (a lone surrogate is the escape `\\ud800`, which
+    json readers in Python and JavaScript accept), and safe to print in a CI log."""
+    return _defused(json.dumps(value, indent=indent))
+
+
+def yaml_double_quoted(text: str) -> str:
+    """The inside of a YAML double-quoted scalar that reads back as `text`, on one line."""
+    return _defused(json.dumps(text, ensure_ascii=False)[1:-1].translate(_YAML_ESCAPES))
+
+
+def _defused(text: str) -> str:
+    # Only ever applied to text where `[` may be escaped: inside a JSON or YAML double-quoted
+    # string (the only place a JSON document can hold `#`), or free text shown as it is.
+    return text.replace(_OLD_COMMAND, _OLD_COMMAND_ESCAPED)
