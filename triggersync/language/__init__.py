@@ -8,6 +8,14 @@ printing. docs/language.md describes the vocabulary and the evaluation model.
 
 from __future__ import annotations
 
+from triggersync.language.explain import (
+    Line,
+    action_words,
+    condition_words,
+    event_words,
+    explain,
+    explain_lines,
+)
 from triggersync.language.literals import format_path, literal
 from triggersync.language.vocabulary import ACTIONS, EVENTS, OPERATORS, VARIABLES, did_you_mean
 
@@ -16,7 +24,13 @@ __all__ = [
     "EVENTS",
     "OPERATORS",
     "VARIABLES",
+    "Line",
+    "action_words",
+    "condition_words",
     "did_you_mean",
+    "event_words",
+    "explain",
+    "explain_lines",
     "format_path",
     "literal",
 ]
