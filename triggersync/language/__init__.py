@@ -8,6 +8,7 @@ printing. docs/language.md describes the vocabulary and the evaluation model.
 
 from __future__ import annotations
 
+from triggersync.language.check import Problem, Severity, check
 from triggersync.language.explain import (
     Line,
     action_words,
@@ -25,7 +26,10 @@ __all__ = [
     "OPERATORS",
     "VARIABLES",
     "Line",
+    "Problem",
+    "Severity",
     "action_words",
+    "check",
     "condition_words",
     "did_you_mean",
     "event_words",
