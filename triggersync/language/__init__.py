@@ -9,6 +9,14 @@ printing. docs/language.md describes the vocabulary and the evaluation model.
 from __future__ import annotations
 
 from triggersync.language.check import Problem, Severity, check
+from triggersync.language.evaluate import (
+    CompiledTrigger,
+    Outcome,
+    Reason,
+    Rulebook,
+    Verdict,
+    fires,
+)
 from triggersync.language.explain import (
     Line,
     action_words,
@@ -25,9 +33,14 @@ __all__ = [
     "EVENTS",
     "OPERATORS",
     "VARIABLES",
+    "CompiledTrigger",
     "Line",
+    "Outcome",
     "Problem",
+    "Reason",
+    "Rulebook",
     "Severity",
+    "Verdict",
     "action_words",
     "check",
     "condition_words",
@@ -35,6 +48,7 @@ __all__ = [
     "event_words",
     "explain",
     "explain_lines",
+    "fires",
     "format_path",
     "literal",
 ]
