@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from triggersync.language import ACTIONS, EVENTS, OPERATORS, VARIABLES, did_you_mean
@@ -119,3 +122,17 @@ def test_did_you_mean_finds_the_close_name(
 
 def test_and_takes_any_number_of_conditions() -> None:
     assert OPERATORS["and"].arity_text() == "any number of conditions"
+
+
+def test_docs_list_every_entry_of_the_vocabulary() -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "language.md").read_text("utf-8")
+    listed = set(re.findall(r"^\| `([^`]+)` \|", doc, re.M))
+    assert listed == {*EVENTS, *OPERATORS, *VARIABLES, *ACTIONS}
+
+
+@pytest.mark.parametrize("name", sorted({*EVENTS, *OPERATORS, *VARIABLES, *ACTIONS}))
+def test_docs_give_each_entry_its_evidence(name: str) -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "language.md").read_text("utf-8")
+    entry = {**EVENTS, **OPERATORS, **VARIABLES, **ACTIONS}[name]
+    (row,) = re.findall(rf"^\| `{re.escape(name)}` \|.*$", doc, re.M)
+    assert f"| {entry.evidence.value} |" in row
