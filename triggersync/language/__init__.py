@@ -1,0 +1,54 @@
+"""Zendesk Chat's trigger language: one vocabulary, checks, plain words, local evaluation.
+
+A definition is `{event, condition, actions}`; the condition is a prefix expression
+(`["and", ["eq", "@visitor_country_code", "US"], ["stillOnPage", 30]]`), the actions a list of
+lists (`[["sendMessageToVisitor", "Sales", "Hi!"]]`). Everything here is pure: no I/O, no
+printing. docs/language.md describes the vocabulary and the evaluation model.
+"""
+
+from __future__ import annotations
+
+from triggersync.language.check import Problem, Severity, check
+from triggersync.language.evaluate import (
+    CompiledTrigger,
+    Outcome,
+    Reason,
+    Rulebook,
+    Verdict,
+    fires,
+)
+from triggersync.language.explain import (
+    Line,
+    action_words,
+    condition_words,
+    event_words,
+    explain,
+    explain_lines,
+)
+from triggersync.language.literals import format_path, literal
+from triggersync.language.vocabulary import ACTIONS, EVENTS, OPERATORS, VARIABLES, did_you_mean
+
+__all__ = [
+    "ACTIONS",
+    "EVENTS",
+    "OPERATORS",
+    "VARIABLES",
+    "CompiledTrigger",
+    "Line",
+    "Outcome",
+    "Problem",
+    "Reason",
+    "Rulebook",
+    "Severity",
+    "Verdict",
+    "action_words",
+    "check",
+    "condition_words",
+    "did_you_mean",
+    "event_words",
+    "explain",
+    "explain_lines",
+    "fires",
+    "format_path",
+    "literal",
+]
