@@ -1,16 +1,20 @@
 """A real loopback HTTP server that answers from a script of canned responses.
 
-For what the emulator cannot show: HTML error pages, malformed JSON, wrong shapes. Still
-real HTTP through the real client; nothing in `requests` is mocked.
+For what the emulator cannot show: HTML error pages, malformed JSON, wrong shapes, redirects,
+servers that trickle an answer a byte at a time or never end one. Still real HTTP through the
+real client; nothing in `requests` is mocked.
 """
 
 from __future__ import annotations
 
+import ssl
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import loopback_tls
 
 
 @dataclass
@@ -18,48 +22,105 @@ class Canned:
     status: int
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
+    # Seconds between bytes: a slow server. With trickle_head the status line and headers
+    # come a byte at a time too; otherwise they come at once and only the body trickles.
+    trickle: float = 0.0
+    trickle_head: bool = True
+    endless: bool = False  # a chunked body that goes on until the client hangs up
 
 
 @dataclass
 class Script:
     responses: list[Canned]
     seen: list[tuple[str, str]] = field(default_factory=list)  # (method, path)
+    headers: list[dict[str, str]] = field(default_factory=list)  # each request's headers
+    bodies: list[bytes] = field(default_factory=list)  # each request's body
+    # For each answer: was all of it sent? False when the client hung up first (or the test
+    # ended while it trickled).
+    finished: list[bool] = field(default_factory=list)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = False  # server_close waits for every answer, so `finished` is complete
 
 
 @contextmanager
-def canned_server(*responses: Canned) -> Iterator[tuple[str, Script]]:
-    """Yields (base_url, script); the last response repeats once the script runs out."""
+def canned_server(*responses: Canned, tls: bool = False) -> Iterator[tuple[str, Script]]:
+    """Yields (base_url, script); the last response repeats once the script runs out.
+
+    With tls, the server speaks https with tests/tls's certificate (trust it through
+    REQUESTS_CA_BUNDLE)."""
     script = Script(list(responses))
     lock = threading.Lock()
+    stop = threading.Event()  # ends trickling and endless answers when the test is over
 
     class Handler(BaseHTTPRequestHandler):
         def _answer(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
-            if length:
-                self.rfile.read(length)
+            body = self.rfile.read(length) if length else b""
             with lock:
                 script.seen.append((self.command, self.path))
+                script.headers.append(dict(self.headers.items()))
+                script.bodies.append(body)
                 canned = (
                     script.responses.pop(0) if len(script.responses) > 1 else script.responses[0]
                 )
-            self.send_response(canned.status)
-            for key, value in canned.headers.items():
-                self.send_header(key, value)
-            self.send_header("Content-Length", str(len(canned.body)))
-            self.end_headers()
-            self.wfile.write(canned.body)
+            try:
+                finished = self._send(canned)
+            except OSError:  # the client hung up: what these tests expect
+                self.close_connection, finished = True, False
+            with lock:
+                script.finished.append(finished)
+
+        def _send(self, canned: Canned) -> bool:
+            reason = self.responses.get(canned.status, ("",))[0]
+            head = [f"{self.protocol_version} {canned.status} {reason}"]
+            head += [f"{key}: {value}" for key, value in canned.headers.items()]
+            if canned.endless:
+                head.append("Transfer-Encoding: chunked")
+            else:
+                head.append(f"Content-Length: {len(canned.body)}")
+            raw_head = ("\r\n".join(head) + "\r\n\r\n").encode("latin-1")
+            if canned.endless:
+                self.wfile.write(raw_head)
+                chunk = b"[" + b" " * 65535
+                while not stop.is_set():
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                    self.wfile.flush()
+                self.close_connection = True
+                return False
+            elif canned.trickle:
+                if not canned.trickle_head:
+                    self.wfile.write(raw_head)
+                    self.wfile.flush()
+                slow = raw_head + canned.body if canned.trickle_head else canned.body
+                self.close_connection = True
+                for index in range(len(slow)):
+                    if stop.wait(canned.trickle):
+                        return False
+                    self.wfile.write(slow[index : index + 1])
+                    self.wfile.flush()
+                return True
+            self.wfile.write(raw_head + canned.body)
+            return True
 
         do_GET = do_POST = do_PUT = do_DELETE = _answer
 
         def log_message(self, format: str, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = _Server(("127.0.0.1", 0), Handler)
+    if tls:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(loopback_tls.CERT, loopback_tls.KEY)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
     thread.start()
+    scheme = "https" if tls else "http"
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/api/v2/chat", script
+        yield f"{scheme}://127.0.0.1:{server.server_address[1]}/api/v2/chat", script
     finally:
+        stop.set()
         server.shutdown()
         server.server_close()
         thread.join()

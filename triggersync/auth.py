@@ -1,35 +1,101 @@
-"""Credentials from the environment (SPEC §3, §7), in order of precedence:
+"""Credentials from the environment, in order of precedence:
 
 TRIGGERSYNC_TOKEN (bearer), TRIGGERSYNC_CLIENT_ID + TRIGGERSYNC_CLIENT_SECRET (OAuth client
 credentials, one grant per run), TRIGGERSYNC_EMAIL + TRIGGERSYNC_PASSWORD (basic auth).
-No credential is ever part of a message, a log line or a repr.
+
+No credential is ever part of a message, a log line or a repr. Each auth object records every
+form in which it sends a credential (`Secrets`), so that a server echoing one back in an error
+never gets it shown: the client masks all server text with that record.
 """
 
 from __future__ import annotations
 
+import base64
+import json
 import threading
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
+from urllib.parse import quote, quote_plus, urljoin
 
 import requests
 from requests.auth import AuthBase, HTTPBasicAuth
 
-from triggersync.endpoint import check_url
+from triggersync import transport
+from triggersync.endpoint import check_url, display_url, origin
 from triggersync.errors import ApiError, AuthError, TransportError, UsageError
+from triggersync.responses import loads
 
 DEFAULT_TOKEN_URL = "https://www.zopim.com/oauth2/token"
 _RENEWED = "_triggersync_token_renewed"  # marks the one resend after a 401
+_TOKEN_ANSWER_LIMIT = 1024 * 1024  # a token answer is a few hundred bytes
 # Values never to repeat, even when a server echoes them back in an error message.
 SECRET_VARS = ("TRIGGERSYNC_TOKEN", "TRIGGERSYNC_CLIENT_SECRET", "TRIGGERSYNC_PASSWORD")
 TOKEN_VARS = "TRIGGERSYNC_TOKEN"
 CLIENT_VARS = "TRIGGERSYNC_CLIENT_ID and TRIGGERSYNC_CLIENT_SECRET"
 BASIC_VARS = "TRIGGERSYNC_EMAIL and TRIGGERSYNC_PASSWORD"
+MASK = "***"
+_PREFIX = 8  # this many leading characters of a known form count as an echo of it
+
+
+class Secrets:
+    """Every form in which a credential was sent: as it is, URL-encoded (as in a form or a
+    query), JSON-escaped, and the base64 of basic auth's `user:password`."""
+
+    def __init__(self) -> None:
+        self._forms: tuple[str, ...] = ()
+        self._lock = threading.Lock()
+
+    def add(self, *values: str) -> None:
+        with self._lock:
+            forms = set(self._forms)
+            for value in values:
+                if value:
+                    escaped = json.dumps(value)[1:-1]
+                    forms.update({value, quote(value, safe=""), quote_plus(value), escaped})
+            # Longest first, so that a form containing another is masked whole.
+            self._forms = tuple(sorted(forms, key=lambda form: (-len(form), form)))
+
+    def add_basic(self, user: str, password: str) -> None:
+        self.add(password, base64.b64encode(f"{user}:{password}".encode()).decode())
+
+    def mask(self, text: str) -> str:
+        """The text with every known form, and any truncated echo of one, replaced."""
+        forms = self._forms
+        for form in forms:
+            text = text.replace(form, MASK)
+        # A server that cuts an echo short ("Basic bWVAeC5jb206…") still gives part of a
+        # credential away: mask any run that starts like a known form, as far as it agrees.
+        for form in forms:
+            if len(form) <= _PREFIX:
+                continue
+            start = text.find(form[:_PREFIX])
+            while start != -1:
+                end = start + _PREFIX
+                while (
+                    end < len(text) and end - start < len(form) and text[end] == form[end - start]
+                ):
+                    end += 1
+                text = text[:start] + MASK + text[end:]
+                start = text.find(form[:_PREFIX], start + len(MASK))
+        return text
+
+
+class BasicAuth(HTTPBasicAuth):
+    def __init__(self, username: str, password: str) -> None:
+        super().__init__(username, password)
+        self.secrets = Secrets()
+        self.secrets.add_basic(username, password)
+
+    def __repr__(self) -> str:
+        return "BasicAuth(<hidden>)"
 
 
 class BearerAuth(AuthBase):
     def __init__(self, token: str) -> None:
         self._token = token
+        self.secrets = Secrets()
+        self.secrets.add(token)
 
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
         request.headers["Authorization"] = f"Bearer {self._token}"
@@ -58,6 +124,9 @@ class ClientCredentialsAuth(AuthBase):
         self._token: str | None = None
         self._renew_at = 0.0
         self._lock = threading.Lock()
+        self.secrets = Secrets()
+        self.secrets.add(client_secret)
+        self.secrets.add_basic(client_id, client_secret)
 
     def __repr__(self) -> str:
         return "ClientCredentialsAuth(<hidden>)"
@@ -80,7 +149,8 @@ class ClientCredentialsAuth(AuthBase):
 
     def _renew_on_401(self, response: requests.Response, **kwargs: Any) -> requests.Response:
         """A long apply can outlive a token, or it may be revoked: renew it and send once more
-        (the hook pattern of requests' own HTTPDigestAuth)."""
+        (the hook pattern of requests' own HTTPDigestAuth). The client never follows
+        redirects, so the 401 comes from the URL the token was meant for."""
         sent = response.request
         if response.status_code != 401 or getattr(sent, _RENEWED, False):
             return response
@@ -104,38 +174,85 @@ class ClientCredentialsAuth(AuthBase):
             "client_secret": self._client_secret,
             "scope": "read write",
         }
+        what = f"OAuth token request to {display_url(self._token_url)}"
         try:
             # The session's own auth is this object: bypass it, or the grant would recurse.
-            response = self._session.post(
-                self._token_url, data=form, auth=_no_auth, timeout=(5.0, 30.0)
+            # Never redirected: the form carries the client secret.
+            answer = transport.exchange(
+                self._session,
+                "POST",
+                self._token_url,
+                data=form,
+                auth=_no_auth,
+                limit=_TOKEN_ANSWER_LIMIT,
             )
+        except (transport.Expired, transport.TooLarge) as exc:
+            raise TransportError(f"{what}: {exc}") from None
         except requests.RequestException as exc:
-            raise TransportError(
-                f"cannot reach the OAuth token endpoint {self._token_url}: {type(exc).__name__}"
-            ) from None
-        if response.status_code in (400, 401, 403):
-            raise AuthError(
-                f"OAuth token request refused (HTTP {response.status_code}); check {CLIENT_VARS}",
-                status=response.status_code,
-            )
-        if response.status_code != 200:
+            raise TransportError(f"{what}: no answer ({type(exc).__name__})") from None
+        status = answer.status
+        if 300 <= status < 400:
             raise ApiError(
-                f"OAuth token request failed: HTTP {response.status_code}",
-                status=response.status_code,
+                f"{what}: HTTP {status}: redirected{self._target(answer)}; not followed, as the "
+                "client secret goes only to TRIGGERSYNC_TOKEN_URL: set it to the final URL",
+                status=status,
             )
+        if status in (400, 401, 403):
+            raise AuthError(
+                f"OAuth token request refused (HTTP {status}); check {CLIENT_VARS}",
+                status=status,
+            )
+        if status != 200:
+            raise ApiError(f"{what} failed: HTTP {status}", status=status)
+        token, lifetime = _token_from(answer.body)
+        if token is None:
+            raise TransportError(
+                f"{what}: HTTP 200, but the answer is not JSON with an access_token"
+            )
+        self.secrets.add(token)
+        return token, lifetime
+
+    def _target(self, answer: transport.Answer) -> str:
+        location = answer.headers.get("Location")
+        if not location:
+            return ""
         try:
-            answer = response.json()
-            token, lifetime = answer.get("access_token"), answer.get("expires_in", 86400)
-        except (ValueError, AttributeError):
-            token, lifetime = None, None
-        if not isinstance(token, str) or not token:
-            raise TransportError("OAuth token endpoint answered without an access_token")
-        valid = isinstance(lifetime, (int, float)) and not isinstance(lifetime, bool)
-        return token, float(lifetime) if valid else 86400.0
+            return f" to {origin(urljoin(self._token_url, location))}"
+        except ValueError:
+            return ""
+
+
+def _token_from(body: bytes) -> tuple[str | None, float]:
+    try:
+        answer = loads(body)
+    except ValueError:
+        return None, 0.0
+    if not isinstance(answer, dict):
+        return None, 0.0
+    token, lifetime = answer.get("access_token"), answer.get("expires_in", 86400)
+    if not isinstance(token, str) or not token:
+        return None, 0.0
+    valid = isinstance(lifetime, (int, float)) and not isinstance(lifetime, bool)
+    return token, float(lifetime) if valid else 86400.0
 
 
 def _no_auth(request: requests.PreparedRequest) -> requests.PreparedRequest:
     return request
+
+
+def secrets_of(auth: AuthBase) -> Secrets:
+    """The record of what `auth` sends; built here for a plain requests HTTPBasicAuth."""
+    known = getattr(auth, "secrets", None)
+    if isinstance(known, Secrets):
+        return known
+    secrets = Secrets()
+    if isinstance(auth, HTTPBasicAuth):
+        secrets.add_basic(_text(auth.username), _text(auth.password))
+    return secrets
+
+
+def _text(value: str | bytes) -> str:
+    return value.decode("latin-1") if isinstance(value, bytes) else value
 
 
 def from_env(env: Mapping[str, str], session: requests.Session) -> tuple[AuthBase, str]:
@@ -149,5 +266,5 @@ def from_env(env: Mapping[str, str], session: requests.Session) -> tuple[AuthBas
         )
         return auth, CLIENT_VARS
     if env.get("TRIGGERSYNC_EMAIL") and env.get("TRIGGERSYNC_PASSWORD"):
-        return HTTPBasicAuth(env["TRIGGERSYNC_EMAIL"], env["TRIGGERSYNC_PASSWORD"]), BASIC_VARS
+        return BasicAuth(env["TRIGGERSYNC_EMAIL"], env["TRIGGERSYNC_PASSWORD"]), BASIC_VARS
     raise UsageError(f"no credentials: set {TOKEN_VARS}, or {CLIENT_VARS}, or {BASIC_VARS}")

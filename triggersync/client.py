@@ -1,27 +1,31 @@
 """The Zendesk Chat triggers API (api/triggers-api.txt): five endpoints, one `_request`.
 
-Every call goes through `_request`: connect and read timeouts, the shared throttle, retries
-with backoff, and the mapping of statuses to typed errors. Triggers are addressed by name,
-percent-encoded as one path segment; ids are never used (SPEC §1).
+Every call goes through `_request`: one bounded exchange at a time (transport.py), the shared
+throttle, retries with backoff, and the mapping of statuses to typed errors. Triggers are
+addressed by name, percent-encoded as one path segment; ids are never used, as Zendesk's
+triggers API addresses them by name. Redirects are never followed, so the credentials go to
+the configured origin only; every message leaving the client has them masked, should a
+server echo them.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import random
 import time
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 from urllib.parse import quote, urlsplit
 
 import requests
-from requests.adapters import HTTPAdapter
 from requests.auth import AuthBase
 
 from triggersync import auth as auth_mod
-from triggersync.endpoint import display_url, resolve_base_url
+from triggersync import transport
+from triggersync.endpoint import display_url, redacted, redirect_advice, resolve_base_url
 from triggersync.errors import (
     ApiError,
     AuthError,
@@ -32,15 +36,36 @@ from triggersync.errors import (
 from triggersync.model import Trigger, normalise
 from triggersync.responses import json_body, never_connected, server_message, trigger_from
 from triggersync.retry import RetryPolicy, Throttle, parse_retry_after
+from triggersync.transport import Answer
 
 log = logging.getLogger("triggersync.http")
 
-TIMEOUT = (5.0, 30.0)  # (connect, read) seconds
 MAX_RATE_LIMITED = 50  # 429s tolerated for one call; the time bound usually ends it first
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 
 class OutcomeUnknown(ApiError):
     """A write was sent but no usable answer came back: it may or may not have happened."""
+
+
+def _masked(method: Callable[Concatenate[Client, _P], _R]) -> Callable[Concatenate[Client, _P], _R]:
+    """Every error leaving the client has the credentials masked: a server may echo them
+    (in its message, a Location, a Content-Type), and the OAuth grant may quote it."""
+
+    @functools.wraps(method)
+    def wrapper(self: Client, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return method(self, *args, **kwargs)
+        except TriggersyncError as exc:
+            exc.message = self.secrets.mask(exc.message)
+            exc.args = (exc.message,)
+            if isinstance(exc, ApiError) and exc.server_message is not None:
+                exc.server_message = self.secrets.mask(exc.server_message)
+            raise
+
+    return wrapper
 
 
 class Client:
@@ -55,16 +80,22 @@ class Client:
         parallelism: int = 4,
         sleep: Callable[[float], None] = time.sleep,
         secrets: Sequence[str] = (),
+        timeout: float = transport.DEFAULT_TIMEOUT,
+        max_answer: int = transport.MAX_ANSWER,
     ) -> None:
         self.base_url = base_url.rstrip("/")
-        self._secrets = tuple(secret for secret in secrets if secret)
+        # What the auth sends, and any other value never to show (e.g. unused variables).
+        self.secrets = auth_mod.secrets_of(auth)
+        self.secrets.add(*secrets)
         self.policy = policy or RetryPolicy()
         self.throttle = Throttle(parallelism)
+        self.timeout = timeout  # seconds for one exchange, body included
+        self.max_answer = max_answer  # bytes of one answer
         self._auth_vars = auth_vars
         self._sleep = sleep
         self._session = session or requests.Session()
         # One pool slot per worker, so keep-alive connections are reused, never dropped.
-        adapter = HTTPAdapter(pool_maxsize=max(10, parallelism), max_retries=0)
+        adapter = transport.WatchedAdapter(pool_maxsize=max(10, parallelism), max_retries=0)
         self._session.mount("https://", adapter)
         self._session.mount("http://", adapter)
         self._session.auth = auth
@@ -85,6 +116,7 @@ class Client:
     ) -> Client:
         env = os.environ if env is None else env
         base_url = resolve_base_url(env, api_url)
+        timeout = transport.timeout_from(env)
         session = requests.Session()
         try:
             auth, auth_vars = auth_mod.from_env(env, session)
@@ -99,6 +131,7 @@ class Client:
             parallelism=parallelism,
             policy=policy or RetryPolicy.from_env(env),
             secrets=[env.get(name, "") for name in auth_mod.SECRET_VARS],
+            timeout=timeout,
         )
 
     def close(self) -> None:
@@ -112,9 +145,10 @@ class Client:
 
     # -- the five endpoints -------------------------------------------------------------
 
+    @_masked
     def list(self) -> list[Trigger]:
-        response = self._request("GET", None)
-        data = json_body(response, "GET /triggers")
+        answer = self._request("GET", None)
+        data = json_body(answer, "GET /triggers")
         if not isinstance(data, list):
             raise TransportError(
                 f"GET /triggers: expected a JSON array of triggers, got {type(data).__name__}"
@@ -127,9 +161,10 @@ class Client:
             seen.add(trigger.name)
         return triggers
 
+    @_masked
     def show(self, name: str) -> Trigger:
-        response = self._request("GET", name)
-        return trigger_from(json_body(response, f"GET {_path(name)}"), f"GET {_path(name)}")
+        answer = self._request("GET", name)
+        return trigger_from(json_body(answer, f"GET {_path(name)}"), f"GET {_path(name)}")
 
     def find(self, name: str) -> Trigger | None:
         try:
@@ -137,6 +172,7 @@ class Client:
         except NotFoundError:
             return None
 
+    @_masked
     def create(self, body: Mapping[str, Any]) -> Trigger:
         """POST, never blindly re-sent: after an unknown outcome, look before sending again."""
         name = str(body["name"])
@@ -144,10 +180,9 @@ class Client:
         deadline = time.monotonic() + self.policy.max_total
         for attempt in range(1, self.policy.max_attempts + 1):
             try:
-                response = self._request(
+                answer = self._request(
                     "POST", None, dict(body), idempotent=False, deadline=deadline
                 )
-                return trigger_from(json_body(response, "POST /triggers"), "POST /triggers")
             except OutcomeUnknown:
                 existing = self.find(name)
                 if existing is None:
@@ -161,11 +196,13 @@ class Client:
                     f"POST /triggers: the outcome of creating {name!r} was unknown, and "
                     "Zendesk now has a trigger of that name with other content"
                 ) from None
+            return self._written(answer, "POST /triggers", name, body)
         raise AssertionError("unreachable")  # pragma: no cover
 
+    @_masked
     def update(self, name: str, body: Mapping[str, Any]) -> Trigger:
         try:
-            response = self._request("PUT", name, dict(body))
+            answer = self._request("PUT", name, dict(body))
         except _GoneAfterRetry:
             # A retried rename whose first attempt went through: the old name is gone.
             new = self.find(str(body.get("name", name)))
@@ -174,8 +211,24 @@ class Client:
             raise NotFoundError(
                 f"PUT {_path(name)}: HTTP 404: trigger not found", status=404
             ) from None
-        return trigger_from(json_body(response, f"PUT {_path(name)}"), f"PUT {_path(name)}")
+        return self._written(answer, f"PUT {_path(name)}", str(body.get("name", name)), body)
 
+    def _written(self, answer: Answer, what: str, name: str, body: Mapping[str, Any]) -> Trigger:
+        """The trigger a successful write answered with. An answer that cannot be read does
+        not undo the write: read the trigger back, and accept it if it has what was sent."""
+        try:
+            return trigger_from(json_body(answer, what), what)
+        except TransportError as exc:
+            existing = self.find(name)
+            if existing is not None and _has(existing, body):
+                return existing
+            raise TransportError(
+                f"{exc.message} (HTTP {answer.status}), and {name!r} is not live with the "
+                "content sent",
+                status=answer.status,
+            ) from None
+
+    @_masked
     def delete(self, name: str) -> None:
         # A 404 after an ambiguous attempt means that attempt deleted it.
         with contextlib.suppress(_GoneAfterRetry):
@@ -191,7 +244,7 @@ class Client:
         *,
         idempotent: bool = True,
         deadline: float | None = None,
-    ) -> requests.Response:
+    ) -> Answer:
         path = _path(name)
         what = f"{method} {path}"
         if deadline is None:
@@ -200,18 +253,18 @@ class Client:
         ambiguous = False
         while True:
             attempt += 1
-            response, failure, sent = self._send(method, self.base_url + path, body)
-            if response is not None and response.status_code == 429:
+            answer, failure, sent, final = self._send(method, path, body)
+            if answer is not None and answer.status == 429:
                 rate_limited += 1
-                wait = parse_retry_after(response.headers.get("Retry-After")) or 0.0
+                wait = parse_retry_after(answer.headers.get("Retry-After")) or 0.0
                 left = deadline - time.monotonic()
                 if wait > left:
                     # Waiting would outlast the time bound: say so now rather than hang.
                     raise ApiError(
-                        f"{what}: HTTP 429: {self._server_words(response)}; the server asks to "
+                        f"{what}: HTTP 429: {server_message(answer)}; the server asks to "
                         f"wait {wait:.0f}s, longer than the {max(0.0, left):.0f}s left to retry",
                         status=429,
-                        server_message=self._server_words(response),
+                        server_message=server_message(answer),
                     )
                 if rate_limited < MAX_RATE_LIMITED and time.monotonic() < deadline:
                     attempt -= 1  # the server refused without acting: not a failed attempt
@@ -220,38 +273,55 @@ class Client:
                     f"{what}: HTTP 429: still rate limited after {rate_limited} tries",
                     status=429,
                 )
-            if response is not None and response.status_code < 500:
-                if response.status_code == 404 and ambiguous and method in ("PUT", "DELETE"):
+            if answer is not None and 300 <= answer.status < 400:
+                advice = redirect_advice(self.base_url, path, answer.headers.get("Location"))
+                raise ApiError(f"{what}: HTTP {answer.status}: {advice}", status=answer.status)
+            if answer is not None and answer.status < 500:
+                if answer.status == 404 and ambiguous and method in ("PUT", "DELETE"):
                     raise _GoneAfterRetry(what, status=404)
-                if response.status_code >= 400:
-                    raise self._error(what, response)
-                return response
+                if answer.status >= 400:
+                    raise self._error(what, answer)
+                return answer
             # A 5xx or a broken exchange: the server may have acted on a write.
             ambiguous = ambiguous or (sent and method != "GET")
             error = (
-                self._error(what, response)
-                if response is not None
+                self._error(what, answer)
+                if answer is not None
                 else TransportError(f"{what}: {failure}")
             )
             if not idempotent and sent:
                 raise OutcomeUnknown(error.message, status=error.status) from None
-            if attempt >= self.policy.max_attempts or time.monotonic() >= deadline:
+            if final or attempt >= self.policy.max_attempts or time.monotonic() >= deadline:
                 raise error
             self._sleep(self.policy.backoff(attempt, random.random))
 
     def _send(
-        self, method: str, url: str, body: dict[str, Any] | None
-    ) -> tuple[requests.Response | None, str, bool]:
-        """(response, failure, sent): sent is False only when the request surely never left."""
+        self, method: str, path: str, body: dict[str, Any] | None
+    ) -> tuple[Answer | None, str, bool, bool]:
+        """(answer, failure, sent, final): sent is False only when the request surely never
+        left; final when no retry can help (nor should be made to wait as long again)."""
         self.throttle.acquire()
         started = time.monotonic()
-        response: requests.Response | None = None
+        answer: Answer | None = None
         failure = ""
         sent = True
+        final = False
         try:
-            response = self._session.request(method, url, json=body, timeout=TIMEOUT)
+            answer = transport.exchange(
+                self._session,
+                method,
+                self.base_url + path,
+                json=body,
+                timeout=self.timeout,
+                limit=self.max_answer,
+            )
+        except (transport.Expired, transport.TooLarge) as exc:
+            failure, final = str(exc), True
         except requests.ConnectTimeout:
             failure, sent = f"timed out connecting to {display_url(self.base_url)}", False
+        except requests.exceptions.ProxyError:
+            # Before the generic ConnectionError, as TLS below: a retry reaches the same proxy.
+            failure, sent, final = _proxy_failure(self.base_url), False, True
         except requests.exceptions.SSLError:
             # Before the generic ConnectionError, which would call it a broken connection; and
             # final at once, since no retry makes a certificate trusted.
@@ -259,7 +329,7 @@ class Client:
                 f"TLS certificate of {display_url(self.base_url)} not trusted, or TLS failed "
                 "(for a private CA, set REQUESTS_CA_BUNDLE)"
             )
-            raise TransportError(f"{method} {url[len(self.base_url) :]}: {failure}") from None
+            sent, final = False, True
         except requests.ConnectionError as exc:
             sent = not never_connected(exc)
             failure = (
@@ -268,14 +338,14 @@ class Client:
                 else "the connection broke before an answer came"
             )
         except requests.Timeout:
-            failure = f"no answer within {TIMEOUT[1]:.0f}s"
+            failure = f"no answer within {transport.IDLE_TIMEOUT:.0f}s"
         except requests.RequestException as exc:
             failure = f"request failed ({type(exc).__name__})"
         finally:
-            status = response.status_code if response is not None else None
+            status = answer.status if answer is not None else None
             retry_after = (
-                parse_retry_after(response.headers.get("Retry-After"))
-                if response is not None and status == 429
+                parse_retry_after(answer.headers.get("Retry-After"))
+                if answer is not None and status == 429
                 else None
             )
             if retry_after is None:
@@ -283,25 +353,13 @@ class Client:
             elif retry_after > self.policy.max_total:
                 retry_after = 0.0  # the caller gives up at once: park no worker for it
             self.throttle.release(rate_limited=status == 429, retry_after=retry_after)
-            log.info(
-                "%s %s %s %.3fs",
-                method,
-                url[len(self.base_url) :],
-                status or failure,
-                time.monotonic() - started,
-            )
-        return response, failure, sent
+            line = f"{method} {path} {status or failure} {time.monotonic() - started:.3f}s"
+            log.info("%s", self.secrets.mask(line))
+        return answer, failure, sent, final
 
-    def _server_words(self, response: requests.Response) -> str:
-        """The server's message, with our own credentials masked should a server echo them."""
-        message = server_message(response)
-        for secret in self._secrets:
-            message = message.replace(secret, "***")
-        return message
-
-    def _error(self, what: str, response: requests.Response) -> ApiError:
-        status = response.status_code
-        message = self._server_words(response)
+    def _error(self, what: str, answer: Answer) -> ApiError:
+        status = answer.status
+        message = server_message(answer)
         if status in (401, 403):
             return AuthError(
                 f"{what}: HTTP {status}: authentication failed ({message}); "
@@ -311,6 +369,19 @@ class Client:
             )
         cls = NotFoundError if status == 404 else ApiError
         return cls(f"{what}: HTTP {status}: {message}", status=status, server_message=message)
+
+
+def _proxy_failure(base_url: str) -> str:
+    """Name the variable that set the proxy, as requests reads them (lower case first)."""
+    scheme = urlsplit(base_url).scheme
+    for name in (f"{scheme}_proxy", f"{scheme.upper()}_PROXY", "all_proxy", "ALL_PROXY"):
+        value = os.environ.get(name)
+        if value:
+            return (
+                f"the proxy {redacted(value)} refused the connection or is down (set by "
+                f"{name}; check it, or list the API's host in NO_PROXY)"
+            )
+    return "the proxy refused the connection or is down (check HTTPS_PROXY and NO_PROXY)"
 
 
 class _GoneAfterRetry(ApiError):

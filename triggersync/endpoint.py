@@ -1,30 +1,42 @@
-"""Where the API lives (SPEC §1) and whether it is safe to talk to it."""
+"""Where the API lives, whether it is safe to talk to it, and what a redirect away means.
+
+The base URL is `--api-url`, else TRIGGERSYNC_API_URL, else the host Zendesk serves a
+subdomain's Chat API from, else the legacy host of the API document. Credentials go to that
+URL's origin (scheme, host and port) only.
+"""
 
 from __future__ import annotations
 
 import ipaddress
 import re
 from collections.abc import Mapping
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
+
+import requests
 
 from triggersync.errors import UsageError
 
 LEGACY_BASE_URL = "https://www.zopim.com/api/v2"
 _SUBDOMAIN = re.compile(r"^[a-z0-9][a-z0-9-]*$", re.IGNORECASE)
+_USERINFO = re.compile(r"^([^:/?#]*://)[^@]*@")  # up to the last @: a password may hold / or :
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def resolve_base_url(env: Mapping[str, str], override: str | None = None) -> str:
     """--api-url, else TRIGGERSYNC_API_URL, else the subdomain's host, else the legacy host."""
-    url = override or env.get("TRIGGERSYNC_API_URL")
-    if not url:
+    if override:
+        url, setting = override, "--api-url"
+    elif env.get("TRIGGERSYNC_API_URL"):
+        url, setting = env["TRIGGERSYNC_API_URL"], "TRIGGERSYNC_API_URL"
+    else:
         subdomain = env.get("TRIGGERSYNC_SUBDOMAIN", "").strip()
         if subdomain:
             if not _SUBDOMAIN.match(subdomain):
                 raise UsageError(f"TRIGGERSYNC_SUBDOMAIN is not a valid subdomain: {subdomain!r}")
-            url = f"https://{subdomain}.zendesk.com/api/v2/chat"
+            url, setting = f"https://{subdomain}.zendesk.com/api/v2/chat", "TRIGGERSYNC_SUBDOMAIN"
         else:
-            url = LEGACY_BASE_URL
-    return check_url(url.strip().rstrip("/"), what="API URL")
+            url, setting = LEGACY_BASE_URL, "API URL"
+    return check_url(url.strip().rstrip("/"), what=setting)
 
 
 def is_loopback(host: str) -> bool:
@@ -37,19 +49,45 @@ def is_loopback(host: str) -> bool:
 
 
 def check_url(url: str, *, what: str) -> str:
-    """Refuse URLs that would leak credentials: plain http off loopback, or userinfo."""
-    parts = urlsplit(url)
+    """Refuse URLs that are malformed, or that would leak credentials: plain http off
+    loopback, or userinfo. `what` names the setting the URL came from."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port  # a port that is not a number, or beyond 65535, raises here
+        # requests' own check: hosts it cannot encode, and whatever else it would refuse later
+        requests.PreparedRequest().prepare_url(url, None)
+    except (ValueError, requests.RequestException) as exc:
+        raise UsageError(f"{what} is not a valid URL ({_reason(exc)}): {redacted(url)!r}") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UsageError(f"{what} must be an http(s) URL with a host, got {display_url(url)!r}")
+        raise UsageError(f"{what} must be an http(s) URL with a host, got {redacted(url)!r}")
+    if port == 0:
+        raise UsageError(f"{what} is not a valid URL (port 0): {redacted(url)!r}")
     if parts.username is not None or parts.password is not None:
         # Credentials come from the environment only; a URL ends up in logs and messages.
         raise UsageError(f"{what} must not carry credentials; use the TRIGGERSYNC_* variables")
     if parts.scheme == "http" and not is_loopback(parts.hostname):
         raise UsageError(
-            f"refusing plain http:// to {parts.hostname}: credentials would cross the network "
-            "unencrypted; use https:// (http is allowed only for loopback)"
+            f"{what}: refusing plain http:// to {parts.hostname}: credentials would cross the "
+            "network unencrypted; use https:// (http is allowed only for loopback)"
         )
     return url
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc)
+    if "Port" in text:
+        return "the port must be a number from 1 to 65535"
+    if "IPv6" in text or "IPv4" in text:
+        return "the host is not a valid address in [ ]"
+    if "No host" in text:
+        return "no host"
+    return "malformed"
+
+
+def redacted(url: str) -> str:
+    """A URL that may not even parse, for a message: never its userinfo, nor a control
+    character."""
+    return _CONTROL.sub("?", _USERINFO.sub(r"\1***@", url))[:300]
 
 
 def display_url(url: str) -> str:
@@ -60,3 +98,43 @@ def display_url(url: str) -> str:
     host = parts.hostname or ""
     netloc = f"{host}:{parts.port}" if parts.port else host
     return parts._replace(netloc=netloc).geturl()
+
+
+def origin(url: str) -> str:
+    """scheme://host[:port], without userinfo (raises ValueError for a malformed URL)."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{parts.scheme}://{host}:{parts.port}" if parts.port else f"{parts.scheme}://{host}"
+
+
+def redirect_advice(base_url: str, path: str, location: str | None) -> str:
+    """Why a redirect from base_url + path to `location` is not followed, and what to do.
+
+    A server that moved tells us where; following it would hand the credentials to whoever
+    answers there (another origin, or plain http). The user decides, by configuring the URL."""
+    if not location:
+        return "a redirect without a Location, not followed"
+    try:
+        target = urljoin(base_url + path, location.strip())
+        there = origin(target)
+    except ValueError:
+        return f"a redirect to a malformed Location, not followed: {redacted(location)!r}"
+    here = origin(base_url)
+    target = _CONTROL.sub("?", target)[:300]
+    why = f"redirects are not followed, so credentials go to {here} only"
+    if there == here:
+        kind, why = "same origin", "redirects are not followed"
+    elif urlsplit(target).scheme == "http" and urlsplit(base_url).scheme == "https":
+        kind = f"another origin, {there}, over plain http"
+    else:
+        kind = f"another origin, {there}"
+    new_base = target.split("?", 1)[0].split("#", 1)[0]
+    final = new_base[: -len(path)] if new_base.endswith(path) else None
+    advice = (
+        f"set TRIGGERSYNC_API_URL (or --api-url) to {final}"
+        if final
+        else "set TRIGGERSYNC_API_URL (or --api-url) to the API's final URL"
+    )
+    return f"redirected to {target} ({kind}); {why}: if the API has moved there, {advice}"

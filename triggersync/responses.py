@@ -11,6 +11,7 @@ from urllib3.exceptions import NewConnectionError
 
 from triggersync.errors import TransportError
 from triggersync.model import Trigger, normalise
+from triggersync.transport import Answer
 
 
 def never_connected(exc: requests.ConnectionError) -> bool:
@@ -22,11 +23,24 @@ def never_connected(exc: requests.ConnectionError) -> bool:
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]+")  # C0, DEL and C1: a terminal acts on them
 
 
-def server_message(response: requests.Response) -> str:
+def _not_json(constant: str) -> Any:
+    raise ValueError(f"{constant} is not JSON")
+
+
+def loads(data: bytes) -> Any:
+    """Strict JSON: Python's json also takes NaN and Infinity, which no JSON server sends.
+    RecursionError (arrays nested beyond the stack) is a ValueError here too."""
+    try:
+        return json.loads(data, parse_constant=_not_json)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+
+
+def server_message(answer: Answer) -> str:
     """The server's own words: JSON {"error"|"message"|"description"}, else a text snippet."""
     try:
-        data = response.json()
-    except (ValueError, RecursionError):  # RecursionError: arrays nested beyond the stack
+        data = loads(answer.body)
+    except ValueError:
         data = None
     if isinstance(data, dict):
         for key in ("error", "message", "description", "details"):
@@ -37,17 +51,17 @@ def server_message(response: requests.Response) -> str:
                 inner = value.get("message") or value.get("title")
                 if isinstance(inner, str) and inner:
                     return _CONTROL.sub(" ", inner)[:500]
-    text = re.sub(r"<[^>]*>", " ", response.text or "")
+    text = re.sub(r"<[^>]*>", " ", answer.text)
     text = " ".join(_CONTROL.sub(" ", text).split())
-    return text[:200] or response.reason or "no message"
+    return text[:200] or answer.reason or "no message"
 
 
-def json_body(response: requests.Response, what: str) -> Any:
+def json_body(answer: Answer, what: str) -> Any:
     try:
-        return json.loads(response.content)
-    except (ValueError, RecursionError):  # RecursionError: arrays nested beyond the stack
-        kind = response.headers.get("Content-Type", "unknown content type")
-        raise TransportError(f"{what}: the answer is not JSON ({kind})") from None
+        return loads(answer.body)
+    except ValueError:
+        kind = _CONTROL.sub(" ", answer.headers.get("Content-Type", "unknown content type"))
+        raise TransportError(f"{what}: the answer is not JSON ({kind[:100]})") from None
 
 
 def trigger_from(item: Any, what: str) -> Trigger:

@@ -5,7 +5,9 @@ success and failure (401, server down, 503, 500 on writes), always with -v where
 from __future__ import annotations
 
 import base64
+import json
 import logging
+import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +15,7 @@ from urllib.parse import quote, quote_plus
 
 import loopback_tls
 import pytest
+from canned_http import Canned, canned_server
 from click.testing import CliRunner
 from clirun import Ran
 
@@ -255,3 +258,89 @@ def test_no_proxy_is_honoured(monkeypatch: pytest.MonkeyPatch) -> None:
         with Client.from_env(env) as client, pytest.raises(TransportError, match="cannot connect"):
             client.list()
     assert seen == []
+
+
+def test_a_proxy_refusing_the_tunnel_fails_at_once_naming_its_variable(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="triggersync.http")
+    with loopback_tls.serve(tls=False) as (proxy_port, seen):
+        use_proxy(monkeypatch, f"http://127.0.0.1:{proxy_port}")
+        env = {**RETRYING_ENV, "TRIGGERSYNC_API_URL": "https://localhost:9/api/v2/chat"}
+        with Client.from_env(env) as client, pytest.raises(TransportError, match="HTTPS_PROXY"):
+            client.list()
+    assert seen == [("CONNECT", "localhost:9")]
+    assert len([r for r in caplog.records if r.name == "triggersync.http"]) == 1
+
+
+def test_a_proxy_that_is_down_fails_at_once_naming_its_variable(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="triggersync.http")
+    use_proxy(monkeypatch, f"http://127.0.0.1:{free_port()}")
+    env = {**RETRYING_ENV, "TRIGGERSYNC_API_URL": "https://localhost:9/api/v2/chat"}
+    with Client.from_env(env) as client, pytest.raises(TransportError, match="HTTPS_PROXY"):
+        client.list()
+    assert len([r for r in caplog.records if r.name == "triggersync.http"]) == 1
+
+
+def test_a_proxy_error_never_shows_the_proxy_password(monkeypatch: pytest.MonkeyPatch) -> None:
+    use_proxy(monkeypatch, f"http://proxy-user:proxy-pw-77c1@127.0.0.1:{free_port()}")
+    env = {**TRANSPORT_ENV, "TRIGGERSYNC_API_URL": "https://localhost:9/api/v2/chat"}
+    with Client.from_env(env) as client, pytest.raises(TransportError) as caught:
+        client.list()
+    assert "proxy-pw-77c1" not in str(caught.value)
+
+
+RETRYING_ENV = {**TRANSPORT_ENV, "TRIGGERSYNC_MAX_ATTEMPTS": "5", "TRIGGERSYNC_RETRY_DELAY": "0"}
+
+
+def use_proxy(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", url)
+    for name in ("https_proxy", "all_proxy", "ALL_PROXY", "NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+# -- a server that echoes every form of the credentials it was sent ---------------------------
+
+ACCESS_TOKEN = "at-0b7e+granted/at-run-time"
+
+
+def echoed_forms(mode: str) -> list[str]:
+    """What a server could echo back of what each mode sends."""
+    if mode == "basic":
+        basic = base64.b64encode(f"{SECRETS.email}:{SECRETS.password}".encode()).decode()
+        values = [SECRETS.password, basic, f"Basic {basic}", f"Basic {basic[:12]}"]
+    elif mode == "token":
+        values = [SECRETS.token, f"Bearer {SECRETS.token}"]
+    else:
+        values = [SECRETS.client_secret, ACCESS_TOKEN, f"Bearer {ACCESS_TOKEN}"]
+    return values + [quote(value, safe="") for value in values] + [quote_plus(values[0])]
+
+
+@pytest.mark.parametrize("mode", sorted(MODES))
+def test_every_echoed_form_of_a_credential_is_masked(mode: str, tmp_path: Path) -> None:
+    (tmp_path / "triggers.yaml").write_text(CONFIG, encoding="utf-8")
+    forms = echoed_forms(mode)
+    echo = json.dumps({"error": "you sent: " + " | ".join(forms)}).encode()
+    grant = json.dumps({"access_token": ACCESS_TOKEN, "expires_in": 3600}).encode()
+    with (
+        canned_server(Canned(400, echo)) as (api, _),
+        canned_server(Canned(200, grant)) as (token_base, _),
+    ):
+        env = {
+            **MODES[mode],
+            "TRIGGERSYNC_API_URL": api,
+            "TRIGGERSYNC_TOKEN_URL": token_base + "/oauth2/token",
+        }
+        ran = run_cli("plan", str(tmp_path), "-v", env=env)
+    assert ran.code == 1
+    assert "Error: GET /triggers: HTTP 400: you sent: ***" in ran.stderr
+    for form in forms:
+        assert form not in ran.stdout + ran.stderr

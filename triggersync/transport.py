@@ -1,0 +1,310 @@
+"""One HTTP exchange, bounded: no redirects, one deadline for all of it, a cap on the answer.
+
+`requests` bounds the wait between two bytes, not the whole exchange: a server that sends a
+byte every few seconds keeps a request alive for ever, and one that never ends its body fills
+the memory. So every exchange runs under a watch with a deadline. A connection registers with
+the watch of the thread that uses it (urllib3 sends from the calling thread), and one watchdog
+thread shuts the socket of any exchange still running at its deadline, so that the blocked
+read returns at once; the body is read in chunks against a size cap. Redirects are never
+followed: credentials are meant for one origin, and the caller decides what a 3xx means.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import socket
+import threading
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import requests
+from requests.adapters import HTTPAdapter
+from requests.structures import CaseInsensitiveDict
+from urllib3.connection import HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.poolmanager import ProxyManager
+
+from triggersync.errors import UsageError
+
+if TYPE_CHECKING:
+    from urllib3._base_connection import BaseHTTPConnection
+
+DEFAULT_TIMEOUT = 120.0  # seconds for one exchange, body included
+MAX_TIMEOUT = 86400.0
+MAX_ANSWER = 64 * 1024 * 1024  # bytes of one answer's body, decoded
+CONNECT_TIMEOUT = 5.0
+IDLE_TIMEOUT = 30.0  # silence between two reads that counts as a broken exchange (retried)
+_CHUNK = 64 * 1024
+
+
+class Expired(Exception):
+    """The exchange was still running at its deadline."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"no complete answer within {seconds:g} s (TRIGGERSYNC_TIMEOUT)")
+
+
+class TooLarge(Exception):
+    """The answer's body is over the cap."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"the answer is larger than {size_text(limit)}")
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An HTTP answer read in full."""
+
+    status: int
+    reason: str
+    headers: Mapping[str, str]  # case-insensitive
+    body: bytes
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", errors="replace")
+
+
+def timeout_from(env: Mapping[str, str]) -> float:
+    """TRIGGERSYNC_TIMEOUT: seconds one exchange may take, body included."""
+    raw = env.get("TRIGGERSYNC_TIMEOUT", "").strip()
+    if not raw:
+        return DEFAULT_TIMEOUT
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = math.nan
+    if not 0 < seconds <= MAX_TIMEOUT:  # also refuses nan and inf
+        raise UsageError(
+            f"TRIGGERSYNC_TIMEOUT must be a number of seconds above 0 and at most "
+            f"{MAX_TIMEOUT:.0f}, got {raw!r}"
+        )
+    return seconds
+
+
+def size_text(size: int) -> str:
+    for unit, factor in (("MiB", 1024 * 1024), ("KiB", 1024)):
+        if size >= factor and size % factor == 0:
+            return f"{size // factor} {unit}"
+    return f"{size} bytes"
+
+
+def exchange(
+    session: requests.Session,
+    method: str,
+    url: str,
+    *,
+    timeout: float | None = None,
+    limit: int = MAX_ANSWER,
+    **kwargs: Any,
+) -> Answer:
+    """Send one request and read its whole answer within `timeout` seconds.
+
+    Without a timeout, the deadline of the exchange this one runs inside applies (an OAuth
+    grant made while the API request is prepared), else the default bound. Raises Expired,
+    TooLarge, or what requests raises."""
+    outer: _Watch | None = getattr(_local, "watch", None)
+    if timeout is not None:
+        seconds, deadline = timeout, time.monotonic() + timeout
+    elif outer is not None:
+        seconds, deadline = outer.seconds, outer.deadline
+    else:
+        seconds, deadline = DEFAULT_TIMEOUT, time.monotonic() + DEFAULT_TIMEOUT
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise Expired(seconds)
+    # The per-read timeouts never outlast the deadline; when one of them is what the deadline
+    # cut short, the exchange expired rather than went silent.
+    cut = (min(CONNECT_TIMEOUT, remaining), min(IDLE_TIMEOUT, remaining))
+    with _watching(seconds, deadline) as watch:
+        try:
+            response = session.request(
+                method, url, stream=True, allow_redirects=False, timeout=cut, **kwargs
+            )
+            answer = _read(response, limit)
+        except requests.RequestException as exc:
+            cut_short = (
+                remaining < CONNECT_TIMEOUT
+                if isinstance(exc, requests.ConnectTimeout)
+                else remaining < IDLE_TIMEOUT and isinstance(exc, requests.Timeout)
+            )
+            if watch.expired or cut_short:
+                raise Expired(seconds) from None
+            raise
+        # A body that ends when the connection closes looks complete when the watchdog
+        # closed it: after the deadline nothing read counts.
+        if watch.expired:
+            raise Expired(seconds)
+    return answer
+
+
+def _read(response: requests.Response, limit: int) -> Answer:
+    try:
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise TooLarge(limit)
+        body = bytearray()
+        for chunk in response.iter_content(_CHUNK):
+            body += chunk
+            if len(body) > limit:
+                raise TooLarge(limit)
+        return Answer(
+            response.status_code,
+            response.reason or "",
+            CaseInsensitiveDict(response.headers),
+            bytes(body),
+        )
+    finally:
+        # Returns a fully read connection to the pool; drops one read in part.
+        response.close()
+
+
+# -- the watch over each exchange -----------------------------------------------------------
+
+
+class _Watch:
+    def __init__(self, seconds: float, deadline: float) -> None:
+        self.seconds = seconds
+        self.deadline = deadline
+        self.expired = False
+        self._connection: BaseHTTPConnection | None = None
+        # The socket itself: http.client forgets it once an answer says the connection ends
+        # with it, while the answer is still being read from it.
+        self._sock: socket.socket | None = None
+        self._lock = threading.Lock()
+
+    def attach(self, connection: BaseHTTPConnection) -> None:
+        sock = getattr(connection, "sock", None)
+        with self._lock:
+            if connection is not self._connection:
+                self._connection, self._sock = connection, None
+            if isinstance(sock, socket.socket):
+                self._sock = sock
+            if self.expired:
+                self._shut()
+
+    def expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            self._shut()
+
+    def _shut(self) -> None:
+        sock = self._sock or getattr(self._connection, "sock", None)
+        if isinstance(sock, socket.socket):
+            # The plain socket's shutdown, also under TLS: it wakes a read blocked in another
+            # thread, which SSLSocket's own shutdown would not do safely. OSError: closed.
+            with contextlib.suppress(OSError):
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+
+_local = threading.local()
+
+
+class _Watchdog:
+    """One daemon thread for the process: expires each watch at its deadline."""
+
+    def __init__(self) -> None:
+        self._watches: set[_Watch] = set()
+        self._cond = threading.Condition()
+        self._thread: threading.Thread | None = None
+
+    def add(self, watch: _Watch) -> None:
+        with self._cond:
+            self._watches.add(watch)
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name="triggersync-watchdog", daemon=True
+                )
+                self._thread.start()
+            self._cond.notify()
+
+    def discard(self, watch: _Watch) -> None:
+        with self._cond:
+            self._watches.discard(watch)
+
+    def _run(self) -> None:
+        with self._cond:
+            while True:
+                now = time.monotonic()
+                for watch in [w for w in self._watches if w.deadline <= now]:
+                    self._watches.discard(watch)
+                    watch.expire()
+                soonest = min((w.deadline for w in self._watches), default=None)
+                self._cond.wait(None if soonest is None else soonest - now)
+
+
+_WATCHDOG = _Watchdog()
+
+
+@contextmanager
+def _watching(seconds: float, deadline: float) -> Iterator[_Watch]:
+    watch = _Watch(seconds, deadline)
+    outer = getattr(_local, "watch", None)
+    _local.watch = watch
+    _WATCHDOG.add(watch)
+    try:
+        yield watch
+    finally:
+        _WATCHDOG.discard(watch)
+        _local.watch = outer
+
+
+def _attach(connection: BaseHTTPConnection) -> None:
+    watch: _Watch | None = getattr(_local, "watch", None)
+    if watch is not None:
+        watch.attach(connection)
+
+
+# -- pools whose connections report to the watch ---------------------------------------------
+# urllib3 calls _prepare_proxy before it sets up a tunnel, and _validate_conn before every
+# request, in the thread that sends, with the connection about to be used. The https pool
+# connects in _validate_conn; the http pool is made to as well, so that the watch holds the
+# socket from the start. Hooking the pools, not the connection classes, leaves in place the
+# connection class urllib3 (or a test recorder) installs.
+
+
+class _WatchedHTTPPool(HTTPConnectionPool):
+    def _validate_conn(self, conn: BaseHTTPConnection) -> None:
+        _attach(conn)
+        super()._validate_conn(conn)
+        if conn.is_closed:
+            conn.connect()
+        _attach(conn)
+
+    def _prepare_proxy(self, conn: BaseHTTPConnection) -> None:
+        _attach(conn)
+        super()._prepare_proxy(conn)
+        _attach(conn)
+
+
+class _WatchedHTTPSPool(HTTPSConnectionPool):
+    def _validate_conn(self, conn: BaseHTTPConnection) -> None:
+        _attach(conn)
+        super()._validate_conn(conn)
+        _attach(conn)
+
+    def _prepare_proxy(self, conn: HTTPSConnection) -> None:  # type: ignore[override]
+        _attach(conn)
+        super()._prepare_proxy(conn)
+        _attach(conn)
+
+
+_POOLS = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
+
+
+class WatchedAdapter(HTTPAdapter):
+    """The adapter every session of the client mounts: its connections report to the watch."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = _POOLS
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        if type(manager) is ProxyManager:  # a SOCKS manager keeps the pools it needs
+            manager.pool_classes_by_scheme = _POOLS
+        return manager
