@@ -168,6 +168,23 @@ def test_fingerprint_ignores_unmanaged_fields_and_key_order() -> None:
     assert fingerprint(one) == fingerprint(Trigger("A", definition={"b": 2, "a": 1}))
 
 
+def test_fingerprint_tells_true_from_1() -> None:
+    assert fingerprint(Trigger("A", definition={"x": True})) != fingerprint(
+        Trigger("A", definition={"x": 1})
+    )
+
+
+def test_fingerprint_reads_1_0_as_1() -> None:
+    assert fingerprint(Trigger("A", definition={"x": [1.0]})) == fingerprint(
+        Trigger("A", definition={"x": [1]})
+    )
+
+
+def test_fingerprint_of_a_lone_surrogate_is_a_digest_not_a_crash() -> None:
+    # JSON can carry one ("\ud800"), so a live trigger can hold it.
+    assert len(fingerprint(Trigger("A\ud800"))) == 64
+
+
 # --- JSON -----------------------------------------------------------------------------------
 
 
