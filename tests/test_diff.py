@@ -84,6 +84,13 @@ def test_a_number_spelled_1_0_is_no_field_change_beside_a_real_one() -> None:
     assert [field.path for field in change.diff] == ["definition.event"]
 
 
+def test_a_boolean_as_deepdiff_sees_it_equals_only_itself() -> None:
+    boolean = diff_module._TRUE
+    assert boolean == diff_module._Boolean("true")
+    assert boolean != "true"
+    assert boolean != diff_module._FALSE
+
+
 # --- each action ----------------------------------------------------------------------------
 
 
