@@ -210,6 +210,24 @@ def sample() -> Plan:
     )
 
 
+def test_a_replace_from_true_to_1_round_trips() -> None:
+    # The diff tells `true` from 1, so the saved plan's own check must too.
+    from triggersync.diff import make_plan
+
+    desired = [Trigger("A", definition={"event": "e", "flag": True})]
+    live = [Trigger("A", definition={"event": "e", "flag": 1})]
+    plan = make_plan(desired, live, is_ignored=lambda name: False)
+    assert [change.action for change in plan.changes] == ["replace"]
+    assert Plan.from_dict(json.loads(json.dumps(plan.to_dict()))) == plan
+
+
+def test_an_update_that_adds_nothing_but_1_0_for_1_is_refused() -> None:
+    change = Change("update", "A", view("A", definition={"x": 1}), view("A", definition={"x": 1.0}))
+    document = Plan((change,), fingerprints={"A": "0" * 64}, live_names=("A",)).to_dict()
+    with pytest.raises(PlanFileError, match="changes nothing"):
+        Plan.from_dict(document)
+
+
 def test_json_round_trips() -> None:
     plan = sample()
     assert Plan.from_dict(json.loads(json.dumps(plan.to_dict()))) == plan
