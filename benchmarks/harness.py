@@ -124,18 +124,22 @@ class Emulator:
         return self.url.split("/api/", 1)[0]
 
     def stats(self) -> dict[str, int]:
-        with urllib.request.urlopen(self.origin + "/_emulator/stats", timeout=10) as answer:
+        """The emulator's request counters (it asks for the API's credentials)."""
+        with urllib.request.urlopen(
+            _authorised(self.origin + "/_emulator/stats"), timeout=10
+        ) as answer:
             data: dict[str, int] = json.loads(answer.read())
         return data
 
     def list(self) -> list[dict[str, object]]:
-        token = base64.b64encode(f"{EMAIL}:{PASSWORD}".encode()).decode()
-        request = urllib.request.Request(
-            self.url + "/triggers", headers={"Authorization": f"Basic {token}"}
-        )
-        with urllib.request.urlopen(request, timeout=60) as answer:
+        with urllib.request.urlopen(_authorised(self.url + "/triggers"), timeout=60) as answer:
             data: list[dict[str, object]] = json.loads(answer.read())
         return data
+
+
+def _authorised(url: str) -> urllib.request.Request:
+    token = base64.b64encode(f"{EMAIL}:{PASSWORD}".encode()).decode()
+    return urllib.request.Request(url, headers={"Authorization": f"Basic {token}"})
 
 
 def delta(before: dict[str, int], after: dict[str, int]) -> dict[str, int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from triggersync import yamlload
 from triggersync.config import load
 from triggersync.model import Trigger
 
@@ -53,3 +55,63 @@ def test_generated_configuration_round_trips(pairs: list[tuple[str, dict[str, An
         path = Path(folder) / "generated.yaml"
         path.write_text(yaml.safe_dump({"triggers": raw}, allow_unicode=True), encoding="utf-8")
         assert list(load([path]).triggers) == expected
+
+
+# -- the event-built data and PyYAML's own reading agree on what is not JSON ------------------
+
+_KEYS = ["a", "b c", "'1'", '"x"', "1", "0x1", "1.5", ".inf", "null", "~", "true", "No"]
+_KEYS += ["2001-12-14"]  # a timestamp: kept as the text written, a string
+_VALUES = ["x", "1", "-2", "1.5", ".nan", "-.inf", "1.0e+999", "null", "true", "'t'", "2001-12-14"]
+
+
+def _key_text(key: str) -> str:
+    return key.strip("'\"")
+
+
+_yaml_values = st.recursive(
+    st.sampled_from(_VALUES),
+    lambda inner: (
+        st.lists(inner, max_size=3).map(lambda items: f"[{', '.join(items)}]")
+        | st.lists(
+            st.tuples(st.sampled_from(_KEYS), inner),
+            max_size=3,
+            unique_by=lambda kv: _key_text(kv[0]),
+        ).map(lambda pairs: "{" + ", ".join(f"{k}: {v}" for k, v in pairs) + "}")
+    ),
+    max_leaves=12,
+)
+
+
+def _not_json_places(node: yaml.Node, is_key: bool = False) -> list[tuple[int, int]]:
+    """Where PyYAML's composer and its safe constructor see a key or a number that JSON has
+    not: the independent reading the event-built loader must agree with."""
+    place = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.MappingNode):
+        out: list[tuple[int, int]] = []
+        for key, value in node.value:
+            out += _not_json_places(key, is_key=True) + _not_json_places(value)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [p for item in node.value for p in _not_json_places(item)]
+    tag = node.tag.rsplit(":", 1)[-1]
+    if is_key:
+        return [] if tag in ("str", "timestamp") else [place]
+    if tag == "float":
+        value = yaml.constructor.SafeConstructor().construct_object(node)
+        return [] if math.isfinite(value) else [place]
+    return []
+
+
+@settings(max_examples=200, deadline=None)
+@given(_yaml_values)
+def test_the_loader_finds_exactly_the_keys_and_numbers_pyyaml_reads_as_not_json(
+    text: str,
+) -> None:
+    document = f"data: {text}\n"
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "generated.yaml"
+        path.write_text(document, encoding="utf-8")
+        loaded = yamlload.load(path)
+    root = yaml.compose(document, Loader=yaml.SafeLoader)
+    assert root is not None
+    assert sorted((p.line, p.col) for p in loaded.problems) == sorted(_not_json_places(root))

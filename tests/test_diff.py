@@ -63,6 +63,34 @@ def test_equal_declared_definition_is_no_change() -> None:
     assert diff(desired, [live(name="A", definition=GEO)], is_ignored=nobody) == []
 
 
+def test_a_definition_number_written_as_1_0_is_the_live_1() -> None:
+    mine = {**GEO, "actions": [["wait", 1.0]]}
+    live_one = live(name="A", definition={**GEO, "actions": [["wait", 1]]})
+    assert diff([Trigger("A", definition=mine)], [live_one], is_ignored=nobody) == []
+
+
+def test_true_in_a_definition_is_not_the_live_1() -> None:
+    mine = {**GEO, "actions": [["setTriggered", True]]}
+    live_one = live(name="A", definition={**GEO, "actions": [["setTriggered", 1]]})
+    [change] = diff([Trigger("A", definition=mine)], [live_one], is_ignored=nobody)
+    assert change.action == "replace"
+    assert change.diff == (FieldChange("definition.actions[0][1]", 1, True),)
+
+
+def test_a_number_spelled_1_0_is_no_field_change_beside_a_real_one() -> None:
+    mine = {**GEO, "event": "page_enter", "version": 2.0}
+    live_one = live(name="A", definition={**GEO, "version": 2})
+    [change] = diff([Trigger("A", definition=mine)], [live_one], is_ignored=nobody)
+    assert [field.path for field in change.diff] == ["definition.event"]
+
+
+def test_a_boolean_as_deepdiff_sees_it_equals_only_itself() -> None:
+    boolean = diff_module._TRUE
+    assert boolean == diff_module._Boolean("true")
+    assert boolean != "true"
+    assert boolean != diff_module._FALSE
+
+
 # --- each action ----------------------------------------------------------------------------
 
 

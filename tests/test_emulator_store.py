@@ -141,6 +141,17 @@ def test_update_accepts_the_identical_definition(store: Store) -> None:
     assert store.update("T", {"definition": dict(DEFINITION)})["definition"] == DEFINITION
 
 
+def test_update_refuses_true_where_the_definition_holds_1(store: Store) -> None:
+    store.create({"name": "T", "definition": {**DEFINITION, "actions": [["setTriggered", 1]]}})
+    with pytest.raises(InvalidTrigger, match="definition"):
+        store.update("T", {"definition": {**DEFINITION, "actions": [["setTriggered", True]]}})
+
+
+def test_update_accepts_1_0_where_the_definition_holds_1(store: Store) -> None:
+    store.create({"name": "T", "definition": {**DEFINITION, "actions": [["wait", 1]]}})
+    assert store.update("T", {"definition": {**DEFINITION, "actions": [["wait", 1.0]]}})
+
+
 def test_update_refuses_adding_a_definition(store: Store) -> None:
     store.create({"name": "T"})
     with pytest.raises(InvalidTrigger):

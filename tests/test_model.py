@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+from typing import Any
 
-from triggersync.model import Location, Trigger, normalise
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from triggersync.model import Location, Trigger, canonical_json, normalise, same
 
 
 @pytest.mark.parametrize(("raw", "expected"), [(True, 1), (False, 0), (1, 1), (0, 0), ("1", 1)])
@@ -61,3 +65,68 @@ def test_view_includes_the_definition_only_when_asked() -> None:
 
 def test_body_omits_an_absent_definition() -> None:
     assert normalise({"name": "T"}).body() == {"name": "T", "description": "", "enabled": 1}
+
+
+# --- one equality: JSON's, not Python's ----------------------------------------------------
+
+
+def test_enabled_1_0_is_1() -> None:
+    assert normalise({"name": "T", "enabled": 1.0}).enabled == 1
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [({"x": True}, {"x": 1}), ([False], [0]), ({"x": [1, True]}, {"x": [1, 1]}), (1, True)],
+)
+def test_a_boolean_is_never_the_same_as_a_number(a: object, b: object) -> None:
+    assert not same(a, b)
+    assert not same(b, a)
+    assert canonical_json(a) != canonical_json(b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [(1, 1.0), ({"x": [0, 2]}, {"x": [0.0, 2.0]}), ({"a": 1, "b": True}, {"b": True, "a": 1})],
+)
+def test_numbers_compare_by_value_and_keys_in_any_order(a: object, b: object) -> None:
+    assert same(a, b)
+    assert canonical_json(a) == canonical_json(b)
+
+
+def test_triggers_with_true_and_1_in_their_definitions_differ() -> None:
+    assert Trigger("T", definition={"x": True}) != Trigger("T", definition={"x": 1})
+
+
+def test_triggers_with_1_0_and_1_in_their_definitions_are_equal() -> None:
+    assert Trigger("T", definition={"x": 1.0}) == Trigger("T", definition={"x": 1})
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.sampled_from([0, 1, 2, 0.0, 1.0, 2.0, 0.5, "1", "true"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from("ab"), inner),
+    max_leaves=6,
+)
+
+
+def _respelt(value: Any) -> Any:
+    """The same JSON written otherwise: integers as floats, keys in the reverse order."""
+    if type(value) is int:
+        return float(value)
+    if isinstance(value, list):
+        return [_respelt(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _respelt(value[key]) for key in reversed(value)}
+    return value
+
+
+@settings(max_examples=300, deadline=None)
+@given(_json, _json)
+def test_same_and_the_canonical_text_agree(a: Any, b: Any) -> None:
+    assert same(a, b) == (canonical_json(a) == canonical_json(b))
+
+
+@settings(max_examples=100, deadline=None)
+@given(_json)
+def test_a_value_is_the_same_as_itself_respelt(value: Any) -> None:
+    assert same(value, _respelt(value))
+    assert canonical_json(value) == canonical_json(_respelt(value))

@@ -168,6 +168,23 @@ def test_fingerprint_ignores_unmanaged_fields_and_key_order() -> None:
     assert fingerprint(one) == fingerprint(Trigger("A", definition={"b": 2, "a": 1}))
 
 
+def test_fingerprint_tells_true_from_1() -> None:
+    assert fingerprint(Trigger("A", definition={"x": True})) != fingerprint(
+        Trigger("A", definition={"x": 1})
+    )
+
+
+def test_fingerprint_reads_1_0_as_1() -> None:
+    assert fingerprint(Trigger("A", definition={"x": [1.0]})) == fingerprint(
+        Trigger("A", definition={"x": [1]})
+    )
+
+
+def test_fingerprint_of_a_lone_surrogate_is_a_digest_not_a_crash() -> None:
+    # JSON can carry one ("\ud800"), so a live trigger can hold it.
+    assert len(fingerprint(Trigger("A\ud800"))) == 64
+
+
 # --- JSON -----------------------------------------------------------------------------------
 
 
@@ -191,6 +208,24 @@ def sample() -> Plan:
         base_url="http://127.0.0.1:8080/api/v2",
         owned_live=3,
     )
+
+
+def test_a_replace_from_true_to_1_round_trips() -> None:
+    # The diff tells `true` from 1, so the saved plan's own check must too.
+    from triggersync.diff import make_plan
+
+    desired = [Trigger("A", definition={"event": "e", "flag": True})]
+    live = [Trigger("A", definition={"event": "e", "flag": 1})]
+    plan = make_plan(desired, live, is_ignored=lambda name: False)
+    assert [change.action for change in plan.changes] == ["replace"]
+    assert Plan.from_dict(json.loads(json.dumps(plan.to_dict()))) == plan
+
+
+def test_an_update_that_adds_nothing_but_1_0_for_1_is_refused() -> None:
+    change = Change("update", "A", view("A", definition={"x": 1}), view("A", definition={"x": 1.0}))
+    document = Plan((change,), fingerprints={"A": "0" * 64}, live_names=("A",)).to_dict()
+    with pytest.raises(PlanFileError, match="changes nothing"):
+        Plan.from_dict(document)
 
 
 def test_json_round_trips() -> None:

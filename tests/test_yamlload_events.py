@@ -75,3 +75,24 @@ def test_explicit_plain_tags_are_fine_and_others_are_not(tmp_path: Path) -> None
 
 def test_a_list_document(tmp_path: Path) -> None:
     assert _load(tmp_path, "- 1\n- 2\n").data == [1, 2]
+
+
+def test_a_key_that_is_not_a_string_is_kept_as_written_and_found_there(tmp_path: Path) -> None:
+    doc = _load(tmp_path, "a:\n  0x1: {b: maybe}\n  null: 2\n")
+    assert doc.data == {"a": {"0x1": {"b": "maybe"}, "null": 2}}
+    assert doc.locate(("a", "0x1", "b")) == (2, 12)
+    assert doc.locate(("a", "null"), key=True) == (3, 3)
+    assert [(p.line, p.col, p.path) for p in doc.problems] == [(2, 3, "a.0x1"), (3, 3, "a.null")]
+
+
+def test_a_number_that_is_not_finite_is_kept_and_reported(tmp_path: Path) -> None:
+    doc = _load(tmp_path, "a: [1.5, .inf]\n")
+    assert doc.data["a"][0] == 1.5
+    assert [(p.line, p.col, p.path) for p in doc.problems] == [(1, 10, "a[1]")]
+
+
+def test_a_key_that_is_not_finite_is_one_problem_not_two(tmp_path: Path) -> None:
+    doc = _load(tmp_path, "{.nan: 1}\n")
+    assert [p.message for p in doc.problems] == [
+        "key .nan is read as a number, not a string: quote it ('.nan')"
+    ]

@@ -33,7 +33,7 @@ from triggersync.errors import (
     TransportError,
     TriggersyncError,
 )
-from triggersync.model import Trigger, normalise
+from triggersync.model import Trigger, normalise, same
 from triggersync.responses import json_body, never_connected, server_message, trigger_from
 from triggersync.retry import RetryPolicy, Throttle, parse_retry_after
 from triggersync.transport import Answer
@@ -396,4 +396,4 @@ def _has(trigger: Trigger, body: Mapping[str, Any]) -> bool:
     """Does the live trigger carry every field the body sets (after normalisation)?"""
     view = trigger.view(with_definition=True)
     wanted = normalise({**view, **{k: v for k, v in body.items() if k != "id"}})
-    return view == wanted.view(with_definition=True)
+    return same(view, wanted.view(with_definition=True))

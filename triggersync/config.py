@@ -130,6 +130,7 @@ def _load_file(
         issues.append(document)
         return
     source = _Source(file, document)
+    issues.extend(_not_json(file, document))
     data = document.data
     if data is None:
         issues.append(source.issue((), EMPTY_FILE))
@@ -177,6 +178,11 @@ def _read_document(file: str) -> yamlload.Document | Issue:
         return Issue(file, p.line, p.col, p.path, p.message)
     except OSError as exc:
         return Issue(file, 1, 1, "", f"cannot read the file: {exc.strerror or exc}")
+
+
+def _not_json(file: str, document: yamlload.Document) -> list[Issue]:
+    """The loader's problems with data that the API could not hold as written."""
+    return [Issue(file, p.line, p.col, p.path, p.message) for p in document.problems]
 
 
 def _list(data: dict[str, Any], key: str) -> list[Any]:
@@ -244,7 +250,7 @@ def load_vars(path: str | os.PathLike[str]) -> dict[str, str]:
         got = "an empty file" if document.data is None else schema.describe(document.data)
         raise ConfigError([source.issue((), f"expected a mapping of names to values, got {got}")])
     out: dict[str, str] = {}
-    issues: list[Issue] = []
+    issues = _not_json(file, document)
     for name, value in document.data.items():
         if not isinstance(name, str) or not refs.NAME.match(name):
             message = "invalid variable name: use letters, digits and _ (not first a digit)"

@@ -1,17 +1,17 @@
 """Desired × live → Changes.
 
 Both sides are already `Trigger`s (one normalisation, model.normalise), so comparing their
-`view()` dicts is exact. The work is linear: dicts by name, one cheap equality per pair, and
-deepdiff (slow to import, slower to run) only for the pairs that differ, to name the paths.
+`view()` dicts with `model.same` is exact. The work is linear: dicts by name, one cheap
+equality per pair, and deepdiff (slow to import, slower to run) only for the pairs that
+differ, to name the paths.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from triggersync.model import FIELD_ORDER, Trigger
+from triggersync.model import FIELD_ORDER, Trigger, canonical, same
 from triggersync.plan import ABSENT, REPLACE_REASON, Change, FieldChange, Plan, fingerprint
 
 
@@ -82,10 +82,10 @@ def _compare(want: Trigger, have: Trigger) -> Change | None:
     manage_definition = want.definition is not None
     before = have.view(with_definition=manage_definition)
     after = want.view(with_definition=manage_definition)
-    if before == after:
+    if same(before, after):
         return None
     fields = tuple(field_changes(before, after))
-    if manage_definition and have.definition != want.definition:
+    if manage_definition and not same(have.definition, want.definition):
         # Zendesk's Update cannot change a definition (SPEC §1): delete, then create.
         return Change("replace", have.name, before, after, fields, REPLACE_REASON)
     return Change("update", have.name, before, after, fields)
@@ -108,8 +108,8 @@ def field_changes(before: dict[str, Any], after: dict[str, Any]) -> list[FieldCh
             if old != new:
                 found.append(([key], FieldChange(format_path([key]), old, new)))
             continue
-        if type(old) is type(new) and old == new and _json(old) == _json(new):
-            continue  # equal down to each value's type: deepdiff would find nothing
+        if same(old, new):
+            continue
         if old is not ABSENT:
             deep_before[key] = old
         if new is not ABSENT:
@@ -123,10 +123,6 @@ def field_changes(before: dict[str, Any], after: dict[str, Any]) -> list[FieldCh
 _SCALARS = (str, int, float)
 
 
-def _json(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, default=repr)
-
-
 def _deep_changes(
     before: dict[str, Any], after: dict[str, Any]
 ) -> list[tuple[list[Any], FieldChange]]:
@@ -135,15 +131,60 @@ def _deep_changes(
 
     # threshold_to_diff_deeper=0: always name the innermost path, even when two nested
     # objects share few keys, so a reviewer sees exactly what moved.
-    tree = DeepDiff(before, after, view="tree", threshold_to_diff_deeper=0)
+    tree = DeepDiff(
+        _for_deepdiff(before), _for_deepdiff(after), view="tree", threshold_to_diff_deeper=0
+    )
     found: list[tuple[list[Any], FieldChange]] = []
     for levels in tree.values():
         for level in levels:
             parts = list(level.path(output_format="list"))
-            old = ABSENT if level.t1 is notpresent else level.t1
-            new = ABSENT if level.t2 is notpresent else level.t2
+            old = ABSENT if level.t1 is notpresent else _from_deepdiff(level.t1)
+            new = ABSENT if level.t2 is notpresent else _from_deepdiff(level.t2)
             found.append((parts, FieldChange(format_path(parts), old, new)))
     return found
+
+
+class _Boolean(str):
+    """A JSON boolean as deepdiff must be shown it. Its list diff matches items by hash and
+    ==, and Python takes True for 1, so `[true]` against `[1]` would be no change at all; this
+    equals only itself."""
+
+    __slots__ = ()
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is _Boolean and str.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return hash((_Boolean, str(self)))
+
+
+_TRUE, _FALSE = _Boolean("true"), _Boolean("false")
+
+
+def _for_deepdiff(value: Any) -> Any:
+    """Canonical numbers (1.0 against 1 is no change) and booleans apart from numbers."""
+    kind = type(value)
+    if kind is bool:
+        return _TRUE if value else _FALSE
+    if kind is list:
+        return [_for_deepdiff(item) for item in value]
+    if kind is dict:
+        return {key: _for_deepdiff(item) for key, item in value.items()}
+    return canonical(value)
+
+
+def _from_deepdiff(value: Any) -> Any:
+    kind = type(value)
+    if kind is _Boolean:
+        return str.__eq__(value, "true")
+    if kind is list:
+        return [_from_deepdiff(item) for item in value]
+    if kind is dict:
+        return {key: _from_deepdiff(item) for key, item in value.items()}
+    return value
 
 
 def format_path(parts: Iterable[Any]) -> str:

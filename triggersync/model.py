@@ -1,11 +1,14 @@
-"""The Trigger value and the one normalisation that live JSON and YAML both go through.
+"""The Trigger value, the one normalisation that live JSON and YAML both go through, and the
+one equality that compares them.
 
-Comparing desired and live only ever compares `Trigger.view()` dicts built here, so a
-difference can never come from representation alone (true vs 1, null vs "").
+Comparing desired and live only ever compares `Trigger.view()` dicts built here, with `same`,
+so a difference can never come from representation alone (`enabled: true` vs 1, null vs "",
+1.0 vs 1) and a real one is never hidden by Python's `True == 1`.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,14 +28,23 @@ class Location:
         return f"{self.file}:{self.line}:{self.col}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Trigger:
     name: str
     description: str = ""
     enabled: int = 1  # the API's integer form: 1 or 0
     definition: Any = None  # JSON object, or None when not declared / not present live
     renamed_from: str | None = None
-    location: Location | None = field(default=None, compare=False, repr=False)
+    location: Location | None = field(default=None, repr=False)  # never compared
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Trigger):
+            return NotImplemented
+        return self.renamed_from == other.renamed_from and same(
+            self.view(with_definition=True), other.view(with_definition=True)
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # a definition is a dict: never hashable
 
     def view(self, *, with_definition: bool) -> dict[str, Any]:
         """The managed fields as the API spells them, in a stable key order."""
@@ -50,12 +62,48 @@ class Trigger:
         return self.view(with_definition=self.definition is not None)
 
 
+def same(a: Any, b: Any) -> bool:
+    """Whether two JSON values are equal as JSON: numbers by value (JSON has one number type,
+    so 1.0 is 1), booleans only to booleans (`true` is not 1, though Python's True == 1), and
+    objects whatever their key order."""
+    return bool(a == b) and _alike(a, b)
+
+
+def _alike(a: Any, b: Any) -> bool:
+    """For two values already ==: no boolean stands where the other has a number."""
+    kind = type(a)
+    if kind is dict:
+        return all(_alike(value, b[key]) for key, value in a.items())
+    if kind is list:
+        return all(map(_alike, a, b))
+    return (kind is bool) is (type(b) is bool)
+
+
+def canonical(value: Any) -> Any:
+    """The value in the one form its JSON text is compared by: a float with an integral value
+    is that integer (the API may spell 1 as 1.0), all else as it is."""
+    kind = type(value)
+    if kind is float:
+        return int(value) if value.is_integer() else value
+    if kind is list:
+        return [canonical(item) for item in value]
+    if kind is dict:
+        return {key: canonical(item) for key, item in value.items()}
+    return value
+
+
+def canonical_json(value: Any) -> str:
+    """One text per JSON value, equal where `same` is true: keys sorted, 1.0 written as 1,
+    `true` never as 1."""
+    return json.dumps(canonical(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def normalise_enabled(value: Any) -> int:
     """true/false, 1/0 (and their string forms, seen in hand-edited live data) → 1/0."""
     if isinstance(value, bool):
         return int(value)
-    if isinstance(value, int) and value in (0, 1):
-        return value
+    if isinstance(value, int | float) and value in (0, 1):
+        return int(value)
     if isinstance(value, str) and value.strip().lower() in ("1", "true", "0", "false"):
         return 1 if value.strip().lower() in ("1", "true") else 0
     raise ValueError(f"expected true/false or 0/1, got {value!r}")

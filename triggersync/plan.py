@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import enum
 import hashlib
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
 from triggersync.errors import TriggersyncError
-from triggersync.model import Trigger
+from triggersync.model import Trigger, canonical_json
 from triggersync.text import shown
 
 Action = Literal["create", "update", "delete", "replace"]
@@ -110,14 +109,12 @@ def display_key(change: Change) -> tuple[int, str, str]:
 def fingerprint(trigger: Trigger) -> str:
     """sha256 of the canonical JSON of every managed field, definition included.
 
-    Built from `Trigger.body()`, so fields the tool does not manage never move it.
+    Built from `Trigger.body()`, so fields the tool does not manage never move it, and from
+    the text `model.same` agrees with, so it moves exactly when the trigger compares unequal.
+    A lone surrogate (JSON can carry one in an escape) is hashed as it is, not refused.
     """
-    canonical = json.dumps(
-        trigger.body(), sort_keys=True, separators=(",", ":"), ensure_ascii=False
-    )
-    # surrogatepass: a live name may hold a lone surrogate (JSON allows "\ud800"); every
-    # other text encodes exactly as before, so saved plans keep their fingerprints.
-    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
+    text = canonical_json(trigger.body())
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @dataclass(frozen=True)

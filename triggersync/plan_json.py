@@ -16,6 +16,7 @@ import re
 from typing import Any, Final, NoReturn
 
 from triggersync.errors import PlanFileError, TriggersyncError
+from triggersync.model import same
 from triggersync.plan import ABSENT, ACTIONS, Action, Change, FieldChange, Plan
 
 FORMAT_VERSION: Final = 1
@@ -125,12 +126,12 @@ def _change_from_dict(raw: Any, where: str) -> Change:
 
 def _check_pair(action: Action, before: dict[str, Any], after: dict[str, Any], where: str) -> None:
     # Mirrors the diff's rules, so a hand edit cannot smuggle a definition change into a PUT.
-    same_definition = before.get("definition") == after.get("definition")
+    same_definition = same(before.get("definition"), after.get("definition"))
     if action == "update" and ("definition" in before) != ("definition" in after):
         _fail(where, "an update must manage the definition on both sides or neither")
     if action == "update" and not same_definition:
         _fail(where, "an update cannot change the definition (that is a replace)")
-    if action == "update" and before == after:
+    if action == "update" and same(before, after):
         _fail(where, "an update that changes nothing")
     if action == "replace" and ("definition" not in after or same_definition):
         _fail(where, "a replace must change the definition")

@@ -3,11 +3,17 @@
 No node graph is built (a 50k-trigger file would need ~700 MB for one), so that only plain data
 tags are accepted and nesting and alias expansion are bounded as the events arrive. yamlload
 reads the file and wraps this; it re-exports the limits and the error types defined here.
+
+The data must be JSON, as the API holds it: YAML's non-string mapping keys (`1:`, `null:`,
+`true:`) and non-finite numbers (`.nan`, `.inf`) are not, and would either be changed on the
+way (JSON keys are strings) or not be JSON at all. Each is a problem at its own place, gathered
+rather than fatal, so that one file reports all of them.
 """
 
 from __future__ import annotations
 
 import copy
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,7 +69,10 @@ class Builder:
         self._resolve = self._loader.resolve
         self.path: list[PathPart] = []
         self.places: dict[tuple[PathPart, ...], tuple[int, int]] = {}
+        self.problems: list[Problem] = []  # not JSON: a non-string key, a non-finite number
         self._anchors: dict[str, tuple[Any, int, Any]] = {}
+        self._scalar_text: dict[str, str] = {}  # an anchored scalar's text, for an aliased key
+        self._keying = False  # building a mapping key: its own problem replaces a value's
         self._open: set[str] = set()
         self._strings: dict[str, str] = {}
         self._built = 0  # values built from events
@@ -114,6 +123,8 @@ class Builder:
         before = self._expanded
         value = self._build(event, kind)
         self._open.discard(anchor)
+        if kind is yaml.ScalarEvent:
+            self._scalar_text[anchor] = event.value
         self._anchors[anchor] = (value, self._expanded - before, event.start_mark)
         return value
 
@@ -166,7 +177,15 @@ class Builder:
             return int(value)
         if tag in _SCALAR_TAGS:  # signed, hex, octal, sexagesimal, floats: PyYAML's rules
             node = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark)
-            return _constructor.yaml_constructors[tag](_constructor, node)
+            built = _constructor.yaml_constructors[tag](_constructor, node)
+            if type(built) is float and not math.isfinite(built) and not self._keying:
+                # `.nan`, `.inf`, or a float too large (`1.0e999`): JSON has no such number.
+                message = (
+                    f"{value} is not a finite number, and JSON has no NaN or infinity: "
+                    "write a number, or quote it if you mean the text"
+                )
+                self.problems.append(self._problem(event, format_path(self.path), message))
+            return built
         raise self._fail(event, _not_allowed(tag))
 
     def _mapping(self) -> dict[Any, Any]:
@@ -183,10 +202,12 @@ class Builder:
                 continue
             if kind is not yaml.ScalarEvent and kind is not yaml.AliasEvent:
                 raise self._fail(event, "a mapping key must be a plain value, not a list/mapping")
+            self._keying = True
             key = self._value(event)
-            if not isinstance(key, str | int | float | bool) and key is not None:
-                raise self._fail(event, "a mapping key must be a plain value, not a list/mapping")
-            path.append(key if isinstance(key, int) else str(key))
+            self._keying = False
+            if type(key) is not str:
+                key = self._string_key(event, key)
+            path.append(key)
             if key in out:
                 raise self._fail(event, f"duplicate key {key!r} in this mapping")
             value = self._next()
@@ -226,13 +247,31 @@ class Builder:
         # A copy, as if written out: no two places in the data share one mutable value.
         return copy.deepcopy(value) if isinstance(value, list | dict) else value
 
+    def _string_key(self, event: Any, key: Any) -> str:
+        """The key as written, recorded as a problem: JSON keys are strings, so the API would
+        hold `1:` as "1" and every plan would find the definition changed."""
+        if isinstance(key, list | dict):
+            raise self._fail(event, "a mapping key must be a plain value, not a list/mapping")
+        text: str = (
+            event.value if type(event) is yaml.ScalarEvent else self._scalar_text[event.anchor]
+        )
+        what = "null" if key is None else "true/false" if isinstance(key, bool) else "a number"
+        quoted = "'" + text.replace("'", "''") + "'"
+        shown = f"key {text}" if text else "an empty key"
+        message = f"{shown} is read as {what}, not a string: quote it ({quoted})"
+        self.problems.append(self._problem(event, format_path([*self.path, text]), message))
+        return text
+
     def _place(self, event: Any) -> None:
         mark = event.start_mark
         self.places[tuple(self.path)] = (mark.line + 1, mark.column + 1)
 
     def _fail(self, event: Any, message: str) -> LoadError:
+        return LoadError(self._problem(event, format_path(self.path), message))
+
+    def _problem(self, event: Any, path: str, message: str) -> Problem:
         mark = event.start_mark
-        return LoadError(Problem(mark.line + 1, mark.column + 1, format_path(self.path), message))
+        return Problem(mark.line + 1, mark.column + 1, path, message)
 
 
 def _not_allowed(tag: str) -> str:

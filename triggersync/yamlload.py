@@ -3,7 +3,8 @@
 A file is read (bounded in size, UTF-8 only) and built into plain data by yamlevents, which
 checks tags, nesting and aliases as the parser's events arrive and keeps the places of the top
 levels (each trigger's). Any deeper path is mapped back to a file:line:col here by composing
-the node graph on demand.
+the node graph on demand: a key is found by the text it is written with, which is the key
+yamlevents builds (a key that is not a string is kept as written, and is a problem).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ class Document:
     data: Any  # None for an empty file
     text: str
     places: Mapping[tuple[PathPart, ...], tuple[int, int]] = field(default_factory=dict)
+    problems: tuple[Problem, ...] = ()  # what is not JSON: a non-string key, `.nan`, `.inf`
 
     @functools.cached_property
     def root(self) -> yaml.Node | None:
@@ -93,12 +95,13 @@ def _yaml_errors() -> Iterator[None]:
 
 
 def load(path: str | os.PathLike[str]) -> Document:
-    """Read, parse, check and build one file; LoadError on the first fatal problem."""
+    """Read, parse, check and build one file; LoadError on the first fatal problem, and the
+    problems that are not fatal (data that is not JSON) in `Document.problems`."""
     text = read_text(path)
     builder = Builder(text)
     with paused_gc(), _yaml_errors():
         data = builder.document()
-    return Document(data, text, builder.places)
+    return Document(data, text, builder.places, tuple(builder.problems))
 
 
 @contextlib.contextmanager

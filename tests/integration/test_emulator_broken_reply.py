@@ -10,7 +10,17 @@ import pytest
 from triggersync.emulator import handler
 from triggersync.emulator.server import Emulator
 
-STATS = b"GET /_emulator/stats HTTP/1.1\r\nHost: x\r\n\r\n"
+
+def _auth(emulator: Emulator) -> str:
+    userpass = f"{emulator.credentials.email}:{emulator.credentials.password}"
+    return "Basic " + base64.b64encode(userpass.encode()).decode()
+
+
+def _get(emulator: Emulator, path: str) -> bytes:
+    host = f"127.0.0.1:{emulator.port}"
+    return (
+        f"GET {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: {_auth(emulator)}\r\n\r\n".encode()
+    )
 
 
 def test_a_failure_after_the_headers_closes_without_a_second_response(
@@ -25,7 +35,7 @@ def test_a_failure_after_the_headers_closes_without_a_second_response(
 
     monkeypatch.setattr(handler.Handler, "end_headers", end_headers_then_fail)
     with socket.create_connection(("127.0.0.1", emulator.port), timeout=10) as sock:
-        sock.sendall(STATS)
+        sock.sendall(_get(emulator, "/_emulator/stats"))
         received = b""
         while chunk := sock.recv(65536):  # the server must close: the reply cannot be finished
             received += chunk
@@ -40,12 +50,10 @@ def test_the_next_request_on_a_connection_can_still_get_a_500(
 ) -> None:
     # A reply started by an earlier request on this keep-alive connection must not stop a later
     # failure from being answered.
-    userpass = f"{emulator.credentials.email}:{emulator.credentials.password}"
-    auth = "Basic " + base64.b64encode(userpass.encode()).decode()
-    listing = f"GET /api/v2/chat/triggers HTTP/1.1\r\nHost: x\r\nAuthorization: {auth}\r\n\r\n"
+    stats, listing = _get(emulator, "/_emulator/stats"), _get(emulator, "/api/v2/chat/triggers")
     emulator.store.close()  # every query now raises sqlite3.ProgrammingError
     with socket.create_connection(("127.0.0.1", emulator.port), timeout=10) as sock:
-        sock.sendall(STATS + listing.encode())
+        sock.sendall(stats + listing)
         received = b""
         while chunk := sock.recv(65536):
             received += chunk

@@ -290,7 +290,8 @@ def test_keep_alive_serves_many_requests_on_one_connection(emulator: Emulator) -
     userpass = f"{emulator.credentials.email}:{emulator.credentials.password}"
     auth = "Basic " + base64.b64encode(userpass.encode()).decode()
     request = (
-        f"GET /api/v2/chat/triggers HTTP/1.1\r\nHost: x\r\nAuthorization: {auth}\r\n\r\n"
+        f"GET /api/v2/chat/triggers HTTP/1.1\r\nHost: 127.0.0.1:{emulator.port}\r\n"
+        f"Authorization: {auth}\r\n\r\n"
     ).encode()
     with socket.create_connection(("127.0.0.1", emulator.port), timeout=10) as sock:
         sock.sendall(request * 3)
@@ -308,7 +309,7 @@ def test_stats_count_requests_per_endpoint(
     emulator_session.post(f"{emulator.url}/triggers", json={"name": "T"})
     emulator_session.get(f"{emulator.url}/triggers")
     emulator_session.get(item(emulator.url, "T"))
-    stats = emulator_session.get(emulator.stats_url, auth=None).json()
+    stats = emulator_session.get(emulator.stats_url).json()  # with the API's credentials
     assert stats == emulator.stats()
     assert (stats["create"], stats["list"], stats["show"], stats["total"]) == (1, 1, 1, 3)
 
@@ -392,7 +393,8 @@ def test_unreadable_token_form_is_400(emulator: Emulator) -> None:
 
 @pytest.mark.parametrize("length", ["abc", "-5"])
 def test_invalid_content_length_is_400(emulator: Emulator, length: str) -> None:
-    request = f"POST /api/v2/triggers HTTP/1.1\r\nHost: x\r\nContent-Length: {length}\r\n\r\n"
+    host = f"127.0.0.1:{emulator.port}"
+    request = f"POST /api/v2/triggers HTTP/1.1\r\nHost: {host}\r\nContent-Length: {length}\r\n\r\n"
     with socket.create_connection(("127.0.0.1", emulator.port), timeout=10) as sock:
         sock.sendall(request.encode())
         received = b""

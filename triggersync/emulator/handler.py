@@ -12,11 +12,13 @@ import logging
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote
 
 from triggersync.emulator.faults import Faults
+from triggersync.emulator.hosts import is_own_host
 from triggersync.emulator.store import StoreError
 
 if TYPE_CHECKING:
@@ -73,7 +75,10 @@ class Handler(BaseHTTPRequestHandler):
     server: EmulatorHTTPServer
     protocol_version = "HTTP/1.1"  # keep-alive: clients reuse one connection per session
     server_version = "triggersync-emulator"
-    timeout = 30  # an idle keep-alive connection does not hold a thread forever
+    timeout = 30  # an idle keep-alive connection, or a body that stops coming, frees its thread
+    # A request line the parser cannot read gets a status line, headers and a JSON body, not
+    # the bare body of HTTP/0.9, which no client of this API speaks.
+    default_request_version = "HTTP/1.1"
     # Headers and body go out as two writes; with Nagle on, delayed ACKs add ~40 ms to each
     # keep-alive request.
     disable_nagle_algorithm = True
@@ -101,12 +106,21 @@ class Handler(BaseHTTPRequestHandler):
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _dispatch
 
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """How the stdlib's parser refuses a request it cannot read (a garbage or binary request
+        line, headers too long, an unknown method): in the API's JSON, and the connection
+        closed, since nothing after it can be trusted to start a request."""
+        log.info("%s refused: %d %s", self.client_address[0], code, message)
+        self.close_connection = True
+        self._answer(_Reply(code, {"error": message or HTTPStatus(code).phrase}))
+
     @property
     def _path(self) -> str:
         return self.path.partition("?")[0]  # a query string never changes the target
 
     def _handle(self, em: Emulator) -> _Reply:
         body = self._read_body()
+        self._check_host(em)
         try:
             route = _route(self._path)
         except UnicodeDecodeError:
@@ -117,6 +131,7 @@ class Handler(BaseHTTPRequestHandler):
         if op is None:
             raise _Reply(405, {"error": "method not allowed"}, {"Allow": _ALLOW[route.kind]})
         if op == "stats":
+            self._authorise(em)
             return _Reply(200, em.stats())
         em.traffic.count(op, "total")
         faults = em.faults
@@ -133,8 +148,7 @@ class Handler(BaseHTTPRequestHandler):
             raise _Reply(503, {"error": "service unavailable (injected)"})
         if op == "token":
             return self._token(em, body)
-        if not em.tokens.accepts(self.headers.get("Authorization")):
-            raise _Reply(401, {"error": "invalid credentials"}, {"WWW-Authenticate": "Basic"})
+        self._authorise(em)
         if op == "list":
             return _Reply(200, em.store.list())
         assert route.name is not None or op == "create"
@@ -144,6 +158,20 @@ class Handler(BaseHTTPRequestHandler):
                 raise _Reply(404, {"error": f"no trigger named {route.name!r}"})
             return _Reply(200, found)
         return self._write(em, op, route.name, body, faults)
+
+    def _authorise(self, em: Emulator) -> None:
+        if not em.tokens.accepts(self.headers.get("Authorization")):
+            raise _Reply(401, {"error": "invalid credentials"}, {"WWW-Authenticate": "Basic"})
+
+    def _check_host(self, em: Emulator) -> None:
+        hosts = self.headers.get_all("Host") or []
+        if len(hosts) != 1:
+            self.close_connection = True
+            raise _Reply(400, {"error": "a request needs exactly one Host header"})
+        if not is_own_host(hosts[0], em.port):
+            self.close_connection = True
+            message = f"this is localhost:{em.port}; a request for {hosts[0]!r} is not served here"
+            raise _Reply(421, {"error": message})
 
     def _write(self, em: Emulator, op: str, name: str | None, raw: bytes, faults: Faults) -> _Reply:
         payload = None if op == "delete" else _parse_json(raw)
@@ -196,7 +224,17 @@ class Handler(BaseHTTPRequestHandler):
         if length > MAX_BODY:
             self.close_connection = True  # the unread body would be parsed as the next request
             raise _Reply(413, {"error": f"the body exceeds {MAX_BODY} bytes"})
-        return self.rfile.read(length)
+        try:
+            body = self.rfile.read(length)
+        except TimeoutError:
+            self.close_connection = True
+            raise _Reply(408, {"error": f"the body stopped coming for {self.timeout}s"}) from None
+        if len(body) < length:
+            # The client closed (or half-closed) early: what came is not the body it meant.
+            self.close_connection = True
+            message = f"the body ended after {len(body)} of its {length} bytes (Content-Length)"
+            raise _Reply(400, {"error": message})
+        return body
 
     def _answer(self, reply: _Reply) -> None:
         data = b"" if reply.payload is None else json.dumps(reply.payload, ensure_ascii=False)
@@ -215,6 +253,8 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        if not self.command:
+            return  # no request line to show: send_error has logged why
         # Method, path and status only: headers may carry credentials.
         log.info("%s %s %s %s", self.client_address[0], self.command, self._path, code)
 
@@ -227,7 +267,15 @@ def _parse_json(raw: bytes) -> Any:
         raise ValueError(constant)
 
     try:
-        return json.loads(raw, parse_constant=refuse)
+        value = json.loads(raw, parse_constant=refuse)
     # JSONDecodeError and UnicodeDecodeError are ValueErrors; RecursionError: nesting too deep
     except (ValueError, RecursionError):
         raise _Reply(400, {"error": "the body is not valid JSON"}) from None
+    try:
+        # JSON's \u escapes can spell half a surrogate pair, which is no character at all, and
+        # which neither SQLite nor a reply could hold.
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        error = "the body is not valid Unicode: a \\u escape names half a surrogate pair"
+        raise _Reply(400, {"error": error}) from None
+    return value

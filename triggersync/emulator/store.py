@@ -13,6 +13,8 @@ import threading
 from collections.abc import Iterable
 from typing import Any
 
+from triggersync.model import same
+
 SCHEMA_VERSION = 1
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS triggers (
@@ -123,7 +125,8 @@ class Store:
                 raise TriggerNotFound(f"no trigger named {name!r}")
             current = _to_json(row)
             # Zendesk documents `definition` as not editable by Update; repeating it is harmless.
-            if "definition" in fields and fields["definition"] != current.get("definition"):
+            # Equal as JSON: `true` where it holds 1 is a change, 1.0 where it holds 1 is not.
+            if "definition" in fields and not same(fields["definition"], current.get("definition")):
                 raise InvalidTrigger(
                     "definition cannot be changed by Update; delete and re-create the trigger"
                 )
