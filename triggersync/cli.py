@@ -191,7 +191,7 @@ def apply(
         raise click.UsageError(
             "--no-prune and --vars shape a new plan; a saved plan is applied as is"
         )
-    # Files first (SPEC §2: checked before anything else happens), then the API.
+    # Files first (they are checked before anything else happens), then the API.
     saved = apply_mod.read_plan_file(Path(plan_file)) if plan_file else None
     cfg = None if saved else opts.load(paths, vars_file, console)
     with opts.client(api_url, parallelism) as client:
@@ -222,13 +222,11 @@ def apply(
     summary = (
         f"{counts['created']} created, {counts['updated']} updated, {counts['deleted']} deleted."
     )
+    failed = f"{result.count('failed')} failed, {result.count('skipped')} skipped"
     if result.ok:
         click.echo(f"Apply complete: {summary}")
         return 0
-    click.echo(
-        f"Apply incomplete: {summary} {result.count('failed')} failed, "
-        f"{result.count('skipped')} skipped; plan again to see what is left."
-    )
+    click.echo(f"Apply incomplete: {summary} {failed}; plan again to see what is left.")
     return 1
 
 
