@@ -7,12 +7,15 @@ give the new one its name and `enabled`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
+import pytest
 from clirun import Run
 
+from triggersync.client import Client
 from triggersync.emulator.server import Emulator, Faults
+from triggersync.model import Trigger
 
 Config = Callable[[str], str]
 
@@ -135,6 +138,33 @@ def test_after_a_withdrawn_replacement_the_next_apply_converges(
 
 
 # -- a leftover next to the old trigger (the withdrawal failed, or the run was killed) ---------
+
+
+def test_a_failed_withdrawal_reports_the_leftover(
+    run: Run, emulator: Emulator, config: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed(emulator, "G", OLD)
+    original = Client.create
+
+    def create_then_break(self: Client, body: Mapping[str, Any]) -> Trigger:
+        created = original(self, body)
+        # From now on Zendesk refuses to delete either trigger.
+        emulator.faults = Faults(fail_names=frozenset({"G", temporary("G")}))
+        return created
+
+    monkeypatch.setattr(Client, "create", create_then_break)
+    ran = run("apply", config(declared("G")), "--yes")
+    assert ran.code == 1
+    assert (
+        'Error: "G": not replaced, "G" is unchanged: DELETE /triggers/G: HTTP 500: internal '
+        'server error (injected); its disabled replacement "G [triggersync: replacing]" is left '
+        "over, as removing it failed too (DELETE /triggers/G%20%5Btriggersync%3A%20replacing%5D: "
+        "HTTP 500: internal server error (injected)): the next apply removes it\n" in ran.stderr
+    )
+    assert [(t["name"], t["enabled"], t["definition"]) for t in emulator.store.list()] == [
+        ("G", 1, OLD),
+        (temporary("G"), 0, NEW),
+    ]
 
 
 def test_a_leftover_next_to_the_old_trigger_is_deleted_before_the_replace(
