@@ -1,16 +1,20 @@
 """Executing a Plan: safety guards, freshness of saved plans, ordering, partial failure,
-and replacements that never lose a trigger.
+replacements that never lose a trigger, and stopping cleanly when asked.
 
 Changes run on a bounded thread pool, wave by wave: a wave only holds changes whose names
 are free, so anything that frees a name has finished before anything takes it. A change
 whose prerequisite failed is skipped, never attempted against a state nobody reviewed.
+Changes are handed to the pool one at a time, as workers come free, so a stop request
+starts nothing new: what already runs finishes, the rest is reported as not applied.
 """
 
 from __future__ import annotations
 
 import json
+import threading
+from collections import deque
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -24,7 +28,7 @@ from triggersync.text import shown
 DELETE_RATIO = 0.30  # refuse to delete more than 30% of the owned live triggers...
 DELETE_MIN_OWNED = 10  # ...when at least this many exist
 
-Status = Literal["ok", "failed", "skipped"]
+Status = Literal["ok", "failed", "skipped", "not_applied"]
 Effect = Literal["created", "updated", "deleted"]
 
 
@@ -54,7 +58,7 @@ class Result:
         return counts
 
     def failures(self) -> list[Outcome]:
-        return [outcome for outcome in self.outcomes if outcome.status != "ok"]
+        return [outcome for outcome in self.outcomes if outcome.status in ("failed", "skipped")]
 
     def count(self, status: Status) -> int:
         return sum(1 for outcome in self.outcomes if outcome.status == status)
@@ -116,9 +120,15 @@ def apply_plan(
     *,
     parallelism: int = 4,
     on_outcome: Callable[[Outcome], None] | None = None,
+    stop: threading.Event | None = None,
 ) -> Result:
+    """Apply every change, at most `parallelism` at once. Once `stop` is set no change
+    starts; those running finish and are reported, the rest come back as not applied."""
+    stop = stop or threading.Event()
+    workers = max(1, parallelism)
     outcomes: list[Outcome] = []
     unfreed: set[str] = set()  # names a failed or skipped change did not free
+    not_applied: list[Change] = []
 
     def finish(outcome: Outcome) -> None:
         if outcome.status != "ok":
@@ -127,18 +137,31 @@ def apply_plan(
         if on_outcome is not None:
             on_outcome(outcome)
 
-    with ThreadPoolExecutor(max_workers=max(1, parallelism)) as pool:
-        for wave in plan.waves():
-            running = []
-            for change in wave:
-                blocked = [name for name in change.takes() if name in unfreed]
-                if blocked:
-                    finish(_skipped(change, blocked[0]))
-                else:
-                    running.append(pool.submit(_execute, change, client))
-            # Reported as each one finishes, so progress moves with the work.
-            for future in as_completed(running):
-                finish(future.result())
+    waves = plan.waves()
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for number, wave in enumerate(waves):
+            queue = deque(wave)
+            running: set[Future[Outcome]] = set()
+            while running or (queue and not stop.is_set()):
+                while queue and len(running) < workers and not stop.is_set():
+                    change = queue.popleft()
+                    blocked = [name for name in change.takes() if name in unfreed]
+                    if blocked:
+                        finish(_skipped(change, blocked[0]))
+                    else:
+                        running.add(pool.submit(_execute, change, client))
+                if running:
+                    # Reported as each one finishes, so progress moves with the work.
+                    done, running = wait(running, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        finish(future.result())
+            if stop.is_set():
+                not_applied = [
+                    *queue,
+                    *(change for later in waves[number + 1 :] for change in later),
+                ]
+                break
+    outcomes.extend(Outcome(change, "not_applied") for change in not_applied)
     return Result(tuple(outcomes))
 
 

@@ -16,7 +16,7 @@ import click
 
 from triggersync import __version__
 from triggersync import cli_support as opts
-from triggersync.console import Progress, write_atomically
+from triggersync.console import Interrupts, Progress, write_atomically
 from triggersync.errors import TriggersyncError
 
 
@@ -212,9 +212,17 @@ def apply(
             if not click.confirm("Apply these changes?", default=False, err=True):
                 console.error("apply cancelled; nothing was changed")
                 return 1
-        with Progress(console, len(the_plan.changes)) as progress:
+        # Ctrl-C and SIGTERM stop the apply between changes, never in the middle of one.
+        with (
+            Progress(console, len(the_plan.changes)) as progress,
+            Interrupts(client.cancel) as interrupts,
+        ):
             result = apply_mod.apply_plan(
-                the_plan, client, parallelism=parallelism, on_outcome=progress.update
+                the_plan,
+                client,
+                parallelism=parallelism,
+                on_outcome=progress.update,
+                stop=client.cancel,
             )
     for failure in result.failures():
         console.error(failure.message)
@@ -223,6 +231,12 @@ def apply(
         f"{counts['created']} created, {counts['updated']} updated, {counts['deleted']} deleted."
     )
     failed = f"{result.count('failed')} failed, {result.count('skipped')} skipped"
+    if interrupts.exit_code is not None:
+        click.echo(
+            f"Apply interrupted: {summary} {failed}, {result.count('not_applied')} not applied; "
+            "plan again to see what is left."
+        )
+        return interrupts.exit_code
     if result.ok:
         click.echo(f"Apply complete: {summary}")
         return 0

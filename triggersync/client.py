@@ -11,6 +11,7 @@ import contextlib
 import logging
 import os
 import random
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -53,15 +54,18 @@ class Client:
         session: requests.Session | None = None,
         policy: RetryPolicy | None = None,
         parallelism: int = 4,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
         secrets: Sequence[str] = (),
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        # Set to stop retrying (an interrupted apply): a request on the wire still gets its
+        # answer, but a failure is final and a backoff wait ends at once.
+        self.cancel = threading.Event()
         self._secrets = tuple(secret for secret in secrets if secret)
         self.policy = policy or RetryPolicy()
         self.throttle = Throttle(parallelism)
         self._auth_vars = auth_vars
-        self._sleep = sleep
+        self._sleep = sleep or self.cancel.wait
         self._session = session or requests.Session()
         # One pool slot per worker, so keep-alive connections are reused, never dropped.
         adapter = HTTPAdapter(pool_maxsize=max(10, parallelism), max_retries=0)
@@ -154,6 +158,8 @@ class Client:
                     if attempt == self.policy.max_attempts or time.monotonic() >= deadline:
                         raise
                     self._sleep(self.policy.backoff(attempt))
+                    if self.cancel.is_set():
+                        raise
                     continue
                 if _has(existing, body):
                     return existing
@@ -213,6 +219,8 @@ class Client:
                         status=429,
                         server_message=self._server_words(response),
                     )
+                if self.cancel.is_set():
+                    raise ApiError(f"{what}: HTTP 429: not retried: interrupted", status=429)
                 if rate_limited < MAX_RATE_LIMITED and time.monotonic() < deadline:
                     attempt -= 1  # the server refused without acting: not a failed attempt
                     continue
@@ -238,6 +246,8 @@ class Client:
             if attempt >= self.policy.max_attempts or time.monotonic() >= deadline:
                 raise error
             self._sleep(self.policy.backoff(attempt, random.random))
+            if self.cancel.is_set():
+                raise error
 
     def _send(
         self, method: str, url: str, body: dict[str, Any] | None
