@@ -12,7 +12,15 @@ from triggersync import diff as diff_module
 from triggersync.diff import diff, format_path, make_plan
 from triggersync.errors import TriggersyncError
 from triggersync.model import Trigger, normalise
-from triggersync.plan import ABSENT, REPLACE_REASON, Change, FieldChange, fingerprint
+from triggersync.plan import (
+    ABSENT,
+    LEFTOVER_REASON,
+    REPLACE_REASON,
+    Change,
+    FieldChange,
+    fingerprint,
+    temporary_name,
+)
 
 GEO = {"event": "chat_requested", "condition": ["and", ["eq", "@visitor_country_code", "US"]]}
 
@@ -170,7 +178,8 @@ def test_rename_with_a_new_definition_is_a_renaming_replace() -> None:
     desired = [Trigger("New", definition={"event": "x"}, renamed_from="Old")]
     [change] = diff(desired, [live(name="Old", definition=GEO)], is_ignored=nobody)
     assert (change.action, change.name, change.new_name) == ("replace", "Old", "New")
-    assert (change.frees(), change.takes()) == ("Old", "New")
+    assert change.frees() == ("Old",)
+    assert change.takes() == ("New", "New [triggersync: replacing]")
 
 
 # --- replace --------------------------------------------------------------------------------
@@ -183,12 +192,13 @@ def test_changed_definition_is_a_replace_with_a_reason() -> None:
     )
     assert (change.action, change.reason) == ("replace", REPLACE_REASON)
     assert change.diff == (FieldChange("definition.condition[1][2]", "US", "DE"),)
-    assert change.create_body() == {
-        "name": "G",
+    assert change.replacement_body() == {
+        "name": "G [triggersync: replacing]",
         "description": "",
-        "enabled": 1,
+        "enabled": 0,
         "definition": want,
     }
+    assert change.finishing_body() == {"name": "G", "enabled": 1}
 
 
 def test_replace_covers_other_field_changes() -> None:
@@ -215,6 +225,74 @@ def test_declaring_a_definition_where_live_has_none_is_a_replace() -> None:
     [change] = diff([Trigger("G", definition=GEO)], [Trigger("G")], is_ignored=nobody)
     assert change.action == "replace"
     assert change.diff == (FieldChange("definition", None, GEO),)
+
+
+# --- leftovers of unfinished replacements ----------------------------------------------------
+
+NEW = {"event": "page_enter"}
+TEMP = temporary_name("G")
+
+
+def summary(changes: list[Change]) -> list[tuple[str, str, str]]:
+    return [(change.action, change.name, change.new_name) for change in changes]
+
+
+def test_a_leftover_next_to_a_matching_trigger_is_deleted() -> None:
+    changes = diff(
+        [Trigger("G", definition=NEW)],
+        [Trigger("G", definition=NEW), Trigger(TEMP, enabled=0, definition=NEW)],
+        is_ignored=nobody,
+        prune=False,
+    )
+    assert summary(changes) == [("delete", TEMP, TEMP)]
+    assert changes[0].reason == LEFTOVER_REASON
+
+
+def test_a_leftover_whose_trigger_is_gone_is_renamed_into_place() -> None:
+    changes = diff(
+        [Trigger("G", "d", definition=NEW)],
+        [Trigger(TEMP, "d", enabled=0, definition=NEW)],
+        is_ignored=nobody,
+    )
+    assert summary(changes) == [("update", TEMP, "G")]
+    assert changes[0].update_body() == {"name": "G", "enabled": 1}
+
+
+def test_a_leftover_is_renamed_into_place_when_the_definition_is_not_managed() -> None:
+    changes = diff([Trigger("G")], [Trigger(TEMP, enabled=0, definition=NEW)], is_ignored=nobody)
+    assert summary(changes) == [("update", TEMP, "G")]
+
+
+def test_a_leftover_is_not_renamed_while_the_renamed_from_trigger_is_live() -> None:
+    desired = [Trigger("G", definition=NEW, renamed_from="Old")]
+    live_triggers = [Trigger("Old", definition=GEO), Trigger(TEMP, enabled=0, definition=NEW)]
+    changes = diff(desired, live_triggers, is_ignored=nobody)
+    assert summary(changes) == [("delete", TEMP, TEMP), ("replace", "Old", "G")]
+
+
+def test_a_declared_trigger_is_never_taken_for_a_leftover() -> None:
+    desired = [Trigger("G", definition=NEW), Trigger(TEMP)]
+    assert diff(desired, [Trigger("G", definition=NEW), Trigger(TEMP)], is_ignored=nobody) == []
+
+
+def test_a_replacement_cannot_use_a_temporary_name_the_configuration_ignores() -> None:
+    with pytest.raises(TriggersyncError, match='an ignore glob matches "G \\[triggersync'):
+        diff(
+            [Trigger("G", definition=NEW)],
+            [Trigger("G", definition=GEO)],
+            is_ignored=lambda name: name.endswith("]"),
+        )
+
+
+def test_a_leftover_is_deleted_before_the_replace_that_needs_its_name() -> None:
+    plan = make_plan(
+        [Trigger("G", definition=NEW)],
+        [Trigger("G", definition=GEO), Trigger(TEMP, enabled=0, definition=GEO)],
+    )
+    assert [[change.action for change in wave] for wave in plan.waves()] == [
+        ["delete"],
+        ["replace"],
+    ]
 
 
 def test_format_path_quotes_keys_that_are_not_identifiers() -> None:
@@ -244,7 +322,7 @@ def test_no_prune_keeps_undeclared_triggers() -> None:
 def test_make_plan_fingerprints_exactly_the_touched_live_triggers() -> None:
     live_triggers = [Trigger("A", "old"), Trigger("B"), Trigger("Z"), Trigger("Legacy L")]
     desired = [Trigger("A", "new"), Trigger("B"), Trigger("C")]
-    plan = make_plan(desired, live_triggers, is_ignored=legacy, base_url="http://127.0.0.1:1")
+    plan = make_plan(desired, live_triggers, ignore=["Legacy *"], base_url="http://127.0.0.1:1")
     assert plan.fingerprints == {
         "A": fingerprint(Trigger("A", "old")),
         "Z": fingerprint(Trigger("Z")),
@@ -261,7 +339,7 @@ def test_make_plan_raises_when_changes_cannot_be_ordered(monkeypatch: pytest.Mon
     ]
     monkeypatch.setattr(diff_module, "diff", lambda *args, **kwargs: swap)
     with pytest.raises(TriggersyncError, match="cycle"):
-        make_plan([], [Trigger("A"), Trigger("B")], is_ignored=nobody)
+        make_plan([], [Trigger("A"), Trigger("B")])
 
 
 # --- scale ----------------------------------------------------------------------------------

@@ -120,7 +120,7 @@ def valid_plan_document() -> dict[str, Any]:
     from triggersync.diff import make_plan
 
     desired = config_triggers()
-    plan = make_plan(desired, live, is_ignored=lambda name: False, prune=True, base_url="x")
+    plan = make_plan(desired, live, prune=True, base_url="x")
     return plan_to_dict(plan)
 
 

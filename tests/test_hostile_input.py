@@ -147,7 +147,13 @@ def test_a_deep_definition_inside_a_plan_is_a_clean_error_or_works(tmp_path: Pat
         "format_version": 1,
         "summary": {"create": 1, "update": 0, "delete": 0},
         "changes": [change],
-        "state": {"base_url": None, "live_names": [], "fingerprints": {}, "owned_live": 0},
+        "state": {
+            "base_url": None,
+            "live_names": [],
+            "fingerprints": {},
+            "ignore": [],
+            "owned_live": 0,
+        },
     }
     code, stderr = apply_plan_file(tmp_path, json.dumps(document))
     assert code == 1  # refused by the plan check or the (absent) server; either way cleanly

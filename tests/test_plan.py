@@ -12,7 +12,15 @@ import pytest
 
 from triggersync.errors import PlanFileError, TriggersyncError
 from triggersync.model import Trigger
-from triggersync.plan import ABSENT, REPLACE_REASON, Change, FieldChange, Plan, fingerprint
+from triggersync.plan import (
+    ABSENT,
+    REPLACE_REASON,
+    Change,
+    FieldChange,
+    Plan,
+    fingerprint,
+    temporary_name,
+)
 
 
 def view(name: str, description: str = "", enabled: int = 1, **extra: Any) -> dict[str, Any]:
@@ -100,9 +108,32 @@ def test_renaming_replace_frees_its_old_name() -> None:
     assert names(Plan((replace("A", "B"), create("A"))).waves()) == [["A"], ["A"]]
 
 
-def test_same_name_replace_frees_nothing() -> None:
+def test_same_name_replace_frees_nothing_and_takes_its_temporary_name() -> None:
     change = replace("R")
-    assert (change.frees(), change.takes()) == (None, None)
+    assert (change.frees(), change.takes()) == ((), ("R [triggersync: replacing]",))
+
+
+def test_renaming_replace_waits_for_both_names_it_takes() -> None:
+    plan = Plan((replace("A", "B"), delete("B"), delete(temporary_name("B")), create("C")))
+    assert names(plan.waves()) == [["C", "B", "B [triggersync: replacing]"], ["A"]]
+
+
+def test_a_replace_waits_for_its_temporary_name_to_be_freed() -> None:
+    assert names(Plan((replace("R"), delete(temporary_name("R")))).waves()) == [
+        ["R [triggersync: replacing]"],
+        ["R"],
+    ]
+
+
+def test_a_rename_cycle_through_a_replace_is_a_cycle() -> None:
+    with pytest.raises(TriggersyncError, match=r'cycle \("B" -> "A" -> "B"\)'):
+        Plan((replace("A", "B"), rename("B", "A"))).waves()
+
+
+def test_a_long_chain_of_renames_orders_without_recursion() -> None:
+    chain = [rename(f"N{i:05}", f"N{i + 1:05}") for i in range(5000)]
+    waves = Plan(tuple(chain)).waves()
+    assert (len(waves), waves[0][0].name, waves[-1][0].name) == (5000, "N04999", "N00000")
 
 
 def test_swap_is_a_cycle() -> None:
@@ -144,6 +175,32 @@ def test_update_body_sends_enabled_as_an_integer() -> None:
 def test_update_body_never_sends_id() -> None:
     change = Change("update", "A", view("A", id=1), view("B", id=2))
     assert change.update_body() == {"name": "B"}
+
+
+def test_a_replacement_is_created_disabled_under_its_temporary_name() -> None:
+    assert replace("R").replacement_body() == {
+        "name": "R [triggersync: replacing]",
+        "description": "",
+        "enabled": 0,
+        "definition": {"event": "b"},
+    }
+
+
+def test_a_replacement_is_finished_with_its_name_and_enabled() -> None:
+    assert replace("R", "S").finishing_body() == {"name": "S", "enabled": 1}
+
+
+def test_a_disabled_replacement_is_finished_with_its_name_only() -> None:
+    change = replace("R")
+    disabled = Change("replace", "R", change.before, {**(change.after or {}), "enabled": 0})
+    assert disabled.finishing_body() == {"name": "R"}
+
+
+def test_replacement_bodies_of_a_create_are_a_bug() -> None:
+    with pytest.raises(ValueError, match="replacement_body"):
+        create("A").replacement_body()
+    with pytest.raises(ValueError, match="finishing_body"):
+        create("A").finishing_body()
 
 
 def test_update_body_of_a_create_is_a_bug() -> None:
@@ -206,7 +263,7 @@ def sample() -> Plan:
         },
         live_names=("R", "A", "D", "Legacy"),
         base_url="http://127.0.0.1:8080/api/v2",
-        owned_live=3,
+        ignore=("Legacy*",),
     )
 
 
@@ -250,7 +307,7 @@ def test_json_writes_an_absent_side_as_a_missing_key() -> None:
 
 
 def test_empty_plan_round_trips() -> None:
-    plan = Plan((), live_names=("X",), owned_live=1)
+    plan = Plan((), live_names=("X",))
     assert Plan.from_dict(plan.to_dict()) == plan
 
 
@@ -331,7 +388,13 @@ BAD: dict[str, tuple[Edit, str]] = {
     "state": (_drop(("state",)), "missing key 'state'"),
     "base-url": (_set(("state", "base_url"), 1), "state.base_url: expected a string or null"),
     "owned": (_set(("state", "owned_live"), -1), "state.owned_live: expected a count"),
-    "owned-fit": (_set(("state", "owned_live"), 9), "state.owned_live: does not fit"),
+    "owned-raised": (
+        _set(("state", "owned_live"), 4),
+        "state.owned_live: is 4 but the live names and ignore globs make it 3",
+    ),
+    "ignore-type": (_set(("state", "ignore"), "Legacy*"), "state.ignore: expected a list"),
+    "no-ignore": (_drop(("state", "ignore")), "state: missing key 'ignore'"),
+    "ignore-disowns": (_set(("state", "ignore"), ["D"]), "'D' is changed but an ignore glob"),
     "live-names": (_set(("state", "live_names"), "A"), "state.live_names: expected a list"),
     "live-dup": (_set(("state", "live_names"), ["A", "A", "D", "R"]), "a name appears twice"),
     "not-live": (_set(("state", "live_names"), ["A", "R"]), "'D' is changed but was not live"),
@@ -365,7 +428,6 @@ def test_plan_file_with_a_rename_cycle_is_refused() -> None:
         (rename("A", "B"), rename("B", "A")),
         fingerprints={"A": "a" * 64, "B": "b" * 64},
         live_names=("A", "B"),
-        owned_live=2,
     )
     with pytest.raises(PlanFileError, match="plan file: cannot order the plan"):
         Plan.from_dict(swap.to_dict())

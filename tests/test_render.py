@@ -52,7 +52,7 @@ def spec_plan() -> Plan:
         Trigger("Good Trigger", "Visitor entered page", definition=US),
     ]
     live = [Trigger("Better Trigger", "Visitor requested chat"), Trigger("Old Trigger")]
-    return make_plan(desired, live, is_ignored=lambda name: False)
+    return make_plan(desired, live)
 
 
 def full_plan() -> Plan:
@@ -73,7 +73,7 @@ def full_plan() -> Plan:
     return make_plan(
         desired,
         live,
-        is_ignored=lambda name: name.startswith("Legacy "),
+        ignore=["Legacy *"],
         base_url="http://127.0.0.1:8080/api/v2/chat",
     )
 
@@ -81,7 +81,7 @@ def full_plan() -> Plan:
 def large_plan() -> Plan:
     desired = [Trigger(f"Trigger {i:02d}", "new") for i in range(FOLD_THRESHOLD + 5)]
     live = [Trigger(f"Trigger {i:02d}", "old") for i in range(0, FOLD_THRESHOLD + 5, 2)]
-    return make_plan(desired, live, is_ignored=lambda name: False)
+    return make_plan(desired, live)
 
 
 RENDERINGS: dict[str, Callable[[], str]] = {
@@ -155,7 +155,7 @@ def test_markdown_warns_when_deleting() -> None:
 
 
 def test_markdown_does_not_warn_without_deletes() -> None:
-    plan = make_plan([Trigger("A", "x"), Trigger("B")], [Trigger("A")], is_ignored=lambda n: False)
+    plan = make_plan([Trigger("A", "x"), Trigger("B")], [Trigger("A")])
     assert "Warning" not in render_markdown(plan)
 
 
@@ -174,7 +174,7 @@ def test_markdown_folds_beyond_the_threshold() -> None:
 
 
 def test_markdown_fence_outlasts_backticks_in_values() -> None:
-    plan = make_plan([Trigger("A", "run ```rm```")], [Trigger("A")], is_ignored=lambda n: False)
+    plan = make_plan([Trigger("A", "run ```rm```")], [Trigger("A")])
     assert "\n````diff\n" in render_markdown(plan)
     assert render_markdown(plan).endswith(f"\n````\n\n{PLAN_MARKER}\n")
 

@@ -1,15 +1,20 @@
-"""Executing a Plan: safety guards, freshness of saved plans, ordering, partial failure.
+"""Executing a Plan: safety guards, freshness of saved plans, ordering, partial failure,
+replacements that never lose a trigger, and stopping cleanly when asked.
 
 Changes run on a bounded thread pool, wave by wave: a wave only holds changes whose names
 are free, so anything that frees a name has finished before anything takes it. A change
 whose prerequisite failed is skipped, never attempted against a state nobody reviewed.
+Changes are handed to the pool one at a time, as workers come free, so a stop request
+starts nothing new: what already runs finishes, the rest is reported as not applied.
 """
 
 from __future__ import annotations
 
 import json
+import threading
+from collections import deque
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -20,10 +25,11 @@ from triggersync.model import Trigger
 from triggersync.plan import Change, Plan, fingerprint
 from triggersync.text import shown
 
-DELETE_RATIO = 0.30  # SPEC §5: more than 30% of the owned live triggers...
+DELETE_RATIO = 0.30  # refuse to delete more than 30% of the owned live triggers...
 DELETE_MIN_OWNED = 10  # ...when at least this many exist
 
-Status = Literal["ok", "failed", "skipped"]
+Status = Literal["ok", "failed", "skipped", "not_applied"]
+Effect = Literal["created", "updated", "deleted"]
 
 
 @dataclass(frozen=True)
@@ -31,6 +37,8 @@ class Outcome:
     change: Change
     status: Status
     message: str = ""  # for failed and skipped: trigger, HTTP status and the server's words
+    # What really happened in Zendesk: a replace that failed halfway may have deleted.
+    effects: tuple[Effect, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -42,32 +50,28 @@ class Result:
         return all(outcome.status == "ok" for outcome in self.outcomes)
 
     def counts(self) -> dict[str, int]:
-        """created / updated / deleted among the changes that succeeded (replace in both)."""
+        """created / updated / deleted as they happened (a whole replace counts as both)."""
         counts = {"created": 0, "updated": 0, "deleted": 0}
         for outcome in self.outcomes:
-            if outcome.status != "ok":
-                continue
-            action = outcome.change.action
-            if action in ("create", "replace"):
-                counts["created"] += 1
-            if action in ("delete", "replace"):
-                counts["deleted"] += 1
-            if action == "update":
-                counts["updated"] += 1
+            for effect in outcome.effects:
+                counts[effect] += 1
         return counts
 
     def failures(self) -> list[Outcome]:
-        return [outcome for outcome in self.outcomes if outcome.status != "ok"]
+        return [outcome for outcome in self.outcomes if outcome.status in ("failed", "skipped")]
 
     def count(self, status: Status) -> int:
         return sum(1 for outcome in self.outcomes if outcome.status == status)
 
 
 def check_safety(plan: Plan, *, force: bool) -> None:
-    """Refuse mass deletion (SPEC §5). Pure deletes count; the delete half of a replace
-    does not, since the trigger comes straight back."""
+    """Refuse mass deletion. Pure deletes count; the delete half of a replace does not (the
+    trigger is never lost), nor does removing what an unfinished replacement left over."""
     owned_live = plan.owned_live
-    deletes = sum(1 for change in plan.changes if change.action == "delete")
+    leftovers = plan.leftover_deletes()
+    deletes = sum(
+        1 for change in plan.changes if change.action == "delete" and change.name not in leftovers
+    )
     if force or deletes == 0 or owned_live == 0:
         return
     if deletes == owned_live:
@@ -83,7 +87,8 @@ def check_safety(plan: Plan, *, force: bool) -> None:
 
 
 def check_fresh(plan: Plan, live: Sequence[Trigger], base_url: str) -> None:
-    """A saved plan applies only to the live state it was made from (SPEC §4)."""
+    """A saved plan applies only to the live state it was made from: same account, same
+    live names, and every trigger it touches as it was."""
     if plan.base_url is not None and plan.base_url.rstrip("/") != base_url.rstrip("/"):
         raise PlanFileError(
             f"the plan was made against {plan.base_url}, not {base_url}; plan again there"
@@ -115,57 +120,111 @@ def apply_plan(
     *,
     parallelism: int = 4,
     on_outcome: Callable[[Outcome], None] | None = None,
+    stop: threading.Event | None = None,
 ) -> Result:
+    """Apply every change, at most `parallelism` at once. Once `stop` is set no change
+    starts; those running finish and are reported, the rest come back as not applied."""
+    stop = stop or threading.Event()
+    workers = max(1, parallelism)
     outcomes: list[Outcome] = []
     unfreed: set[str] = set()  # names a failed or skipped change did not free
+    not_applied: list[Change] = []
 
     def finish(outcome: Outcome) -> None:
-        freed = outcome.change.frees()
-        if outcome.status != "ok" and freed is not None:
-            unfreed.add(freed)  # what waits for this name must not run either
+        if outcome.status != "ok":
+            unfreed.update(outcome.change.frees())  # what waits for these must not run either
         outcomes.append(outcome)
         if on_outcome is not None:
             on_outcome(outcome)
 
-    with ThreadPoolExecutor(max_workers=max(1, parallelism)) as pool:
-        for wave in plan.waves():
-            running = []
-            for change in wave:
-                taken = change.takes()
-                if taken is not None and taken in unfreed:
-                    reason = (
-                        f"{shown(taken)} was not freed, as the change freeing it did not succeed"
-                    )
-                    finish(Outcome(change, "skipped", f"{shown(change.name)}: skipped: {reason}"))
-                else:
-                    running.append(pool.submit(_execute, change, client))
-            # Reported as each one finishes, so progress moves with the work.
-            for future in as_completed(running):
-                finish(future.result())
+    waves = plan.waves()
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for number, wave in enumerate(waves):
+            queue = deque(wave)
+            running: set[Future[Outcome]] = set()
+            while running or (queue and not stop.is_set()):
+                while queue and len(running) < workers and not stop.is_set():
+                    change = queue.popleft()
+                    blocked = [name for name in change.takes() if name in unfreed]
+                    if blocked:
+                        finish(_skipped(change, blocked[0]))
+                    else:
+                        running.add(pool.submit(_execute, change, client))
+                if running:
+                    # Reported as each one finishes, so progress moves with the work.
+                    done, running = wait(running, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        finish(future.result())
+            if stop.is_set():
+                not_applied = [
+                    *queue,
+                    *(change for later in waves[number + 1 :] for change in later),
+                ]
+                break
+    outcomes.extend(Outcome(change, "not_applied") for change in not_applied)
     return Result(tuple(outcomes))
 
 
+def _skipped(change: Change, blocked: str) -> Outcome:
+    reason = f"{shown(blocked)} was not freed, as the change freeing it did not succeed"
+    return Outcome(change, "skipped", f"{shown(change.name)}: skipped: {reason}")
+
+
 def _execute(change: Change, client: Client) -> Outcome:
+    if change.action == "replace":
+        return _replace(change, client)
     try:
         if change.action == "create":
             client.create(change.create_body())
-        elif change.action == "update":
+            return Outcome(change, "ok", effects=("created",))
+        if change.action == "update":
             client.update(change.name, change.update_body())
-        elif change.action == "delete":
-            client.delete(change.name)
-        else:  # replace: Zendesk cannot update a definition, so delete then create
-            client.delete(change.name)
-            try:
-                client.create(change.create_body())
-            except ApiError as exc:
-                return Outcome(
-                    change,
-                    "failed",
-                    f"{shown(change.name)}: deleted, but re-creating it failed: {exc}",
-                )
+            return Outcome(change, "ok", effects=("updated",))
+        client.delete(change.name)
+        return Outcome(change, "ok", effects=("deleted",))
     except ApiError as exc:
         return Outcome(change, "failed", f"{shown(change.name)}: {exc}")
-    return Outcome(change, "ok")
+
+
+def _replace(change: Change, client: Client) -> Outcome:
+    """Zendesk cannot update a definition, and names are unique. So the new trigger is
+    created first, disabled, under its temporary name; then the old one is deleted; then the
+    new one gets its name and `enabled` in one PUT. A refusal at any step leaves a state the
+    next plan recognises: nothing changed, a leftover to delete, or a leftover to rename."""
+    old, new, temporary = shown(change.name), shown(change.new_name), shown(change.temporary_name)
+    try:
+        client.create(change.replacement_body())
+    except ApiError as exc:
+        return Outcome(change, "failed", f"{old}: not replaced, {old} is unchanged: {exc}")
+    try:
+        client.delete(change.name)
+    except ApiError as exc:
+        try:
+            client.delete(change.temporary_name)
+        except ApiError as cleanup:
+            return Outcome(
+                change,
+                "failed",
+                f"{old}: not replaced, {old} is unchanged: {exc}; its disabled replacement "
+                f"{temporary} is left over, as removing it failed too ({cleanup}): the next "
+                "apply removes it",
+            )
+        return Outcome(
+            change,
+            "failed",
+            f"{old}: not replaced, {old} is unchanged (its replacement was withdrawn): {exc}",
+        )
+    try:
+        client.update(change.temporary_name, change.finishing_body())
+    except ApiError as exc:
+        return Outcome(
+            change,
+            "failed",
+            f"{old}: replaced halfway: {old} is deleted and its replacement is live, disabled, "
+            f"as {temporary}, but naming it {new} failed: {exc}; the next apply finishes it",
+            effects=("deleted",),
+        )
+    return Outcome(change, "ok", effects=("created", "deleted"))
 
 
 def read_plan_file(path: Path) -> Plan:

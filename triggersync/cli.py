@@ -16,7 +16,7 @@ import click
 
 from triggersync import __version__
 from triggersync import cli_support as opts
-from triggersync.console import Console, Progress, write_atomically
+from triggersync.console import Console, Interrupts, Progress, write_atomically
 from triggersync.errors import ConfigError, TriggersyncError
 from triggersync.text import clean
 
@@ -193,7 +193,7 @@ def apply(
         raise click.UsageError(
             "--no-prune and --vars shape a new plan; a saved plan is applied as is"
         )
-    # Files first (SPEC §2: checked before anything else happens), then the API.
+    # Files first (they are checked before anything else happens), then the API.
     saved = apply_mod.read_plan_file(Path(plan_file)) if plan_file else None
     cfg = None if saved else opts.load(paths, vars_file, console)
     with opts.client(api_url, parallelism) as client:
@@ -214,9 +214,17 @@ def apply(
             if not click.confirm("Apply these changes?", default=False, err=True):
                 console.error("apply cancelled; nothing was changed")
                 return 1
-        with Progress(console, len(the_plan.changes)) as progress:
+        # Ctrl-C and SIGTERM stop the apply between changes, never in the middle of one.
+        with (
+            Progress(console, len(the_plan.changes)) as progress,
+            Interrupts(client.cancel) as interrupts,
+        ):
             result = apply_mod.apply_plan(
-                the_plan, client, parallelism=parallelism, on_outcome=progress.update
+                the_plan,
+                client,
+                parallelism=parallelism,
+                on_outcome=progress.update,
+                stop=client.cancel,
             )
     for failure in result.failures():
         console.error(failure.message)
@@ -224,13 +232,17 @@ def apply(
     summary = (
         f"{counts['created']} created, {counts['updated']} updated, {counts['deleted']} deleted."
     )
+    failed = f"{result.count('failed')} failed, {result.count('skipped')} skipped"
+    if interrupts.exit_code is not None:
+        click.echo(
+            f"Apply interrupted: {summary} {failed}, {result.count('not_applied')} not applied; "
+            "plan again to see what is left."
+        )
+        return interrupts.exit_code
     if result.ok:
         click.echo(f"Apply complete: {summary}")
         return 0
-    click.echo(
-        f"Apply incomplete: {summary} {result.count('failed')} failed, "
-        f"{result.count('skipped')} skipped; plan again to see what is left."
-    )
+    click.echo(f"Apply incomplete: {summary} {failed}; plan again to see what is left.")
     return 1
 
 

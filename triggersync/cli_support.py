@@ -91,7 +91,11 @@ def make_plan(cfg: Config, client: Client, prune: bool) -> Plan:
 
     live = client.list()
     return make_plan(
-        cfg.triggers, live, is_ignored=cfg.is_ignored, prune=prune, base_url=client.base_url
+        cfg.triggers,
+        live,
+        ignore=[glob.pattern for glob in cfg.ignore],
+        prune=prune,
+        base_url=client.base_url,
     )
 
 

@@ -15,6 +15,7 @@ import functools
 import logging
 import os
 import random
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Concatenate, ParamSpec, TypeVar
@@ -78,7 +79,7 @@ class Client:
         session: requests.Session | None = None,
         policy: RetryPolicy | None = None,
         parallelism: int = 4,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
         secrets: Sequence[str] = (),
         timeout: float = transport.DEFAULT_TIMEOUT,
         max_answer: int = transport.MAX_ANSWER,
@@ -87,12 +88,15 @@ class Client:
         # What the auth sends, and any other value never to show (e.g. unused variables).
         self.secrets = auth_mod.secrets_of(auth)
         self.secrets.add(*secrets)
+        # Set to stop retrying (an interrupted apply): a request on the wire still gets its
+        # answer, but a failure is final and a backoff wait ends at once.
+        self.cancel = threading.Event()
         self.policy = policy or RetryPolicy()
         self.throttle = Throttle(parallelism)
         self.timeout = timeout  # seconds for one exchange, body included
         self.max_answer = max_answer  # bytes of one answer
         self._auth_vars = auth_vars
-        self._sleep = sleep
+        self._sleep = sleep or self.cancel.wait
         self._session = session or requests.Session()
         # One pool slot per worker, so keep-alive connections are reused, never dropped.
         adapter = transport.WatchedAdapter(pool_maxsize=max(10, parallelism), max_retries=0)
@@ -189,6 +193,8 @@ class Client:
                     if attempt == self.policy.max_attempts or time.monotonic() >= deadline:
                         raise
                     self._sleep(self.policy.backoff(attempt))
+                    if self.cancel.is_set():
+                        raise
                     continue
                 if _has(existing, body):
                     return existing
@@ -266,6 +272,8 @@ class Client:
                         status=429,
                         server_message=server_message(answer),
                     )
+                if self.cancel.is_set():
+                    raise ApiError(f"{what}: HTTP 429: not retried: interrupted", status=429)
                 if rate_limited < MAX_RATE_LIMITED and time.monotonic() < deadline:
                     attempt -= 1  # the server refused without acting: not a failed attempt
                     continue
@@ -294,6 +302,8 @@ class Client:
             if final or attempt >= self.policy.max_attempts or time.monotonic() >= deadline:
                 raise error
             self._sleep(self.policy.backoff(attempt, random.random))
+            if self.cancel.is_set():
+                raise error
 
     def _send(
         self, method: str, path: str, body: dict[str, Any] | None

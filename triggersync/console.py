@@ -1,4 +1,4 @@
-"""Terminal manners for the CLI: colour, verbosity, progress, GitHub job summaries.
+"""Terminal manners for the CLI: colour, verbosity, progress, interrupts, GitHub job summaries.
 
 Results go to stdout; progress, prompts, warnings and errors go to stderr, so
 `triggersync plan --format json > plan.json` is always clean JSON. Every message passes
@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -127,3 +130,46 @@ class Progress:
             self._console.info(f"  {_VERBS[change.action]} {name}")
         else:
             self._console.info(f"  {outcome.status} {change.action} {name}")
+
+
+class Interrupts:
+    """Ctrl-C and SIGTERM while applying: the first sets `stop`, so no new change starts and
+    the run ends with what finished; a second one ends the process at once.
+
+    Handlers are installed only inside the `with` block (and only on the main thread, where
+    Python delivers signals), and the previous ones restored after.
+    """
+
+    def __init__(self, stop: threading.Event) -> None:
+        self.stop = stop
+        self.signum: int | None = None
+        self._previous: dict[int, Any] = {}
+
+    def __enter__(self) -> Interrupts:
+        if threading.current_thread() is threading.main_thread():
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                self._previous[signum] = signal.signal(signum, self._handle)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for signum, handler in self._previous.items():
+            signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
+
+    @property
+    def exit_code(self) -> int | None:
+        """128 + the signal's number, as a shell reports a process a signal ended: 130, 143."""
+        return None if self.signum is None else 128 + self.signum
+
+    def _handle(self, signum: int, frame: FrameType | None) -> None:
+        # A raw write: the handler may run while the main thread is inside a buffered write
+        # to stderr, which a second buffered write would trip over.
+        if self.signum is not None:
+            os.write(2, b"\nInterrupted again: exiting at once; plan again to see what is left.\n")
+            os._exit(128 + signum)
+        self.signum = signum
+        self.stop.set()
+        os.write(
+            2,
+            b"\nInterrupted: starting no new change, finishing those in flight "
+            b"(interrupt again to exit at once).\n",
+        )

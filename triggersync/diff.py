@@ -11,8 +11,20 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from triggersync.errors import TriggersyncError
 from triggersync.model import FIELD_ORDER, Trigger, canonical, same
-from triggersync.plan import ABSENT, REPLACE_REASON, Change, FieldChange, Plan, fingerprint
+from triggersync.plan import (
+    ABSENT,
+    LEFTOVER_REASON,
+    REPLACE_REASON,
+    Change,
+    FieldChange,
+    Plan,
+    fingerprint,
+    ignored_by,
+    temporary_name,
+)
+from triggersync.text import shown
 
 
 def diff(
@@ -28,6 +40,11 @@ def diff(
     `renamed_from: X` renames X only when the desired name is not live yet, X is live and
     owned, and no desired trigger is itself named X (it would otherwise be taken from under
     that trigger); in every other case the desired trigger is matched or created as usual.
+
+    A live trigger under the temporary name of a declared one was left by an unfinished
+    replacement. When the trigger it was to replace is gone, and it carries the declared
+    definition, it is renamed into place (one PUT); otherwise it is deleted, with or without
+    prune, so the next replacement can use the name.
     """
     visible = {trigger.name: trigger for trigger in live if not is_ignored(trigger.name)}
     declared = {trigger.name for trigger in desired}
@@ -38,12 +55,26 @@ def diff(
         old = want.renamed_from
         if have is None and old is not None and old not in declared and old not in claimed:
             have = visible.get(old)
+        leftover = visible.get(temporary_name(want.name))
+        if leftover is not None and leftover.name not in declared:
+            claimed.add(leftover.name)
+            if have is None and _finishes(want, leftover):
+                have = leftover
+            else:
+                changes.append(
+                    Change("delete", leftover.name, leftover.body(), None, reason=LEFTOVER_REASON)
+                )
         if have is None:
             changes.append(Change("create", want.name, None, want.body()))
             continue
         claimed.add(have.name)
         change = _compare(want, have)
         if change is not None:
+            if change.action == "replace" and is_ignored(change.temporary_name):
+                raise TriggersyncError(
+                    f"cannot replace {shown(want.name)}: an ignore glob matches "
+                    f"{shown(change.temporary_name)}, the temporary name its replacement needs"
+                )
             changes.append(change)
     if prune:
         changes.extend(
@@ -54,25 +85,32 @@ def diff(
     return changes
 
 
+def _finishes(want: Trigger, leftover: Trigger) -> bool:
+    """Can the leftover of a replacement become `want` without another replacement?"""
+    return want.definition is None or want.definition == leftover.definition
+
+
 def make_plan(
     desired: Sequence[Trigger],
     live: Sequence[Trigger],
     *,
-    is_ignored: Callable[[str], bool],
+    ignore: Sequence[str] = (),
     prune: bool = True,
     base_url: str | None = None,
 ) -> Plan:
     """A Plan with the fingerprints `apply --plan` checks; raises TriggersyncError when the
-    changes cannot be ordered (renames in a cycle)."""
-    changes = diff(desired, live, is_ignored=is_ignored, prune=prune)
+    changes cannot be ordered (renames in a cycle).
+
+    `ignore` holds the configuration's globs of live names it does not own.
+    """
+    changes = diff(desired, live, is_ignored=lambda name: ignored_by(name, ignore), prune=prune)
     live_by_name = {trigger.name: trigger for trigger in live}
     fingerprints = {
         change.name: fingerprint(live_by_name[change.name])
         for change in changes
         if change.action != "create"
     }
-    owned = sum(1 for name in live_by_name if not is_ignored(name))
-    plan = Plan(tuple(changes), fingerprints, tuple(live_by_name), base_url, owned)
+    plan = Plan(tuple(changes), fingerprints, tuple(live_by_name), base_url, tuple(ignore))
     plan.waves()
     return plan
 
@@ -86,7 +124,7 @@ def _compare(want: Trigger, have: Trigger) -> Change | None:
         return None
     fields = tuple(field_changes(before, after))
     if manage_definition and not same(have.definition, want.definition):
-        # Zendesk's Update cannot change a definition (SPEC §1): delete, then create.
+        # Zendesk's Update cannot change a definition: the trigger is replaced (apply.py).
         return Change("replace", have.name, before, after, fields, REPLACE_REASON)
     return Change("update", have.name, before, after, fields)
 

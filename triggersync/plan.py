@@ -1,17 +1,23 @@
 """Plans are data: Changes in a stable display order, an execution order that respects names,
 and the fingerprints `apply --plan` needs to refuse a stale plan.
 
-Display order (SPEC §4's example shows update, create, delete): update, create, replace, delete,
-then by name (case-insensitively, ties broken by the exact name), so a plan reads the same on
-every run. Execution order is separate (`Plan.waves`), because Zendesk addresses triggers by
-name and names are unique: whatever frees a name must finish before whatever takes it starts.
+Display order (the documented plan example shows update, create, delete): update, create,
+replace, delete, then by name (case-insensitively, ties broken by the exact name), so a plan
+reads the same on every run. Execution order is separate (`Plan.waves`), because Zendesk
+addresses triggers by name and names are unique: whatever frees a name must finish before
+whatever takes it starts.
+
+A replacement runs under a temporary name (`temporary_name`): the new trigger is created
+under it, disabled, the old one is deleted, then the new one gets its name and `enabled`.
+The name is deterministic, so a later plan recognises what an unfinished replacement left.
 """
 
 from __future__ import annotations
 
 import enum
+import fnmatch
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
@@ -24,6 +30,21 @@ ACTIONS: Final[tuple[Action, ...]] = ("update", "create", "replace", "delete")
 _ACTION_RANK: Final = {action: rank for rank, action in enumerate(ACTIONS)}
 
 REPLACE_REASON: Final = "definition cannot be updated in place"
+LEFTOVER_REASON: Final = "left over by an unfinished replacement"
+
+# Appended to a trigger's name while its replacement is being put in place; it says, in
+# Zendesk's own list, whose trigger it is and why it is there.
+TEMPORARY_SUFFIX: Final = " [triggersync: replacing]"
+
+
+def temporary_name(name: str) -> str:
+    """The name the replacement of trigger `name` is created under, until the old is gone."""
+    return name + TEMPORARY_SUFFIX
+
+
+def ignored_by(name: str, globs: Iterable[str]) -> bool:
+    """Whether an `ignore` glob (case-sensitive, shell-style) disowns a live trigger name."""
+    return any(fnmatch.fnmatchcase(name, glob) for glob in globs)
 
 
 class Absent(enum.Enum):
@@ -66,21 +87,32 @@ class Change:
     def is_rename(self) -> bool:
         return self.action in ("update", "replace") and self.new_name != self.name
 
-    def frees(self) -> str | None:
-        """The live name this change releases for another change to take."""
-        if self.action == "delete" or self.is_rename:
-            return self.name
-        # A same-name replace frees and re-takes its own name internally: nobody else can use it.
-        return None
+    @property
+    def temporary_name(self) -> str:
+        """For a replace: the name the new trigger carries until the old one is deleted."""
+        return temporary_name(self.new_name)
 
-    def takes(self) -> str | None:
-        """The name this change claims, which must not be live when it runs."""
+    def frees(self) -> tuple[str, ...]:
+        """The live names this change releases for another change to take."""
+        if self.action == "delete" or self.is_rename:
+            return (self.name,)
+        # A same-name replace frees and re-takes its own name internally: nobody else can use it.
+        return ()
+
+    def takes(self) -> tuple[str, ...]:
+        """The names this change claims, which must not be live when it runs.
+
+        A replace also claims its temporary name, which it frees again before it ends.
+        """
+        taken: list[str] = []
         if self.action == "create" or self.is_rename:
-            return self.new_name
-        return None
+            taken.append(self.new_name)
+        if self.action == "replace":
+            taken.append(self.temporary_name)
+        return tuple(taken)
 
     def update_body(self) -> dict[str, Any]:
-        """The PUT body: only the fields that change (SPEC §1), `name` only when renaming."""
+        """The PUT body: only the fields that change, `name` only when renaming."""
         if self.action != "update" or self.before is None or self.after is None:
             raise ValueError(f"update_body() of a {self.action} change")
         body = {
@@ -93,13 +125,34 @@ class Change:
         return body
 
     def create_body(self) -> dict[str, Any]:
-        """The POST body of a create, or of the create half of a replace."""
-        if self.action not in ("create", "replace") or self.after is None:
+        """The POST body of a create."""
+        if self.action != "create" or self.after is None:
             raise ValueError(f"create_body() of a {self.action} change")
-        body = {key: value for key, value in self.after.items() if key != "id"}
-        if "enabled" in body:
-            body["enabled"] = int(body["enabled"])
+        return _post_body(self.after)
+
+    def replacement_body(self) -> dict[str, Any]:
+        """The POST body of a replace's first step: the new trigger under its temporary name,
+        disabled, so it never fires next to the old one."""
+        if self.action != "replace" or self.after is None:
+            raise ValueError(f"replacement_body() of a {self.action} change")
+        return {**_post_body(self.after), "name": self.temporary_name, "enabled": 0}
+
+    def finishing_body(self) -> dict[str, Any]:
+        """The PUT body of a replace's last step: the real name, and `enabled` when it is on
+        (the temporary trigger was created off)."""
+        if self.action != "replace" or self.after is None:
+            raise ValueError(f"finishing_body() of a {self.action} change")
+        body: dict[str, Any] = {"name": self.new_name}
+        if int(self.after["enabled"]):
+            body["enabled"] = 1
         return body
+
+
+def _post_body(after: Mapping[str, Any]) -> dict[str, Any]:
+    body = {key: value for key, value in after.items() if key != "id"}
+    if "enabled" in body:
+        body["enabled"] = int(body["enabled"])  # the API wants 0/1, never a JSON boolean
+    return body
 
 
 def display_key(change: Change) -> tuple[int, str, str]:
@@ -123,13 +176,43 @@ class Plan:
     fingerprints: Mapping[str, str] = field(default_factory=dict)  # live name -> fingerprint
     live_names: tuple[str, ...] = ()  # every live name at plan time, ignored ones included
     base_url: str | None = None
-    owned_live: int = 0  # live triggers the config owned at plan time: the delete guard's base
+    ignore: tuple[str, ...] = ()  # the configuration's ignore globs: what it does not own
 
     def __post_init__(self) -> None:
         # Normalised here so that every Plan, however built, displays and compares the same.
         object.__setattr__(self, "changes", tuple(sorted(self.changes, key=display_key)))
         object.__setattr__(self, "fingerprints", dict(sorted(self.fingerprints.items())))
         object.__setattr__(self, "live_names", tuple(sorted(set(self.live_names))))
+        object.__setattr__(self, "ignore", tuple(self.ignore))
+
+    @property
+    def owned_live(self) -> int:
+        """The delete guard's base: live triggers the configuration owns, counted from the
+        plan's own live names and globs (never taken from a number a file could inflate).
+        Leftovers of unfinished replacements are not counted: they are not triggers anyone
+        declared."""
+        leftovers = self.leftover_deletes()
+        return sum(
+            1
+            for name in self.live_names
+            if not ignored_by(name, self.ignore) and name not in leftovers
+        )
+
+    def leftover_deletes(self) -> frozenset[str]:
+        """Deletes that only remove the temporary trigger of an unfinished replacement whose
+        trigger the plan leaves live under its real name: losing them loses nothing."""
+        remaining = set(self.live_names)
+        for change in self.changes:
+            if change.action != "create":
+                remaining.discard(change.name)
+            if change.after is not None:
+                remaining.add(change.new_name)
+        temporary = {temporary_name(name) for name in remaining}
+        return frozenset(
+            change.name
+            for change in self.changes
+            if change.action == "delete" and change.name in temporary
+        )
 
     @property
     def summary(self) -> dict[str, int]:
@@ -172,39 +255,46 @@ def execution_waves(changes: Sequence[Change]) -> list[list[Change]]:
     freer: dict[str, int] = {}
     taker: dict[str, int] = {}
     for index, change in enumerate(changes):
-        freed, taken = change.frees(), change.takes()
-        if freed is not None:
+        for freed in change.frees():
             if freed in freer:
                 raise TriggersyncError(f"cannot order the plan: two changes free {shown(freed)}")
             freer[freed] = index
-        if taken is not None:
+        for taken in change.takes():
             if taken in taker:
                 raise TriggersyncError(f"cannot order the plan: two changes take {shown(taken)}")
             taker[taken] = index
 
-    # Each change waits for at most one other (the freer of the one name it takes), so the
-    # dependencies form chains; a chain that loops back is a cycle.
-    waits_for: list[int | None] = []
-    for index, change in enumerate(changes):
-        taken = change.takes()
-        before = freer.get(taken) if taken is not None else None
-        waits_for.append(before if before != index else None)
+    # A change waits for the freer of each name it takes (at most two: a renaming replace
+    # takes its new name and its temporary one).
+    waits_for = [
+        sorted({freer[name] for name in change.takes() if name in freer} - {index})
+        for index, change in enumerate(changes)
+    ]
 
+    # Depth-first, without recursion (plans can be long chains): a change's wave is one
+    # after the latest of those it waits for; meeting a change on the current path is a cycle.
     depth: list[int | None] = [None] * len(changes)
     for start in range(len(changes)):
-        chain: list[int] = []
-        on_chain: set[int] = set()
-        node: int | None = start
-        while node is not None and depth[node] is None:
-            if node in on_chain:
-                raise TriggersyncError(_cycle_message(changes, chain[chain.index(node) :]))
-            chain.append(node)
-            on_chain.add(node)
-            node = waits_for[node]
-        level = -1 if node is None else _known(depth[node])
-        for member in reversed(chain):
-            level += 1
-            depth[member] = level
+        if depth[start] is not None:
+            continue
+        path = [start]
+        on_path = {start}
+        pending = [iter(waits_for[start])]
+        while path:
+            for before in pending[-1]:
+                if depth[before] is not None:
+                    continue
+                if before in on_path:
+                    raise TriggersyncError(_cycle_message(changes, path[path.index(before) :]))
+                path.append(before)
+                on_path.add(before)
+                pending.append(iter(waits_for[before]))
+                break
+            else:
+                node = path.pop()
+                on_path.discard(node)
+                pending.pop()
+                depth[node] = 1 + max((_known(depth[i]) for i in waits_for[node]), default=-1)
 
     waves: list[list[Change]] = []
     for index, change in enumerate(changes):
@@ -221,7 +311,7 @@ def _known(level: int | None) -> int:
 
 
 def _cycle_message(changes: Sequence[Change], cycle: list[int]) -> str:
-    # Each member waits for the next, whose name it renames to.
+    # Each member waits for the next, which frees a name it takes.
     names = [changes[index].name for index in cycle]
     loop = " -> ".join(shown(name) for name in [*names, names[0]])
     return (

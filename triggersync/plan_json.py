@@ -1,13 +1,16 @@
-"""The plan document of SPEC §4, and the strict reading of it that `apply --plan` relies on.
+"""The versioned plan document, and the strict reading of it that `apply --plan` relies on.
 
 A plan file is applied without a prompt, so anything that does not look exactly like what
 `plan_to_dict` writes (a wrong version, a hand-edited summary, a stray key) is refused with a
 PlanFileError naming the place, rather than guessed at.
 
-Keys beyond SPEC §4: each change carries `diff` (its field differences) and, for a replace,
-`reason`; `state` carries what the stale-plan check compares (`fingerprints`, `live_names`),
-the `base_url` the plan was made against, and `owned_live` (how many live triggers the
-config owned, which the delete guard of SPEC §5 measures against).
+Beyond `format_version`, `summary` and `changes` (each with `action`, `name`, `before`,
+`after`): each change carries `diff` (its field differences) and, for a replace or the
+removal of a replacement's leftover, `reason`; `state` carries what the stale-plan check
+compares (`fingerprints`, `live_names`), the `base_url` the plan was made against, the
+configuration's `ignore` globs, and `owned_live`. The delete guard counts the owned triggers
+itself, from `live_names` and `ignore` (the stale-plan check proves `live_names` is still
+true); `owned_live` is written for readers and must agree with that count.
 """
 
 from __future__ import annotations
@@ -17,14 +20,14 @@ from typing import Any, Final, NoReturn
 
 from triggersync.errors import PlanFileError, TriggersyncError
 from triggersync.model import same
-from triggersync.plan import ABSENT, ACTIONS, Action, Change, FieldChange, Plan
+from triggersync.plan import ABSENT, ACTIONS, Action, Change, FieldChange, Plan, ignored_by
 
 FORMAT_VERSION: Final = 1
 
 _TOP_KEYS: Final = frozenset({"format_version", "summary", "changes", "state"})
 _CHANGE_KEYS: Final = frozenset({"action", "name", "before", "after", "diff", "reason"})
 _VIEW_KEYS: Final = frozenset({"name", "description", "enabled", "definition"})
-_STATE_KEYS: Final = frozenset({"base_url", "live_names", "fingerprints", "owned_live"})
+_STATE_KEYS: Final = frozenset({"base_url", "live_names", "fingerprints", "ignore", "owned_live"})
 _SHA256: Final = re.compile(r"[0-9a-f]{64}")
 
 
@@ -37,6 +40,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             "base_url": plan.base_url,
             "live_names": list(plan.live_names),
             "fingerprints": dict(plan.fingerprints),
+            "ignore": list(plan.ignore),
             "owned_live": plan.owned_live,
         },
     }
@@ -89,10 +93,15 @@ def plan_from_dict(data: Any) -> Plan:
         fingerprints=_fingerprints(state["fingerprints"]),
         live_names=_live_names(state["live_names"]),
         base_url=base_url,
-        owned_live=owned_live,
+        ignore=_globs(state["ignore"]),
     )
     _check_summary(top["summary"], plan)
     _check_consistency(plan)
+    if owned_live != plan.owned_live:
+        _fail(
+            "state.owned_live",
+            f"is {owned_live} but the live names and ignore globs make it {plan.owned_live}",
+        )
     try:
         plan.waves()
     except TriggersyncError as exc:
@@ -182,10 +191,11 @@ def _check_consistency(plan: Plan) -> None:
             touched.add(change.name)
             if change.name not in live:
                 _fail("state.live_names", f"{change.name!r} is changed but was not live")
+        for name in (change.name, *change.takes()):
+            if ignored_by(name, plan.ignore):
+                _fail("state.ignore", f"{name!r} is changed but an ignore glob disowns it")
     if set(plan.fingerprints) != touched:
         _fail("state.fingerprints", "expected one fingerprint per live trigger the plan changes")
-    if not len(touched) <= plan.owned_live <= len(live):
-        _fail("state.owned_live", "does not fit the live names and the changes")
 
 
 def _fingerprints(raw: Any) -> dict[str, str]:
@@ -202,6 +212,12 @@ def _live_names(raw: Any) -> tuple[str, ...]:
         _fail("state.live_names", "expected a list of non-empty strings")
     if len(set(raw)) != len(raw):
         _fail("state.live_names", "a name appears twice")
+    return tuple(raw)
+
+
+def _globs(raw: Any) -> tuple[str, ...]:
+    if not isinstance(raw, list) or not all(isinstance(glob, str) and glob for glob in raw):
+        _fail("state.ignore", "expected a list of non-empty strings")
     return tuple(raw)
 
 

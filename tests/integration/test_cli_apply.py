@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Callable
 
 from clirun import Run
@@ -174,3 +175,11 @@ def test_an_invalid_configuration_is_reported_before_credentials_are_needed(
     assert ran.code == 1
     assert "triggers.yaml:3" in ran.stderr
     assert "credentials" not in ran.stderr
+
+
+def test_apply_restores_the_signal_handlers_it_installs(
+    run: Run, emulator: Emulator, config: Config
+) -> None:
+    before = (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM))
+    assert run("apply", config(DESIRED), "--yes").code == 0
+    assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == before

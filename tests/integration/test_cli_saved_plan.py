@@ -207,3 +207,36 @@ def test_options_that_shape_a_new_plan_are_refused_with_a_saved_one(
     assert ran.code == 1
     assert "saved plan" in ran.stderr
     assert emulator.store.get("Fresh") is None
+
+
+def test_a_raised_owned_count_cannot_weaken_the_delete_guard(
+    run: Run, emulator: Emulator, config: Config, tmp_path: Path
+) -> None:
+    # 10 owned triggers and 10 ignored ones: deleting 4 of the 10 owned is over the 30% guard.
+    for i in range(10):
+        emulator.store.create({"name": f"T{i}", "description": "", "enabled": 1})
+        emulator.store.create({"name": f"Legacy {i}", "description": "", "enabled": 1})
+    keep = "".join(f"  - name: T{i}\n" for i in range(6))
+    saved = tmp_path / "plan.json"
+    path = config('ignore: ["Legacy *"]\ntriggers:\n' + keep)
+    assert run("plan", path, "--out", str(saved)).code == 0
+    tamper(saved, lambda d: d["state"].update(owned_live=20))  # 4 of 20 would pass the guard
+    ran = run("apply", "--plan", str(saved))
+    assert ran.code == 1
+    assert "state.owned_live" in ran.stderr
+    assert len(emulator.store.list()) == 20
+
+
+def test_the_delete_guard_of_a_saved_plan_counts_only_owned_triggers(
+    run: Run, emulator: Emulator, config: Config, tmp_path: Path
+) -> None:
+    for i in range(10):
+        emulator.store.create({"name": f"T{i}", "description": "", "enabled": 1})
+        emulator.store.create({"name": f"Legacy {i}", "description": "", "enabled": 1})
+    keep = "".join(f"  - name: T{i}\n" for i in range(6))
+    saved = tmp_path / "plan.json"
+    path = config('ignore: ["Legacy *"]\ntriggers:\n' + keep)
+    assert run("plan", path, "--out", str(saved)).code == 0
+    ran = run("apply", "--plan", str(saved))
+    assert ran.code == 1
+    assert "refusing to delete 4 of 10 owned live triggers" in ran.stderr

@@ -84,6 +84,18 @@ def test_fail_names_fail_only_writes_to_those_names(
     assert [t["name"] for t in emulator.store.list()] == ["Fine"]
 
 
+def test_refuse_creates_answers_every_create_400_and_lets_other_writes_through(
+    emulator: Emulator, emulator_session: requests.Session
+) -> None:
+    emulator.store.create({"name": "Kept"})
+    emulator.faults = Faults(refuse_creates=True)
+    refused = emulator_session.post(f"{emulator.url}/triggers", json={"name": "New"})
+    updated = emulator_session.put(f"{emulator.url}/triggers/Kept", json={"description": "d"})
+    assert (refused.status_code, "error" in refused.json()) == (400, True)
+    assert updated.status_code == 200
+    assert [t["name"] for t in emulator.store.list()] == ["Kept"]
+
+
 def test_faults_can_change_mid_run(emulator: Emulator, emulator_session: requests.Session) -> None:
     before = emulator_session.get(f"{emulator.url}/triggers").status_code
     emulator.faults.fail_rate = 1

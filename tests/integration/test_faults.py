@@ -182,7 +182,7 @@ def test_after_a_failed_put_the_next_plan_shows_only_that_trigger(
     assert plan.endswith("Plan: 0 to create, 1 to update, 0 to delete.\n")
 
 
-def test_a_replace_whose_delete_fails_is_not_recreated(
+def test_a_replace_whose_delete_fails_withdraws_its_replacement(
     run: Run, emulator: Emulator, config: Config
 ) -> None:
     emulator.store.create({"name": "G", "description": "", "enabled": 1, "definition": DEF_OLD})
@@ -190,9 +190,12 @@ def test_a_replace_whose_delete_fails_is_not_recreated(
     path = config(REPLACED_G)
     ran = run("apply", path, "--yes")
     assert ran.code == 1
-    assert '"G": DELETE /triggers/G: HTTP 500' in ran.stderr
-    assert emulator.stats()["create"] == 0
-    assert emulator.store.get("G")["definition"] == DEF_OLD  # nothing lost
+    assert (
+        'Error: "G": not replaced, "G" is unchanged (its replacement was withdrawn): '
+        "DELETE /triggers/G: HTTP 500" in ran.stderr
+    )
+    assert names(emulator) == ["G"]  # nothing lost, nothing left over
+    assert emulator.store.get("G")["definition"] == DEF_OLD
 
 
 def test_a_rename_waiting_for_a_name_that_was_not_freed_is_skipped(
@@ -210,7 +213,6 @@ def test_a_rename_waiting_for_a_name_that_was_not_freed_is_skipped(
         fingerprints={name: fingerprint(trigger) for name, trigger in live.items()},
         live_names=("A", "B"),
         base_url=emulator.url,
-        owned_live=2,
     )
     saved = tmp_path / "plan.json"
     saved.write_text(render_json(plan))
@@ -234,7 +236,6 @@ def test_a_skip_passes_on_to_what_waits_for_the_skipped_change(emulator: Emulato
             Change("create", "A", None, {"name": "A", **view}),
         ),
         live_names=("A", "B"),
-        owned_live=2,
     )
     emulator.faults = Faults(fail_names=frozenset({"B"}))
     client = Client(emulator.url, HTTPBasicAuth("demo@example.com", "demo-password"), policy=FAST)

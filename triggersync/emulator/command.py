@@ -32,6 +32,7 @@ def _stop_on_signal(signum: int, frame: FrameType | None) -> None:
     help="Fraction of writes stored, then answered 502.",
 )
 @click.option("--fail-name", multiple=True, help="Writes to this trigger name answer 500.")
+@click.option("--refuse-creates", is_flag=True, help="Every create answers 400.")
 @click.option("--seed", type=int, help="Seed for reproducible failures.")
 def emulator(
     host: str,
@@ -42,6 +43,7 @@ def emulator(
     fail_rate: float,
     fail_after_commit_rate: float,
     fail_name: tuple[str, ...],
+    refuse_creates: bool,
     seed: int | None,
 ) -> int:
     """Run the local Zendesk Chat Triggers API emulator (SQLite-backed).
@@ -70,6 +72,7 @@ def emulator(
         fail_rate=fail_rate,
         fail_after_commit_rate=fail_after_commit_rate,
         fail_names=frozenset(fail_name),
+        refuse_creates=refuse_creates,
         seed=seed,
     )
     credentials = Credentials.from_env(os.environ)

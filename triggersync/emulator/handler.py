@@ -179,6 +179,9 @@ class Handler(BaseHTTPRequestHandler):
         if targets & faults.fail_names:
             em.traffic.count("failed")
             raise _Reply(500, {"error": "internal server error (injected)"})
+        if op == "create" and faults.refuse_creates:
+            em.traffic.count("failed")
+            raise _Reply(400, {"error": "trigger refused (injected)"})
         try:
             if op == "create":
                 result: Any = em.store.create(payload)

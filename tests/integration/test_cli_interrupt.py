@@ -1,0 +1,132 @@
+"""Ctrl-C and SIGTERM during `apply`, as a user sends them: the CLI as a subprocess, against
+an emulator slow enough that the apply is still running when the signal comes.
+
+The signal is sent once the output shows the first applied change: no sleeps, no timing.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import selectors
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import requests
+
+from triggersync.emulator.server import Emulator, Faults
+
+SCRIPT = Path(sys.executable).parent / "triggersync"
+WAIT = 60  # seconds: a bound for a slow machine, never a sleep
+COUNT = 60
+SUMMARY = re.compile(
+    r"Apply interrupted: (\d+) created, 0 updated, 0 deleted\. 0 failed, 0 skipped, "
+    r"(\d+) not applied; plan again to see what is left\."
+)
+
+
+@contextmanager
+def applying(emulator: Emulator, tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
+    config = tmp_path / "triggers.yaml"
+    config.write_text("triggers:\n" + "".join(f"  - name: T{i:03}\n" for i in range(COUNT)))
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "TRIGGERSYNC_API_URL": emulator.url,
+        "TRIGGERSYNC_EMAIL": emulator.credentials.email,
+        "TRIGGERSYNC_PASSWORD": emulator.credentials.password,
+    }
+    command = [str(SCRIPT), "apply", str(config), "--yes"]
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, bufsize=0
+    ) as process:
+        try:
+            yield process
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.communicate(timeout=WAIT)
+
+
+def read_stderr_until(process: subprocess.Popen[bytes], marker: bytes) -> bytes:
+    """Everything on stderr up to and including `marker`, waiting a bounded time for it."""
+    assert process.stderr is not None
+    fd = process.stderr.fileno()
+    seen = b""
+    with selectors.DefaultSelector() as selector:
+        selector.register(fd, selectors.EVENT_READ)
+        while marker not in seen:
+            assert selector.select(timeout=WAIT), f"waited for {marker!r}; got {seen!r}"
+            chunk = os.read(fd, 65536)
+            assert chunk, f"stderr closed before {marker!r}; got {seen!r}"
+            seen += chunk
+    return seen
+
+
+def interrupt(emulator: Emulator, tmp_path: Path, signum: int) -> tuple[int, str, str]:
+    """Start an apply, send `signum` once the first change is reported, wait for the end."""
+    with applying(emulator, tmp_path) as process:
+        seen = read_stderr_until(process, b"  created ")
+        process.send_signal(signum)
+        stdout, stderr = process.communicate(timeout=WAIT)
+    return process.returncode, stdout.decode(), (seen + stderr).decode()
+
+
+def live_count(emulator: Emulator) -> int:
+    with requests.Session() as session:
+        session.trust_env = False
+        auth = (emulator.credentials.email, emulator.credentials.password)
+        return len(session.get(f"{emulator.url}/triggers", auth=auth, timeout=WAIT).json())
+
+
+def test_ctrl_c_stops_the_apply_and_exits_130(emulator: Emulator, tmp_path: Path) -> None:
+    emulator.faults = Faults(latency_ms=300)
+    code, stdout, _ = interrupt(emulator, tmp_path, signal.SIGINT)
+    assert code == 130
+    summary = SUMMARY.search(stdout)
+    assert summary is not None, stdout
+    created, not_applied = int(summary[1]), int(summary[2])
+    assert created + not_applied == COUNT
+    assert not_applied > 0
+    assert live_count(emulator) == created
+
+
+def test_sigterm_stops_the_apply_and_exits_143(emulator: Emulator, tmp_path: Path) -> None:
+    emulator.faults = Faults(latency_ms=300)
+    code, stdout, _ = interrupt(emulator, tmp_path, signal.SIGTERM)
+    assert code == 143
+    summary = SUMMARY.search(stdout)
+    assert summary is not None, stdout
+    assert live_count(emulator) == int(summary[1]) < COUNT
+
+
+def test_every_change_that_ran_is_reported(emulator: Emulator, tmp_path: Path) -> None:
+    emulator.faults = Faults(latency_ms=300)
+    _, _, stderr = interrupt(emulator, tmp_path, signal.SIGINT)
+    reported = re.findall(r'^  created "(T\d{3})"$', stderr, re.M)
+    assert sorted(reported) == sorted(t["name"] for t in emulator.store.list())
+
+
+def test_the_interrupt_is_acknowledged_at_once(emulator: Emulator, tmp_path: Path) -> None:
+    emulator.faults = Faults(latency_ms=300)
+    _, _, stderr = interrupt(emulator, tmp_path, signal.SIGINT)
+    assert "Interrupted: starting no new change, finishing those in flight" in stderr
+
+
+def test_a_second_ctrl_c_exits_without_waiting_for_the_changes_in_flight(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    # Slow enough that the changes in flight are still running when the second signal lands.
+    emulator.faults = Faults(latency_ms=2000)
+    with applying(emulator, tmp_path) as process:
+        read_stderr_until(process, b"  created ")
+        process.send_signal(signal.SIGINT)
+        read_stderr_until(process, b"Interrupted: ")
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=WAIT)
+    assert process.returncode == 130
+    assert b"Interrupted again: exiting at once" in stderr
+    assert b"Apply interrupted" not in stdout  # it did not wait to report the end
