@@ -273,7 +273,7 @@ def test_a_replace_from_true_to_1_round_trips() -> None:
 
     desired = [Trigger("A", definition={"event": "e", "flag": True})]
     live = [Trigger("A", definition={"event": "e", "flag": 1})]
-    plan = make_plan(desired, live, is_ignored=lambda name: False)
+    plan = make_plan(desired, live)
     assert [change.action for change in plan.changes] == ["replace"]
     assert Plan.from_dict(json.loads(json.dumps(plan.to_dict()))) == plan
 

@@ -231,11 +231,11 @@ def hostile_replace() -> Plan:
     after = {**before, "definition": {"k": 1}}
     field = FieldChange('definition["k\n::error title=pwned::x"]', ABSENT, 1)
     change = Change("replace", "R", before, after, (field,), "reason\u202e\n::add-mask::x")
-    return Plan((change,), {"R": "0" * 64}, ("R",), None, 1)
+    return Plan((change,), {"R": "0" * 64}, ("R",), None)
 
 
 def test_text_escapes_a_hidden_character_in_a_name() -> None:
-    plan = Plan((Change("delete", "A\u200b", {"name": "A\u200b"}, None),), {}, (), None, 1)
+    plan = Plan((Change("delete", "A\u200b", {"name": "A\u200b"}, None),), {}, (), None)
     assert '  - delete "A\\u200b"\n' in render_text(plan)
 
 
