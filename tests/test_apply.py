@@ -8,14 +8,14 @@ from collections.abc import Iterator
 import pytest
 from requests.auth import HTTPBasicAuth
 
-from triggersync.apply import Outcome, apply_plan, check_safety
-from triggersync.client import Client
-from triggersync.diff import make_plan
+from triggersync.api.client import Client
+from triggersync.api.retry import RetryPolicy
 from triggersync.emulator.server import Emulator, Faults
+from triggersync.engine.apply import Outcome, apply_plan, check_safety
+from triggersync.engine.diff import make_plan
+from triggersync.engine.model import Trigger
+from triggersync.engine.plan import Change, Plan, temporary_name
 from triggersync.errors import ApiError, UnsafePlanError
-from triggersync.model import Trigger
-from triggersync.plan import Change, Plan, temporary_name
-from triggersync.retry import RetryPolicy
 
 OLD = {"event": "page_enter"}
 NEW = {"event": "chat_requested"}

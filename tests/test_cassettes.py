@@ -20,8 +20,8 @@ import vcr
 from click.testing import CliRunner
 from requests.auth import HTTPBasicAuth
 
-from triggersync.cli import cli
-from triggersync.client import Client
+from triggersync.api.client import Client
+from triggersync.cli.main import cli
 from triggersync.emulator.server import Emulator
 from triggersync.errors import NotFoundError
 

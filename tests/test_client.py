@@ -12,12 +12,12 @@ import requests
 from canned_http import Canned, Script, canned_server
 from requests.auth import HTTPBasicAuth
 
-from triggersync.auth import BearerAuth, ClientCredentialsAuth
-from triggersync.client import Client
+from triggersync.api.auth import BearerAuth, ClientCredentialsAuth
+from triggersync.api.client import Client
+from triggersync.api.retry import RetryPolicy
 from triggersync.emulator.auth import TokenIssuer
 from triggersync.emulator.server import Emulator
 from triggersync.errors import ApiError, AuthError, NotFoundError, TransportError, UsageError
-from triggersync.retry import RetryPolicy
 
 FAST = RetryPolicy(max_attempts=3, base_delay=0.0, max_delay=0.0)
 NAMES = ["Plain", "with space", "a/b", "100%", "what?", "#hash", "Grüße 🚀", "naïve/é%20x"]

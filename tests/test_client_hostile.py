@@ -18,10 +18,10 @@ from canned_http import Canned, Script, canned_server
 from loopback_tls import CERT
 from requests.auth import AuthBase, HTTPBasicAuth
 
-from triggersync.auth import BasicAuth, BearerAuth, ClientCredentialsAuth
-from triggersync.client import Client
+from triggersync.api.auth import BasicAuth, BearerAuth, ClientCredentialsAuth
+from triggersync.api.client import Client
+from triggersync.api.retry import RetryPolicy
 from triggersync.errors import ApiError, TransportError, UsageError
-from triggersync.retry import RetryPolicy
 
 FAST = RetryPolicy(max_attempts=3, base_delay=0.0, max_delay=0.0)
 EMAIL, PASSWORD = "ops-7c1e@example.com", "pw-Zq81/+secret"

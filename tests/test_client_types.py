@@ -10,10 +10,10 @@ import pytest
 from canned_http import Canned, canned_server
 from requests.auth import HTTPBasicAuth
 
-from triggersync.client import Client
+from triggersync.api.client import Client
+from triggersync.api.retry import RetryPolicy
+from triggersync.engine.model import Trigger
 from triggersync.errors import ApiError
-from triggersync.model import Trigger
-from triggersync.retry import RetryPolicy
 
 
 def _definition(*action: Any) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from triggersync.conditions import check_definition
+from triggersync.config.conditions import check_definition
 
 
 def _definition(condition: Any, actions: Any = None) -> dict[str, Any]:

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from triggersync.config import Config, IgnoreGlob, load, load_vars
+from triggersync.config.files import Config, IgnoreGlob, load, load_vars
+from triggersync.engine.model import Location, Trigger
 from triggersync.errors import ConfigError
-from triggersync.model import Location, Trigger
 
 
 def _write(folder: Path, name: str, text: str) -> Path:

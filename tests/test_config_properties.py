@@ -11,9 +11,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from triggersync import yamlload
-from triggersync.config import load
-from triggersync.model import Trigger
+from triggersync.config import yamlload
+from triggersync.config.files import load
+from triggersync.engine.model import Trigger
 
 _text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=20)
 _name = _text.filter(lambda s: s.strip() != "" and "${" not in s and "$" not in s)

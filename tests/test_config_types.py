@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from triggersync.config import load, load_vars
+from triggersync.config.files import load, load_vars
 from triggersync.errors import ConfigError
 
 

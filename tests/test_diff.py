@@ -8,11 +8,10 @@ from typing import Any
 
 import pytest
 
-from triggersync import diff as diff_module
-from triggersync.diff import diff, format_path, make_plan
-from triggersync.errors import TriggersyncError
-from triggersync.model import Trigger, normalise
-from triggersync.plan import (
+from triggersync.engine import diff as diff_module
+from triggersync.engine.diff import diff, format_path, make_plan
+from triggersync.engine.model import Trigger, normalise
+from triggersync.engine.plan import (
     ABSENT,
     LEFTOVER_REASON,
     REPLACE_REASON,
@@ -21,6 +20,7 @@ from triggersync.plan import (
     fingerprint,
     temporary_name,
 )
+from triggersync.errors import TriggersyncError
 
 GEO = {"event": "chat_requested", "condition": ["and", ["eq", "@visitor_country_code", "US"]]}
 
@@ -360,8 +360,8 @@ def test_identical_triggers_never_reach_deepdiff(monkeypatch: pytest.MonkeyPatch
 def test_deepdiff_is_imported_only_when_a_pair_differs() -> None:
     script = (
         "import sys\n"
-        "from triggersync.diff import diff\n"
-        "from triggersync.model import Trigger\n"
+        "from triggersync.engine.diff import diff\n"
+        "from triggersync.engine.model import Trigger\n"
         "same = [Trigger(f'T{i}') for i in range(100)]\n"
         "assert diff(same, same, is_ignored=lambda n: False) == []\n"
         "assert 'deepdiff' not in sys.modules\n"

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from triggersync.diff import _deep_changes, field_changes
-from triggersync.plan import ABSENT, FieldChange
+from triggersync.engine.diff import _deep_changes, field_changes
+from triggersync.engine.plan import ABSENT, FieldChange
 
 DEF = {"event": "chat_requested", "condition": ["and", ["eq", "@x", 1]], "actions": [["addTag"]]}
 

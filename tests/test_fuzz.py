@@ -16,11 +16,11 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from triggersync import config
+from triggersync.config import files as config
+from triggersync.engine.model import Trigger
+from triggersync.engine.plan import Plan
+from triggersync.engine.planfile import plan_to_dict
 from triggersync.errors import ConfigError, PlanFileError
-from triggersync.model import Trigger
-from triggersync.plan import Plan
-from triggersync.plan_json import plan_to_dict
 
 FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -117,7 +117,7 @@ def test_plan_parsing_takes_any_json_value(data: Any) -> None:
 
 def valid_plan_document() -> dict[str, Any]:
     live = [Trigger("Old", "gone"), Trigger("Kept", "old")]
-    from triggersync.diff import make_plan
+    from triggersync.engine.diff import make_plan
 
     desired = config_triggers()
     plan = make_plan(desired, live, prune=True, base_url="x")

@@ -10,7 +10,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from triggersync.cli import cli
+from triggersync.cli.main import cli
 
 COMMANDS = ["validate", "plan", "apply", "drift", "export", "emulator"]
 

@@ -16,13 +16,13 @@ from canned_http import Canned, canned_server
 from click.testing import CliRunner
 from requests.auth import HTTPBasicAuth
 
-from triggersync import yamlload
-from triggersync.cli import cli
-from triggersync.client import Client
+from triggersync.api.client import Client
+from triggersync.api.retry import RetryPolicy
+from triggersync.cli.main import cli
+from triggersync.config import yamlload
 from triggersync.emulator.server import Emulator
+from triggersync.engine.plan import Plan
 from triggersync.errors import PlanFileError
-from triggersync.plan import Plan
-from triggersync.retry import RetryPolicy
 
 FAST = RetryPolicy(max_attempts=2, base_delay=0.0, max_delay=0.0)
 ESCAPES = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # anything a terminal could act on

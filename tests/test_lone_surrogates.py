@@ -18,7 +18,7 @@ import yaml
 from canned_http import Canned, canned_server
 from click.testing import CliRunner
 
-from triggersync.cli import cli
+from triggersync.cli.main import cli
 
 LIVE = [
     {"id": 1, "name": "S", "description": "d\udfff", "enabled": 1},

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from triggersync.model import Location, Trigger, canonical_json, normalise, same
+from triggersync.engine.model import Location, Trigger, canonical_json, normalise, same
 
 
 @pytest.mark.parametrize(("raw", "expected"), [(True, 1), (False, 0), (1, 1), (0, 0), ("1", 1)])

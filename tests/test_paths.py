@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from triggersync.paths import format_path
+from triggersync.config.paths import format_path
 
 
 def test_indexes_in_brackets_keys_after_dots() -> None:

@@ -10,9 +10,8 @@ from typing import Any
 
 import pytest
 
-from triggersync.errors import PlanFileError, TriggersyncError
-from triggersync.model import Trigger
-from triggersync.plan import (
+from triggersync.engine.model import Trigger
+from triggersync.engine.plan import (
     ABSENT,
     REPLACE_REASON,
     Change,
@@ -21,6 +20,7 @@ from triggersync.plan import (
     fingerprint,
     temporary_name,
 )
+from triggersync.errors import PlanFileError, TriggersyncError
 
 
 def view(name: str, description: str = "", enabled: int = 1, **extra: Any) -> dict[str, Any]:
@@ -269,7 +269,7 @@ def sample() -> Plan:
 
 def test_a_replace_from_true_to_1_round_trips() -> None:
     # The diff tells `true` from 1, so the saved plan's own check must too.
-    from triggersync.diff import make_plan
+    from triggersync.engine.diff import make_plan
 
     desired = [Trigger("A", definition={"event": "e", "flag": True})]
     live = [Trigger("A", definition={"event": "e", "flag": 1})]

@@ -10,7 +10,7 @@ from typing import Any
 import click
 import pytest
 
-from triggersync.cli import cli
+from triggersync.cli.main import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")

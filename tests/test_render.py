@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from triggersync.diff import make_plan
-from triggersync.model import Trigger
-from triggersync.plan import ABSENT, Change, FieldChange, Plan
-from triggersync.render import (
+from triggersync.engine.diff import make_plan
+from triggersync.engine.model import Trigger
+from triggersync.engine.plan import ABSENT, Change, FieldChange, Plan
+from triggersync.views.render import (
     DRIFT_MARKER,
     FOLD_THRESHOLD,
     PLAN_MARKER,

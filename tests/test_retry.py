@@ -14,9 +14,9 @@ from canned_http import Canned, Script, canned_server
 from requests.auth import HTTPBasicAuth
 from virtual_time import FastForwardThrottle, VirtualClock
 
-from triggersync.client import Client
+from triggersync.api.client import Client
+from triggersync.api.retry import RetryPolicy, Throttle, parse_retry_after
 from triggersync.errors import ApiError, NotFoundError, UsageError
-from triggersync.retry import RetryPolicy, Throttle, parse_retry_after
 
 FAST = RetryPolicy(max_attempts=3, base_delay=0.0, max_delay=0.0)
 LIST_BODY = json.dumps([{"name": "T", "description": "", "enabled": 1}]).encode()

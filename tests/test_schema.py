@@ -9,11 +9,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from triggersync import schema
+from triggersync.config import schema
 
 
 def _messages(document: Any) -> list[tuple[str, str, bool]]:
-    from triggersync.yamlload import format_path
+    from triggersync.config.yamlload import format_path
 
     return [(format_path(p.path), p.message, p.at_key) for p in schema.check(document)]
 

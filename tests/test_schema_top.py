@@ -9,7 +9,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from triggersync import schema
+from triggersync.config import schema
 
 _value = st.none() | st.booleans() | st.integers() | st.text(max_size=3)
 _top = st.dictionaries(
@@ -28,7 +28,7 @@ def test_top_level_fast_path_never_accepts_what_jsonschema_rejects(doc: dict[str
 def test_a_valid_file_never_imports_jsonschema() -> None:
     script = (
         "import sys\n"
-        "from triggersync import schema\n"
+        "from triggersync.config import schema\n"
         "doc = {'ignore': ['Legacy *'], 'triggers': [{'name': 'A', 'enabled': True}]}\n"
         "assert schema.check(doc) == []\n"
         "assert 'jsonschema' not in sys.modules\n"

@@ -13,7 +13,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from triggersync.text import (
+from triggersync.untrusted import (
     HIDDEN_CATEGORIES,
     clean,
     is_clean,

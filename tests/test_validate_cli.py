@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from triggersync.cli import cli
+from triggersync.cli.main import cli
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).parent.parent

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from triggersync.variables import expand, substitute
+from triggersync.config.variables import expand, substitute
 
 VARS = {"A": "x", "B": "y", "DEPT": "42"}
 

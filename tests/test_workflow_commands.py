@@ -28,7 +28,7 @@ import yaml
 from canned_http import Canned, canned_server
 from click.testing import CliRunner
 
-from triggersync.cli import cli
+from triggersync.cli.main import cli
 
 INJECTED = "\n::error title=pwned::injected"
 HOSTILE_NAME = "Pwn" + INJECTED

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from triggersync import yamlload
+from triggersync.config import yamlload
 
 BOMB = "\n".join(
     [

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from triggersync import yamlload
+from triggersync.config import yamlload
 
 
 def _load(tmp_path: Path, text: str) -> yamlload.Document:

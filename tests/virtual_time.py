@@ -11,9 +11,9 @@ from __future__ import annotations
 import threading
 import time
 
+from triggersync.api.retry import Throttle
 from triggersync.emulator.faults import FaultInjector
 from triggersync.emulator.server import Emulator
-from triggersync.retry import Throttle
 
 
 class VirtualClock:

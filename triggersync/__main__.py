@@ -1,3 +1,3 @@
-from triggersync.cli import main
+from triggersync.cli.main import main
 
 main()

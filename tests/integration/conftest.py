@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from clirun import Ran, Run
 
-from triggersync.cli import cli
+from triggersync.cli.main import cli
 
 
 @pytest.fixture

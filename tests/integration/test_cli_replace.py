@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from clirun import Run
 
-from triggersync.client import Client
+from triggersync.api.client import Client
 from triggersync.emulator.server import Emulator, Faults
-from triggersync.model import Trigger
+from triggersync.engine.model import Trigger
 
 Config = Callable[[str], str]
 

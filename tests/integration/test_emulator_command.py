@@ -144,7 +144,7 @@ def test_busy_port_is_an_error_without_traceback() -> None:
 def test_a_host_off_loopback_is_refused(host: str) -> None:
     from click.testing import CliRunner
 
-    from triggersync.cli import cli
+    from triggersync.cli.main import cli
 
     result = CliRunner().invoke(cli, ["emulator", "--host", host, "--port", "0"])
     assert result.exit_code == 1

@@ -16,14 +16,14 @@ from clirun import Run
 from requests.auth import HTTPBasicAuth
 from virtual_time import FastForwardThrottle, virtual_emulator_clock
 
-from triggersync import client as client_mod
-from triggersync.apply import apply_plan
-from triggersync.client import Client
+from triggersync.api import client as client_mod
+from triggersync.api.client import Client
+from triggersync.api.retry import RetryPolicy
 from triggersync.emulator.server import Credentials, Emulator, Faults
-from triggersync.model import Trigger, normalise
-from triggersync.plan import Change, Plan, fingerprint
-from triggersync.render import render_json
-from triggersync.retry import RetryPolicy
+from triggersync.engine.apply import apply_plan
+from triggersync.engine.model import Trigger, normalise
+from triggersync.engine.plan import Change, Plan, fingerprint
+from triggersync.views.render import render_json
 
 Config = Callable[[str], str]
 FAST = RetryPolicy(max_attempts=4, base_delay=0.0, max_delay=0.0)

@@ -20,8 +20,8 @@ from click.testing import CliRunner
 from clirun import Ran
 
 import triggersync
-from triggersync.cli import cli
-from triggersync.client import Client
+from triggersync.api.client import Client
+from triggersync.cli.main import cli
 from triggersync.emulator.auth import TokenIssuer
 from triggersync.emulator.server import Credentials, Emulator, Faults
 from triggersync.errors import TransportError

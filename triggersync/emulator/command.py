@@ -58,9 +58,9 @@ def emulator(
     """
     import sqlite3
 
+    from triggersync.api.endpoint import is_loopback
     from triggersync.emulator.auth import ENV_NAMES
     from triggersync.emulator.server import Credentials, Emulator, Faults
-    from triggersync.endpoint import is_loopback
 
     if not is_loopback(host):
         # It accepts well-known default credentials and plain http: loopback only (SPEC §6).

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Iterable
 from typing import Any
 
-from triggersync.model import same
+from triggersync.engine.model import same
 
 SCHEMA_VERSION = 1
 _SCHEMA = """

@@ -9,9 +9,9 @@ from typing import Any
 import requests
 from urllib3.exceptions import NewConnectionError
 
+from triggersync.api.transport import Answer
+from triggersync.engine.model import Trigger, normalise
 from triggersync.errors import TransportError
-from triggersync.model import Trigger, normalise
-from triggersync.transport import Answer
 
 
 def never_connected(exc: requests.ConnectionError) -> bool:

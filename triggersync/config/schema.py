@@ -16,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from triggersync.paths import PathPart
+from triggersync.config.paths import PathPart
 
 if TYPE_CHECKING:  # jsonschema costs ~50 ms to import: only files with problems need it
     from jsonschema import Draft202012Validator
@@ -50,7 +50,7 @@ def load_schema() -> dict[str, Any]:
     if packaged.is_file():
         text = packaged.read_text(encoding="utf-8")
     else:
-        text = (Path(__file__).resolve().parent.parent / "schemas" / SCHEMA_NAME).read_text(
+        text = (Path(__file__).resolve().parents[2] / "schemas" / SCHEMA_NAME).read_text(
             encoding="utf-8"
         )
     schema: dict[str, Any] = json.loads(text)

@@ -10,9 +10,9 @@ from typing import Any
 
 import yaml
 
+from triggersync.engine.model import Trigger
 from triggersync.errors import TriggersyncError
-from triggersync.model import Trigger
-from triggersync.text import is_clean, shown, yaml_double_quoted
+from triggersync.untrusted import is_clean, shown, yaml_double_quoted
 
 SCHEMA_RELPATH = Path("schemas") / "triggersync.schema.json"
 

@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from triggersync.errors import TriggersyncError
-from triggersync.model import FIELD_ORDER, Trigger, canonical, same
-from triggersync.plan import (
+from triggersync.engine.model import FIELD_ORDER, Trigger, canonical, same
+from triggersync.engine.plan import (
     ABSENT,
     LEFTOVER_REASON,
     REPLACE_REASON,
@@ -24,7 +23,8 @@ from triggersync.plan import (
     ignored_by,
     temporary_name,
 )
-from triggersync.text import shown
+from triggersync.errors import TriggersyncError
+from triggersync.untrusted import shown
 
 
 def diff(

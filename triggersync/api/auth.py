@@ -21,10 +21,10 @@ from urllib.parse import quote, quote_plus, urljoin
 import requests
 from requests.auth import AuthBase, HTTPBasicAuth
 
-from triggersync import transport
-from triggersync.endpoint import check_url, display_url, origin
+from triggersync.api import transport
+from triggersync.api.endpoint import check_url, display_url, origin
+from triggersync.api.responses import loads
 from triggersync.errors import ApiError, AuthError, TransportError, UsageError
-from triggersync.responses import loads
 
 DEFAULT_TOKEN_URL = "https://www.zopim.com/oauth2/token"
 _RENEWED = "_triggersync_token_renewed"  # marks the one resend after a 401

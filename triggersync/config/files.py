@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from triggersync import conditions, schema, yamlload
-from triggersync import variables as refs
+from triggersync.config import conditions, schema, yamlload
+from triggersync.config import variables as refs
+from triggersync.config.paths import PathPart, format_path
+from triggersync.engine.model import Location, Trigger, normalise
 from triggersync.errors import ConfigError, Issue
-from triggersync.model import Location, Trigger, normalise
-from triggersync.paths import PathPart, format_path
 
 EXTENSIONS = (".yaml", ".yml")
 EMPTY_FILE = "the file is empty; declare no triggers with `triggers: []`"

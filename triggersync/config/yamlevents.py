@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from triggersync.paths import PathPart, format_path
+from triggersync.config.paths import PathPart, format_path
 
 MAX_DEPTH = 64
 # Nodes reached again through an alias, beyond the file's own content. Real configurations

@@ -22,10 +22,10 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from triggersync.errors import TriggersyncError
-from triggersync.text import clean, shown
+from triggersync.untrusted import clean, shown
 
 if TYPE_CHECKING:
-    from triggersync.apply import Outcome
+    from triggersync.engine.apply import Outcome
 
 
 @dataclass(frozen=True)

@@ -24,9 +24,13 @@ from urllib.parse import quote, urlsplit
 import requests
 from requests.auth import AuthBase
 
-from triggersync import auth as auth_mod
-from triggersync import transport
-from triggersync.endpoint import display_url, redacted, redirect_advice, resolve_base_url
+from triggersync.api import auth as auth_mod
+from triggersync.api import transport
+from triggersync.api.endpoint import display_url, redacted, redirect_advice, resolve_base_url
+from triggersync.api.responses import json_body, never_connected, server_message, trigger_from
+from triggersync.api.retry import RetryPolicy, Throttle, parse_retry_after
+from triggersync.api.transport import Answer
+from triggersync.engine.model import Trigger, normalise, same
 from triggersync.errors import (
     ApiError,
     AuthError,
@@ -34,10 +38,6 @@ from triggersync.errors import (
     TransportError,
     TriggersyncError,
 )
-from triggersync.model import Trigger, normalise, same
-from triggersync.responses import json_body, never_connected, server_message, trigger_from
-from triggersync.retry import RetryPolicy, Throttle, parse_retry_after
-from triggersync.transport import Answer
 
 log = logging.getLogger("triggersync.http")
 

@@ -19,11 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from triggersync.client import Client
+from triggersync.api.client import Client
+from triggersync.engine.model import Trigger
+from triggersync.engine.plan import Change, Plan, fingerprint
 from triggersync.errors import ApiError, PlanFileError, StalePlanError, UnsafePlanError
-from triggersync.model import Trigger
-from triggersync.plan import Change, Plan, fingerprint
-from triggersync.text import shown
+from triggersync.untrusted import shown
 
 DELETE_RATIO = 0.30  # refuse to delete more than 30% of the owned live triggers...
 DELETE_MIN_OWNED = 10  # ...when at least this many exist

@@ -15,10 +15,10 @@ from typing import Any
 import click
 
 from triggersync import __version__
-from triggersync import cli_support as opts
-from triggersync.console import Console, Interrupts, Progress, write_atomically
+from triggersync.cli import options as opts
+from triggersync.cli.console import Console, Interrupts, Progress, write_atomically
 from triggersync.errors import ConfigError, TriggersyncError
-from triggersync.text import clean
+from triggersync.untrusted import clean
 
 
 class _Cli(click.Group):
@@ -87,7 +87,7 @@ def validate(paths: tuple[str, ...], vars_file: str | None, fmt: str) -> int:
     Example:
       triggersync validate triggers/ --vars env/production.yaml
     """
-    from triggersync import config
+    from triggersync.config import files as config
 
     github = fmt == "github"
     try:
@@ -139,7 +139,7 @@ def plan(
       triggersync plan triggers/ --out plan.json
       triggersync plan triggers/ --format markdown --max-chars 65000 > comment.md
     """
-    from triggersync import render
+    from triggersync.views import render
 
     console = opts.console(verbose, quiet, no_color)
     opts.check_max_chars(fmt, max_chars)
@@ -183,8 +183,8 @@ def apply(
       triggersync apply triggers/ --yes
       triggersync apply --plan plan.json
     """
-    from triggersync import apply as apply_mod
-    from triggersync import render
+    from triggersync.engine import apply as apply_mod
+    from triggersync.views import render
 
     console = opts.console(verbose, quiet, no_color)
     if bool(paths) == bool(plan_file):
@@ -294,7 +294,7 @@ def export(api_url: str | None, out: str | None, verbose: int, quiet: bool, no_c
     Example:
       triggersync export --out triggers/
     """
-    from triggersync import export as export_mod
+    from triggersync.engine import export as export_mod
 
     console = opts.console(verbose, quiet, no_color)
     with opts.client(api_url) as client:

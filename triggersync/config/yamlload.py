@@ -20,13 +20,13 @@ from typing import Any
 import yaml
 
 # Re-exported: yamlload is the loading API its callers and tests name.
-from triggersync.paths import PathPart as PathPart
-from triggersync.paths import format_path as format_path
-from triggersync.yamlevents import MAX_ALIAS_EXPANSION as MAX_ALIAS_EXPANSION
-from triggersync.yamlevents import MAX_DEPTH as MAX_DEPTH
-from triggersync.yamlevents import MERGE, Builder, Composer
-from triggersync.yamlevents import LoadError as LoadError
-from triggersync.yamlevents import Problem as Problem
+from triggersync.config.paths import PathPart as PathPart
+from triggersync.config.paths import format_path as format_path
+from triggersync.config.yamlevents import MAX_ALIAS_EXPANSION as MAX_ALIAS_EXPANSION
+from triggersync.config.yamlevents import MAX_DEPTH as MAX_DEPTH
+from triggersync.config.yamlevents import MERGE, Builder, Composer
+from triggersync.config.yamlevents import LoadError as LoadError
+from triggersync.config.yamlevents import Problem as Problem
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 

@@ -10,14 +10,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from triggersync.console import Console, append_step_summary
-from triggersync.text import clean
+from triggersync.cli.console import Console, append_step_summary
+from triggersync.untrusted import clean
 
 if TYPE_CHECKING:
-    from triggersync.client import Client
-    from triggersync.config import Config
+    from triggersync.api.client import Client
+    from triggersync.config.files import Config
+    from triggersync.engine.plan import Plan
     from triggersync.errors import Issue
-    from triggersync.plan import Plan
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -72,7 +72,7 @@ def format(choices: list[str]) -> Callable[[F], F]:
 
 
 def load(paths: Sequence[str], vars_file: str | None, console: Console) -> Config:
-    from triggersync import config
+    from triggersync.config import files as config
 
     cfg = config.load(paths, variables=config.load_vars(vars_file) if vars_file else None)
     for warning in cfg.warnings:
@@ -81,13 +81,13 @@ def load(paths: Sequence[str], vars_file: str | None, console: Console) -> Confi
 
 
 def client(api_url: str | None, parallelism: int = 4) -> Client:
-    from triggersync.client import Client
+    from triggersync.api.client import Client
 
     return Client.from_env(api_url=api_url, parallelism=parallelism)
 
 
 def make_plan(cfg: Config, client: Client, prune: bool) -> Plan:
-    from triggersync.diff import make_plan
+    from triggersync.engine.diff import make_plan
 
     live = client.list()
     return make_plan(
@@ -100,7 +100,7 @@ def make_plan(cfg: Config, client: Client, prune: bool) -> Plan:
 
 
 def render_as(plan: Plan, fmt: str, console: Console, *, drift: bool = False) -> str:
-    from triggersync import render
+    from triggersync.views import render
 
     if fmt == "json":
         return render.render_json(plan)
@@ -129,7 +129,7 @@ def annotation(level: str, issue: Issue) -> str:
 
 def report(plan: Plan, fmt: str, console: Console, max_chars: int | None, *, drift: bool) -> None:
     """Print a plan or drift report; append its markdown to the GitHub job summary."""
-    from triggersync import render
+    from triggersync.views import render
 
     text = render_as(plan, fmt, console, drift=drift)
     if max_chars is not None:

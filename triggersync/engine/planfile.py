@@ -18,9 +18,9 @@ from __future__ import annotations
 import re
 from typing import Any, Final, NoReturn
 
+from triggersync.engine.model import same
+from triggersync.engine.plan import ABSENT, ACTIONS, Action, Change, FieldChange, Plan, ignored_by
 from triggersync.errors import PlanFileError, TriggersyncError
-from triggersync.model import same
-from triggersync.plan import ABSENT, ACTIONS, Action, Change, FieldChange, Plan, ignored_by
 
 FORMAT_VERSION: Final = 1
 

@@ -20,8 +20,8 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Final
 
-from triggersync.plan import ABSENT, Change, FieldChange, Plan
-from triggersync.text import clean, json_document, shown
+from triggersync.engine.plan import ABSENT, Change, FieldChange, Plan
+from triggersync.untrusted import clean, json_document, shown
 
 # Last line of the markdown, so the summary line comes first; finds the sticky PR comment.
 PLAN_MARKER: Final = "<!-- triggersync-plan -->"

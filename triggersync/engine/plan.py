@@ -21,9 +21,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
+from triggersync.engine.model import Trigger, canonical_json
 from triggersync.errors import TriggersyncError
-from triggersync.model import Trigger, canonical_json
-from triggersync.text import shown
+from triggersync.untrusted import shown
 
 Action = Literal["create", "update", "delete", "replace"]
 ACTIONS: Final[tuple[Action, ...]] = ("update", "create", "replace", "delete")
@@ -234,13 +234,13 @@ class Plan:
         return execution_waves(self.changes)
 
     def to_dict(self) -> dict[str, Any]:
-        from triggersync.plan_json import plan_to_dict
+        from triggersync.engine.planfile import plan_to_dict
 
         return plan_to_dict(self)
 
     @classmethod
     def from_dict(cls, data: Any) -> Plan:
-        from triggersync.plan_json import plan_from_dict
+        from triggersync.engine.planfile import plan_from_dict
 
         return plan_from_dict(data)
 

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from triggersync.paths import PathPart
-from triggersync.schema import describe, suggest
+from triggersync.config.paths import PathPart
+from triggersync.config.schema import describe, suggest
 
 LOGICAL = frozenset({"and", "or"})
 NEGATION = "not"

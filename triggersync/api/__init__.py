@@ -1,0 +1,1 @@
+"""The Zendesk Chat API client: one origin, auth, retry and throttle, bounded answers."""

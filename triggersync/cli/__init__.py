@@ -1,0 +1,1 @@
+"""The command line: the click group, the commands, shared options and the Console."""

@@ -1,0 +1,1 @@
+"""Files to Config: discovery, the YAML loader with locations, the schema, ${VAR}."""

@@ -1,0 +1,1 @@
+"""Model and normalisation, diff, Plan, the saved-plan file, apply, export."""
