@@ -122,3 +122,20 @@ def test_an_exported_directory_holds_the_rest_and_plans_only_their_deletion(
     code, stdout, stderr = run("plan", str(target), url=url)
     assert code == 0, stderr
     assert stdout.endswith("Plan: 0 to create, 0 to update, 2 to delete.\n")
+
+
+def test_an_apply_refuses_to_address_one_by_name_and_applies_the_rest(config: str) -> None:
+    # A name that is not Unicode text cannot be percent-encoded into the API's path: that one
+    # change fails with a message naming the trigger; the update of "S" still goes through.
+    updated = {"id": 1, "name": "S", "description": "new", "enabled": 1}
+    with canned_server(
+        Canned(200, json.dumps(LIVE).encode()), Canned(200, json.dumps(updated).encode())
+    ) as (url, script):
+        code, stdout, stderr = run("apply", config, "--yes", url=url)
+    assert code == 1
+    assert script.seen == [("GET", "/api/v2/chat/triggers"), ("PUT", "/api/v2/chat/triggers/S")]
+    assert (
+        'Error: "T\\udc00": not sent: the name "T\\udc00" holds a lone surrogate, which is not '
+        "Unicode text and cannot be written in a URL; rename or delete it in Zendesk"
+    ) in stderr.splitlines()
+    assert "Apply incomplete: 0 created, 1 updated, 0 deleted. 1 failed" in stdout

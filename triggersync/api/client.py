@@ -19,14 +19,20 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Concatenate, ParamSpec, TypeVar
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 import requests
 from requests.auth import AuthBase
 
 from triggersync.api import auth as auth_mod
 from triggersync.api import transport
-from triggersync.api.endpoint import display_url, redacted, redirect_advice, resolve_base_url
+from triggersync.api.endpoint import (
+    display_url,
+    redacted,
+    redirect_advice,
+    resolve_base_url,
+    trigger_path,
+)
 from triggersync.api.responses import json_body, never_connected, server_message, trigger_from
 from triggersync.api.retry import RetryPolicy, Throttle, parse_retry_after
 from triggersync.api.transport import Answer
@@ -168,7 +174,9 @@ class Client:
     @_masked
     def show(self, name: str) -> Trigger:
         answer = self._request("GET", name)
-        return trigger_from(json_body(answer, f"GET {_path(name)}"), f"GET {_path(name)}")
+        return trigger_from(
+            json_body(answer, f"GET {trigger_path(name)}"), f"GET {trigger_path(name)}"
+        )
 
     def find(self, name: str) -> Trigger | None:
         try:
@@ -215,9 +223,9 @@ class Client:
             if new is not None and _has(new, body):
                 return new
             raise NotFoundError(
-                f"PUT {_path(name)}: HTTP 404: trigger not found", status=404
+                f"PUT {trigger_path(name)}: HTTP 404: trigger not found", status=404
             ) from None
-        return self._written(answer, f"PUT {_path(name)}", str(body.get("name", name)), body)
+        return self._written(answer, f"PUT {trigger_path(name)}", str(body.get("name", name)), body)
 
     def _written(self, answer: Answer, what: str, name: str, body: Mapping[str, Any]) -> Trigger:
         """The trigger a successful write answered with. An answer that cannot be read does
@@ -251,7 +259,7 @@ class Client:
         idempotent: bool = True,
         deadline: float | None = None,
     ) -> Answer:
-        path = _path(name)
+        path = trigger_path(name)
         what = f"{method} {path}"
         if deadline is None:
             deadline = time.monotonic() + self.policy.max_total
@@ -396,10 +404,6 @@ def _proxy_failure(base_url: str) -> str:
 
 class _GoneAfterRetry(ApiError):
     """404 on a retry whose earlier attempt may have succeeded."""
-
-
-def _path(name: str | None) -> str:
-    return "/triggers" if name is None else "/triggers/" + quote(name, safe="")
 
 
 def _has(trigger: Trigger, body: Mapping[str, Any]) -> bool:

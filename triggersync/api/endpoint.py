@@ -10,11 +10,12 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Mapping
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 import requests
 
-from triggersync.errors import UsageError
+from triggersync.errors import ApiError, UsageError
+from triggersync.untrusted import shown
 
 LEGACY_BASE_URL = "https://www.zopim.com/api/v2"
 _SUBDOMAIN = re.compile(r"^[a-z0-9][a-z0-9-]*$", re.IGNORECASE)
@@ -37,6 +38,22 @@ def resolve_base_url(env: Mapping[str, str], override: str | None = None) -> str
         else:
             url, setting = LEGACY_BASE_URL, "API URL"
     return check_url(url.strip().rstrip("/"), what=setting)
+
+
+def trigger_path(name: str | None) -> str:
+    """`/triggers`, or `/triggers/{name}` with the name percent-encoded as one path segment
+    in UTF-8 (docs/api.md#triggers-are-addressed-by-name)."""
+    if name is None:
+        return "/triggers"
+    try:
+        return "/triggers/" + quote(name, safe="")
+    except UnicodeEncodeError:
+        # JSON can spell a lone surrogate ("\ud800"), so a live name may hold one; UTF-8
+        # cannot encode it, so no URL addresses that trigger. Refuse this one call by name.
+        raise ApiError(
+            f"not sent: the name {shown(name)} holds a lone surrogate, which is not Unicode "
+            "text and cannot be written in a URL; rename or delete it in Zendesk"
+        ) from None
 
 
 def is_loopback(host: str) -> bool:
