@@ -88,6 +88,7 @@ def validate(paths: tuple[str, ...], vars_file: str | None, fmt: str) -> int:
       triggersync validate triggers/ --vars env/production.yaml
     """
     from triggersync.config import files as config
+    from triggersync.views.github import annotation
 
     github = fmt == "github"
     try:
@@ -96,11 +97,11 @@ def validate(paths: tuple[str, ...], vars_file: str | None, fmt: str) -> int:
         if not github:
             raise
         for issue in exc.issues:
-            click.echo(opts.annotation("error", issue))
+            click.echo(annotation("error", issue))
         return 1
     for warning in cfg.warnings:
         if github:
-            click.echo(opts.annotation("warning", warning))
+            click.echo(annotation("warning", warning))
         else:
             click.echo(f"warning: {clean(str(warning))}", err=True)
     triggers = _plural(len(cfg.triggers), "trigger")

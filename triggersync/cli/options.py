@@ -11,13 +11,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from triggersync.cli.console import Console, append_step_summary
-from triggersync.untrusted import clean
 
 if TYPE_CHECKING:
     from triggersync.api.client import Client
     from triggersync.config.files import Config
     from triggersync.engine.plan import Plan
-    from triggersync.errors import Issue
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -120,13 +118,6 @@ def emit(text: str) -> None:
     click.echo(text, nl=not text.endswith("\n"))
 
 
-def annotation(level: str, issue: Issue) -> str:
-    """A GitHub workflow command that marks the issue on its file and line in a PR."""
-    message = f"{issue.path}: {issue.message}" if issue.path else issue.message
-    where = f"file={gh_escape(issue.file, True)},line={issue.line},col={issue.col}"
-    return f"::{level} {where}::{gh_escape(clean(message))}"
-
-
 def report(plan: Plan, fmt: str, console: Console, max_chars: int | None, *, drift: bool) -> None:
     """Print a plan or drift report; append its markdown to the GitHub job summary."""
     from triggersync.views import render
@@ -137,10 +128,3 @@ def report(plan: Plan, fmt: str, console: Console, max_chars: int | None, *, dri
     emit(text)
     summary = render.render_drift_markdown if drift else render.render_markdown
     append_step_summary(lambda: summary(plan))
-
-
-def gh_escape(text: str, is_property: bool = False) -> str:
-    """GitHub workflow-command escaping: a newline or `%` in a message (and `:` or `,` in a
-    property such as file=) would otherwise end or garble the annotation."""
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    return text.replace(":", "%3A").replace(",", "%2C") if is_property else text
