@@ -17,8 +17,8 @@ from click.testing import CliRunner
 from triggersync.cli.main import cli
 from triggersync.views.render import DRIFT_MARKER, PLAN_MARKER, truncate_markdown
 
-ROOT = Path(__file__).resolve().parent.parent
-GOLDEN = Path(__file__).resolve().parent / "golden" / "github"
+ROOT = Path(__file__).resolve().parents[2]
+GOLDEN = ROOT / "tests" / "golden" / "github"
 TEMPLATES = ROOT / "examples" / "github"
 BIN = Path(sys.executable).parent
 

@@ -26,10 +26,9 @@ from pathlib import Path
 import pytest
 import yaml
 from canned_http import Canned, canned_server
-from click.testing import CliRunner
+from run_cli import run_cli
 
-from triggersync.cli.main import cli
-
+RUNNER_ENV = {"GITHUB_ACTIONS": "true", "TRIGGERSYNC_MAX_ATTEMPTS": "1"}
 INJECTED = "\n::error title=pwned::injected"
 HOSTILE_NAME = "Pwn" + INJECTED
 # A description long enough that a folding writer breaks it, right before the `::`.
@@ -81,18 +80,7 @@ def commands_in(text: str) -> list[str]:
 
 
 def run(*args: str, url: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
-    full_env = {
-        "GITHUB_ACTIONS": "true",
-        "TRIGGERSYNC_API_URL": url,
-        "TRIGGERSYNC_EMAIL": "demo@example.com",
-        "TRIGGERSYNC_PASSWORD": "demo-password",
-        "TRIGGERSYNC_MAX_ATTEMPTS": "1",
-        **(env or {}),
-    }
-    result = CliRunner().invoke(cli, list(args), env=full_env)
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception  # a traceback is a bug
-    return result.exit_code, result.stdout, result.stderr
+    return run_cli(*args, url=url, env={**RUNNER_ENV, **(env or {})})
 
 
 @pytest.fixture

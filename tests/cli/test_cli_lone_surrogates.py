@@ -16,9 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 from canned_http import Canned, canned_server
-from click.testing import CliRunner
-
-from triggersync.cli.main import cli
+from run_cli import run_cli as run
 
 LIVE = [
     {"id": 1, "name": "S", "description": "d\udfff", "enabled": 1},
@@ -28,19 +26,6 @@ LIVE = [
 # Declares the first (with another description: an update) and the third; not the second,
 # which is deleted.
 CONFIG = "triggers:\n  - name: S\n    description: new\n  - name: U\n    description: plain\n"
-
-
-def run(*args: str, url: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
-    full_env = {
-        "TRIGGERSYNC_API_URL": url,
-        "TRIGGERSYNC_EMAIL": "demo@example.com",
-        "TRIGGERSYNC_PASSWORD": "demo-password",
-        **(env or {}),
-    }
-    result = CliRunner().invoke(cli, list(args), env=full_env)
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception  # a traceback is a bug
-    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.fixture
