@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
 
+from canned_http import Canned
 from click.testing import CliRunner
 
 from triggersync.cli.main import cli
@@ -21,3 +25,16 @@ def run_cli(*args: str, url: str, env: Mapping[str, str] | None = None) -> tuple
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
     return result.exit_code, result.stdout, result.stderr
+
+
+def listing(live: list[dict[str, Any]]) -> Canned:
+    """An answer to GET /triggers: these live triggers."""
+    return Canned(200, json.dumps(live).encode())
+
+
+def write_config(tmp_path: Path, text: str) -> str:
+    """A configuration file in a folder of its own; returns the file's path."""
+    path = tmp_path / "config" / "triggers.yaml"
+    path.parent.mkdir()
+    path.write_text(text, encoding="utf-8")
+    return str(path)

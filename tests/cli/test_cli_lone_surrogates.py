@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 from canned_http import Canned, canned_server
+from run_cli import listing, write_config
 from run_cli import run_cli as run
 
 LIVE = [
@@ -30,16 +31,13 @@ CONFIG = "triggers:\n  - name: S\n    description: new\n  - name: U\n    descrip
 
 @pytest.fixture
 def url() -> Iterator[str]:
-    with canned_server(Canned(200, json.dumps(LIVE).encode())) as (base_url, _):
+    with canned_server(listing(LIVE)) as (base_url, _):
         yield base_url
 
 
 @pytest.fixture
 def config(tmp_path: Path) -> str:
-    path = tmp_path / "config" / "triggers.yaml"
-    path.parent.mkdir()
-    path.write_text(CONFIG, encoding="utf-8")
-    return str(path)
+    return write_config(tmp_path, CONFIG)
 
 
 def test_a_text_plan_shows_them_escaped(url: str, config: str) -> None:
@@ -113,9 +111,7 @@ def test_an_apply_refuses_to_address_one_by_name_and_applies_the_rest(config: st
     # A name that is not Unicode text cannot be percent-encoded into the API's path: that one
     # change fails with a message naming the trigger; the update of "S" still goes through.
     updated = {"id": 1, "name": "S", "description": "new", "enabled": 1}
-    with canned_server(
-        Canned(200, json.dumps(LIVE).encode()), Canned(200, json.dumps(updated).encode())
-    ) as (url, script):
+    with canned_server(listing(LIVE), Canned(200, json.dumps(updated).encode())) as (url, script):
         code, stdout, stderr = run("apply", config, "--yes", url=url)
     assert code == 1
     assert script.seen == [("GET", "/api/v2/chat/triggers"), ("PUT", "/api/v2/chat/triggers/S")]

@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import yaml
 from canned_http import Canned, canned_server
-from run_cli import run_cli
+from run_cli import listing, run_cli, write_config
 
 RUNNER_ENV = {"GITHUB_ACTIONS": "true", "TRIGGERSYNC_MAX_ATTEMPTS": "1"}
 INJECTED = "\n::error title=pwned::injected"
@@ -85,15 +86,12 @@ def run(*args: str, url: str, env: dict[str, str] | None = None) -> tuple[int, s
 
 @pytest.fixture
 def config(tmp_path: Path) -> str:
-    path = tmp_path / "config" / "triggers.yaml"
-    path.parent.mkdir()
-    path.write_text(CONFIG, encoding="utf-8")
-    return str(path)
+    return write_config(tmp_path, CONFIG)
 
 
 @pytest.fixture
-def url() -> str:
-    with canned_server(Canned(200, json.dumps(LIVE).encode())) as (base_url, _):
+def url() -> Iterator[str]:
+    with canned_server(listing(LIVE)) as (base_url, _):
         yield base_url
 
 
@@ -187,7 +185,7 @@ def test_an_export_plans_no_changes_against_what_it_exported(url: str, tmp_path:
 def test_no_line_apply_prints_is_a_workflow_command(config: str) -> None:
     refusal = {"error": "refused\u2028::error::server ##[add-mask]said"}
     with canned_server(
-        Canned(200, json.dumps(LIVE[1:]).encode()),
+        listing(LIVE[1:]),
         Canned(400, json.dumps(refusal).encode()),
     ) as (base_url, _):
         code, stdout, stderr = run("apply", config, "--yes", "--force", url=base_url)
