@@ -22,30 +22,16 @@ def _set_console(ctx: click.Context, param: click.Parameter, value: Any) -> None
     setattr(ctx.ensure_object(Console), param.name, value)
 
 
+def _console_option(*decls: str, **attrs: Any) -> Callable[[F], F]:
+    return click.option(*decls, expose_value=False, callback=_set_console, **attrs)
+
+
 def console_options(func: F) -> F:
     """-v/-q and --no-color, for the Console that `@pass_console` hands to the command."""
-    func = click.option(
-        "--no-color",
-        is_flag=True,
-        expose_value=False,
-        callback=_set_console,
-        help="No ANSI colour (also NO_COLOR).",
-    )(func)
-    func = click.option(
-        "-q",
-        "--quiet",
-        is_flag=True,
-        expose_value=False,
-        callback=_set_console,
-        help="Only results and errors.",
-    )(func)
-    func = click.option(
-        "-v",
-        "--verbose",
-        count=True,
-        expose_value=False,
-        callback=_set_console,
-        help="Log each request: method, path, status, time.",
+    func = _console_option("--no-color", is_flag=True, help="No ANSI colour (also NO_COLOR).")(func)
+    func = _console_option("-q", "--quiet", is_flag=True, help="Only results and errors.")(func)
+    func = _console_option(
+        "-v", "--verbose", count=True, help="Log each request: method, path, status, time."
     )(func)
     return func
 
