@@ -1,4 +1,4 @@
-"""Acceptance checks of SPEC.md sentences that no other test pinned down."""
+"""Acceptance checks of documented rules (docs/) that no other test pinned down."""
 
 from __future__ import annotations
 
@@ -15,8 +15,9 @@ from triggersync.emulator.server import Emulator
 def test_export_writes_a_live_dollar_brace_as_literal_so_it_round_trips(
     run: Run, emulator: Emulator, tmp_path: Path
 ) -> None:
-    # SPEC §7: `${NAME}` in any string value is a reference and `$${` a literal `${`; export
-    # (adoption) must write live text so that planning against it shows no changes.
+    # docs/configuration.md#variables: `${NAME}` in any string value is a reference and `$${`
+    # a literal `${`; export (adoption) must write live text so that planning against it
+    # shows no changes.
     emulator.store.create(
         {
             "name": "Price ${X}",
@@ -41,7 +42,8 @@ DEEP_JSON = b"[" * 100_000 + b"]" * 100_000
 def test_a_deeply_nested_list_answer_is_an_error_not_a_traceback(
     run: Run, config: Callable[[str], str]
 ) -> None:
-    # SPEC §3: no Python traceback reaches the user for any expected failure (server errors).
+    # docs/commands.md#conventions: no Python traceback reaches the user for any expected
+    # failure (server errors).
     with canned_server(Canned(200, DEEP_JSON, {"Content-Type": "application/json"})) as (url, _):
         ran = run("plan", "--api-url", url, "--no-prune", config("triggers: []\n"))
     assert ran.code == 1
@@ -60,7 +62,8 @@ def test_a_deeply_nested_error_body_still_reports_the_status(
 def test_emulator_answers_a_too_deeply_nested_body_with_400(
     emulator: Emulator, emulator_session: requests.Session
 ) -> None:
-    # SPEC §6: 400 with a JSON {"error": ...} for a bad body (it was a 500 and a traceback).
+    # docs/emulator.md#answers: 400 with a JSON {"error": ...} for a bad body (it was a 500
+    # and a traceback).
     body = b'{"name": "T", "definition": {"x": ' + DEEP_JSON[:40_000] + DEEP_JSON[-40_000:] + b"}}"
     response = emulator_session.post(
         f"{emulator.url}/triggers", data=body, headers={"Content-Type": "application/json"}
@@ -73,7 +76,8 @@ def test_emulator_answers_a_too_deeply_nested_body_with_400(
 def test_export_of_a_too_deeply_nested_live_definition_is_an_error_not_a_traceback(
     run: Run,
 ) -> None:
-    # SPEC §3: no traceback for any expected failure; the JSON parses, the YAML writer recurses.
+    # docs/commands.md#conventions: no traceback for any expected failure; the JSON parses,
+    # the YAML writer recurses.
     depth = 600
     live = b'[{"name": "A", "definition": {"event": "chat_requested", "condition": '
     live += b"[" * depth + b"]" * depth + b', "actions": []}}]'

@@ -22,9 +22,8 @@ import requests
 from requests.auth import AuthBase, HTTPBasicAuth
 
 from triggersync.api import transport
-from triggersync.api.endpoint import check_url, display_url, origin
-from triggersync.api.responses import loads
-from triggersync.errors import ApiError, AuthError, TransportError, UsageError
+from triggersync.api.endpoint import check_url, display_url, loads, origin
+from triggersync.errors import ApiError, AuthError, TransportError, TriggersyncError, UsageError
 
 DEFAULT_TOKEN_URL = "https://www.zopim.com/oauth2/token"
 _RENEWED = "_triggersync_token_renewed"  # marks the one resend after a 401
@@ -79,6 +78,13 @@ class Secrets:
                 text = text[:start] + MASK + text[end:]
                 start = text.find(form[:_PREFIX], start + len(MASK))
         return text
+
+    def mask_error(self, exc: TriggersyncError) -> None:
+        """Mask the error's message (and an ApiError's server message) in place."""
+        exc.message = self.mask(exc.message)
+        exc.args = (exc.message,)
+        if isinstance(exc, ApiError) and exc.server_message is not None:
+            exc.server_message = self.mask(exc.server_message)
 
 
 class BasicAuth(HTTPBasicAuth):

@@ -1,4 +1,4 @@
-"""The Zendesk Chat triggers API (api/triggers-api.txt): five endpoints, one `_request`.
+"""The Zendesk Chat triggers API: five endpoints, one `_request` (docs/api.md).
 
 Every call goes through `_request`: one bounded exchange at a time (transport.py), the shared
 throttle, retries with backoff, and the mapping of statuses to typed errors. Triggers are
@@ -19,21 +19,30 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Concatenate, ParamSpec, TypeVar
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 import requests
 from requests.auth import AuthBase
 
 from triggersync.api import auth as auth_mod
-from triggersync.api import transport
-from triggersync.api.endpoint import display_url, redacted, redirect_advice, resolve_base_url
-from triggersync.api.responses import json_body, never_connected, server_message, trigger_from
-from triggersync.api.retry import RetryPolicy, Throttle, parse_retry_after
+from triggersync.api import outcomes, transport
+from triggersync.api.attempt import Attempt
+from triggersync.api.endpoint import (
+    error_for,
+    json_body,
+    redirect_advice,
+    resolve_base_url,
+    server_message,
+    trigger_from,
+    trigger_path,
+    triggers_from,
+)
+from triggersync.api.outcomes import GoneAfterRetry, OutcomeUnknown
+from triggersync.api.retry import RetryPolicy, Throttle
 from triggersync.api.transport import Answer
-from triggersync.engine.model import Trigger, normalise, same
+from triggersync.engine.model import Trigger
 from triggersync.errors import (
     ApiError,
-    AuthError,
     NotFoundError,
     TransportError,
     TriggersyncError,
@@ -47,10 +56,6 @@ _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
 
-class OutcomeUnknown(ApiError):
-    """A write was sent but no usable answer came back: it may or may not have happened."""
-
-
 def _masked(method: Callable[Concatenate[Client, _P], _R]) -> Callable[Concatenate[Client, _P], _R]:
     """Every error leaving the client has the credentials masked: a server may echo them
     (in its message, a Location, a Content-Type), and the OAuth grant may quote it."""
@@ -60,10 +65,7 @@ def _masked(method: Callable[Concatenate[Client, _P], _R]) -> Callable[Concatena
         try:
             return method(self, *args, **kwargs)
         except TriggersyncError as exc:
-            exc.message = self.secrets.mask(exc.message)
-            exc.args = (exc.message,)
-            if isinstance(exc, ApiError) and exc.server_message is not None:
-                exc.server_message = self.secrets.mask(exc.server_message)
+            self.secrets.mask_error(exc)
             raise
 
     return wrapper
@@ -151,24 +153,15 @@ class Client:
 
     @_masked
     def list(self) -> list[Trigger]:
-        answer = self._request("GET", None)
-        data = json_body(answer, "GET /triggers")
-        if not isinstance(data, list):
-            raise TransportError(
-                f"GET /triggers: expected a JSON array of triggers, got {type(data).__name__}"
-            )
-        triggers = [trigger_from(item, "GET /triggers") for item in data]
-        seen: set[str] = set()
-        for trigger in triggers:
-            if trigger.name in seen:
-                raise TransportError(f"GET /triggers: the name {trigger.name!r} appears twice")
-            seen.add(trigger.name)
-        return triggers
+        return triggers_from(
+            json_body(self._request("GET", None), "GET /triggers"), "GET /triggers"
+        )
 
     @_masked
     def show(self, name: str) -> Trigger:
         answer = self._request("GET", name)
-        return trigger_from(json_body(answer, f"GET {_path(name)}"), f"GET {_path(name)}")
+        what = f"GET {trigger_path(name)}"
+        return trigger_from(json_body(answer, what), what)
 
     def find(self, name: str) -> Trigger | None:
         try:
@@ -188,56 +181,32 @@ class Client:
                     "POST", None, dict(body), idempotent=False, deadline=deadline
                 )
             except OutcomeUnknown:
-                existing = self.find(name)
-                if existing is None:
-                    if attempt == self.policy.max_attempts or time.monotonic() >= deadline:
-                        raise
-                    self._sleep(self.policy.backoff(attempt))
-                    if self.cancel.is_set():
-                        raise
-                    continue
-                if _has(existing, body):
-                    return existing
-                raise ApiError(
-                    f"POST /triggers: the outcome of creating {name!r} was unknown, and "
-                    "Zendesk now has a trigger of that name with other content"
-                ) from None
-            return self._written(answer, "POST /triggers", name, body)
+                made = outcomes.created(self, name, body)
+                if made is not None:
+                    return made
+                if attempt == self.policy.max_attempts or time.monotonic() >= deadline:
+                    raise
+                self._sleep(self.policy.backoff(attempt))
+                if self.cancel.is_set():
+                    raise
+                continue
+            return outcomes.written(self, answer, "POST /triggers", name, body)
         raise AssertionError("unreachable")  # pragma: no cover
 
     @_masked
     def update(self, name: str, body: Mapping[str, Any]) -> Trigger:
+        what = f"PUT {trigger_path(name)}"
         try:
             answer = self._request("PUT", name, dict(body))
-        except _GoneAfterRetry:
+        except GoneAfterRetry:
             # A retried rename whose first attempt went through: the old name is gone.
-            new = self.find(str(body.get("name", name)))
-            if new is not None and _has(new, body):
-                return new
-            raise NotFoundError(
-                f"PUT {_path(name)}: HTTP 404: trigger not found", status=404
-            ) from None
-        return self._written(answer, f"PUT {_path(name)}", str(body.get("name", name)), body)
-
-    def _written(self, answer: Answer, what: str, name: str, body: Mapping[str, Any]) -> Trigger:
-        """The trigger a successful write answered with. An answer that cannot be read does
-        not undo the write: read the trigger back, and accept it if it has what was sent."""
-        try:
-            return trigger_from(json_body(answer, what), what)
-        except TransportError as exc:
-            existing = self.find(name)
-            if existing is not None and _has(existing, body):
-                return existing
-            raise TransportError(
-                f"{exc.message} (HTTP {answer.status}), and {name!r} is not live with the "
-                "content sent",
-                status=answer.status,
-            ) from None
+            return outcomes.renamed(self, what, name, body)
+        return outcomes.written(self, answer, what, str(body.get("name", name)), body)
 
     @_masked
     def delete(self, name: str) -> None:
         # A 404 after an ambiguous attempt means that attempt deleted it.
-        with contextlib.suppress(_GoneAfterRetry):
+        with contextlib.suppress(GoneAfterRetry):
             self._request("DELETE", name)
 
     # -- the one place requests are made ------------------------------------------------
@@ -251,7 +220,7 @@ class Client:
         idempotent: bool = True,
         deadline: float | None = None,
     ) -> Answer:
-        path = _path(name)
+        path = trigger_path(name)
         what = f"{method} {path}"
         if deadline is None:
             deadline = time.monotonic() + self.policy.max_total
@@ -259,10 +228,11 @@ class Client:
         ambiguous = False
         while True:
             attempt += 1
-            answer, failure, sent, final = self._send(method, path, body)
+            tried = self._send(method, path, body)
+            answer = tried.answer
             if answer is not None and answer.status == 429:
                 rate_limited += 1
-                wait = parse_retry_after(answer.headers.get("Retry-After")) or 0.0
+                wait = tried.retry_after or 0.0
                 left = deadline - time.monotonic()
                 if wait > left:
                     # Waiting would outlast the time bound: say so now rather than hang.
@@ -286,36 +256,29 @@ class Client:
                 raise ApiError(f"{what}: HTTP {answer.status}: {advice}", status=answer.status)
             if answer is not None and answer.status < 500:
                 if answer.status == 404 and ambiguous and method in ("PUT", "DELETE"):
-                    raise _GoneAfterRetry(what, status=404)
+                    raise GoneAfterRetry(what, status=404)
                 if answer.status >= 400:
-                    raise self._error(what, answer)
+                    raise error_for(what, answer, self._auth_vars)
                 return answer
             # A 5xx or a broken exchange: the server may have acted on a write.
-            ambiguous = ambiguous or (sent and method != "GET")
+            ambiguous = ambiguous or (tried.sent and method != "GET")
             error = (
-                self._error(what, answer)
+                error_for(what, answer, self._auth_vars)
                 if answer is not None
-                else TransportError(f"{what}: {failure}")
+                else TransportError(f"{what}: {tried.failure}")
             )
-            if not idempotent and sent:
+            if not idempotent and tried.sent:
                 raise OutcomeUnknown(error.message, status=error.status) from None
-            if final or attempt >= self.policy.max_attempts or time.monotonic() >= deadline:
+            if tried.final or attempt >= self.policy.max_attempts or time.monotonic() >= deadline:
                 raise error
             self._sleep(self.policy.backoff(attempt, random.random))
             if self.cancel.is_set():
                 raise error
 
-    def _send(
-        self, method: str, path: str, body: dict[str, Any] | None
-    ) -> tuple[Answer | None, str, bool, bool]:
-        """(answer, failure, sent, final): sent is False only when the request surely never
-        left; final when no retry can help (nor should be made to wait as long again)."""
+    def _send(self, method: str, path: str, body: dict[str, Any] | None) -> Attempt:
         self.throttle.acquire()
         started = time.monotonic()
-        answer: Answer | None = None
-        failure = ""
-        sent = True
-        final = False
+        attempt = Attempt(None)
         try:
             answer = transport.exchange(
                 self._session,
@@ -325,85 +288,15 @@ class Client:
                 timeout=self.timeout,
                 limit=self.max_answer,
             )
-        except (transport.Expired, transport.TooLarge) as exc:
-            failure, final = str(exc), True
-        except requests.ConnectTimeout:
-            failure, sent = f"timed out connecting to {display_url(self.base_url)}", False
-        except requests.exceptions.ProxyError:
-            # Before the generic ConnectionError, as TLS below: a retry reaches the same proxy.
-            failure, sent, final = _proxy_failure(self.base_url), False, True
-        except requests.exceptions.SSLError:
-            # Before the generic ConnectionError, which would call it a broken connection; and
-            # final at once, since no retry makes a certificate trusted.
-            failure = (
-                f"TLS certificate of {display_url(self.base_url)} not trusted, or TLS failed "
-                "(for a private CA, set REQUESTS_CA_BUNDLE)"
-            )
-            sent, final = False, True
-        except requests.ConnectionError as exc:
-            sent = not never_connected(exc)
-            failure = (
-                f"cannot connect to {display_url(self.base_url)} (is the server up?)"
-                if not sent
-                else "the connection broke before an answer came"
-            )
-        except requests.Timeout:
-            failure = f"no answer within {transport.IDLE_TIMEOUT:.0f}s"
-        except requests.RequestException as exc:
-            failure = f"request failed ({type(exc).__name__})"
+            attempt = Attempt.answered(answer)
+        except (transport.Expired, transport.TooLarge, requests.RequestException) as exc:
+            attempt = Attempt.failed(exc, self.base_url)
         finally:
-            status = answer.status if answer is not None else None
-            retry_after = (
-                parse_retry_after(answer.headers.get("Retry-After"))
-                if answer is not None and status == 429
-                else None
-            )
-            if retry_after is None:
-                retry_after = 1.0
-            elif retry_after > self.policy.max_total:
-                retry_after = 0.0  # the caller gives up at once: park no worker for it
-            self.throttle.release(rate_limited=status == 429, retry_after=retry_after)
-            line = f"{method} {path} {status or failure} {time.monotonic() - started:.3f}s"
+            status = attempt.answer.status if attempt.answer is not None else None
+            pause = 1.0 if attempt.retry_after is None else attempt.retry_after
+            if pause > self.policy.max_total:
+                pause = 0.0  # the caller gives up at once: park no worker for it
+            self.throttle.release(rate_limited=status == 429, retry_after=pause)
+            line = f"{method} {path} {status or attempt.failure} {time.monotonic() - started:.3f}s"
             log.info("%s", self.secrets.mask(line))
-        return answer, failure, sent, final
-
-    def _error(self, what: str, answer: Answer) -> ApiError:
-        status = answer.status
-        message = server_message(answer)
-        if status in (401, 403):
-            return AuthError(
-                f"{what}: HTTP {status}: authentication failed ({message}); "
-                f"check {self._auth_vars}",
-                status=status,
-                server_message=message,
-            )
-        cls = NotFoundError if status == 404 else ApiError
-        return cls(f"{what}: HTTP {status}: {message}", status=status, server_message=message)
-
-
-def _proxy_failure(base_url: str) -> str:
-    """Name the variable that set the proxy, as requests reads them (lower case first)."""
-    scheme = urlsplit(base_url).scheme
-    for name in (f"{scheme}_proxy", f"{scheme.upper()}_PROXY", "all_proxy", "ALL_PROXY"):
-        value = os.environ.get(name)
-        if value:
-            return (
-                f"the proxy {redacted(value)} refused the connection or is down (set by "
-                f"{name}; check it, or list the API's host in NO_PROXY)"
-            )
-    return "the proxy refused the connection or is down (check HTTPS_PROXY and NO_PROXY)"
-
-
-class _GoneAfterRetry(ApiError):
-    """404 on a retry whose earlier attempt may have succeeded."""
-
-
-def _path(name: str | None) -> str:
-    return "/triggers" if name is None else "/triggers/" + quote(name, safe="")
-
-
-def _has(trigger: Trigger, body: Mapping[str, Any]) -> bool:
-    """Does the live trigger carry every field the body sets (after normalisation)?"""
-    view = trigger.view(with_definition=True)
-    wanted = normalise({**view, **{k: v for k, v in body.items() if k != "id"}})
-    return same(view, wanted.view(with_definition=True))
+        return attempt

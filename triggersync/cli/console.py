@@ -2,8 +2,12 @@
 
 Results go to stdout; progress, prompts, warnings and errors go to stderr, so
 `triggersync plan --format json > plan.json` is always clean JSON. Every message passes
-text.clean on its way out: it may quote a server or a file, and nothing in it may hide text,
-forge a line, or be read by the GitHub Actions runner as a workflow command.
+untrusted.clean on its way out: it may quote a server or a file, and nothing in it may hide
+text, forge a line, or be read by the GitHub Actions runner as a workflow command.
+
+One Console serves a run. It is made once, in the click context, by whichever comes first:
+the callback of -v, -q or --no-color (options.console_options), which set it, or a command's
+`@pass_console`, which takes it.
 """
 
 from __future__ import annotations
@@ -28,10 +32,16 @@ if TYPE_CHECKING:
     from triggersync.engine.apply import Outcome
 
 
-@dataclass(frozen=True)
+@dataclass
 class Console:
-    verbosity: int = 0  # -1 quiet, 0 normal, 1+ verbose
+    verbose: int = 0  # how many -v
+    quiet: bool = False
     no_color: bool = False
+
+    @property
+    def verbosity(self) -> int:
+        """-1 quiet, 0 normal, 1+ verbose; -q wins over -v."""
+        return -1 if self.quiet else self.verbose
 
     @property
     def color(self) -> bool:
@@ -53,7 +63,7 @@ class Console:
         click.echo(f"Error: {clean(message)}", err=True)
 
     def setup_logging(self) -> None:
-        # -v logs each request (method, path, status, duration); never a header value.
+        """-v logs each request (method, path, status, duration); never a header value."""
         level = logging.INFO if self.verbosity > 0 else logging.WARNING
         logger = logging.getLogger("triggersync")
         logger.setLevel(level)
@@ -61,6 +71,14 @@ class Console:
             handler = _StderrHandler()
             handler.setFormatter(logging.Formatter("%(message)s"))
             logger.addHandler(handler)
+
+
+pass_console = click.make_pass_decorator(Console, ensure=True)
+
+
+def emit(text: str) -> None:
+    """A result (a report, YAML) on stdout, as rendered: renderers have made it safe to show."""
+    click.echo(text, nl=not text.endswith("\n"))
 
 
 class _StderrHandler(logging.Handler):

@@ -4,7 +4,7 @@ The cassettes under tests/cassettes/ were recorded against a live emulator and r
 `record_mode="none"`: any request the client makes that is not in the cassette fails the test.
 Re-record after changing what the client sends:
 
-    TRIGGERSYNC_RECORD=1 .venv/bin/pytest tests/test_cassettes.py -o addopts=""
+    TRIGGERSYNC_RECORD=1 .venv/bin/pytest tests/api/test_api_cassettes.py -o addopts=""
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from triggersync.cli.main import cli
 from triggersync.emulator.server import Emulator
 from triggersync.errors import NotFoundError
 
-CASSETTES = Path(__file__).parent / "cassettes"
+CASSETTES = Path(__file__).parent.parent / "cassettes"
 RECORDING = os.environ.get("TRIGGERSYNC_RECORD") == "1"
 REPLAY_URL = "http://127.0.0.1:8080/api/v2/chat"  # recorded URLs are rewritten to this
 EMAIL, PASSWORD, TOKEN = "demo@example.com", "demo-password", "demo-token"

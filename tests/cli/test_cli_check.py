@@ -9,8 +9,8 @@ from click.testing import CliRunner
 
 from triggersync.cli.main import cli
 
-DATA = Path(__file__).parent / "data"
-ROOT = Path(__file__).parent.parent
+DATA = Path(__file__).parent.parent / "data"
+ROOT = Path(__file__).parents[2]
 VALID = sorted(p for p in (DATA / "valid").iterdir() if p.is_dir())
 INVALID = sorted(p for p in (DATA / "invalid").iterdir() if p.is_dir())
 

@@ -17,8 +17,8 @@ from click.testing import CliRunner
 from triggersync.cli.main import cli
 from triggersync.views.render import DRIFT_MARKER, PLAN_MARKER, truncate_markdown
 
-ROOT = Path(__file__).resolve().parent.parent
-GOLDEN = Path(__file__).resolve().parent / "golden" / "github"
+ROOT = Path(__file__).resolve().parents[2]
+GOLDEN = ROOT / "tests" / "golden" / "github"
 TEMPLATES = ROOT / "examples" / "github"
 BIN = Path(sys.executable).parent
 
@@ -69,30 +69,19 @@ def test_validate_github_annotations_match_golden(
     assert out == (GOLDEN / "annotations.txt").read_text(encoding="utf-8")
 
 
-def test_plan_appends_markdown_to_step_summary(
-    tmp_path: Path, emulator_env: dict[str, str]
+@pytest.mark.parametrize(("command", "code"), [("plan", 0), ("drift", 2)])
+def test_a_report_appends_its_markdown_to_the_step_summary(
+    command: str, code: int, tmp_path: Path, emulator_env: dict[str, str]
 ) -> None:
     summary = tmp_path / "summary.md"
     summary.write_text("earlier step\n", encoding="utf-8")
     folder = _write_config(tmp_path)
     env = {**emulator_env, "GITHUB_STEP_SUMMARY": str(summary)}
-    code, out, _ = _invoke(["plan", str(folder), "--format", "json"], env)
-    assert code == 0
+    ran, out, _ = _invoke([command, str(folder), "--format", "json"], env)
+    assert ran == code
     assert out.startswith("{")  # stdout keeps the chosen format; the summary is markdown
-    expected = "earlier step\n" + (GOLDEN / "step_summary_plan.md").read_text(encoding="utf-8")
-    assert summary.read_text(encoding="utf-8") == expected
-
-
-def test_drift_appends_markdown_to_step_summary(
-    tmp_path: Path, emulator_env: dict[str, str]
-) -> None:
-    summary = tmp_path / "summary.md"
-    folder = _write_config(tmp_path)
-    env = {**emulator_env, "GITHUB_STEP_SUMMARY": str(summary)}
-    code, _, _ = _invoke(["drift", str(folder)], env)
-    assert code == 2
-    golden = (GOLDEN / "step_summary_drift.md").read_text(encoding="utf-8")
-    assert summary.read_text(encoding="utf-8") == golden
+    golden = (GOLDEN / f"step_summary_{command}.md").read_text(encoding="utf-8")
+    assert summary.read_text(encoding="utf-8") == "earlier step\n" + golden
 
 
 def test_markdown_plan_ends_with_the_marker_the_comment_script_looks_for(

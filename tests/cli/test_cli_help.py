@@ -37,6 +37,12 @@ def test_help_exits_0_with_an_example(command: str) -> None:
     assert result.stderr == ""
 
 
+def test_an_unknown_command_is_a_usage_error_exit_1() -> None:
+    result = CliRunner().invoke(cli, ["plna"])
+    assert result.exit_code == 1
+    assert "No such command 'plna'" in result.stderr
+
+
 def test_top_level_help_shows_an_example() -> None:
     result = CliRunner().invoke(cli, ["-h"])
     assert result.exit_code == 0

@@ -21,15 +21,15 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import yaml
 from canned_http import Canned, canned_server
-from click.testing import CliRunner
+from run_cli import listing, run_cli, write_config
 
-from triggersync.cli.main import cli
-
+RUNNER_ENV = {"GITHUB_ACTIONS": "true", "TRIGGERSYNC_MAX_ATTEMPTS": "1"}
 INJECTED = "\n::error title=pwned::injected"
 HOSTILE_NAME = "Pwn" + INJECTED
 # A description long enough that a folding writer breaks it, right before the `::`.
@@ -81,31 +81,17 @@ def commands_in(text: str) -> list[str]:
 
 
 def run(*args: str, url: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
-    full_env = {
-        "GITHUB_ACTIONS": "true",
-        "TRIGGERSYNC_API_URL": url,
-        "TRIGGERSYNC_EMAIL": "demo@example.com",
-        "TRIGGERSYNC_PASSWORD": "demo-password",
-        "TRIGGERSYNC_MAX_ATTEMPTS": "1",
-        **(env or {}),
-    }
-    result = CliRunner().invoke(cli, list(args), env=full_env)
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception  # a traceback is a bug
-    return result.exit_code, result.stdout, result.stderr
+    return run_cli(*args, url=url, env={**RUNNER_ENV, **(env or {})})
 
 
 @pytest.fixture
 def config(tmp_path: Path) -> str:
-    path = tmp_path / "config" / "triggers.yaml"
-    path.parent.mkdir()
-    path.write_text(CONFIG, encoding="utf-8")
-    return str(path)
+    return write_config(tmp_path, CONFIG)
 
 
 @pytest.fixture
-def url() -> str:
-    with canned_server(Canned(200, json.dumps(LIVE).encode())) as (base_url, _):
+def url() -> Iterator[str]:
+    with canned_server(listing(LIVE)) as (base_url, _):
         yield base_url
 
 
@@ -199,7 +185,7 @@ def test_an_export_plans_no_changes_against_what_it_exported(url: str, tmp_path:
 def test_no_line_apply_prints_is_a_workflow_command(config: str) -> None:
     refusal = {"error": "refused\u2028::error::server ##[add-mask]said"}
     with canned_server(
-        Canned(200, json.dumps(LIVE[1:]).encode()),
+        listing(LIVE[1:]),
         Canned(400, json.dumps(refusal).encode()),
     ) as (base_url, _):
         code, stdout, stderr = run("apply", config, "--yes", "--force", url=base_url)

@@ -16,9 +16,8 @@ from pathlib import Path
 import pytest
 import yaml
 from canned_http import Canned, canned_server
-from click.testing import CliRunner
-
-from triggersync.cli.main import cli
+from run_cli import listing, write_config
+from run_cli import run_cli as run
 
 LIVE = [
     {"id": 1, "name": "S", "description": "d\udfff", "enabled": 1},
@@ -30,31 +29,15 @@ LIVE = [
 CONFIG = "triggers:\n  - name: S\n    description: new\n  - name: U\n    description: plain\n"
 
 
-def run(*args: str, url: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
-    full_env = {
-        "TRIGGERSYNC_API_URL": url,
-        "TRIGGERSYNC_EMAIL": "demo@example.com",
-        "TRIGGERSYNC_PASSWORD": "demo-password",
-        **(env or {}),
-    }
-    result = CliRunner().invoke(cli, list(args), env=full_env)
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception  # a traceback is a bug
-    return result.exit_code, result.stdout, result.stderr
-
-
 @pytest.fixture
 def url() -> Iterator[str]:
-    with canned_server(Canned(200, json.dumps(LIVE).encode())) as (base_url, _):
+    with canned_server(listing(LIVE)) as (base_url, _):
         yield base_url
 
 
 @pytest.fixture
 def config(tmp_path: Path) -> str:
-    path = tmp_path / "config" / "triggers.yaml"
-    path.parent.mkdir()
-    path.write_text(CONFIG, encoding="utf-8")
-    return str(path)
+    return write_config(tmp_path, CONFIG)
 
 
 def test_a_text_plan_shows_them_escaped(url: str, config: str) -> None:
@@ -122,3 +105,18 @@ def test_an_exported_directory_holds_the_rest_and_plans_only_their_deletion(
     code, stdout, stderr = run("plan", str(target), url=url)
     assert code == 0, stderr
     assert stdout.endswith("Plan: 0 to create, 0 to update, 2 to delete.\n")
+
+
+def test_an_apply_refuses_to_address_one_by_name_and_applies_the_rest(config: str) -> None:
+    # A name that is not Unicode text cannot be percent-encoded into the API's path: that one
+    # change fails with a message naming the trigger; the update of "S" still goes through.
+    updated = {"id": 1, "name": "S", "description": "new", "enabled": 1}
+    with canned_server(listing(LIVE), Canned(200, json.dumps(updated).encode())) as (url, script):
+        code, stdout, stderr = run("apply", config, "--yes", url=url)
+    assert code == 1
+    assert script.seen == [("GET", "/api/v2/chat/triggers"), ("PUT", "/api/v2/chat/triggers/S")]
+    assert (
+        'Error: "T\\udc00": not sent: the name "T\\udc00" holds a lone surrogate, which is not '
+        "Unicode text and cannot be written in a URL; rename or delete it in Zendesk"
+    ) in stderr.splitlines()
+    assert "Apply incomplete: 0 created, 1 updated, 0 deleted. 1 failed" in stdout

@@ -1,0 +1,72 @@
+"""The steps commands share, from files and API to a report: load the configuration, make the
+client, make the plan, show it.
+
+Click-side code: it may echo. The core it calls never does, and is imported inside each step,
+so that `triggersync --version` and `--help` pay for none of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from triggersync.cli.console import Console, append_step_summary, emit
+
+if TYPE_CHECKING:
+    from triggersync.api.client import Client
+    from triggersync.config.files import Config
+    from triggersync.engine.plan import Plan
+
+
+def load(paths: Sequence[str], vars_file: str | None, console: Console) -> Config:
+    from triggersync.config import files as config
+
+    cfg = config.load(paths, variables=config.load_vars(vars_file) if vars_file else None)
+    for warning in cfg.warnings:
+        console.warn(str(warning))
+    return cfg
+
+
+def client(api_url: str | None, console: Console, parallelism: int = 4) -> Client:
+    """The API client, from the environment; with -v, each of its requests is logged."""
+    from triggersync.api.client import Client
+
+    console.setup_logging()
+    return Client.from_env(api_url=api_url, parallelism=parallelism)
+
+
+def make_plan(cfg: Config, client: Client, prune: bool) -> Plan:
+    from triggersync.engine.diff import make_plan
+
+    live = client.list()
+    return make_plan(
+        cfg.triggers,
+        live,
+        ignore=[glob.pattern for glob in cfg.ignore],
+        prune=prune,
+        base_url=client.base_url,
+    )
+
+
+def render_as(plan: Plan, fmt: str, console: Console, *, drift: bool = False) -> str:
+    from triggersync.views import render
+
+    if fmt == "json":
+        return render.render_json(plan)
+    if fmt == "markdown":
+        return render.render_drift_markdown(plan) if drift else render.render_markdown(plan)
+    if drift:
+        return render.render_drift_text(plan, color=console.color)
+    return render.render_text(plan, color=console.color)
+
+
+def report(plan: Plan, fmt: str, console: Console, max_chars: int | None, *, drift: bool) -> None:
+    """Print a plan or drift report; append its markdown to the GitHub job summary."""
+    from triggersync.views import render
+
+    text = render_as(plan, fmt, console, drift=drift)
+    if max_chars is not None:
+        text = render.truncate_markdown(text, max_chars, what="report" if drift else "plan")
+    emit(text)
+    summary = render.render_drift_markdown if drift else render.render_markdown
+    append_step_summary(lambda: summary(plan))
