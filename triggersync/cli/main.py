@@ -139,7 +139,7 @@ def plan(
       triggersync plan triggers/ --out plan.json
       triggersync plan triggers/ --format markdown --max-chars 65000 > comment.md
     """
-    from triggersync.views import render
+    from triggersync.views.json import render_json
 
     console = opts.console(verbose, quiet, no_color)
     opts.check_max_chars(fmt, max_chars)
@@ -147,7 +147,7 @@ def plan(
     with opts.client(api_url) as client:
         the_plan = opts.make_plan(cfg, client, prune=not no_prune)
     if out:
-        write_atomically(Path(out), render.render_json(the_plan))
+        write_atomically(Path(out), render_json(the_plan))
         console.info(f"Saved the plan to {out}; apply it with: triggersync apply --plan {out}")
     opts.report(the_plan, fmt, console, max_chars, drift=False)
     return 2 if detailed_exitcode and not the_plan.empty else 0
@@ -184,7 +184,7 @@ def apply(
       triggersync apply --plan plan.json
     """
     from triggersync.engine import apply as apply_mod
-    from triggersync.views import render
+    from triggersync.views.text import applied_summary, render_text
 
     console = opts.console(verbose, quiet, no_color)
     if bool(paths) == bool(plan_file):
@@ -203,7 +203,7 @@ def apply(
         else:
             assert cfg is not None
             the_plan = opts.make_plan(cfg, client, prune=not no_prune)
-        opts.emit(render.render_text(the_plan, color=console.color))
+        opts.emit(render_text(the_plan, color=console.color))
         if the_plan.empty:
             return 0
         apply_mod.check_safety(the_plan, force=force)
@@ -228,10 +228,7 @@ def apply(
             )
     for failure in result.failures():
         console.error(failure.message)
-    counts = result.counts()
-    summary = (
-        f"{counts['created']} created, {counts['updated']} updated, {counts['deleted']} deleted."
-    )
+    summary = applied_summary(result)
     failed = f"{result.count('failed')} failed, {result.count('skipped')} skipped"
     if interrupts.exit_code is not None:
         click.echo(

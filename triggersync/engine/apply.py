@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Literal
 
 from triggersync.api.client import Client
+from triggersync.engine.actions import PAST, Counted
 from triggersync.engine.model import Trigger
 from triggersync.engine.plan import Change, Plan, fingerprint
 from triggersync.errors import ApiError, PlanFileError, StalePlanError, UnsafePlanError
@@ -29,7 +30,6 @@ DELETE_RATIO = 0.30  # refuse to delete more than 30% of the owned live triggers
 DELETE_MIN_OWNED = 10  # ...when at least this many exist
 
 Status = Literal["ok", "failed", "skipped", "not_applied"]
-Effect = Literal["created", "updated", "deleted"]
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class Outcome:
     status: Status
     message: str = ""  # for failed and skipped: trigger, HTTP status and the server's words
     # What really happened in Zendesk: a replace that failed halfway may have deleted.
-    effects: tuple[Effect, ...] = ()
+    effects: tuple[Counted, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -51,10 +51,10 @@ class Result:
 
     def counts(self) -> dict[str, int]:
         """created / updated / deleted as they happened (a whole replace counts as both)."""
-        counts = {"created": 0, "updated": 0, "deleted": 0}
+        counts = dict.fromkeys(PAST.values(), 0)
         for outcome in self.outcomes:
             for effect in outcome.effects:
-                counts[effect] += 1
+                counts[PAST[effect]] += 1
         return counts
 
     def failures(self) -> list[Outcome]:
@@ -176,12 +176,12 @@ def _execute(change: Change, client: Client) -> Outcome:
     try:
         if change.action == "create":
             client.create(change.create_body())
-            return Outcome(change, "ok", effects=("created",))
+            return Outcome(change, "ok", effects=("create",))
         if change.action == "update":
             client.update(change.name, change.update_body())
-            return Outcome(change, "ok", effects=("updated",))
+            return Outcome(change, "ok", effects=("update",))
         client.delete(change.name)
-        return Outcome(change, "ok", effects=("deleted",))
+        return Outcome(change, "ok", effects=("delete",))
     except ApiError as exc:
         return Outcome(change, "failed", f"{shown(change.name)}: {exc}")
 
@@ -222,9 +222,9 @@ def _replace(change: Change, client: Client) -> Outcome:
             "failed",
             f"{old}: replaced halfway: {old} is deleted and its replacement is live, disabled, "
             f"as {temporary}, but naming it {new} failed: {exc}; the next apply finishes it",
-            effects=("deleted",),
+            effects=("delete",),
         )
-    return Outcome(change, "ok", effects=("created", "deleted"))
+    return Outcome(change, "ok", effects=("create", "delete"))
 
 
 def read_plan_file(path: Path) -> Plan:

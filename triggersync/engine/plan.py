@@ -1,11 +1,10 @@
 """Plans are data: Changes in a stable display order, an execution order that respects names,
 and the fingerprints `apply --plan` needs to refuse a stale plan.
 
-Display order (the documented plan example shows update, create, delete): update, create,
-replace, delete, then by name (case-insensitively, ties broken by the exact name), so a plan
-reads the same on every run. Execution order is separate (`Plan.waves`), because Zendesk
-addresses triggers by name and names are unique: whatever frees a name must finish before
-whatever takes it starts.
+Display order: by action, in the order of the action table (engine/actions.py), then by
+name (case-insensitively, ties broken by the exact name), so a plan reads the same on every
+run. Execution order is separate (`Plan.waves`), because Zendesk addresses triggers by name
+and names are unique: whatever frees a name must finish before whatever takes it starts.
 
 A replacement runs under a temporary name (`temporary_name`): the new trigger is created
 under it, disabled, the old one is deleted, then the new one gets its name and `enabled`.
@@ -19,15 +18,12 @@ import fnmatch
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final, Literal
+from typing import Any, Final
 
+from triggersync.engine.actions import ACTIONS, COUNTED, Action, Counted
 from triggersync.engine.model import Trigger, canonical_json
 from triggersync.errors import TriggersyncError
 from triggersync.untrusted import shown
-
-Action = Literal["create", "update", "delete", "replace"]
-ACTIONS: Final[tuple[Action, ...]] = ("update", "create", "replace", "delete")
-_ACTION_RANK: Final = {action: rank for rank, action in enumerate(ACTIONS)}
 
 REPLACE_REASON: Final = "definition cannot be updated in place"
 LEFTOVER_REASON: Final = "left over by an unfinished replacement"
@@ -156,7 +152,7 @@ def _post_body(after: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def display_key(change: Change) -> tuple[int, str, str]:
-    return (_ACTION_RANK[change.action], change.name.casefold(), change.name)
+    return (ACTIONS[change.action].rank, change.name.casefold(), change.name)
 
 
 def fingerprint(trigger: Trigger) -> str:
@@ -215,15 +211,12 @@ class Plan:
         )
 
     @property
-    def summary(self) -> dict[str, int]:
+    def summary(self) -> dict[Counted, int]:
         """Counts as Terraform gives them: a replace is one create plus one delete."""
-        counts = {"create": 0, "update": 0, "delete": 0}
+        counts = dict.fromkeys(COUNTED, 0)
         for change in self.changes:
-            if change.action == "replace":
-                counts["create"] += 1
-                counts["delete"] += 1
-            else:
-                counts[change.action] += 1
+            for counted in ACTIONS[change.action].counts_as:
+                counts[counted] += 1
         return counts
 
     @property

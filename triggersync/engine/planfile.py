@@ -18,8 +18,9 @@ from __future__ import annotations
 import re
 from typing import Any, Final, NoReturn
 
+from triggersync.engine.actions import ACTIONS, Action
 from triggersync.engine.model import same
-from triggersync.engine.plan import ABSENT, ACTIONS, Action, Change, FieldChange, Plan, ignored_by
+from triggersync.engine.plan import ABSENT, Change, FieldChange, Plan, ignored_by
 from triggersync.errors import PlanFileError, TriggersyncError
 
 FORMAT_VERSION: Final = 1
@@ -112,7 +113,7 @@ def plan_from_dict(data: Any) -> Plan:
 def _change_from_dict(raw: Any, where: str) -> Change:
     obj = _mapping(raw, where, required=_CHANGE_KEYS - {"diff", "reason"}, allowed=_CHANGE_KEYS)
     action = obj["action"]
-    if action not in ACTIONS:
+    if not isinstance(action, str) or action not in ACTIONS:  # a list is no dict key
         _fail(f"{where}.action", f"unknown action {action!r} (expected {', '.join(ACTIONS)})")
     name = _name(obj["name"], f"{where}.name")
     before = _view(obj["before"], f"{where}.before", present=action != "create")
