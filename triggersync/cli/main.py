@@ -184,6 +184,7 @@ def apply(
       triggersync apply --plan plan.json
     """
     from triggersync.engine import apply as apply_mod
+    from triggersync.engine.planfile import read_plan_file
     from triggersync.views.text import applied_summary, render_text
 
     console = opts.console(verbose, quiet, no_color)
@@ -194,7 +195,7 @@ def apply(
             "--no-prune and --vars shape a new plan; a saved plan is applied as is"
         )
     # Files first (they are checked before anything else happens), then the API.
-    saved = apply_mod.read_plan_file(Path(plan_file)) if plan_file else None
+    saved = read_plan_file(Path(plan_file)) if plan_file else None
     cfg = None if saved else opts.load(paths, vars_file, console)
     with opts.client(api_url, parallelism) as client:
         if saved is not None:

@@ -10,13 +10,11 @@ starts nothing new: what already runs finishes, the rest is reported as not appl
 
 from __future__ import annotations
 
-import json
 import threading
 from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Literal
 
 from triggersync.api.client import Client
@@ -225,19 +223,3 @@ def _replace(change: Change, client: Client) -> Outcome:
             effects=("delete",),
         )
     return Outcome(change, "ok", effects=("create", "delete"))
-
-
-def read_plan_file(path: Path) -> Plan:
-    """A saved plan, or one clear PlanFileError (unreadable, not JSON, malformed)."""
-    try:
-        if path.stat().st_size > 256 * 1024 * 1024:
-            raise PlanFileError(f"{path}: too large for a plan file")
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise PlanFileError(f"{path}: cannot read the plan file: {exc.strerror}") from None
-    except (ValueError, RecursionError):
-        raise PlanFileError(f"{path}: not a plan file (invalid JSON)") from None
-    try:
-        return Plan.from_dict(data)
-    except PlanFileError as exc:
-        raise PlanFileError(f"{path}: {exc}") from None

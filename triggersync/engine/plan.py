@@ -226,17 +226,6 @@ class Plan:
     def waves(self) -> list[list[Change]]:
         return execution_waves(self.changes)
 
-    def to_dict(self) -> dict[str, Any]:
-        from triggersync.engine.planfile import plan_to_dict
-
-        return plan_to_dict(self)
-
-    @classmethod
-    def from_dict(cls, data: Any) -> Plan:
-        from triggersync.engine.planfile import plan_from_dict
-
-        return plan_from_dict(data)
-
 
 def execution_waves(changes: Sequence[Change]) -> list[list[Change]]:
     """Group changes into waves: every change in a wave may run in parallel with the others,
