@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal, Protocol
 
-from triggersync.api.client import Client
 from triggersync.engine.actions import PAST, Counted
 from triggersync.engine.model import Trigger
 from triggersync.engine.plan import Change, Plan, fingerprint
@@ -28,6 +27,18 @@ DELETE_RATIO = 0.30  # refuse to delete more than 30% of the owned live triggers
 DELETE_MIN_OWNED = 10  # ...when at least this many exist
 
 Status = Literal["ok", "failed", "skipped", "not_applied"]
+
+
+class TriggerWriter(Protocol):
+    """What apply needs of an API client (api.client.Client is one): the three writes, each
+    raising ApiError when the API refuses or cannot be reached. Triggers are addressed by
+    name (docs/api.md)."""
+
+    def create(self, body: Mapping[str, Any], /) -> object: ...
+
+    def update(self, name: str, body: Mapping[str, Any], /) -> object: ...
+
+    def delete(self, name: str, /) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -114,7 +125,7 @@ def check_fresh(plan: Plan, live: Sequence[Trigger], base_url: str) -> None:
 
 def apply_plan(
     plan: Plan,
-    client: Client,
+    client: TriggerWriter,
     *,
     parallelism: int = 4,
     on_outcome: Callable[[Outcome], None] | None = None,
@@ -135,7 +146,7 @@ def apply_plan(
         if on_outcome is not None:
             on_outcome(outcome)
 
-    waves = plan.waves()
+    waves = plan.waves
     with ThreadPoolExecutor(max_workers=workers) as pool:
         for number, wave in enumerate(waves):
             queue = deque(wave)
@@ -168,7 +179,7 @@ def _skipped(change: Change, blocked: str) -> Outcome:
     return Outcome(change, "skipped", f"{shown(change.name)}: skipped: {reason}")
 
 
-def _execute(change: Change, client: Client) -> Outcome:
+def _execute(change: Change, client: TriggerWriter) -> Outcome:
     if change.action == "replace":
         return _replace(change, client)
     try:
@@ -184,7 +195,7 @@ def _execute(change: Change, client: Client) -> Outcome:
         return Outcome(change, "failed", f"{shown(change.name)}: {exc}")
 
 
-def _replace(change: Change, client: Client) -> Outcome:
+def _replace(change: Change, client: TriggerWriter) -> Outcome:
     """Zendesk cannot update a definition, and names are unique. So the new trigger is
     created first, disabled, under its temporary name; then the old one is deleted; then the
     new one gets its name and `enabled` in one PUT. A refusal at any step leaves a state the

@@ -173,6 +173,8 @@ class Plan:
     live_names: tuple[str, ...] = ()  # every live name at plan time, ignored ones included
     base_url: str | None = None
     ignore: tuple[str, ...] = ()  # the configuration's ignore globs: what it does not own
+    # The execution order (`execution_waves`), worked out once, when the plan is made.
+    waves: tuple[tuple[Change, ...], ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Normalised here so that every Plan, however built, displays and compares the same.
@@ -180,6 +182,9 @@ class Plan:
         object.__setattr__(self, "fingerprints", dict(sorted(self.fingerprints.items())))
         object.__setattr__(self, "live_names", tuple(sorted(set(self.live_names))))
         object.__setattr__(self, "ignore", tuple(self.ignore))
+        # Ordered here, so a plan whose changes cannot be ordered is never made (nor shown),
+        # and apply runs the very waves that were checked.
+        object.__setattr__(self, "waves", execution_waves(self.changes))
 
     @property
     def owned_live(self) -> int:
@@ -223,11 +228,8 @@ class Plan:
     def empty(self) -> bool:
         return not self.changes
 
-    def waves(self) -> list[list[Change]]:
-        return execution_waves(self.changes)
 
-
-def execution_waves(changes: Sequence[Change]) -> list[list[Change]]:
+def execution_waves(changes: Sequence[Change]) -> tuple[tuple[Change, ...], ...]:
     """Group changes into waves: every change in a wave may run in parallel with the others,
     and each wave starts only when the previous one is done.
 
@@ -284,7 +286,7 @@ def execution_waves(changes: Sequence[Change]) -> list[list[Change]]:
         while len(waves) <= level:
             waves.append([])
         waves[level].append(change)
-    return waves
+    return tuple(tuple(wave) for wave in waves)
 
 
 def _known(level: int | None) -> int:

@@ -115,13 +115,16 @@ def plan_from_dict(data: Any) -> Plan:
     _check_shape(data)
     state = data["state"]
     changes = [_change_from_dict(raw, f"changes[{i}]") for i, raw in enumerate(data["changes"])]
-    plan = Plan(
-        changes=tuple(changes),
-        fingerprints=state["fingerprints"],
-        live_names=tuple(state["live_names"]),
-        base_url=state["base_url"],
-        ignore=tuple(state["ignore"]),
-    )
+    try:
+        plan = Plan(
+            changes=tuple(changes),
+            fingerprints=state["fingerprints"],
+            live_names=tuple(state["live_names"]),
+            base_url=state["base_url"],
+            ignore=tuple(state["ignore"]),
+        )
+    except TriggersyncError as exc:  # the changes cannot be ordered
+        raise PlanFileError(f"plan file: {exc}") from exc
     _check_summary(data["summary"], plan)
     _check_consistency(plan)
     if state["owned_live"] != plan.owned_live:
@@ -130,10 +133,6 @@ def plan_from_dict(data: Any) -> Plan:
             f"is {state['owned_live']} but the live names and ignore globs make it "
             f"{plan.owned_live}",
         )
-    try:
-        plan.waves()
-    except TriggersyncError as exc:
-        raise PlanFileError(f"plan file: {exc}") from exc
     return plan
 
 

@@ -10,12 +10,12 @@ from requests.auth import HTTPBasicAuth
 
 from triggersync.api.client import Client
 from triggersync.api.retry import RetryPolicy
-from triggersync.emulator.server import Emulator, Faults
+from triggersync.emulator.server import Emulator
 from triggersync.engine.apply import Outcome, apply_plan, check_safety
 from triggersync.engine.diff import make_plan
 from triggersync.engine.model import Trigger
 from triggersync.engine.plan import Change, Plan, temporary_name
-from triggersync.errors import ApiError, UnsafePlanError
+from triggersync.errors import UnsafePlanError
 
 OLD = {"event": "page_enter"}
 NEW = {"event": "chat_requested"}
@@ -110,34 +110,3 @@ def test_a_stop_also_stops_the_waves_still_to_come(emulator: Emulator, client: C
         ("create", "not_applied"),
     ]
     assert emulator.store.list() == []
-
-
-def test_a_cancelled_client_does_not_retry(emulator: Emulator, client: Client) -> None:
-    emulator.store.create({"name": "A"})
-    emulator.faults = Faults(fail_rate=1)
-    client.cancel.set()
-    with pytest.raises(ApiError, match="HTTP 503"):
-        client.update("A", {"description": "x"})
-    assert emulator.stats()["update"] == 1
-
-
-def test_a_cancelled_client_does_not_retry_a_rate_limited_request(
-    emulator: Emulator, client: Client
-) -> None:
-    emulator.store.create({"name": "A"})
-    emulator.faults = Faults(rate_limit=1)
-    client.list()  # takes the only token
-    client.cancel.set()
-    with pytest.raises(ApiError, match="HTTP 429: not retried: interrupted"):
-        client.update("A", {"description": "x"})
-    assert emulator.stats()["rate_limited"] == 1
-
-
-def test_a_cancelled_client_does_not_resend_a_create_of_unknown_outcome(
-    emulator: Emulator, client: Client
-) -> None:
-    emulator.faults = Faults(fail_names=frozenset({"A"}))  # 500: did it happen? it did not
-    client.cancel.set()
-    with pytest.raises(ApiError, match="HTTP 500"):
-        client.create({"name": "A"})
-    assert emulator.stats()["create"] == 1

@@ -2,46 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
+from plan_builders import create, delete, rename, replace, view
 
 from triggersync.engine.model import Trigger
-from triggersync.engine.plan import (
-    REPLACE_REASON,
-    Change,
-    FieldChange,
-    Plan,
-    fingerprint,
-    temporary_name,
-)
+from triggersync.engine.plan import Change, Plan, fingerprint, temporary_name
 from triggersync.errors import TriggersyncError
 
 
-def view(name: str, description: str = "", enabled: int = 1, **extra: Any) -> dict[str, Any]:
-    return {"name": name, "description": description, "enabled": enabled, **extra}
-
-
-def create(name: str) -> Change:
-    return Change("create", name, None, view(name))
-
-
-def delete(name: str) -> Change:
-    return Change("delete", name, view(name), None)
-
-
-def rename(old: str, new: str) -> Change:
-    return Change("update", old, view(old), view(new), (FieldChange("name", old, new),))
-
-
-def replace(name: str, new_name: str | None = None) -> Change:
-    before = view(name, definition={"event": "a"})
-    after = view(new_name or name, definition={"event": "b"})
-    diff = (FieldChange("definition.event", "a", "b"),)
-    return Change("replace", name, before, after, diff, REPLACE_REASON)
-
-
-def names(waves: list[list[Change]]) -> list[list[str]]:
+def names(waves: tuple[tuple[Change, ...], ...]) -> list[list[str]]:
     return [[change.name for change in wave] for wave in waves]
 
 
@@ -74,33 +46,33 @@ def test_empty_plan() -> None:
 
 def test_independent_changes_share_one_wave() -> None:
     plan = Plan((create("c"), delete("d"), rename("a", "b"), replace("r")))
-    assert names(plan.waves()) == [["a", "c", "r", "d"]]
+    assert names(plan.waves) == [["a", "c", "r", "d"]]
 
 
 def test_create_waits_for_the_delete_of_its_name() -> None:
-    assert names(Plan((create("X"), delete("X"))).waves()) == [["X"], ["X"]]
-    assert [c.action for wave in Plan((create("X"), delete("X"))).waves() for c in wave] == [
+    assert names(Plan((create("X"), delete("X"))).waves) == [["X"], ["X"]]
+    assert [c.action for wave in Plan((create("X"), delete("X"))).waves for c in wave] == [
         "delete",
         "create",
     ]
 
 
 def test_rename_onto_a_name_being_deleted_waits_for_the_delete() -> None:
-    assert names(Plan((rename("A", "B"), delete("B"))).waves()) == [["B"], ["A"]]
+    assert names(Plan((rename("A", "B"), delete("B"))).waves) == [["B"], ["A"]]
 
 
 def test_rename_chain_runs_from_the_end() -> None:
     plan = Plan((rename("A", "B"), rename("B", "C"), rename("C", "D")))
-    assert names(plan.waves()) == [["C"], ["B"], ["A"]]
+    assert names(plan.waves) == [["C"], ["B"], ["A"]]
 
 
 def test_create_waits_for_a_rename_away_from_its_name() -> None:
-    assert names(Plan((create("A"), rename("A", "B"))).waves()) == [["A"], ["A"]]
-    assert Plan((create("A"), rename("A", "B"))).waves()[0][0].action == "update"
+    assert names(Plan((create("A"), rename("A", "B"))).waves) == [["A"], ["A"]]
+    assert Plan((create("A"), rename("A", "B"))).waves[0][0].action == "update"
 
 
 def test_renaming_replace_frees_its_old_name() -> None:
-    assert names(Plan((replace("A", "B"), create("A"))).waves()) == [["A"], ["A"]]
+    assert names(Plan((replace("A", "B"), create("A"))).waves) == [["A"], ["A"]]
 
 
 def test_same_name_replace_frees_nothing_and_takes_its_temporary_name() -> None:
@@ -110,11 +82,11 @@ def test_same_name_replace_frees_nothing_and_takes_its_temporary_name() -> None:
 
 def test_renaming_replace_waits_for_both_names_it_takes() -> None:
     plan = Plan((replace("A", "B"), delete("B"), delete(temporary_name("B")), create("C")))
-    assert names(plan.waves()) == [["C", "B", "B [triggersync: replacing]"], ["A"]]
+    assert names(plan.waves) == [["C", "B", "B [triggersync: replacing]"], ["A"]]
 
 
 def test_a_replace_waits_for_its_temporary_name_to_be_freed() -> None:
-    assert names(Plan((replace("R"), delete(temporary_name("R")))).waves()) == [
+    assert names(Plan((replace("R"), delete(temporary_name("R")))).waves) == [
         ["R [triggersync: replacing]"],
         ["R"],
     ]
@@ -122,34 +94,31 @@ def test_a_replace_waits_for_its_temporary_name_to_be_freed() -> None:
 
 def test_a_rename_cycle_through_a_replace_is_a_cycle() -> None:
     with pytest.raises(TriggersyncError, match=r'cycle \("B" -> "A" -> "B"\)'):
-        Plan((replace("A", "B"), rename("B", "A"))).waves()
+        Plan((replace("A", "B"), rename("B", "A")))
 
 
 def test_a_long_chain_of_renames_orders_without_recursion() -> None:
     chain = [rename(f"N{i:05}", f"N{i + 1:05}") for i in range(5000)]
-    waves = Plan(tuple(chain)).waves()
+    waves = Plan(tuple(chain)).waves
     assert (len(waves), waves[0][0].name, waves[-1][0].name) == (5000, "N04999", "N00000")
 
 
-def test_swap_is_a_cycle() -> None:
-    with pytest.raises(TriggersyncError, match=r'cycle \("A" -> "B" -> "A"\)'):
-        Plan((rename("A", "B"), rename("B", "A"))).waves()
-
-
-def test_three_way_rotation_is_a_cycle() -> None:
-    plan = Plan((rename("A", "B"), rename("B", "C"), rename("C", "A")))
-    with pytest.raises(TriggersyncError, match="cycle"):
-        plan.waves()
-
-
-def test_two_changes_taking_one_name_cannot_be_ordered() -> None:
-    with pytest.raises(TriggersyncError, match='two changes take "X"'):
-        Plan((create("X"), rename("A", "X"))).waves()
-
-
-def test_two_changes_freeing_one_name_cannot_be_ordered() -> None:
-    with pytest.raises(TriggersyncError, match='two changes free "X"'):
-        Plan((delete("X"), rename("X", "Y"))).waves()
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ((rename("A", "B"), rename("B", "A")), r'cycle \("A" -> "B" -> "A"\)'),
+        (
+            (rename("A", "B"), rename("B", "C"), rename("C", "A")),
+            r'cycle \("A" -> "B" -> "C" -> "A"\)',
+        ),
+        ((create("X"), rename("A", "X")), 'two changes take "X"'),
+        ((delete("X"), rename("X", "Y")), 'two changes free "X"'),
+    ],
+    ids=["swap", "rotation", "taken-twice", "freed-twice"],
+)
+def test_changes_that_cannot_be_ordered(changes: tuple[Change, ...], message: str) -> None:
+    with pytest.raises(TriggersyncError, match=message):
+        Plan(changes)
 
 
 # --- bodies ---------------------------------------------------------------------------------
@@ -191,21 +160,21 @@ def test_a_disabled_replacement_is_finished_with_its_name_only() -> None:
     assert disabled.finishing_body() == {"name": "R"}
 
 
-def test_replacement_bodies_of_a_create_are_a_bug() -> None:
-    with pytest.raises(ValueError, match="replacement_body"):
-        create("A").replacement_body()
-    with pytest.raises(ValueError, match="finishing_body"):
-        create("A").finishing_body()
-
-
-def test_update_body_of_a_create_is_a_bug() -> None:
-    with pytest.raises(ValueError, match="update_body"):
-        create("A").update_body()
-
-
-def test_create_body_of_a_delete_is_a_bug() -> None:
-    with pytest.raises(ValueError, match="create_body"):
-        delete("A").create_body()
+@pytest.mark.parametrize(
+    ("change", "body"),
+    [
+        (create("A"), Change.replacement_body),
+        (create("A"), Change.finishing_body),
+        (create("A"), Change.update_body),
+        (delete("A"), Change.create_body),
+    ],
+    ids=lambda item: item.__name__ if callable(item) else item.action,
+)
+def test_a_body_of_another_action_is_a_bug(
+    change: Change, body: Callable[[Change], dict[str, Any]]
+) -> None:
+    with pytest.raises(ValueError, match=f"{body.__name__}\\(\\) of a {change.action} change"):
+        body(change)
 
 
 # --- fingerprints ---------------------------------------------------------------------------
@@ -220,16 +189,14 @@ def test_fingerprint_ignores_unmanaged_fields_and_key_order() -> None:
     assert fingerprint(one) == fingerprint(Trigger("A", definition={"b": 2, "a": 1}))
 
 
-def test_fingerprint_tells_true_from_1() -> None:
-    assert fingerprint(Trigger("A", definition={"x": True})) != fingerprint(
-        Trigger("A", definition={"x": 1})
-    )
-
-
-def test_fingerprint_reads_1_0_as_1() -> None:
-    assert fingerprint(Trigger("A", definition={"x": [1.0]})) == fingerprint(
-        Trigger("A", definition={"x": [1]})
-    )
+@pytest.mark.parametrize(
+    ("one", "other", "alike"),
+    [(True, 1, False), ([1.0], [1], True)],
+    ids=["true-is-not-1", "1.0-is-1"],
+)
+def test_fingerprint_reads_numbers_as_json_does(one: Any, other: Any, alike: bool) -> None:
+    first = fingerprint(Trigger("A", definition={"x": one}))
+    assert (first == fingerprint(Trigger("A", definition={"x": other}))) is alike
 
 
 def test_fingerprint_of_a_lone_surrogate_is_a_digest_not_a_crash() -> None:
