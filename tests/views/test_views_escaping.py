@@ -35,3 +35,14 @@ def test_reasons_are_escaped(render: Callable[[Plan], str]) -> None:
     out = render(hostile_replace())
     assert "(reason\\u202e\\n::add-mask::x)" in out
     assert not HIDDEN.search(out.replace("\n", ""))
+
+
+@pytest.mark.parametrize(
+    "render", [render_text, render_markdown, render_drift_text, render_drift_markdown]
+)
+def test_a_rename_escapes_both_names(render: Callable[[Plan], str]) -> None:
+    before = {"name": "A\u202e", "description": "", "enabled": 1}
+    change = Change("update", "A\u202e", before, {**before, "name": "B\n::x::"})
+    out = render(Plan((change,)))
+    assert 'renamed "A\\u202e" to "B\\n::x::"' in out
+    assert not HIDDEN.search(out.replace("\n", ""))

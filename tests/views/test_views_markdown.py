@@ -4,7 +4,7 @@ GitHub diff colours, folding, fences, and cutting to the size GitHub accepts."""
 from __future__ import annotations
 
 import pytest
-from plan_samples import creates, documented_plan
+from plan_samples import creates, documented_plan, full_plan
 
 from triggersync.engine.diff import make_plan
 from triggersync.engine.model import Trigger
@@ -59,6 +59,17 @@ def test_an_empty_report_is_its_summary_and_marker(render: object, empty: str) -
 def test_markdown_folds_only_beyond_the_threshold(count: int, folded: bool) -> None:
     details = f"<details><summary>Show {count} changes</summary>"
     assert (details in render_markdown(creates(count))) is folded
+
+
+def test_markdown_marks_an_update_orange_and_reads_a_rename_and_enabled_in_words() -> None:
+    text = render_markdown(full_plan())
+    assert '! update "Cafe greeting" (renamed "Cafe greeting" to "Café greeting")\n' in text
+    assert "-    enabled: true\n+    enabled: false\n" in text
+
+
+def test_drift_markdown_puts_the_code_first_and_zendesk_second() -> None:
+    text = render_drift_markdown(full_plan())
+    assert "-    enabled: false (code)\n+    enabled: true (Zendesk)\n" in text
 
 
 def test_markdown_fence_outlasts_backticks_in_values() -> None:

@@ -54,10 +54,14 @@ def test_text_shows_a_replace_with_its_reason_and_nested_path() -> None:
     assert '      ~ definition.condition[1][2]: "US" -> "DE"\n' in text
 
 
-def test_text_shows_a_rename() -> None:
+def test_text_reads_a_rename_as_renamed_old_to_new() -> None:
     text = render_text(full_plan())
-    assert '  ~ update "Cafe greeting" (rename to "Café greeting")\n' in text
+    assert '  ~ update "Cafe greeting" (renamed "Cafe greeting" to "Café greeting")\n' in text
     assert '      ~ name: "Cafe greeting" -> "Café greeting"\n' in text
+
+
+def test_text_reads_enabled_as_the_files_write_it() -> None:
+    assert "      ~ enabled: true -> false\n" in render_text(full_plan())
 
 
 def test_drift_words_each_change_from_the_live_side() -> None:
@@ -76,6 +80,16 @@ def test_drift_calls_a_replace_a_definition_change() -> None:
     assert '  ~ "Geo routing" changed in Zendesk (definition)\n' in render_drift_text(full_plan())
 
 
+def test_drift_reads_a_rename_as_done_in_code() -> None:
+    heading = '  ~ "Cafe greeting" changed in Zendesk'
+    rename = '(renamed "Cafe greeting" to "Café greeting" in code)'
+    assert f"{heading} {rename}\n" in render_drift_text(full_plan())
+
+
+def test_drift_reads_enabled_as_the_files_write_it() -> None:
+    assert "      ~ enabled: Zendesk has true, code has false\n" in render_drift_text(full_plan())
+
+
 def test_drift_summary_counts_a_replace_once() -> None:
     text = render_drift_text(full_plan())
     assert text.endswith("Drift: 3 changed in Zendesk, 1 missing from Zendesk, 1 not in code.\n")
@@ -86,7 +100,7 @@ def test_drift_summary_counts_a_replace_once() -> None:
     [
         (create("A"), "ok", 'created "A"'),
         (replace("R"), "ok", 'replaced "R"'),
-        (rename("Old", "New"), "ok", 'updated "Old"'),
+        (rename("Old", "New"), "ok", 'updated "Old" (renamed "Old" to "New")'),
         (create("A"), "failed", 'failed create "A"'),
         (replace("R", "S"), "skipped", 'skipped replace "R"'),
     ],

@@ -18,6 +18,7 @@ from triggersync.views.words import (
     drift_order,
     drift_summary_line,
     heading,
+    renamed,
     summary_line,
     value,
 )
@@ -59,7 +60,8 @@ def outcome_line(outcome: Outcome) -> str:
     change = outcome.change
     if outcome.status != "ok":
         return f"{outcome.status} {change.action} {shown(change.name)}"
-    return f"{ACTIONS[change.action].past} {shown(change.name)}"
+    rename = f" ({renamed(change)})" if change.is_rename else ""
+    return f"{ACTIONS[change.action].past} {shown(change.name)}{rename}"
 
 
 def applied_summary(result: Result) -> str:

@@ -31,7 +31,7 @@ def drift_summary_line(plan: Plan) -> str:
 
 def heading(change: Change) -> str:
     """`update "Name"`, with the rename and the reason in parentheses."""
-    notes = [f"rename to {shown(change.new_name)}"] if change.is_rename else []
+    notes = [renamed(change)] if change.is_rename else []
     if change.reason:
         notes.append(clean(change.reason))
     return f"{change.action} {shown(change.name)}{_parenthesised(notes)}"
@@ -41,11 +41,21 @@ def drift_heading(change: Change) -> str:
     """`"Name" changed in Zendesk`, worded from Zendesk's side."""
     kind = ACTIONS[change.action]
     notes = [kind.drift_detail] if kind.drift_detail else []
+    if change.is_rename:
+        notes.append(f"{renamed(change)} in code")
     return f"{shown(change.name)} {kind.drifted}{_parenthesised(notes)}"
 
 
+def renamed(change: Change) -> str:
+    """A rename as people say it: `renamed "Old" to "New"`."""
+    return f"renamed {shown(change.name)} to {shown(change.new_name)}"
+
+
 def value(path: str, raw: Any) -> str:
-    """A field's value as JSON, strings quoted."""
+    """A field's value as the files write it: `enabled` reads true/false (the API's 1/0 stays
+    in JSON output); everything else as JSON, strings quoted."""
+    if path == "enabled" and type(raw) is not bool and raw in (0, 1):
+        return "true" if raw else "false"
     return shown(raw)
 
 
