@@ -16,7 +16,8 @@ from plan_builders import create, delete, rename, replace, view
 from triggersync.engine.actions import ACTIONS
 from triggersync.engine.model import Trigger
 from triggersync.engine.plan import ABSENT, REPLACE_REASON, Change, FieldChange, Plan, fingerprint
-from triggersync.engine.planfile import load_schema, plan_from_dict, plan_to_dict
+from triggersync.engine.planfile import SCHEMA_NAME, plan_from_dict, plan_to_dict
+from triggersync.engine.schemas import packaged_schema
 from triggersync.errors import PlanFileError
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden"
@@ -243,17 +244,17 @@ def test_plan_file_with_a_rename_cycle_is_refused() -> None:
 
 
 def test_the_schema_is_a_valid_draft_2020_12_schema() -> None:
-    Draft202012Validator.check_schema(load_schema())
+    Draft202012Validator.check_schema(packaged_schema(SCHEMA_NAME))
 
 
 def test_the_schema_names_the_actions_of_the_action_table() -> None:
-    schema = load_schema()["$defs"]["change"]["properties"]["action"]
+    schema = packaged_schema(SCHEMA_NAME)["$defs"]["change"]["properties"]["action"]
     assert schema["enum"] == list(ACTIONS)
 
 
 def test_the_schema_accepts_the_golden_plan() -> None:
     document = json.loads((GOLDEN / "plan.json").read_text(encoding="utf-8"))
-    assert list(Draft202012Validator(load_schema()).iter_errors(document)) == []
+    assert list(Draft202012Validator(packaged_schema(SCHEMA_NAME)).iter_errors(document)) == []
 
 
 # Keywords whose failure is put in words without a title: a type, a missing or unknown key.
@@ -281,5 +282,9 @@ def _constrained(schema: Any, where: str = "#") -> Iterator[tuple[str, dict[str,
 
 
 def test_every_constraint_has_a_title_to_put_its_failure_in_words() -> None:
-    untitled = [where for where, schema in _constrained(load_schema()) if "title" not in schema]
+    untitled = [
+        where
+        for where, schema in _constrained(packaged_schema(SCHEMA_NAME))
+        if "title" not in schema
+    ]
     assert untitled == []

@@ -18,7 +18,6 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Iterable
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, NoReturn
 
@@ -26,6 +25,7 @@ from triggersync.engine.actions import Action
 from triggersync.engine.diff import format_path
 from triggersync.engine.model import same
 from triggersync.engine.plan import ABSENT, Change, FieldChange, Plan, ignored_by
+from triggersync.engine.schemas import packaged_schema
 from triggersync.errors import PlanFileError, TriggersyncError
 
 if TYPE_CHECKING:  # jsonschema costs ~50 ms to import: only reading a plan file needs it
@@ -140,26 +140,10 @@ def plan_from_dict(data: Any) -> Plan:
 
 
 @functools.cache
-def load_schema() -> dict[str, Any]:
-    """The installed copy (the wheel ships one inside the package), else the repository's.
-
-    Read once; callers must not mutate it."""
-    packaged = resources.files("triggersync").joinpath("schemas").joinpath(SCHEMA_NAME)
-    if packaged.is_file():
-        text = packaged.read_text(encoding="utf-8")
-    else:
-        text = (Path(__file__).resolve().parents[2] / "schemas" / SCHEMA_NAME).read_text(
-            encoding="utf-8"
-        )
-    schema: dict[str, Any] = json.loads(text)
-    return schema
-
-
-@functools.cache
 def _validator() -> Draft202012Validator:
     from jsonschema import Draft202012Validator
 
-    return Draft202012Validator(load_schema())
+    return Draft202012Validator(packaged_schema(SCHEMA_NAME))
 
 
 def _check_shape(data: Any) -> None:
