@@ -147,7 +147,8 @@ def _validator() -> Draft202012Validator:
 
 
 def _check_shape(data: Any) -> None:
-    """Refuse, with its place, the first problem the schema finds (in document order)."""
+    """Refuse, with its place, the first problem the schema finds: the one at the smallest
+    path (keys by name, positions by number), so the same file always gets the same message."""
     errors = list(_validator().iter_errors(data))
     if errors:
         first = min(errors, key=lambda error: _order(error.absolute_path))
