@@ -7,7 +7,10 @@ from collections.abc import Iterator
 
 import pytest
 import requests
+from requests.auth import HTTPBasicAuth
 
+from triggersync.api.client import Client
+from triggersync.api.retry import RetryPolicy
 from triggersync.emulator.server import Credentials, Emulator
 
 
@@ -43,3 +46,12 @@ def emulator_session(emulator: Emulator) -> Iterator[requests.Session]:
         session.trust_env = False  # loopback must never go through HTTP(S)_PROXY
         session.auth = (emulator.credentials.email, emulator.credentials.password)
         yield session
+
+
+@pytest.fixture
+def emulator_client(emulator: Emulator) -> Iterator[Client]:
+    """A Client of `emulator` with basic auth that retries (up to 4 attempts) without waiting."""
+    auth = HTTPBasicAuth(emulator.credentials.email, emulator.credentials.password)
+    policy = RetryPolicy(max_attempts=4, base_delay=0.0, max_delay=0.0)
+    with Client(emulator.url, auth, policy=policy) as made:
+        yield made

@@ -21,8 +21,6 @@ from triggersync.api.retry import RetryPolicy
 from triggersync.cli.main import cli
 from triggersync.config import yamlload
 from triggersync.emulator.server import Emulator
-from triggersync.engine.plan import Plan
-from triggersync.errors import PlanFileError
 
 FAST = RetryPolicy(max_attempts=2, base_delay=0.0, max_delay=0.0)
 ESCAPES = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # anything a terminal could act on
@@ -158,11 +156,6 @@ def test_a_deep_definition_inside_a_plan_is_a_clean_error_or_works(tmp_path: Pat
     code, stderr = apply_plan_file(tmp_path, json.dumps(document))
     assert code == 1  # refused by the plan check or the (absent) server; either way cleanly
     assert stderr.startswith("Error: ")
-
-
-def test_plan_from_dict_refuses_a_non_object() -> None:
-    with pytest.raises(PlanFileError, match="top level: expected an object, got list"):
-        Plan.from_dict([1, 2, 3])
 
 
 def test_a_plan_file_that_is_not_utf8_is_a_plan_file_error(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""The wheel works from any folder: schema inside the package, console entry points."""
+"""The wheel works from any folder: schemas inside the package, console entry points."""
 
 from __future__ import annotations
 
@@ -10,7 +10,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SCHEMA_IN_WHEEL = "triggersync/schemas/triggersync.schema.json"
+SCHEMAS_IN_WHEEL = [
+    "triggersync/schemas/triggersync.schema.json",
+    "triggersync/schemas/plan.schema.json",
+]
 
 
 @pytest.fixture(scope="module")
@@ -22,27 +25,48 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return built
 
 
-def test_the_wheel_carries_the_schema(wheel: Path) -> None:
+@pytest.mark.parametrize("schema", SCHEMAS_IN_WHEEL)
+def test_the_wheel_carries_the_schema(wheel: Path, schema: str) -> None:
     with zipfile.ZipFile(wheel) as archive:
-        assert SCHEMA_IN_WHEEL in archive.namelist()
+        assert schema in archive.namelist()
 
 
-def test_the_installed_package_validates_from_another_folder(wheel: Path, tmp_path: Path) -> None:
+def run_installed(
+    wheel: Path, tmp_path: Path, file: Path, *args: str
+) -> subprocess.CompletedProcess[str]:
+    """`python -m triggersync ARGS FILE` from the wheel's contents alone, in FILE's folder."""
     site = tmp_path / "site"
     with zipfile.ZipFile(wheel) as archive:
         archive.extractall(site)
-    config = tmp_path / "elsewhere" / "triggers.yaml"
-    config.parent.mkdir()
-    config.write_text("triggers:\n  - name: Good Trigger\n")
-    ran = subprocess.run(
-        [sys.executable, "-m", "triggersync", "validate", str(config)],
-        cwd=config.parent,
+    return subprocess.run(
+        [sys.executable, "-m", "triggersync", *args, str(file)],
+        cwd=file.parent,
         env={"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"},
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+def test_the_installed_package_validates_from_another_folder(wheel: Path, tmp_path: Path) -> None:
+    config = tmp_path / "elsewhere" / "triggers.yaml"
+    config.parent.mkdir()
+    config.write_text("triggers:\n  - name: Good Trigger\n")
+    ran = run_installed(wheel, tmp_path, config, "validate")
     assert (ran.returncode, ran.stdout) == (0, "1 trigger in 1 file is valid.\n")
+
+
+def test_the_installed_package_checks_a_saved_plan_from_another_folder(
+    wheel: Path, tmp_path: Path
+) -> None:
+    saved = tmp_path / "elsewhere" / "plan.json"
+    saved.parent.mkdir()
+    saved.write_text('{"format_version": 1, "summary": {}, "changes": {}, "state": {}}')
+    ran = run_installed(wheel, tmp_path, saved, "apply", "--plan")
+    assert (ran.returncode, ran.stderr) == (
+        1,
+        f"Error: {saved}: plan file: changes: expected a list, got an object\n",
+    )
 
 
 def test_python_dash_m_prints_the_version() -> None:

@@ -15,7 +15,7 @@ import yaml
 from click.testing import CliRunner
 
 from triggersync.cli.main import cli
-from triggersync.views.render import DRIFT_MARKER, PLAN_MARKER, truncate_markdown
+from triggersync.views.markdown import DRIFT_MARKER, PLAN_MARKER, truncate_markdown
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "tests" / "golden" / "github"

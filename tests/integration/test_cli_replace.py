@@ -249,9 +249,9 @@ def test_after_a_failed_rename_the_plan_renames_the_leftover_into_place(
     emulator.faults = Faults()
     plan = run("plan", path).stdout
     assert plan.startswith(
-        '  ~ update "G [triggersync: replacing]" (rename to "G")\n'
+        '  ~ update "G [triggersync: replacing]" (renamed "G [triggersync: replacing]" to "G")\n'
         '      ~ name: "G [triggersync: replacing]" -> "G"\n'
-        "      ~ enabled: "
+        "      ~ enabled: false -> true\n"
     )
     assert plan.endswith("\nPlan: 0 to create, 1 to update, 0 to delete.\n")
 

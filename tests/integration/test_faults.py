@@ -23,7 +23,7 @@ from triggersync.emulator.server import Credentials, Emulator, Faults
 from triggersync.engine.apply import apply_plan
 from triggersync.engine.model import Trigger, normalise
 from triggersync.engine.plan import Change, Plan, fingerprint
-from triggersync.views.render import render_json
+from triggersync.views.json import render_json
 
 Config = Callable[[str], str]
 FAST = RetryPolicy(max_attempts=4, base_delay=0.0, max_delay=0.0)

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from triggersync.errors import TriggersyncError
-from triggersync.untrusted import clean, shown
+from triggersync.untrusted import clean
 
 if TYPE_CHECKING:
     from triggersync.engine.apply import Outcome
@@ -116,9 +116,6 @@ def write_atomically(path: Path, text: str) -> None:
         raise TriggersyncError(f"cannot write {path}: {exc.strerror}") from None
 
 
-_VERBS = {"create": "created", "update": "updated", "delete": "deleted", "replace": "replaced"}
-
-
 class Progress:
     """A progress bar on a terminal; otherwise one line per finished change (CI logs)."""
 
@@ -142,12 +139,9 @@ class Progress:
         if self._bar is not None:
             self._bar.update(1)
             return
-        change = outcome.change
-        name = shown(change.name)
-        if outcome.status == "ok":
-            self._console.info(f"  {_VERBS[change.action]} {name}")
-        else:
-            self._console.info(f"  {outcome.status} {change.action} {name}")
+        from triggersync.views.text import outcome_line
+
+        self._console.info(f"  {outcome_line(outcome)}")
 
 
 class Interrupts:

@@ -49,24 +49,25 @@ def make_plan(cfg: Config, client: Client, prune: bool) -> Plan:
 
 
 def render_as(plan: Plan, fmt: str, console: Console, *, drift: bool = False) -> str:
-    from triggersync.views import render
+    from triggersync.views import markdown, text
+    from triggersync.views.json import render_json
 
     if fmt == "json":
-        return render.render_json(plan)
+        return render_json(plan)
     if fmt == "markdown":
-        return render.render_drift_markdown(plan) if drift else render.render_markdown(plan)
+        return markdown.render_drift_markdown(plan) if drift else markdown.render_markdown(plan)
     if drift:
-        return render.render_drift_text(plan, color=console.color)
-    return render.render_text(plan, color=console.color)
+        return text.render_drift_text(plan, color=console.color)
+    return text.render_text(plan, color=console.color)
 
 
 def report(plan: Plan, fmt: str, console: Console, max_chars: int | None, *, drift: bool) -> None:
     """Print a plan or drift report; append its markdown to the GitHub job summary."""
-    from triggersync.views import render
+    from triggersync.views import markdown
 
     text = render_as(plan, fmt, console, drift=drift)
     if max_chars is not None:
-        text = render.truncate_markdown(text, max_chars, what="report" if drift else "plan")
+        text = markdown.truncate_markdown(text, max_chars, what="report" if drift else "plan")
     emit(text)
-    summary = render.render_drift_markdown if drift else render.render_markdown
+    summary = markdown.render_drift_markdown if drift else markdown.render_markdown
     append_step_summary(lambda: summary(plan))

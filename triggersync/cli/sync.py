@@ -48,14 +48,14 @@ def plan(
       triggersync plan triggers/ --out plan.json
       triggersync plan triggers/ --format markdown --max-chars 65000 > comment.md
     """
-    from triggersync.views import render
+    from triggersync.views.json import render_json
 
     opts.check_max_chars(fmt, max_chars)
     cfg = steps.load(paths, vars_file, console)
     with steps.client(api_url, console) as client:
         the_plan = steps.make_plan(cfg, client, prune=not no_prune)
     if out:
-        write_atomically(Path(out), render.render_json(the_plan))
+        write_atomically(Path(out), render_json(the_plan))
         console.info(f"Saved the plan to {out}; apply it with: triggersync apply --plan {out}")
     steps.report(the_plan, fmt, console, max_chars, drift=False)
     return 2 if detailed_exitcode and not the_plan.empty else 0
@@ -91,7 +91,8 @@ def apply(
       triggersync apply --plan plan.json
     """
     from triggersync.engine import apply as apply_mod
-    from triggersync.views import render
+    from triggersync.engine.planfile import read_plan_file
+    from triggersync.views.text import applied_summary, render_text
 
     if bool(paths) == bool(plan_file):
         raise click.UsageError("give configuration PATHS or --plan FILE, not both or neither")
@@ -100,7 +101,7 @@ def apply(
             "--no-prune and --vars shape a new plan; a saved plan is applied as is"
         )
     # Files first (they are checked before anything else happens), then the API.
-    saved = apply_mod.read_plan_file(Path(plan_file)) if plan_file else None
+    saved = read_plan_file(Path(plan_file)) if plan_file else None
     cfg = None if saved else steps.load(paths, vars_file, console)
     with steps.client(api_url, console, parallelism) as client:
         if saved is not None:
@@ -109,7 +110,7 @@ def apply(
         else:
             assert cfg is not None
             the_plan = steps.make_plan(cfg, client, prune=not no_prune)
-        emit(render.render_text(the_plan, color=console.color))
+        emit(render_text(the_plan, color=console.color))
         if the_plan.empty:
             return 0
         apply_mod.check_safety(the_plan, force=force)
@@ -134,10 +135,7 @@ def apply(
             )
     for failure in result.failures():
         console.error(failure.message)
-    counts = result.counts()
-    summary = (
-        f"{counts['created']} created, {counts['updated']} updated, {counts['deleted']} deleted."
-    )
+    summary = applied_summary(result)
     failed = f"{result.count('failed')} failed, {result.count('skipped')} skipped"
     if interrupts.exit_code is not None:
         click.echo(

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import difflib
 import functools
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from importlib import resources
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from triggersync.config.paths import PathPart
+from triggersync.engine.schemas import packaged_schema
 
 if TYPE_CHECKING:  # jsonschema costs ~50 ms to import: only files with problems need it
     from jsonschema import Draft202012Validator
@@ -41,20 +39,9 @@ class SchemaProblem:
     at_key: bool = False
 
 
-@functools.cache
 def load_schema() -> dict[str, Any]:
-    """The installed copy (the wheel ships one inside the package), else the repository's.
-
-    Read once: the validators and `_known` all derive from it; callers must not mutate it."""
-    packaged = resources.files("triggersync").joinpath("schemas").joinpath(SCHEMA_NAME)
-    if packaged.is_file():
-        text = packaged.read_text(encoding="utf-8")
-    else:
-        text = (Path(__file__).resolve().parents[2] / "schemas" / SCHEMA_NAME).read_text(
-            encoding="utf-8"
-        )
-    schema: dict[str, Any] = json.loads(text)
-    return schema
+    """Read once: the validators and `_known` all derive from it; callers must not mutate it."""
+    return packaged_schema(SCHEMA_NAME)
 
 
 @functools.cache

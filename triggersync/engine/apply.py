@@ -10,16 +10,14 @@ starts nothing new: what already runs finishes, the rest is reported as not appl
 
 from __future__ import annotations
 
-import json
 import threading
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, Protocol
 
-from triggersync.api.client import Client
+from triggersync.engine.actions import PAST, Counted
 from triggersync.engine.model import Trigger
 from triggersync.engine.plan import Change, Plan, fingerprint
 from triggersync.errors import ApiError, PlanFileError, StalePlanError, UnsafePlanError
@@ -29,7 +27,18 @@ DELETE_RATIO = 0.30  # refuse to delete more than 30% of the owned live triggers
 DELETE_MIN_OWNED = 10  # ...when at least this many exist
 
 Status = Literal["ok", "failed", "skipped", "not_applied"]
-Effect = Literal["created", "updated", "deleted"]
+
+
+class TriggerWriter(Protocol):
+    """What apply needs of an API client (api.client.Client is one): the three writes, each
+    raising ApiError when the API refuses or cannot be reached. Triggers are addressed by
+    name (docs/api.md)."""
+
+    def create(self, body: Mapping[str, Any], /) -> object: ...
+
+    def update(self, name: str, body: Mapping[str, Any], /) -> object: ...
+
+    def delete(self, name: str, /) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -38,7 +47,7 @@ class Outcome:
     status: Status
     message: str = ""  # for failed and skipped: trigger, HTTP status and the server's words
     # What really happened in Zendesk: a replace that failed halfway may have deleted.
-    effects: tuple[Effect, ...] = ()
+    effects: tuple[Counted, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -51,10 +60,10 @@ class Result:
 
     def counts(self) -> dict[str, int]:
         """created / updated / deleted as they happened (a whole replace counts as both)."""
-        counts = {"created": 0, "updated": 0, "deleted": 0}
+        counts = dict.fromkeys(PAST.values(), 0)
         for outcome in self.outcomes:
             for effect in outcome.effects:
-                counts[effect] += 1
+                counts[PAST[effect]] += 1
         return counts
 
     def failures(self) -> list[Outcome]:
@@ -116,7 +125,7 @@ def check_fresh(plan: Plan, live: Sequence[Trigger], base_url: str) -> None:
 
 def apply_plan(
     plan: Plan,
-    client: Client,
+    client: TriggerWriter,
     *,
     parallelism: int = 4,
     on_outcome: Callable[[Outcome], None] | None = None,
@@ -137,7 +146,7 @@ def apply_plan(
         if on_outcome is not None:
             on_outcome(outcome)
 
-    waves = plan.waves()
+    waves = plan.waves
     with ThreadPoolExecutor(max_workers=workers) as pool:
         for number, wave in enumerate(waves):
             queue = deque(wave)
@@ -170,23 +179,23 @@ def _skipped(change: Change, blocked: str) -> Outcome:
     return Outcome(change, "skipped", f"{shown(change.name)}: skipped: {reason}")
 
 
-def _execute(change: Change, client: Client) -> Outcome:
+def _execute(change: Change, client: TriggerWriter) -> Outcome:
     if change.action == "replace":
         return _replace(change, client)
     try:
         if change.action == "create":
             client.create(change.create_body())
-            return Outcome(change, "ok", effects=("created",))
+            return Outcome(change, "ok", effects=("create",))
         if change.action == "update":
             client.update(change.name, change.update_body())
-            return Outcome(change, "ok", effects=("updated",))
+            return Outcome(change, "ok", effects=("update",))
         client.delete(change.name)
-        return Outcome(change, "ok", effects=("deleted",))
+        return Outcome(change, "ok", effects=("delete",))
     except ApiError as exc:
         return Outcome(change, "failed", f"{shown(change.name)}: {exc}")
 
 
-def _replace(change: Change, client: Client) -> Outcome:
+def _replace(change: Change, client: TriggerWriter) -> Outcome:
     """Zendesk cannot update a definition, and names are unique. So the new trigger is
     created first, disabled, under its temporary name; then the old one is deleted; then the
     new one gets its name and `enabled` in one PUT. A refusal at any step leaves a state the
@@ -222,22 +231,6 @@ def _replace(change: Change, client: Client) -> Outcome:
             "failed",
             f"{old}: replaced halfway: {old} is deleted and its replacement is live, disabled, "
             f"as {temporary}, but naming it {new} failed: {exc}; the next apply finishes it",
-            effects=("deleted",),
+            effects=("delete",),
         )
-    return Outcome(change, "ok", effects=("created", "deleted"))
-
-
-def read_plan_file(path: Path) -> Plan:
-    """A saved plan, or one clear PlanFileError (unreadable, not JSON, malformed)."""
-    try:
-        if path.stat().st_size > 256 * 1024 * 1024:
-            raise PlanFileError(f"{path}: too large for a plan file")
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise PlanFileError(f"{path}: cannot read the plan file: {exc.strerror}") from None
-    except (ValueError, RecursionError):
-        raise PlanFileError(f"{path}: not a plan file (invalid JSON)") from None
-    try:
-        return Plan.from_dict(data)
-    except PlanFileError as exc:
-        raise PlanFileError(f"{path}: {exc}") from None
+    return Outcome(change, "ok", effects=("create", "delete"))

@@ -110,9 +110,7 @@ def make_plan(
         for change in changes
         if change.action != "create"
     }
-    plan = Plan(tuple(changes), fingerprints, tuple(live_by_name), base_url, tuple(ignore))
-    plan.waves()
-    return plan
+    return Plan(tuple(changes), fingerprints, tuple(live_by_name), base_url, tuple(ignore))
 
 
 def _compare(want: Trigger, have: Trigger) -> Change | None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
+import shutil
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -183,16 +185,47 @@ def file_stem(name: str) -> str:
 def write_directory(triggers: Sequence[Trigger], directory: Path) -> tuple[list[Path], list[Path]]:
     """One file per trigger, names made unique when two triggers slug alike.
 
+    All or nothing: every file is written first into a hidden folder beside `directory` (a
+    folder configuration discovery skips), and only moved into place once all are complete,
+    so a failure or an interrupt midway never leaves a half-written export behind. A new
+    folder is moved in whole; into an existing one each file is moved, replacing its earlier
+    version.
+
     Returns the files written and the other YAML files already in the folder: left alone,
     but a file from an earlier export whose trigger is gone from Zendesk would bring it back
     on the next apply, so the caller should say so.
     """
+    # Made with mkdir, not mkdtemp, so a new export folder gets the usual permissions.
+    staging = directory.parent / f".{directory.name}.export-{secrets.token_hex(4)}"
     try:
-        directory.mkdir(parents=True, exist_ok=True)
+        staging.mkdir(parents=True)
     except OSError as exc:
         raise TriggersyncError(f"cannot create {directory}: {exc.strerror}") from None
-    head = modeline(directory)
-    written: list[Path] = []
+    try:
+        names = _write_files(triggers, staging, modeline(directory))
+        if directory.is_dir():
+            for name in names:
+                os.replace(staging / name, directory / name)
+            staging.rmdir()
+        else:
+            os.rename(staging, directory)
+    except BaseException as exc:  # a failed write, a trigger YAML cannot hold, or Ctrl-C
+        shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise TriggersyncError(f"cannot write {directory}: {exc.strerror}") from None
+        raise
+    written = [directory / name for name in names]
+    others = sorted(
+        path
+        for path in directory.iterdir()
+        if path.suffix in (".yaml", ".yml") and path not in written and path.is_file()
+    )
+    return written, others
+
+
+def _write_files(triggers: Sequence[Trigger], folder: Path, head: str) -> list[str]:
+    """Each trigger's file in `folder`; the file names, in the order of the triggers' names."""
+    names: list[str] = []
     used: set[str] = set()
     for trigger in sorted(triggers, key=lambda t: t.name):
         stem = file_stem(trigger.name)
@@ -200,15 +233,6 @@ def write_directory(triggers: Sequence[Trigger], directory: Path) -> tuple[list[
         while candidate in used:
             candidate, n = f"{stem}-{n}", n + 1
         used.add(candidate)
-        path = directory / f"{candidate}.yaml"
-        try:
-            path.write_text(head + _documents([trigger]), encoding="utf-8")
-        except OSError as exc:
-            raise TriggersyncError(f"cannot write {path}: {exc.strerror}") from None
-        written.append(path)
-    others = sorted(
-        path
-        for path in directory.iterdir()
-        if path.suffix in (".yaml", ".yml") and path not in written and path.is_file()
-    )
-    return written, others
+        names.append(f"{candidate}.yaml")
+        (folder / names[-1]).write_text(head + _documents([trigger]), encoding="utf-8")
+    return names

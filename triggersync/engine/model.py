@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-# The fields triggersync manages. `definition` is managed only where the config declares it.
-ALWAYS_MANAGED = ("name", "description", "enabled")
+# The fields triggersync manages, in the API's order. `definition` is managed only where the
+# configuration declares it.
 FIELD_ORDER = ("name", "description", "enabled", "definition")
 
 

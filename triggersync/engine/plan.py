@@ -1,11 +1,10 @@
 """Plans are data: Changes in a stable display order, an execution order that respects names,
 and the fingerprints `apply --plan` needs to refuse a stale plan.
 
-Display order (the documented plan example shows update, create, delete): update, create,
-replace, delete, then by name (case-insensitively, ties broken by the exact name), so a plan
-reads the same on every run. Execution order is separate (`Plan.waves`), because Zendesk
-addresses triggers by name and names are unique: whatever frees a name must finish before
-whatever takes it starts.
+Display order: by action, in the order of the action table (engine/actions.py), then by
+name (case-insensitively, ties broken by the exact name), so a plan reads the same on every
+run. Execution order is separate (`Plan.waves`), because Zendesk addresses triggers by name
+and names are unique: whatever frees a name must finish before whatever takes it starts.
 
 A replacement runs under a temporary name (`temporary_name`): the new trigger is created
 under it, disabled, the old one is deleted, then the new one gets its name and `enabled`.
@@ -19,15 +18,12 @@ import fnmatch
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final, Literal
+from typing import Any, Final
 
+from triggersync.engine.actions import ACTIONS, COUNTED, Action, Counted
 from triggersync.engine.model import Trigger, canonical_json
 from triggersync.errors import TriggersyncError
 from triggersync.untrusted import shown
-
-Action = Literal["create", "update", "delete", "replace"]
-ACTIONS: Final[tuple[Action, ...]] = ("update", "create", "replace", "delete")
-_ACTION_RANK: Final = {action: rank for rank, action in enumerate(ACTIONS)}
 
 REPLACE_REASON: Final = "definition cannot be updated in place"
 LEFTOVER_REASON: Final = "left over by an unfinished replacement"
@@ -156,7 +152,7 @@ def _post_body(after: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def display_key(change: Change) -> tuple[int, str, str]:
-    return (_ACTION_RANK[change.action], change.name.casefold(), change.name)
+    return (ACTIONS[change.action].rank, change.name.casefold(), change.name)
 
 
 def fingerprint(trigger: Trigger) -> str:
@@ -177,6 +173,8 @@ class Plan:
     live_names: tuple[str, ...] = ()  # every live name at plan time, ignored ones included
     base_url: str | None = None
     ignore: tuple[str, ...] = ()  # the configuration's ignore globs: what it does not own
+    # The execution order (`execution_waves`), worked out once, when the plan is made.
+    waves: tuple[tuple[Change, ...], ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Normalised here so that every Plan, however built, displays and compares the same.
@@ -184,6 +182,9 @@ class Plan:
         object.__setattr__(self, "fingerprints", dict(sorted(self.fingerprints.items())))
         object.__setattr__(self, "live_names", tuple(sorted(set(self.live_names))))
         object.__setattr__(self, "ignore", tuple(self.ignore))
+        # Ordered here, so a plan whose changes cannot be ordered is never made (nor shown),
+        # and apply runs the very waves that were checked.
+        object.__setattr__(self, "waves", execution_waves(self.changes))
 
     @property
     def owned_live(self) -> int:
@@ -215,37 +216,20 @@ class Plan:
         )
 
     @property
-    def summary(self) -> dict[str, int]:
+    def summary(self) -> dict[Counted, int]:
         """Counts as Terraform gives them: a replace is one create plus one delete."""
-        counts = {"create": 0, "update": 0, "delete": 0}
+        counts = dict.fromkeys(COUNTED, 0)
         for change in self.changes:
-            if change.action == "replace":
-                counts["create"] += 1
-                counts["delete"] += 1
-            else:
-                counts[change.action] += 1
+            for counted in ACTIONS[change.action].counts_as:
+                counts[counted] += 1
         return counts
 
     @property
     def empty(self) -> bool:
         return not self.changes
 
-    def waves(self) -> list[list[Change]]:
-        return execution_waves(self.changes)
 
-    def to_dict(self) -> dict[str, Any]:
-        from triggersync.engine.planfile import plan_to_dict
-
-        return plan_to_dict(self)
-
-    @classmethod
-    def from_dict(cls, data: Any) -> Plan:
-        from triggersync.engine.planfile import plan_from_dict
-
-        return plan_from_dict(data)
-
-
-def execution_waves(changes: Sequence[Change]) -> list[list[Change]]:
+def execution_waves(changes: Sequence[Change]) -> tuple[tuple[Change, ...], ...]:
     """Group changes into waves: every change in a wave may run in parallel with the others,
     and each wave starts only when the previous one is done.
 
@@ -302,7 +286,7 @@ def execution_waves(changes: Sequence[Change]) -> list[list[Change]]:
         while len(waves) <= level:
             waves.append([])
         waves[level].append(change)
-    return waves
+    return tuple(tuple(wave) for wave in waves)
 
 
 def _known(level: int | None) -> int:

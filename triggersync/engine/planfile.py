@@ -1,37 +1,54 @@
-"""The versioned plan document, and the strict reading of it that `apply --plan` relies on.
+"""The saved plan: the versioned document `plan` writes, and the strict reading of it that
+`apply --plan` relies on (docs/plans.md, "JSON" and "Saved plans").
 
 A plan file is applied without a prompt, so anything that does not look exactly like what
 `plan_to_dict` writes (a wrong version, a hand-edited summary, a stray key) is refused with a
-PlanFileError naming the place, rather than guessed at.
+PlanFileError naming the place, rather than guessed at. The document's shape is
+schemas/plan.schema.json; what one key cannot say alone is checked here: the summary against
+the changes, names against each other and the live state, an update that leaves the
+definition alone, and that the changes can be ordered.
 
-Beyond `format_version`, `summary` and `changes` (each with `action`, `name`, `before`,
-`after`): each change carries `diff` (its field differences) and, for a replace or the
-removal of a replacement's leftover, `reason`; `state` carries what the stale-plan check
-compares (`fingerprints`, `live_names`), the `base_url` the plan was made against, the
-configuration's `ignore` globs, and `owned_live`. The delete guard counts the owned triggers
-itself, from `live_names` and `ignore` (the stale-plan check proves `live_names` is still
-true); `owned_live` is written for readers and must agree with that count.
+The delete guard counts the owned triggers itself, from `live_names` and `ignore` (the
+stale-plan check proves `live_names` is still true); `owned_live` is written for readers and
+must agree with that count.
 """
 
 from __future__ import annotations
 
-import re
-from typing import Any, Final, NoReturn
+import functools
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final, NoReturn
 
+from triggersync.engine.actions import Action
+from triggersync.engine.diff import format_path
 from triggersync.engine.model import same
-from triggersync.engine.plan import ABSENT, ACTIONS, Action, Change, FieldChange, Plan, ignored_by
+from triggersync.engine.plan import ABSENT, Change, FieldChange, Plan, ignored_by
+from triggersync.engine.schemas import packaged_schema
 from triggersync.errors import PlanFileError, TriggersyncError
 
-FORMAT_VERSION: Final = 1
+if TYPE_CHECKING:  # jsonschema costs ~50 ms to import: only reading a plan file needs it
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
-_TOP_KEYS: Final = frozenset({"format_version", "summary", "changes", "state"})
-_CHANGE_KEYS: Final = frozenset({"action", "name", "before", "after", "diff", "reason"})
-_VIEW_KEYS: Final = frozenset({"name", "description", "enabled", "definition"})
-_STATE_KEYS: Final = frozenset({"base_url", "live_names", "fingerprints", "ignore", "owned_live"})
-_SHA256: Final = re.compile(r"[0-9a-f]{64}")
+FORMAT_VERSION: Final = 1
+SCHEMA_NAME: Final = "plan.schema.json"
+MAX_BYTES: Final = 256 * 1024 * 1024  # far beyond any real plan; bounds what is read
+
+_JSON_TYPES: Final = {
+    "object": "an object",
+    "array": "a list",
+    "string": "a string",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "true or false",
+    "null": "null",
+}
 
 
 def plan_to_dict(plan: Plan) -> dict[str, Any]:
+    """The plan as the document schemas/plan.schema.json describes."""
     return {
         "format_version": FORMAT_VERSION,
         "summary": plan.summary,
@@ -69,68 +86,129 @@ def _field_to_dict(item: FieldChange) -> dict[str, Any]:
     return out
 
 
+def read_plan_file(path: Path) -> Plan:
+    """A saved plan, or one clear PlanFileError (unreadable, not JSON, malformed)."""
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise PlanFileError(f"{path}: too large for a plan file")
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise PlanFileError(f"{path}: cannot read the plan file: {exc.strerror}") from None
+    except (ValueError, RecursionError):
+        raise PlanFileError(f"{path}: not a plan file (invalid JSON)") from None
+    try:
+        return plan_from_dict(data)
+    except PlanFileError as exc:
+        raise PlanFileError(f"{path}: {exc}") from None
+
+
 def plan_from_dict(data: Any) -> Plan:
-    top = _mapping(data, "top level", required=_TOP_KEYS, allowed=_TOP_KEYS)
-    version = top["format_version"]
-    if type(version) is not int or version != FORMAT_VERSION:
-        _fail(
-            "format_version",
-            f"unsupported format version {version!r} (this triggersync reads {FORMAT_VERSION})",
+    """The Plan a document describes, checked against the schema and for consistency."""
+    # The version first: a document of another version need not have this version's shape.
+    if isinstance(data, dict) and "format_version" in data:
+        version = data["format_version"]
+        if type(version) is not int or version != FORMAT_VERSION:
+            _fail(
+                "format_version",
+                f"unsupported format version {version!r} (this triggersync reads {FORMAT_VERSION})",
+            )
+    _check_shape(data)
+    state = data["state"]
+    changes = [_change_from_dict(raw, f"changes[{i}]") for i, raw in enumerate(data["changes"])]
+    try:
+        plan = Plan(
+            changes=tuple(changes),
+            fingerprints=state["fingerprints"],
+            live_names=tuple(state["live_names"]),
+            base_url=state["base_url"],
+            ignore=tuple(state["ignore"]),
         )
-    raw_changes = top["changes"]
-    if not isinstance(raw_changes, list):
-        _fail("changes", "expected a list")
-    changes = [_change_from_dict(raw, f"changes[{i}]") for i, raw in enumerate(raw_changes)]
-    state = _mapping(top["state"], "state", required=_STATE_KEYS, allowed=_STATE_KEYS)
-    base_url = state["base_url"]
-    if base_url is not None and not isinstance(base_url, str):
-        _fail("state.base_url", "expected a string or null")
-    owned_live = state["owned_live"]
-    if type(owned_live) is not int or owned_live < 0:
-        _fail("state.owned_live", "expected a count")
-    plan = Plan(
-        changes=tuple(changes),
-        fingerprints=_fingerprints(state["fingerprints"]),
-        live_names=_live_names(state["live_names"]),
-        base_url=base_url,
-        ignore=_globs(state["ignore"]),
-    )
-    _check_summary(top["summary"], plan)
+    except TriggersyncError as exc:  # the changes cannot be ordered
+        raise PlanFileError(f"plan file: {exc}") from exc
+    _check_summary(data["summary"], plan)
     _check_consistency(plan)
-    if owned_live != plan.owned_live:
+    if state["owned_live"] != plan.owned_live:
         _fail(
             "state.owned_live",
-            f"is {owned_live} but the live names and ignore globs make it {plan.owned_live}",
+            f"is {state['owned_live']} but the live names and ignore globs make it "
+            f"{plan.owned_live}",
         )
-    try:
-        plan.waves()
-    except TriggersyncError as exc:
-        raise PlanFileError(f"plan file: {exc}") from exc
     return plan
 
 
-def _change_from_dict(raw: Any, where: str) -> Change:
-    obj = _mapping(raw, where, required=_CHANGE_KEYS - {"diff", "reason"}, allowed=_CHANGE_KEYS)
-    action = obj["action"]
-    if action not in ACTIONS:
-        _fail(f"{where}.action", f"unknown action {action!r} (expected {', '.join(ACTIONS)})")
-    name = _name(obj["name"], f"{where}.name")
-    before = _view(obj["before"], f"{where}.before", present=action != "create")
-    after = _view(obj["after"], f"{where}.after", present=action != "delete")
+# --- the shape: schemas/plan.schema.json ----------------------------------------------------
+
+
+@functools.cache
+def _validator() -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(packaged_schema(SCHEMA_NAME))
+
+
+def _check_shape(data: Any) -> None:
+    """Refuse, with its place, the first problem the schema finds: the one at the smallest
+    path (keys by name, positions by number), so the same file always gets the same message."""
+    errors = list(_validator().iter_errors(data))
+    if errors:
+        first = min(errors, key=lambda error: _order(error.absolute_path))
+        _fail(format_path(first.absolute_path) or "top level", _words(first))
+
+
+def _order(path: Iterable[Any]) -> tuple[tuple[int, str], ...]:
+    # Positions by number, keys by name: "changes[2]" comes before "changes[10]".
+    return tuple((part, "") if isinstance(part, int) else (-1, str(part)) for part in path)
+
+
+def _words(error: ValidationError) -> str:
+    """jsonschema's finding in plain words: what was expected, what was found."""
+    keyword: Any = error.validator
+    wanted: Any = error.validator_value
+    schema: Any = error.schema
+    instance: Any = error.instance
+    if keyword == "required":
+        return f"missing key {min(key for key in wanted if key not in instance)!r}"
+    if keyword == "additionalProperties":
+        unknown = (str(key) for key in instance if key not in schema.get("properties", {}))
+        return f"unknown key {min(unknown)!r}"
+    if keyword == "type":
+        types = [wanted] if isinstance(wanted, str) else wanted
+        return f"expected {' or '.join(_JSON_TYPES[t] for t in types)}, got {_kind(instance)}"
+    title = schema.get("title")
+    if not title:  # every constraint beyond a type, a key or a required key has a title
+        return str(error.message)
+    if keyword == "uniqueItems":
+        return f"expected {title}; one appears twice"
+    if isinstance(instance, dict | list):  # its type was right: what is wrong is in the title
+        return f"expected {title}"
+    return f"expected {title}, got {json.dumps(instance)}"
+
+
+def _kind(value: Any) -> str:
+    """A JSON value's type in words, as the schema's `type` names it."""
+    if isinstance(value, bool):
+        return _JSON_TYPES["boolean"]
+    names = {dict: "object", list: "array", str: "string", int: "integer", float: "number"}
+    return _JSON_TYPES[names.get(type(value), "null")]
+
+
+# --- what the schema cannot say ---------------------------------------------------------------
+
+
+def _change_from_dict(raw: dict[str, Any], where: str) -> Change:
+    action: Action = raw["action"]
+    name, before, after = raw["name"], raw["before"], raw["after"]
     if before is not None and before["name"] != name:
         _fail(f"{where}.before.name", f"expected {name!r}, the name the change addresses")
-    if action == "create" and after is not None and after["name"] != name:
+    if action == "create" and after["name"] != name:
         _fail(f"{where}.after.name", f"expected {name!r}, the name the change addresses")
     if before is not None and after is not None:
         _check_pair(action, before, after, where)
-    reason = obj.get("reason", "")
-    if not isinstance(reason, str):
-        _fail(f"{where}.reason", "expected a string")
-    raw_diff = obj.get("diff", [])
-    if not isinstance(raw_diff, list):
-        _fail(f"{where}.diff", "expected a list")
-    diff = tuple(_field_from_dict(item, f"{where}.diff[{i}]") for i, item in enumerate(raw_diff))
-    return Change(action, name, before, after, diff, reason)
+    diff = tuple(
+        FieldChange(item["path"], item.get("before", ABSENT), item.get("after", ABSENT))
+        for item in raw.get("diff", [])
+    )
+    return Change(action, name, before, after, diff, raw.get("reason", ""))
 
 
 def _check_pair(action: Action, before: dict[str, Any], after: dict[str, Any], where: str) -> None:
@@ -146,36 +224,9 @@ def _check_pair(action: Action, before: dict[str, Any], after: dict[str, Any], w
         _fail(where, "a replace must change the definition")
 
 
-def _field_from_dict(raw: Any, where: str) -> FieldChange:
-    obj = _mapping(raw, where, required=frozenset({"path"}), allowed={"path", "before", "after"})
-    path = obj["path"]
-    if not isinstance(path, str) or not path:
-        _fail(f"{where}.path", "expected a non-empty string")
-    if "before" not in obj and "after" not in obj:
-        _fail(where, "expected a before, an after, or both")
-    return FieldChange(path, obj.get("before", ABSENT), obj.get("after", ABSENT))
-
-
-def _view(raw: Any, where: str, *, present: bool) -> dict[str, Any] | None:
-    if not present:
-        if raw is not None:
-            _fail(where, "expected null for this action")
-        return None
-    required = _VIEW_KEYS - {"definition"}
-    obj = _mapping(raw, where, required=required, allowed=_VIEW_KEYS)
-    _name(obj["name"], f"{where}.name")
-    if not isinstance(obj["description"], str):
-        _fail(f"{where}.description", "expected a string")
-    if type(obj["enabled"]) is not int or obj["enabled"] not in (0, 1):
-        _fail(f"{where}.enabled", "expected 0 or 1")
-    return dict(obj)
-
-
-def _check_summary(raw: Any, plan: Plan) -> None:
-    expected = plan.summary
-    summary = _mapping(raw, "summary", required=frozenset(expected), allowed=frozenset(expected))
-    for key, count in expected.items():
-        if type(summary[key]) is not int or summary[key] != count:
+def _check_summary(summary: dict[str, Any], plan: Plan) -> None:
+    for key, count in plan.summary.items():
+        if summary[key] != count:
             _fail(f"summary.{key}", f"is {summary[key]!r} but the changes make it {count}")
 
 
@@ -196,49 +247,6 @@ def _check_consistency(plan: Plan) -> None:
                 _fail("state.ignore", f"{name!r} is changed but an ignore glob disowns it")
     if set(plan.fingerprints) != touched:
         _fail("state.fingerprints", "expected one fingerprint per live trigger the plan changes")
-
-
-def _fingerprints(raw: Any) -> dict[str, str]:
-    if not isinstance(raw, dict):
-        _fail("state.fingerprints", "expected an object")
-    for name, value in raw.items():
-        if not isinstance(value, str) or not _SHA256.fullmatch(value):
-            _fail(f"state.fingerprints[{name!r}]", "expected a sha256 hex digest")
-    return dict(raw)
-
-
-def _live_names(raw: Any) -> tuple[str, ...]:
-    if not isinstance(raw, list) or not all(isinstance(name, str) and name for name in raw):
-        _fail("state.live_names", "expected a list of non-empty strings")
-    if len(set(raw)) != len(raw):
-        _fail("state.live_names", "a name appears twice")
-    return tuple(raw)
-
-
-def _globs(raw: Any) -> tuple[str, ...]:
-    if not isinstance(raw, list) or not all(isinstance(glob, str) and glob for glob in raw):
-        _fail("state.ignore", "expected a list of non-empty strings")
-    return tuple(raw)
-
-
-def _name(raw: Any, where: str) -> str:
-    if not isinstance(raw, str) or not raw:
-        _fail(where, "expected a non-empty string")
-    return raw
-
-
-def _mapping(
-    raw: Any, where: str, *, required: frozenset[str], allowed: frozenset[str] | set[str]
-) -> dict[str, Any]:
-    if not isinstance(raw, dict):
-        _fail(where, f"expected an object, got {type(raw).__name__}")
-    unknown = sorted(str(key) for key in raw if key not in allowed)
-    if unknown:
-        _fail(where, f"unknown key {unknown[0]!r}")
-    missing = sorted(required - set(raw))
-    if missing:
-        _fail(where, f"missing key {missing[0]!r}")
-    return raw
 
 
 def _fail(where: str, message: str) -> NoReturn:

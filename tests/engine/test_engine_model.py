@@ -93,12 +93,11 @@ def test_numbers_compare_by_value_and_keys_in_any_order(a: object, b: object) ->
     assert canonical_json(a) == canonical_json(b)
 
 
-def test_triggers_with_true_and_1_in_their_definitions_differ() -> None:
-    assert Trigger("T", definition={"x": True}) != Trigger("T", definition={"x": 1})
-
-
-def test_triggers_with_1_0_and_1_in_their_definitions_are_equal() -> None:
-    assert Trigger("T", definition={"x": 1.0}) == Trigger("T", definition={"x": 1})
+@pytest.mark.parametrize(
+    ("one", "other", "equal"), [(True, 1, False), (1.0, 1, True)], ids=["true-is-not-1", "1.0-is-1"]
+)
+def test_triggers_compare_their_definitions_as_json(one: Any, other: Any, equal: bool) -> None:
+    assert (Trigger("T", definition={"x": one}) == Trigger("T", definition={"x": other})) is equal
 
 
 _json = st.recursive(

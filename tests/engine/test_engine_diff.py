@@ -148,14 +148,15 @@ def test_renamed_from_has_no_effect_once_the_new_name_is_live() -> None:
     assert changes == [Change("delete", "Old", Trigger("Old").body(), None)]
 
 
-def test_renamed_from_an_ignored_trigger_creates() -> None:
-    desired = [Trigger("New", renamed_from="Legacy A")]
-    [change] = diff(desired, [Trigger("Legacy A")], is_ignored=legacy)
-    assert (change.action, change.name) == ("create", "New")
-
-
-def test_renamed_from_a_missing_trigger_creates() -> None:
-    [change] = diff([Trigger("New", renamed_from="Gone")], [], is_ignored=nobody)
+@pytest.mark.parametrize(
+    ("old", "live_triggers"),
+    [("Legacy A", [Trigger("Legacy A")]), ("Gone", [])],
+    ids=["ignored", "missing"],
+)
+def test_renamed_from_a_trigger_it_cannot_rename_creates(
+    old: str, live_triggers: list[Trigger]
+) -> None:
+    [change] = diff([Trigger("New", renamed_from=old)], live_triggers, is_ignored=legacy)
     assert (change.action, change.name) == ("create", "New")
 
 
@@ -289,7 +290,7 @@ def test_a_leftover_is_deleted_before_the_replace_that_needs_its_name() -> None:
         [Trigger("G", definition=NEW)],
         [Trigger("G", definition=GEO), Trigger(TEMP, enabled=0, definition=GEO)],
     )
-    assert [[change.action for change in wave] for wave in plan.waves()] == [
+    assert [[change.action for change in wave] for wave in plan.waves] == [
         ["delete"],
         ["replace"],
     ]

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 
 import pytest
-from requests.auth import HTTPBasicAuth
 
 from triggersync.api.client import Client
-from triggersync.api.retry import RetryPolicy
-from triggersync.emulator.server import Emulator, Faults
+from triggersync.emulator.server import Emulator
 from triggersync.engine.apply import Outcome, apply_plan, check_safety
 from triggersync.engine.diff import make_plan
 from triggersync.engine.model import Trigger
 from triggersync.engine.plan import Change, Plan, temporary_name
-from triggersync.errors import ApiError, UnsafePlanError
+from triggersync.errors import UnsafePlanError
 
 OLD = {"event": "page_enter"}
 NEW = {"event": "chat_requested"}
@@ -63,81 +60,45 @@ def test_the_guard_counts_pure_deletes_against_the_owned_triggers() -> None:
 
 # -- stopping between changes ----------------------------------------------------------------
 
-FAST = RetryPolicy(max_attempts=4, base_delay=0.0, max_delay=0.0)
-
-
-@pytest.fixture
-def client(emulator: Emulator) -> Iterator[Client]:
-    auth = HTTPBasicAuth(emulator.credentials.email, emulator.credentials.password)
-    with Client(emulator.url, auth, policy=FAST) as made:
-        yield made
-
 
 def creates(count: int) -> Plan:
     return make_plan([Trigger(f"T{i:02}") for i in range(count)], [])
 
 
-def test_a_stop_before_the_start_applies_nothing(emulator: Emulator, client: Client) -> None:
+def test_a_stop_before_the_start_applies_nothing(
+    emulator: Emulator, emulator_client: Client
+) -> None:
     stop = threading.Event()
     stop.set()
-    result = apply_plan(creates(5), client, stop=stop)
+    result = apply_plan(creates(5), emulator_client, stop=stop)
     assert [outcome.status for outcome in result.outcomes] == ["not_applied"] * 5
     assert emulator.stats()["total"] == 0
 
 
-def test_a_stop_starts_no_new_change(emulator: Emulator, client: Client) -> None:
+def test_a_stop_starts_no_new_change(emulator: Emulator, emulator_client: Client) -> None:
     stop = threading.Event()
 
     def stop_after_the_first(outcome: Outcome) -> None:
         stop.set()
 
     result = apply_plan(
-        creates(6), client, parallelism=1, on_outcome=stop_after_the_first, stop=stop
+        creates(6), emulator_client, parallelism=1, on_outcome=stop_after_the_first, stop=stop
     )
     assert (result.count("ok"), result.count("not_applied")) == (1, 5)
     assert len(emulator.store.list()) == 1
 
 
-def test_a_stop_also_stops_the_waves_still_to_come(emulator: Emulator, client: Client) -> None:
+def test_a_stop_also_stops_the_waves_still_to_come(
+    emulator: Emulator, emulator_client: Client
+) -> None:
     emulator.store.create({"name": "X"})
     view = Trigger("X").body()
     # Wave one deletes "X"; wave two, which creates a new "X", must not start.
     plan = Plan((Change("delete", "X", view, None), Change("create", "X", None, view)))
     stop = threading.Event()
-    result = apply_plan(plan, client, on_outcome=lambda outcome: stop.set(), stop=stop)
+    result = apply_plan(plan, emulator_client, on_outcome=lambda outcome: stop.set(), stop=stop)
     assert [(o.change.action, o.status) for o in result.outcomes] == [
         ("delete", "ok"),
         ("create", "not_applied"),
     ]
     assert emulator.store.list() == []
-
-
-def test_a_cancelled_client_does_not_retry(emulator: Emulator, client: Client) -> None:
-    emulator.store.create({"name": "A"})
-    emulator.faults = Faults(fail_rate=1)
-    client.cancel.set()
-    with pytest.raises(ApiError, match="HTTP 503"):
-        client.update("A", {"description": "x"})
-    assert emulator.stats()["update"] == 1
-
-
-def test_a_cancelled_client_does_not_retry_a_rate_limited_request(
-    emulator: Emulator, client: Client
-) -> None:
-    emulator.store.create({"name": "A"})
-    emulator.faults = Faults(rate_limit=1)
-    client.list()  # takes the only token
-    client.cancel.set()
-    with pytest.raises(ApiError, match="HTTP 429: not retried: interrupted"):
-        client.update("A", {"description": "x"})
-    assert emulator.stats()["rate_limited"] == 1
-
-
-def test_a_cancelled_client_does_not_resend_a_create_of_unknown_outcome(
-    emulator: Emulator, client: Client
-) -> None:
-    emulator.faults = Faults(fail_names=frozenset({"A"}))  # 500: did it happen? it did not
-    client.cancel.set()
-    with pytest.raises(ApiError, match="HTTP 500"):
-        client.create({"name": "A"})
-    assert emulator.stats()["create"] == 1

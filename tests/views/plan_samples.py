@@ -1,0 +1,74 @@
+"""Plans the view tests render: the documented example, one of every kind, a large one, and
+one carrying what a hand-edited file or a hostile server can put in a path and a reason."""
+
+from __future__ import annotations
+
+from triggersync.engine.diff import make_plan
+from triggersync.engine.model import Trigger
+from triggersync.engine.plan import ABSENT, Change, FieldChange, Plan
+from triggersync.views.markdown import FOLD_THRESHOLD
+
+US = {
+    "event": "chat_requested",
+    "condition": ["and", ["eq", "@visitor_country_code", "US"]],
+    "actions": [["sendMessageToVisitor", "Support", "Hi!"]],
+}
+DE = {
+    "event": "chat_requested",
+    "condition": ["and", ["eq", "@visitor_country_code", "DE"]],
+    "actions": [["sendMessageToVisitor", "Support", "Hallo!"], ["addTag", "de"]],
+}
+
+
+def documented_plan() -> Plan:
+    """The documented example plan: an update, a create and a delete."""
+    desired = [
+        Trigger("Better Trigger", "Visitor requested new chat"),
+        Trigger("Good Trigger", "Visitor entered page", definition=US),
+    ]
+    live = [Trigger("Better Trigger", "Visitor requested chat"), Trigger("Old Trigger")]
+    return make_plan(desired, live)
+
+
+def full_plan() -> Plan:
+    """Every kind of change: update, rename, create, replace with nested paths, delete."""
+    desired = [
+        Trigger("Better Trigger", "Visitor requested new chat"),
+        Trigger("Good Trigger", "Visitor entered page", definition=US),
+        Trigger("Café greeting", "Bonjour", 0, renamed_from="Cafe greeting"),
+        Trigger("Geo routing", "Route by country", definition=DE),
+    ]
+    live = [
+        Trigger("Better Trigger", "Visitor requested chat", definition=US),
+        Trigger("Cafe greeting", "Bonjour"),
+        Trigger("Geo routing", "Route by country", definition={**US, "priority": 2}),
+        Trigger('Old "quoted" Trigger'),
+        Trigger("Legacy banner", "not ours"),
+    ]
+    return make_plan(
+        desired,
+        live,
+        ignore=["Legacy *"],
+        base_url="http://127.0.0.1:8080/api/v2/chat",
+    )
+
+
+def large_plan() -> Plan:
+    desired = [Trigger(f"Trigger {i:02d}", "new") for i in range(FOLD_THRESHOLD + 5)]
+    live = [Trigger(f"Trigger {i:02d}", "old") for i in range(0, FOLD_THRESHOLD + 5, 2)]
+    return make_plan(desired, live)
+
+
+def creates(count: int) -> Plan:
+    return Plan(
+        tuple(Change("create", f"T{i}", None, Trigger(f"T{i}").body()) for i in range(count))
+    )
+
+
+def hostile_replace() -> Plan:
+    """What a hand-edited plan file or a hostile server can put in a path and a reason."""
+    before = {"name": "R", "description": "", "enabled": 1, "definition": {}}
+    after = {**before, "definition": {"k": 1}}
+    field = FieldChange('definition["k\n::error title=pwned::x"]', ABSENT, 1)
+    change = Change("replace", "R", before, after, (field,), "reason\u202e\n::add-mask::x")
+    return Plan((change,), {"R": "0" * 64}, ("R",), None)

@@ -1,0 +1,48 @@
+"""Untrusted text in text and markdown views: names, field paths and reasons are escaped, so
+nothing in them hides text, forges a line or reads as a workflow command."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pytest
+from plan_samples import hostile_replace
+
+from triggersync.engine.plan import Change, Plan
+from triggersync.views.markdown import render_drift_markdown, render_markdown
+from triggersync.views.text import render_drift_text, render_text
+
+HIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff]")
+
+
+def test_text_escapes_a_hidden_character_in_a_name() -> None:
+    plan = Plan((Change("delete", "A\u200b", {"name": "A\u200b"}, None),), {}, (), None)
+    assert '  - delete "A\\u200b"\n' in render_text(plan)
+
+
+@pytest.mark.parametrize(
+    "render", [render_text, render_markdown, render_drift_text, render_drift_markdown]
+)
+def test_field_paths_are_escaped(render: Callable[[Plan], str]) -> None:
+    out = render(hostile_replace())
+    assert 'definition["k\\n::error title=pwned::x"]' in out
+    assert not HIDDEN.search(out.replace("\n", ""))
+
+
+@pytest.mark.parametrize("render", [render_text, render_markdown])
+def test_reasons_are_escaped(render: Callable[[Plan], str]) -> None:
+    out = render(hostile_replace())
+    assert "(reason\\u202e\\n::add-mask::x)" in out
+    assert not HIDDEN.search(out.replace("\n", ""))
+
+
+@pytest.mark.parametrize(
+    "render", [render_text, render_markdown, render_drift_text, render_drift_markdown]
+)
+def test_a_rename_escapes_both_names(render: Callable[[Plan], str]) -> None:
+    before = {"name": "A\u202e", "description": "", "enabled": 1}
+    change = Change("update", "A\u202e", before, {**before, "name": "B\n::x::"})
+    out = render(Plan((change,)))
+    assert 'renamed "A\\u202e" to "B\\n::x::"' in out
+    assert not HIDDEN.search(out.replace("\n", ""))

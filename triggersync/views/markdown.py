@@ -1,0 +1,139 @@
+"""Plan and drift as markdown for a pull-request comment or a job summary (docs/plans.md,
+"Markdown"), and cutting one down to the size GitHub accepts.
+
+The changes sit in a ```diff block, where GitHub colours a line by its first character: `+`
+green, `-` red, `!` orange. So there an update is `!` where the text has `~`, and a field
+change is a `-` line with the old value followed by a `+` line with the new.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Final
+
+from triggersync.engine.actions import ACTIONS
+from triggersync.engine.plan import ABSENT, Change, Plan
+from triggersync.untrusted import clean
+from triggersync.views.words import (
+    drift_heading,
+    drift_order,
+    drift_summary_line,
+    heading,
+    summary_line,
+    value,
+)
+
+# Last line of the markdown, so the summary line comes first; finds the sticky PR comment.
+PLAN_MARKER: Final = "<!-- triggersync-plan -->"
+DRIFT_MARKER: Final = "<!-- triggersync-drift -->"
+FOLD_THRESHOLD: Final = 20  # more changes than this and markdown folds them in <details>
+WARNING: Final = "> **Warning:** this plan deletes or replaces triggers."
+COMMENT_LIMIT: Final = 65_000  # GitHub refuses a comment or issue body over 65,536 characters
+
+
+def render_markdown(plan: Plan) -> str:
+    if plan.empty:
+        return f"**No changes.**\n\n{PLAN_MARKER}\n"
+    parts = [f"**{summary_line(plan)}**", ""]
+    if any("delete" in ACTIONS[change.action].counts_as for change in plan.changes):
+        parts += [WARNING, ""]
+    body: list[str] = []
+    for change in plan.changes:
+        body.append(f"{_diff_mark(ACTIONS[change.action].symbol)} {heading(change)}")
+        body.extend(_fields(change))
+    return "\n".join([*parts, *_diff_block(body, len(plan.changes)), "", PLAN_MARKER]) + "\n"
+
+
+def render_drift_markdown(plan: Plan) -> str:
+    if plan.empty:
+        return f"**No drift.**\n\n{DRIFT_MARKER}\n"
+    body: list[str] = []
+    for change in drift_order(plan):
+        body.append(f"{_diff_mark(ACTIONS[change.action].drift_symbol)} {drift_heading(change)}")
+        for item in change.diff:
+            if item.after is not ABSENT:
+                body.append(f"-    {clean(item.path)}: {value(item.path, item.after)} (code)")
+            if item.before is not ABSENT:
+                body.append(f"+    {clean(item.path)}: {value(item.path, item.before)} (Zendesk)")
+    parts = [f"**{drift_summary_line(plan)}**", ""]
+    return "\n".join([*parts, *_diff_block(body, len(plan.changes)), "", DRIFT_MARKER]) + "\n"
+
+
+def truncate_markdown(text: str, limit: int = COMMENT_LIMIT, *, what: str = "plan") -> str:
+    """Cut markdown to at most `limit` characters at a line boundary, for a PR comment.
+
+    The last line (the marker that finds the sticky comment) is always kept; an open code
+    fence or <details> is closed, and a note says how much was left out and where it is.
+    """
+    if len(text) <= limit:
+        return text
+    # Split at "\n" only: str.splitlines also splits at U+2028, U+0085, \x1c... which are
+    # no line breaks in markdown, so a cut there would leave half a line.
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    marker = lines.pop() if lines and lines[-1] in (PLAN_MARKER, DRIFT_MARKER) else None
+    tail = ["", marker] if marker else []
+    note_room = len(_truncation_note(what, len(text))) + sum(len(line) + 1 for line in tail)
+    kept: list[str] = []
+    fence: str | None = None
+    details = False
+    size = 0
+    for line in lines:
+        next_fence, next_details = _markdown_state(line, fence, details)
+        closers = _closers(next_fence, next_details)
+        needed = size + len(line) + 1 + sum(len(c) + 1 for c in closers) + note_room + 1
+        if kept and needed > limit:
+            break
+        kept.append(line)
+        size += len(line) + 1
+        fence, details = next_fence, next_details
+    note = _truncation_note(what, len(text) - size)
+    return "\n".join([*kept, *_closers(fence, details), "", note, *tail]) + "\n"
+
+
+def _fields(change: Change) -> Iterator[str]:
+    for item in change.diff:
+        if item.before is not ABSENT:
+            yield f"-    {clean(item.path)}: {value(item.path, item.before)}"
+        if item.after is not ABSENT:
+            yield f"+    {clean(item.path)}: {value(item.path, item.after)}"
+
+
+def _diff_mark(symbol: str) -> str:
+    # GitHub's diff colouring knows no `~`; `!` is its orange.
+    return "!" if symbol == "~" else symbol
+
+
+def _diff_block(body: list[str], count: int) -> list[str]:
+    # A description may itself contain ```: the fence must be longer than any backtick run.
+    longest = max((len(run) for line in body for run in re.findall(r"`+", line)), default=0)
+    fence = "`" * max(3, longest + 1)
+    block = [f"{fence}diff", *body, fence]
+    if count <= FOLD_THRESHOLD:
+        return block
+    return [f"<details><summary>Show {count} changes</summary>", "", *block, "", "</details>"]
+
+
+def _markdown_state(line: str, fence: str | None, details: bool) -> tuple[str | None, bool]:
+    if fence is not None:
+        return (None if line.strip() == fence else fence), details
+    if line.startswith("```"):
+        return line[: len(line) - len(line.lstrip("`"))], details
+    if line.startswith("<details"):
+        return None, True
+    if line.startswith("</details>"):
+        return None, False
+    return None, details
+
+
+def _closers(fence: str | None, details: bool) -> list[str]:
+    return ([fence] if fence else []) + (["", "</details>"] if details else [])
+
+
+def _truncation_note(what: str, count: int) -> str:
+    return (
+        f"> **Note:** {what} truncated: {count:,} more characters; "
+        f"see the workflow run's job summary and artifacts for the full {what}."
+    )

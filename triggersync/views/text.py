@@ -1,0 +1,103 @@
+"""Plan and drift as text for a terminal or a log, Terraform-like (docs/plans.md, "Text" and
+"Drift"), and the line each applied change prints.
+
+A field change reads `~ path: old -> new`; `+ path: value` where only the configuration has
+the path, `-` where only Zendesk has it. Drift reads the same changes from Zendesk's side.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Final
+
+from triggersync.engine.actions import ACTIONS
+from triggersync.engine.plan import ABSENT, Change, FieldChange, Plan
+from triggersync.untrusted import clean, shown
+from triggersync.views.words import (
+    drift_heading,
+    drift_order,
+    drift_summary_line,
+    heading,
+    renamed,
+    summary_line,
+    value,
+)
+
+if TYPE_CHECKING:
+    from triggersync.engine.apply import Outcome, Result
+
+_GREEN, _YELLOW, _RED, _RESET = "\x1b[32m", "\x1b[33m", "\x1b[31m", "\x1b[0m"
+_COLORS: Final = {"+": _GREEN, "~": _YELLOW, "-": _RED}
+_INDENT: Final = "      "
+
+Paint = Callable[[str], str]
+
+
+def render_text(plan: Plan, *, color: bool = False) -> str:
+    if plan.empty:
+        return "No changes.\n"
+    paint = _painter(color)
+    lines: list[str] = []
+    for change in plan.changes:
+        lines.append(f"{_mark(ACTIONS[change.action].symbol, paint)} {heading(change)}")
+        lines.extend(_fields(change, paint))
+    return "\n".join([*lines, "", summary_line(plan)]) + "\n"
+
+
+def render_drift_text(plan: Plan, *, color: bool = False) -> str:
+    if plan.empty:
+        return "No drift.\n"
+    paint = _painter(color)
+    lines: list[str] = []
+    for change in drift_order(plan):
+        lines.append(f"{_mark(ACTIONS[change.action].drift_symbol, paint)} {drift_heading(change)}")
+        lines.extend(f"{_INDENT}{_drift_field(item, paint)}" for item in change.diff)
+    return "\n".join([*lines, "", drift_summary_line(plan)]) + "\n"
+
+
+def outcome_line(outcome: Outcome) -> str:
+    """What apply reports as each change finishes: `created "Name"`, `failed create "Name"`."""
+    change = outcome.change
+    if outcome.status != "ok":
+        return f"{outcome.status} {change.action} {shown(change.name)}"
+    rename = f" ({renamed(change)})" if change.is_rename else ""
+    return f"{ACTIONS[change.action].past} {shown(change.name)}{rename}"
+
+
+def applied_summary(result: Result) -> str:
+    """`2 created, 1 updated, 2 deleted.`: what apply did (a whole replace counts as both)."""
+    return ", ".join(f"{count} {past}" for past, count in result.counts().items()) + "."
+
+
+def _fields(change: Change, paint: Paint) -> Iterator[str]:
+    for item in change.diff:
+        path = clean(item.path)
+        if item.before is ABSENT:
+            yield f"{_INDENT}{paint('+')} {path}: {value(item.path, item.after)}"
+        elif item.after is ABSENT:
+            yield f"{_INDENT}{paint('-')} {path}: {value(item.path, item.before)}"
+        else:
+            old, new = value(item.path, item.before), value(item.path, item.after)
+            yield f"{_INDENT}{paint('~')} {path}: {old} -> {new}"
+
+
+def _drift_field(item: FieldChange, paint: Paint) -> str:
+    # FieldChange runs live → code; drift reads it the other way round.
+    path = clean(item.path)
+    if item.before is ABSENT:
+        return f"{paint('-')} {path}: missing in Zendesk, code has {value(item.path, item.after)}"
+    if item.after is ABSENT:
+        return f"{paint('+')} {path}: Zendesk has {value(item.path, item.before)}, not in code"
+    zendesk, code = value(item.path, item.before), value(item.path, item.after)
+    return f"{paint('~')} {path}: Zendesk has {zendesk}, code has {code}"
+
+
+def _mark(symbol: str, paint: Paint) -> str:
+    """A change's mark, right-aligned in three columns (`  ~`, `-/+`), each sign painted."""
+    return "".join(paint(char) if char in _COLORS else char for char in f"{symbol:>3}")
+
+
+def _painter(color: bool) -> Paint:
+    if not color:
+        return lambda symbol: symbol
+    return lambda symbol: f"{_COLORS[symbol]}{symbol}{_RESET}"
