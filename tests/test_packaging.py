@@ -10,7 +10,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SCHEMA_IN_WHEEL = "triggersync/schemas/triggersync.schema.json"
+SCHEMAS_IN_WHEEL = [
+    "triggersync/schemas/triggersync.schema.json",
+    "triggersync/schemas/scenarios.schema.json",
+]
 
 
 @pytest.fixture(scope="module")
@@ -22,9 +25,10 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return built
 
 
-def test_the_wheel_carries_the_schema(wheel: Path) -> None:
+@pytest.mark.parametrize("schema", SCHEMAS_IN_WHEEL)
+def test_the_wheel_carries_the_schema(wheel: Path, schema: str) -> None:
     with zipfile.ZipFile(wheel) as archive:
-        assert SCHEMA_IN_WHEEL in archive.namelist()
+        assert schema in archive.namelist()
 
 
 def test_the_installed_package_validates_from_another_folder(wheel: Path, tmp_path: Path) -> None:
@@ -43,6 +47,40 @@ def test_the_installed_package_validates_from_another_folder(wheel: Path, tmp_pa
         check=False,
     )
     assert (ran.returncode, ran.stdout) == (0, "1 trigger in 1 file is valid.\n")
+
+
+def test_the_installed_package_runs_scenarios_from_another_folder(
+    wheel: Path, tmp_path: Path
+) -> None:
+    site = tmp_path / "site"
+    with zipfile.ZipFile(wheel) as archive:
+        archive.extractall(site)
+    folder = tmp_path / "elsewhere"
+    folder.mkdir()
+    (folder / "triggers.yaml").write_text("triggers:\n  - name: Good Trigger\n")
+    (folder / "scenarios.yml").write_text(
+        "scenarios:\n  - name: Nothing fires\n    event: page_enter\n    expect: {fires: []}\n"
+    )
+    ran = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "triggersync",
+            "test",
+            "triggers.yaml",
+            "--scenarios",
+            "scenarios.yml",
+        ],
+        cwd=folder,
+        env={"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (ran.returncode, ran.stdout) == (
+        0,
+        "PASS Nothing fires\nScenarios: 1 passed, 0 failed.\n",
+    )
 
 
 def test_python_dash_m_prints_the_version() -> None:

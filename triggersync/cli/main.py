@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from triggersync import __version__
+from triggersync.cli import language
 from triggersync.cli import options as opts
 from triggersync.cli.console import Console, Interrupts, Progress, write_atomically
 from triggersync.errors import ConfigError, TriggersyncError
@@ -332,5 +333,6 @@ def _register_emulator() -> None:
 
 
 _register_emulator()
+language.register(cli)
 
 main = cli
