@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 from langrun import invoke
 
@@ -47,3 +48,12 @@ def test_the_demos_failing_scenario_fails_and_says_why() -> None:
         'hold (visitor_country_code is "at")',
         "Scenarios: 0 passed, 1 failed.",
     ]
+
+
+@pytest.mark.parametrize("environment", ["sandbox", "production"])
+def test_the_environment_scenarios_pass_in_each_account(environment: str) -> None:
+    values = str(ROOT / "examples" / "vars" / f"{environment}.yaml")
+    config = str(ROOT / "examples" / "environments")
+    scenarios = str(ROOT / "examples" / "environment-scenarios")
+    ran = invoke("test", config, "--vars", values, "--scenarios", scenarios)
+    assert (ran.code, ran.stdout.splitlines()[-1]) == (0, "Scenarios: 3 passed, 0 failed.")
