@@ -180,11 +180,13 @@ class Rulebook:
     def __init__(self, triggers: Iterable[tuple[str, Any]]) -> None:
         self._by_event: dict[Any, list[CompiledTrigger]] = {}
         self._by_name: dict[str, CompiledTrigger] = {}
+        self._runs: dict[Any, list[tuple[str, _Run]]] = {}  # what `firing` calls, per event
         for name, definition in triggers:
             compiled = CompiledTrigger(name, definition)
             if isinstance(compiled.event, str):
                 self._by_event.setdefault(compiled.event, []).append(compiled)
                 self._by_name.setdefault(name, compiled)
+                self._runs.setdefault(compiled.event, []).append((name, compiled._root.run))
 
     def triggers(self, event: str) -> tuple[CompiledTrigger, ...]:
         return tuple(self._by_event.get(event, ()))
@@ -198,11 +200,7 @@ class Rulebook:
         """The names of the triggers of `event` that fire, in order: `run` without a verdict
         for each, for callers that ask why only of a few (a test of many scenarios)."""
         fired = fired_before if isinstance(fired_before, (set, frozenset)) else set(fired_before)
-        return [
-            trigger.name
-            for trigger in self._by_event.get(event, ())
-            if trigger._root.run(visitor, fired) is True
-        ]
+        return [name for name, run in self._runs.get(event, ()) if run(visitor, fired) is True]
 
     def decide(
         self, name: str, event: str, visitor: Visitor, fired_before: Fired = ()
