@@ -441,3 +441,58 @@ def test_test_needs_no_network_and_no_credentials(config: str, tmp_path: Path) -
     env = {"TRIGGERSYNC_API_URL": "http://127.0.0.1:9/api/v2/chat"}
     ran = invoke("test", config, "--scenarios", _scenarios(tmp_path, PASSING), env=env)
     assert ran.code == 0
+
+
+def test_github_format_annotates_warnings(config: str, tmp_path: Path) -> None:
+    scenarios = """\
+    scenarios:
+      - name: Typo in a variable
+        event: chat_requested
+        visitor: {visitor_contry_code: DE}
+        expect: {does_not_fire: [Route US]}
+    """
+    path = _scenarios(tmp_path, scenarios)
+    ran = invoke("test", config, "--scenarios", path, "--format", "github")
+    assert ran.code == 0
+    assert any(
+        line.startswith("::warning file=") and "unknown variable 'visitor_contry_code'" in line
+        for line in ran.stdout.splitlines()
+    )
+
+
+def test_a_yaml_syntax_error_is_reported_at_its_place(config: str, tmp_path: Path) -> None:
+    path = _scenarios(tmp_path, "scenarios:\n  - name: [unclosed\n")
+    ran = invoke("test", config, "--scenarios", path)
+    assert ran.code == 1
+    assert f"Error: {path}:3:1: YAML syntax error" in ran.stderr
+
+
+def test_scenarios_that_are_not_a_list_are_an_error(config: str, tmp_path: Path) -> None:
+    ran = invoke("test", config, "--scenarios", _scenarios(tmp_path, "scenarios: 5\n"))
+    assert ran.code == 1
+    assert "scenarios: expected a list, got 5" in ran.stderr
+
+
+def test_a_file_that_is_a_list_is_an_error(config: str, tmp_path: Path) -> None:
+    ran = invoke("test", config, "--scenarios", _scenarios(tmp_path, "- name: x\n"))
+    assert ran.code == 1
+    assert "expected a mapping, got a list" in ran.stderr
+
+
+def test_a_variable_given_with_and_without_at_is_an_error(config: str, tmp_path: Path) -> None:
+    scenarios = """\
+    scenarios:
+      - name: Twice
+        event: chat_requested
+        visitor: {visitor_city: Bonn, "@visitor_city": Ulm}
+        expect: {fires: []}
+    """
+    ran = invoke("test", config, "--scenarios", _scenarios(tmp_path, scenarios))
+    assert ran.code == 1
+    assert "visitor_city is set twice (with and without '@')" in ran.stderr
+
+
+def test_a_missing_scenario_path_is_an_error(config: str, tmp_path: Path) -> None:
+    ran = invoke("test", config, "--scenarios", str(tmp_path / "nowhere"))
+    assert ran.code == 1
+    assert "nowhere:1:1: no such file or folder" in ran.stderr

@@ -303,3 +303,21 @@ def test_decide_gives_the_verdict_of_one_trigger() -> None:
     verdict = book.decide("A", "page_enter", {"visitor_page_url": "/pricing"})
     assert verdict is not None
     assert verdict.fired
+
+
+def test_a_trigger_no_suite_knows_did_not_fire_because_it_does_not_exist() -> None:
+    result = _run([PRICING], visitor={}, fires=("Ghost",))
+    assert result.why == '"Ghost" did not fire: no trigger has that name'
+
+
+def test_an_empty_or_that_held_names_no_condition() -> None:
+    result = _run([_spec("Empty", ["and", ["or"]])], visitor={}, fires=())
+    assert result.why == '"Empty" fired, expected not to: it has no conditions'
+
+
+def test_a_false_not_reads_out_only_the_variables_it_can_name() -> None:
+    condition = ["not", ["or", ["eq", "@visitor_city", "Ulm"], ["fooBar", 1], ["firedBefore"]]]
+    result = _run([_spec("City", condition)], visitor={"visitor_city": "Ulm"}, fires=("City",))
+    assert result.why.endswith(
+        'did not hold (visitor_city is "Ulm"; "City" is not in fired_before)'
+    )

@@ -157,10 +157,11 @@ def simulate(
         console.warn(_unknown("event", event, events))
     keys = known_keys(spec.definition for spec in specs)
     for key, value in visitor.items():
+        mismatch = kind_mismatch(key, value)
         if key not in keys:
             console.warn(f"--set {_unknown('variable', key, keys)}; no condition reads it")
-        elif kind_mismatch(key, value):
-            console.warn(f"--set {kind_mismatch(key, value)}")
+        elif mismatch:
+            console.warn(f"--set {mismatch}")
     for message in _unknown_names(fired_before, names, "in the configuration"):
         console.warn(f"--fired-before: {message}")
     simulation = Suite(specs).simulate(event, visitor, fired_before)

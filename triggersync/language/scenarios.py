@@ -103,14 +103,6 @@ class Suite:
             name for name, trigger in self._triggers.items() if messages_visitor(trigger.definition)
         )
 
-    @property
-    def names(self) -> tuple[str, ...]:
-        return tuple(self._triggers)
-
-    def total(self, event: str) -> int:
-        """How many enabled triggers run on `event`."""
-        return len(self._rulebook.triggers(event))
-
     def simulate(
         self, event: str, visitor: Visitor, fired_before: Sequence[str] = ()
     ) -> Simulation:

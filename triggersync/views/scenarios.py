@@ -64,10 +64,6 @@ def results_summary(results: Sequence[Result]) -> str:
     return f"Scenarios: {passed} passed, {len(results) - passed} failed."
 
 
-def render_results(results: Sequence[Result]) -> str:
-    return "\n".join([*(result_line(r) for r in results), results_summary(results)]) + "\n"
-
-
 def render_results_markdown(results: Sequence[Result]) -> str:
     """A table for the GitHub job summary: one row per scenario."""
     lines = [
