@@ -1,6 +1,7 @@
 """triggersync benchmarks (issue 7): plan against its floor and the per-resource way, apply
-against latency and a rate limit, and start-up time. Run with `make bench` (or
-`.venv/bin/python benchmarks/run.py --quick`); writes benchmarks/results.md.
+against latency and a rate limit, start-up time, and `test` of many scenarios against many
+triggers (issue 13). Run with `make bench` (or `.venv/bin/python benchmarks/run.py --quick`);
+writes benchmarks/results.md.
 
 Everything runs on loopback against `triggersync emulator` subprocesses; every loop is
 bounded and every child process has a timeout.
@@ -196,6 +197,38 @@ def bench_rate_limit(
     return result.wall, allowed, traffic
 
 
+def bench_test(n: int, reps: int, work: Path, report: Report) -> Sample:
+    """`triggersync test` of n scenarios against n triggers: local, no emulator. The process
+    is single-threaded, so its wall time is one core's."""
+    cfg, scenarios = work / f"test-config-{n}.yaml", work / f"test-scenarios-{n}.yaml"
+    made = subprocess.run(
+        [PYTHON, str(HERE / "scenario_workload.py"), str(n), str(cfg), str(scenarios)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=600,
+    )
+    counts = json.loads(made.stdout)
+    print(f"\n== test, {n:,} scenarios against {n:,} triggers ({counts['expected_fires']:,} fires)")
+    cmd = [TRIGGERSYNC, "test", str(cfg), "--scenarios", str(scenarios)]
+    out = work / f"test-{n}.txt"
+    harness.run(cmd, stdout=out)  # untimed: every scenario must pass
+    last = out.read_text(encoding="utf-8").splitlines()[-1]
+    if last != f"Scenarios: {n} passed, 0 failed.":
+        raise SystemExit(f"benchmark: test printed {last!r}")
+    sample = repeat(cmd, reps)
+    report.row(
+        f"test {n:,} scenarios × {n:,} triggers",
+        _s(sample.wall),
+        f"{sample.peak_mb:.0f} MB",
+        "0",
+        "target 2 s",
+        f"{sample.wall / 2:.2f}× target",
+        f"{counts['expected_fires']:,} expected fires, all pass",
+    )
+    return sample
+
+
 def bench_startup(reps: int, report: Report) -> tuple[Sample, Sample]:
     print("\n== start-up")
     version = repeat([TRIGGERSYNC, "--version"], reps)
@@ -265,11 +298,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="1k and 10k only, fewer runs")
     parser.add_argument("--sizes", help="comma-separated trigger counts (default 1000,10000,50000)")
     parser.add_argument("--out", default=str(HERE / "results.md"), help="where to write results")
-    parser.add_argument("--only", choices=["plan", "apply", "rate", "startup"], action="append")
+    parser.add_argument(
+        "--only", choices=["plan", "apply", "rate", "startup", "test"], action="append"
+    )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else None
     sizes = sizes or ([1000, 10000] if args.quick else [1000, 10000, 50000])
-    only: set[str] = set(args.only or ["plan", "apply", "rate", "startup"])
+    only: set[str] = set(args.only or ["plan", "apply", "rate", "startup", "test"])
     command = "make bench" if argv is None and len(sys.argv) == 1 else shlex.join(sys.argv)
     report = Report()
     started = time.perf_counter()
@@ -280,6 +315,8 @@ def main(argv: list[str] | None = None) -> int:
         steps: list[Callable[[], None]] = []
         if "startup" in only:
             steps.append(lambda: _startup(args.quick, report))
+        if "test" in only:
+            steps.append(lambda: _test(args.quick, work, report))
         if "apply" in only:
             steps.append(lambda: _applies(args.quick, work, report))
         if "rate" in only:
@@ -328,6 +365,13 @@ def _rate(quick: bool, work: Path, report: Report) -> None:
     ratio = wall / allowed
     report.target(
         f"apply under {rate}/min", "0 failed, ≤ 1.2× limit", f"0 failed, {ratio:.2f}×", ratio <= 1.2
+    )
+
+
+def _test(quick: bool, work: Path, report: Report) -> None:
+    sample = bench_test(1000, 3 if quick else 5, work, report)
+    report.target(
+        "test 1,000 scenarios × 1,000 triggers", "< 2 s", _s(sample.wall), sample.wall < 2
     )
 
 

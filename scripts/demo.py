@@ -1,13 +1,16 @@
 """`make demo`: the whole loop against the local emulator, no Zendesk account needed.
 
 Starts the emulator on a free loopback port with a temporary database, seeds it with a few
-"hand-made" triggers, then runs plan → apply → plan → (a hand edit in the "UI") → drift.
+"hand-made" triggers, then runs plan → apply → plan → (a hand edit in the "UI") → drift. Then,
+with no network at all, the scenarios: a passing run, a failing one (kept for the demo in
+examples/demo/), and explain and simulate showing why it fails.
 Every step's exit code is checked: the demo fails loudly, never silently.
 """
 
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -18,6 +21,8 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = "examples/triggers"
+SCENARIOS = "examples/scenarios"
+FAILING = "examples/demo/failing-scenario.yaml"
 BIN = Path(sys.executable).parent / "triggersync"
 ENV = {
     **os.environ,
@@ -42,7 +47,7 @@ def banner(text: str) -> None:
 
 
 def run(*args: str, expect: int) -> None:
-    shown = " ".join(["triggersync", *args])
+    shown = shlex.join(["triggersync", *args])
     print(f"$ {shown}", flush=True)
     code = subprocess.run([str(BIN), *args], env=ENV, cwd=ROOT, check=False).returncode
     if code != expect:
@@ -92,13 +97,48 @@ def main() -> None:
             print('  deleted "Chat rescuer"')
         banner("5. drift: the nightly audit finds it (exit 2 = drift found, as expected)")
         run("drift", CONFIG, expect=2)
-        banner("Demo complete: plan, apply, plan, drift all behaved as expected.")
+        scenarios()
+        banner("Demo complete: plan, apply, plan, drift, test, explain, simulate as expected.")
     finally:
         server.terminate()
         server.wait(timeout=10)
         if server.stdout is not None:
             server.stdout.close()
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def scenarios() -> None:
+    """What fires for whom, decided locally: no emulator, no credentials."""
+    banner(f"6. test: the scenarios of {SCENARIOS}/ pass (no network, no credentials)")
+    run("test", CONFIG, "--scenarios", SCENARIOS, expect=0)
+    banner(f"7. test: a scenario that fails (exit 1, as expected): {FAILING}")
+    run("test", CONFIG, "--scenarios", FAILING, expect=1)
+    banner("8. explain: what the trigger checks, in words")
+    run("explain", CONFIG, "--name", "Route DACH to German support", "--lines", expect=0)
+    banner('9. simulate: "at" is not "AT" (country codes compare exactly); "AT" fires')
+    run(
+        "simulate",
+        CONFIG,
+        "--event",
+        "chat_requested",
+        "--set",
+        "visitor_country_code=at",
+        "--set",
+        "visitor_served=true",
+        "-v",
+        expect=0,
+    )
+    run(
+        "simulate",
+        CONFIG,
+        "--event",
+        "chat_requested",
+        "--set",
+        "visitor_country_code=AT",
+        "--set",
+        "visitor_served=true",
+        expect=0,
+    )
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS_IN_WHEEL = [
     "triggersync/schemas/triggersync.schema.json",
     "triggersync/schemas/plan.schema.json",
+    "triggersync/schemas/scenarios.schema.json",
 ]
 
 
@@ -66,6 +67,40 @@ def test_the_installed_package_checks_a_saved_plan_from_another_folder(
     assert (ran.returncode, ran.stderr) == (
         1,
         f"Error: {saved}: plan file: changes: expected a list, got an object\n",
+    )
+
+
+def test_the_installed_package_runs_scenarios_from_another_folder(
+    wheel: Path, tmp_path: Path
+) -> None:
+    site = tmp_path / "site"
+    with zipfile.ZipFile(wheel) as archive:
+        archive.extractall(site)
+    folder = tmp_path / "elsewhere"
+    folder.mkdir()
+    (folder / "triggers.yaml").write_text("triggers:\n  - name: Good Trigger\n")
+    (folder / "scenarios.yml").write_text(
+        "scenarios:\n  - name: Nothing fires\n    event: page_enter\n    expect: {fires: []}\n"
+    )
+    ran = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "triggersync",
+            "test",
+            "triggers.yaml",
+            "--scenarios",
+            "scenarios.yml",
+        ],
+        cwd=folder,
+        env={"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (ran.returncode, ran.stdout) == (
+        0,
+        "PASS Nothing fires\nScenarios: 1 passed, 0 failed.\n",
     )
 
 

@@ -38,7 +38,7 @@ def test_invalid_case_exits_1_with_file_and_line(case: Path) -> None:
 def test_examples_are_valid() -> None:
     code, out, err = _validate(str(ROOT / "examples" / "triggers"))
     assert (code, err) == (0, "")
-    assert out == "6 triggers in 3 files are valid.\n"
+    assert out == "8 triggers in 3 files are valid.\n"
 
 
 @pytest.mark.parametrize("environment", ["sandbox", "production"])

@@ -262,8 +262,11 @@ def test_plan_template_validates_then_plans_without_failing_on_changes() -> None
     workflow = _load(TEMPLATES / "plan.yml")
     assert set(workflow["on"]) == {"pull_request"}
     assert workflow["on"]["pull_request"]["paths"]
-    validate, plan = _action_steps(workflow)
+    validate, test, plan = _action_steps(workflow)
     assert "--format github" in validate["with"]["args"]
+    assert test["with"]["command"] == "test"
+    assert "--scenarios ${{ env.SCENARIOS }} --format github" in test["with"]["args"]
+    assert (ROOT / workflow["env"]["SCENARIOS"]).is_dir()
     assert "--format markdown" in plan["with"]["args"]
     assert "--out plan.json" in plan["with"]["args"]
     assert plan["with"]["allow-changes"] is True

@@ -12,7 +12,17 @@ from click.testing import CliRunner
 
 from triggersync.cli.main import cli
 
-COMMANDS = ["validate", "plan", "apply", "drift", "export", "emulator"]
+COMMANDS = [
+    "validate",
+    "plan",
+    "apply",
+    "drift",
+    "export",
+    "emulator",
+    "explain",
+    "simulate",
+    "test",
+]
 
 ODD_CONFIG = """\
 triggers:

@@ -179,7 +179,7 @@ def test_missing_actions_warn_that_nothing_happens() -> None:
 
 
 def test_a_missing_condition_warns_that_it_always_runs() -> None:
-    assert _warnings_at({"event": "page_enter", "actions": [SEND]}) == ["condition"]
+    assert _warnings_at({"event": "chat_requested", "actions": [SEND]}) == ["condition"]
 
 
 def test_a_missing_event_warns() -> None:

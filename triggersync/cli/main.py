@@ -28,6 +28,9 @@ COMMANDS: dict[str, str] = {
     "apply": "triggersync.cli.sync:apply",
     "drift": "triggersync.cli.sync:drift",
     "export": "triggersync.cli.export:export",
+    "explain": "triggersync.cli.language:explain",
+    "simulate": "triggersync.cli.language:simulate",
+    "test": "triggersync.cli.language:test",
     "emulator": "triggersync.emulator.command:emulator",
 }
 

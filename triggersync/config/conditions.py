@@ -24,7 +24,9 @@ COMPARISONS = frozenset(
 )
 # Delay conditions take one operand, the number of seconds to wait before checking on.
 DELAYS = frozenset({"stillOnSite", "stillOnPage"})
-KNOWN_OPERATORS = LOGICAL | {NEGATION} | COMPARISONS | DELAYS
+# The visitor's tags, and whether this trigger already fired for the visitor (docs/language.md).
+TAG, FIRED_BEFORE = "hasTag", "firedBefore"
+KNOWN_OPERATORS = LOGICAL | {NEGATION} | COMPARISONS | DELAYS | {TAG, FIRED_BEFORE}
 
 KNOWN_ACTIONS = frozenset(
     {
@@ -110,6 +112,8 @@ def _check_expression(expr: Any, path: Path, findings: Findings) -> None:
         _check_operands(head, operands, 2, path, findings)
     elif head in DELAYS:
         _check_operands(head, operands, 1, path, findings)
+    elif head in (TAG, FIRED_BEFORE):
+        pass  # known; odd operands are at most a warning (docs/language.md), never an error
     else:
         findings.warnings.append(
             ((*path, 0), f"unknown condition operator {head!r}{_hint(head, KNOWN_OPERATORS)}")

@@ -22,6 +22,10 @@ from triggersync.errors import ConfigError, Issue
 
 EXTENSIONS = (".yaml", ".yml")
 EMPTY_FILE = "the file is empty; declare no triggers with `triggers: []`"
+SCENARIO_FILE = (
+    "a scenario file, not configuration: keep it outside the configuration paths and run it "
+    "with `triggersync test PATH... --scenarios FILE`"
+)
 
 
 @dataclass(frozen=True)
@@ -142,6 +146,9 @@ def _load_file(
         got = schema.describe(data)
         message = f"expected a mapping with `triggers` and/or `ignore` at the top level, got {got}"
         issues.append(source.issue((), message))
+        return
+    if "scenarios" in data:  # `triggersync test` reads these; they declare no trigger
+        issues.append(source.issue(("scenarios",), SCENARIO_FILE, key=True))
         return
     broken: set[Any] = set()
     for found in schema.check(data):

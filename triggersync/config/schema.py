@@ -82,6 +82,11 @@ def check(document: Any) -> list[SchemaProblem]:
     return problems
 
 
+def problems(checker: Draft202012Validator, instance: Any) -> list[SchemaProblem]:
+    """Every problem `checker` finds in `instance`, in the same plain words (any schema)."""
+    return _problems(checker, instance, ())
+
+
 def _problems(
     checker: Draft202012Validator, instance: Any, prefix: tuple[PathPart, ...]
 ) -> list[SchemaProblem]:

@@ -76,6 +76,7 @@ def check(definition: Any) -> tuple[Problem, ...]:
     else:
         _check_condition(condition, ("condition",), found, top=True)
     _check_actions(definition.get("actions"), found)
+    _check_repeated_message(definition, found)
     return tuple(found.problems)
 
 
@@ -257,6 +258,44 @@ def _check_actions(actions: Any, found: _Found) -> None:
                 if not kind.accepts(operand):
                     what = f"{name!r} takes {kind.value} here"
                     found.warn((*path, offset), f"{what}, got {describe(operand)}")
+
+
+# A greeting on every page: `page_enter` runs each time the visitor opens a page.
+
+REPEAT_GUARDS = ("firedBefore", "@visitor_triggered")
+REPEAT_HINT = 'add ["not", ["firedBefore"]] to the condition so that it is sent once'
+
+
+def _check_repeated_message(definition: dict[Any, Any], found: _Found) -> None:
+    """Warn when a `page_enter` trigger sends the visitor a message and its condition never
+    asks whether it already did (no `firedBefore`, no `@visitor_triggered`): the message would
+    come again on every page the visitor opens."""
+    actions = definition.get("actions")
+    if definition.get("event") != "page_enter" or not isinstance(actions, list):
+        return
+    for index, action in enumerate(actions):
+        if _messages_visitor(action):
+            if not _mentions(definition.get("condition"), REPEAT_GUARDS, 0):
+                what = "sends a message on every page the visitor enters"
+                why = "nothing in the condition (firedBefore, @visitor_triggered) stops a repeat"
+                found.warn(("actions", index), f"{what}: {why}; {REPEAT_HINT}")
+            return
+
+
+def _messages_visitor(action: Any) -> bool:
+    if not isinstance(action, list) or not action or not isinstance(action[0], str):
+        return False
+    known = ACTIONS.get(action[0])
+    return known is not None and known.messages_visitor
+
+
+def _mentions(node: Any, names: tuple[str, ...], depth: int) -> bool:
+    """Whether `names` appear anywhere in a condition (as an operator or an operand)."""
+    if isinstance(node, str):
+        return node in names
+    if not isinstance(node, list) or depth > MAX_DEPTH:
+        return False
+    return any(_mentions(item, names, depth + 1) for item in node)
 
 
 # Contradictions: two comparisons of one variable under the same `and` that no value satisfies.

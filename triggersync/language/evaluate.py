@@ -179,10 +179,14 @@ class Rulebook:
 
     def __init__(self, triggers: Iterable[tuple[str, Any]]) -> None:
         self._by_event: dict[Any, list[CompiledTrigger]] = {}
+        self._by_name: dict[str, CompiledTrigger] = {}
+        self._runs: dict[Any, list[tuple[str, _Run]]] = {}  # what `firing` calls, per event
         for name, definition in triggers:
             compiled = CompiledTrigger(name, definition)
             if isinstance(compiled.event, str):
                 self._by_event.setdefault(compiled.event, []).append(compiled)
+                self._by_name.setdefault(name, compiled)
+                self._runs.setdefault(compiled.event, []).append((name, compiled._root.run))
 
     def triggers(self, event: str) -> tuple[CompiledTrigger, ...]:
         return tuple(self._by_event.get(event, ()))
@@ -191,6 +195,23 @@ class Rulebook:
         """A verdict for each trigger of `event`, in the order they were given."""
         fired = fired_before if isinstance(fired_before, (set, frozenset)) else set(fired_before)
         return tuple(trigger.decide(visitor, fired) for trigger in self._by_event.get(event, ()))
+
+    def firing(self, event: str, visitor: Visitor, fired_before: Fired = ()) -> list[str]:
+        """The names of the triggers of `event` that fire, in order: `run` without a verdict
+        for each, for callers that ask why only of a few (a test of many scenarios)."""
+        fired = fired_before if isinstance(fired_before, (set, frozenset)) else set(fired_before)
+        return [name for name, run in self._runs.get(event, ()) if run(visitor, fired) is True]
+
+    def decide(
+        self, name: str, event: str, visitor: Visitor, fired_before: Fired = ()
+    ) -> Verdict | None:
+        """The verdict of the trigger `name` for a visitor of `event`; None when no trigger
+        of that name runs on `event`."""
+        trigger = self._by_name.get(name)
+        if trigger is None or trigger.event != event:
+            return None
+        fired = fired_before if isinstance(fired_before, (set, frozenset)) else set(fired_before)
+        return trigger.decide(visitor, fired)
 
 
 def fires(

@@ -140,6 +140,8 @@ class Action:
     source: str
     # Optional trailing operands, each with the words it adds when present.
     optional: tuple[tuple[Kind, str], ...] = ()
+    # The visitor sees a chat message: two of these at once are two messages.
+    messages_visitor: bool = False
 
     @property
     def min_arity(self) -> int:
@@ -362,6 +364,7 @@ ACTIONS: dict[str, Action] = _table(
             _O,
             PUBLIC_DEFINITIONS,
             optional=((_TEXT, "with quick replies {2}"),),
+            messages_visitor=True,
         ),
         Action("addTag", (_TEXT,), "add tag {0}", _O, PUBLIC_DEFINITIONS),
         Action("setDepartment", (_NUMBER,), "set department to {0}", _O, PUBLIC_DEFINITIONS),
