@@ -9,6 +9,8 @@ Below the changes, each created or replaced trigger's definition in words gets a
 <details> of its own (a definition can make a long sentence): a ```diff block with what the
 trigger did on a `-` line and what it will do on a `+` line. In a code block the phrases stay
 verbatim and on one line; the fold's summary is HTML, so the name in it is HTML-escaped.
+When apply would refuse the plan without --force, the delete guard's notice follows the
+summary line and the warning, near the top, where no truncation can cut it.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from triggersync.views.words import (
     drift_order,
     drift_summary_line,
     drift_words,
+    guard_notice,
     heading,
     plan_words,
     summary_line,
@@ -46,6 +49,9 @@ def render_markdown(plan: Plan) -> str:
     parts = [f"**{summary_line(plan)}**", ""]
     if any("delete" in ACTIONS[change.action].counts_as for change in plan.changes):
         parts += [WARNING, ""]
+    notice = guard_notice(plan)
+    if notice is not None:
+        parts += [f"> **Warning:** {notice}", ""]
     body: list[str] = []
     for change in plan.changes:
         body.append(f"{_diff_mark(ACTIONS[change.action].symbol)} {heading(change)}")

@@ -4,7 +4,9 @@
 A field change reads `~ path: old -> new`; `+ path: value` where only the configuration has
 the path, `-` where only Zendesk has it. Below the paths, a created trigger's definition in
 words (`will do: When a visitor ...`), and a replaced one's before and after (`did:`). Drift
-reads the same changes from Zendesk's side (`Zendesk has:`, `code says:`).
+reads the same changes from Zendesk's side (`Zendesk has:`, `code says:`). When apply would
+refuse the plan without --force, the notice comes just above the summary line, which stays
+last.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from triggersync.views.words import (
     drift_order,
     drift_summary_line,
     drift_words,
+    guard_notice,
     heading,
     plan_words,
     renamed,
@@ -46,6 +49,9 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
         lines.append(f"{_mark(ACTIONS[change.action].symbol, paint)} {heading(change)}")
         lines.extend(_fields(change, paint))
         lines.extend(f"{_INDENT}{words}" for _, words in plan_words(change))
+    notice = guard_notice(plan)
+    if notice is not None:
+        lines += ["", f"Warning: {notice}"]
     return "\n".join([*lines, "", summary_line(plan)]) + "\n"
 
 

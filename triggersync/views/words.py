@@ -1,5 +1,5 @@
 """The words text and markdown share: summary lines, change headings, values as people read
-them, definitions in plain words.
+them, definitions in plain words and the delete guard's notice.
 
 Everything a plan carries may be untrusted (live names and values, and a saved plan file is any
 file): values go through untrusted.shown and free text (field paths, reasons, definitions in
@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any, Final, Literal
 
 from triggersync.engine.actions import ACTIONS, COUNTED, DRIFTED
+from triggersync.engine.guard import delete_guard
 from triggersync.engine.plan import Change, Plan
 from triggersync.language import explain
 from triggersync.untrusted import clean, shown
@@ -68,6 +69,14 @@ def value(path: str, raw: Any) -> str:
     if path == "enabled" and type(raw) is not bool and raw in (0, 1):
         return "true" if raw else "false"
     return shown(raw)
+
+
+def guard_notice(plan: Plan) -> str | None:
+    """`apply will refuse this plan without --force: it deletes 50 of 60 owned live triggers
+    (more than 30%).`, when the delete guard (engine/guard.py) would refuse the plan; each
+    view says it as a warning."""
+    refusal = delete_guard(plan)
+    return None if refusal is None else f"{refusal.notice}."
 
 
 def definition_words(definition: Any) -> str:
