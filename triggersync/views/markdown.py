@@ -64,8 +64,9 @@ def render_markdown(plan: Plan) -> str:
 def render_drift_markdown(plan: Plan) -> str:
     if plan.empty:
         return f"**No drift.**\n\n{DRIFT_MARKER}\n"
+    ordered = drift_order(plan)
     body: list[str] = []
-    for change in drift_order(plan):
+    for change in ordered:
         body.append(f"{_diff_mark(ACTIONS[change.action].drift_symbol)} {drift_heading(change)}")
         for item in change.diff:
             if item.after is not ABSENT:
@@ -73,7 +74,7 @@ def render_drift_markdown(plan: Plan) -> str:
             if item.before is not ABSENT:
                 body.append(f"+    {clean(item.path)}: {value(item.path, item.before)} (Zendesk)")
     parts = [f"**{drift_summary_line(plan)}**", ""]
-    words = _in_words(drift_order(plan), _drift_words, _drift_title)
+    words = _in_words(ordered, _drift_words, _drift_title)
     changes = _diff_block(body, len(plan.changes))
     return "\n".join([*parts, *changes, "", *words, DRIFT_MARKER]) + "\n"
 
