@@ -41,22 +41,34 @@ def test_retry_after_that_is_not_understood_is_none(value: str | None) -> None:
 # -- RetryPolicy ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("attempts", "delay", "expected"),
-    [("2", "0.25", (2, 0.25)), ("0", "-3", (1, 0.0))],
-    ids=["as-set", "at-least-one-attempt-and-no-negative-delay"],
-)
-def test_policy_from_the_environment(
-    attempts: str, delay: str, expected: tuple[int, float]
-) -> None:
-    env = {"TRIGGERSYNC_MAX_ATTEMPTS": attempts, "TRIGGERSYNC_RETRY_DELAY": delay}
+def test_policy_from_the_environment() -> None:
+    env = {"TRIGGERSYNC_MAX_ATTEMPTS": "2", "TRIGGERSYNC_RETRY_DELAY": "0.25"}
     policy = RetryPolicy.from_env(env)
-    assert (policy.max_attempts, policy.base_delay) == expected
+    assert (policy.max_attempts, policy.base_delay) == (2, 0.25)
 
 
-def test_a_policy_variable_that_is_not_a_number_is_a_usage_error() -> None:
-    with pytest.raises(UsageError, match="TRIGGERSYNC_MAX_ATTEMPTS"):
-        RetryPolicy.from_env({"TRIGGERSYNC_MAX_ATTEMPTS": "many"})
+@pytest.mark.parametrize("value", ["", "  "], ids=["empty", "blank"])
+def test_an_empty_policy_variable_means_its_default(value: str) -> None:
+    env = {"TRIGGERSYNC_MAX_ATTEMPTS": value, "TRIGGERSYNC_RETRY_DELAY": value}
+    assert RetryPolicy.from_env(env) == RetryPolicy()
+
+
+@pytest.mark.parametrize("value", ["many", "0", "-1", "2.5"])
+def test_max_attempts_must_be_a_whole_number_of_at_least_one(value: str) -> None:
+    with pytest.raises(UsageError) as caught:
+        RetryPolicy.from_env({"TRIGGERSYNC_MAX_ATTEMPTS": value})
+    assert str(caught.value) == (
+        f"TRIGGERSYNC_MAX_ATTEMPTS must be a whole number of at least 1, got {value!r}"
+    )
+
+
+@pytest.mark.parametrize("value", ["soon", "-3", "nan", "inf", "1e9"])
+def test_retry_delay_must_be_a_number_of_seconds(value: str) -> None:
+    with pytest.raises(UsageError) as caught:
+        RetryPolicy.from_env({"TRIGGERSYNC_RETRY_DELAY": value})
+    assert str(caught.value) == (
+        f"TRIGGERSYNC_RETRY_DELAY must be a number of seconds from 0 to 86400, got {value!r}"
+    )
 
 
 @pytest.mark.parametrize("rng", [0.0, 0.5, 1.0])

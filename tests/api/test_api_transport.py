@@ -33,6 +33,13 @@ def test_the_time_bound_comes_from_the_environment() -> None:
             client.list()
 
 
+@pytest.mark.parametrize("value", ["", "  "], ids=["empty", "blank"])
+def test_an_empty_time_bound_means_the_default(value: str) -> None:
+    env = {"TRIGGERSYNC_API_URL": "http://127.0.0.1:9/api", "TRIGGERSYNC_TOKEN": "t"}
+    with Client.from_env({**env, "TRIGGERSYNC_TIMEOUT": value}) as client:
+        assert client.timeout == 120
+
+
 @pytest.mark.parametrize("value", ["soon", "0", "-3", "nan", "inf", "1e9"])
 def test_a_bad_time_bound_is_a_usage_error(value: str) -> None:
     env = {"TRIGGERSYNC_API_URL": "http://127.0.0.1:9/api", "TRIGGERSYNC_TOKEN": "t"}

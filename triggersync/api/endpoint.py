@@ -44,7 +44,15 @@ def resolve_base_url(env: Mapping[str, str], override: str | None = None) -> str
             url, setting = f"https://{subdomain}.zendesk.com/api/v2/chat", "TRIGGERSYNC_SUBDOMAIN"
         else:
             url, setting = LEGACY_BASE_URL, "API URL"
-    return check_url(url.strip().rstrip("/"), what=setting)
+    url = check_url(url.strip().rstrip("/"), what=setting)
+    if "?" in url or "#" in url:
+        # The paths are appended to the base URL: after a query or fragment they would not
+        # be paths at all.
+        raise UsageError(
+            f"{setting} must not have a query (?) or a fragment (#); the triggers' paths are "
+            f"appended to it: {redacted(url)!r}"
+        )
+    return url
 
 
 def trigger_path(name: str | None) -> str:

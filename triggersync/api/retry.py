@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 
-from triggersync.errors import UsageError
+from triggersync.api import settings
 
 
 @dataclass(frozen=True)
@@ -29,15 +29,10 @@ class RetryPolicy:
     def from_env(cls, env: Mapping[str, str]) -> RetryPolicy:
         """Tuning for impatient pipelines and fast tests: TRIGGERSYNC_MAX_ATTEMPTS and
         TRIGGERSYNC_RETRY_DELAY (the first backoff, seconds)."""
-        try:
-            attempts = int(env.get("TRIGGERSYNC_MAX_ATTEMPTS", cls.max_attempts))
-            delay = float(env.get("TRIGGERSYNC_RETRY_DELAY", cls.base_delay))
-        except ValueError:
-            raise UsageError(
-                "TRIGGERSYNC_MAX_ATTEMPTS must be a whole number and "
-                "TRIGGERSYNC_RETRY_DELAY a number of seconds"
-            ) from None
-        return cls(max_attempts=max(1, attempts), base_delay=max(0.0, delay))
+        return cls(
+            max_attempts=settings.count(env, "TRIGGERSYNC_MAX_ATTEMPTS", cls.max_attempts),
+            base_delay=settings.seconds(env, "TRIGGERSYNC_RETRY_DELAY", cls.base_delay),
+        )
 
     def backoff(self, attempt: int, rng: Callable[[], float] = random.random) -> float:
         """Exponential backoff with full jitter (attempt counts from 1)."""

@@ -12,7 +12,6 @@ followed: credentials are meant for one origin, and the caller decides what a 3x
 from __future__ import annotations
 
 import contextlib
-import math
 import socket
 import threading
 import time
@@ -28,13 +27,12 @@ from urllib3.connection import HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.poolmanager import ProxyManager
 
-from triggersync.errors import UsageError
+from triggersync.api import settings
 
 if TYPE_CHECKING:
     from urllib3._base_connection import BaseHTTPConnection
 
 DEFAULT_TIMEOUT = 120.0  # seconds for one exchange, body included
-MAX_TIMEOUT = 86400.0
 MAX_ANSWER = 64 * 1024 * 1024  # bytes of one answer's body, decoded
 CONNECT_TIMEOUT = 5.0
 IDLE_TIMEOUT = 30.0  # silence between two reads that counts as a broken exchange (retried)
@@ -71,19 +69,7 @@ class Answer:
 
 def timeout_from(env: Mapping[str, str]) -> float:
     """TRIGGERSYNC_TIMEOUT: seconds one exchange may take, body included."""
-    raw = env.get("TRIGGERSYNC_TIMEOUT", "").strip()
-    if not raw:
-        return DEFAULT_TIMEOUT
-    try:
-        seconds = float(raw)
-    except ValueError:
-        seconds = math.nan
-    if not 0 < seconds <= MAX_TIMEOUT:  # also refuses nan and inf
-        raise UsageError(
-            f"TRIGGERSYNC_TIMEOUT must be a number of seconds above 0 and at most "
-            f"{MAX_TIMEOUT:.0f}, got {raw!r}"
-        )
-    return seconds
+    return settings.seconds(env, "TRIGGERSYNC_TIMEOUT", DEFAULT_TIMEOUT, zero_allowed=False)
 
 
 def size_text(size: int) -> str:
