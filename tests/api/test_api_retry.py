@@ -11,7 +11,7 @@ import pytest
 from api_clients import FAST, fast_forward
 from canned_http import Canned
 
-from triggersync.api.retry import RetryPolicy, Throttle, parse_retry_after
+from triggersync.api.retry import RATE_LIMIT_PAUSE, RetryPolicy, Throttle, parse_retry_after
 from triggersync.errors import ApiError, UsageError
 
 LIST_BODY = json.dumps([{"name": "T", "description": "", "enabled": 1}]).encode()
@@ -33,8 +33,11 @@ def test_retry_after_as_an_http_date_is_the_time_until_then_or_zero(
     assert parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now=now) == seconds
 
 
-@pytest.mark.parametrize("value", [None, "", "soon", "-5", "1.5", "Mon, 99 Foo 2024"])
+@pytest.mark.parametrize(
+    "value", [None, "", "soon", "-5", "1.5", "Mon, 99 Foo 2024", "²", "¹", "1²", "١٢"]
+)
 def test_retry_after_that_is_not_understood_is_none(value: str | None) -> None:
+    # "²" and "١" are digits to str.isdigit, but no number to float(): ASCII digits only.
     assert parse_retry_after(value) is None
 
 
@@ -148,6 +151,28 @@ def test_rate_limit_answers_are_waited_out() -> None:
     with fast_forward(limited, Canned(200, LIST_BODY)) as (client, script, _):
         assert [t.name for t in client.list()] == ["T"]
     assert len(script.seen) == 2
+
+
+@pytest.mark.parametrize("value", ["²", "¹"])
+def test_a_retry_after_of_unicode_digits_is_waited_out_as_no_retry_after(value: str) -> None:
+    limited = Canned(429, b'{"error": "slow down"}', {"Retry-After": value})
+    with fast_forward(limited, Canned(200, LIST_BODY)) as (client, script, throttle):
+        assert [t.name for t in client.list()] == ["T"]
+    assert len(script.seen) == 2
+    assert throttle.pauses == [RATE_LIMIT_PAUSE]
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["0", "-5", "Sun, 06 Nov 1994 08:49:37 GMT"],
+    ids=["zero", "negative", "a-past-date"],
+)
+def test_a_rate_limit_always_pauses_at_least_a_second(value: str) -> None:
+    limited = Canned(429, b'{"error": "slow down"}', {"Retry-After": value})
+    with fast_forward(limited, limited, Canned(200, LIST_BODY)) as (client, script, throttle):
+        assert [t.name for t in client.list()] == ["T"]
+    assert len(script.seen) == 3
+    assert throttle.pauses == [RATE_LIMIT_PAUSE, RATE_LIMIT_PAUSE]
 
 
 def test_a_permanent_rate_limit_gives_up_with_a_clear_error() -> None:

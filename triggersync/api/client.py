@@ -38,7 +38,7 @@ from triggersync.api.endpoint import (
     triggers_from,
 )
 from triggersync.api.outcomes import GoneAfterRetry, OutcomeUnknown
-from triggersync.api.retry import RetryPolicy, Throttle
+from triggersync.api.retry import RetryPolicy, Throttle, rate_limit_pause
 from triggersync.api.transport import Answer
 from triggersync.engine.model import Trigger
 from triggersync.errors import (
@@ -232,13 +232,13 @@ class Client:
             answer = tried.answer
             if answer is not None and answer.status == 429:
                 rate_limited += 1
-                wait = tried.retry_after or 0.0
+                wait = rate_limit_pause(tried.retry_after)
                 left = deadline - time.monotonic()
                 if wait > left:
                     # Waiting would outlast the time bound: say so now rather than hang.
                     raise ApiError(
-                        f"{what}: HTTP 429: {server_message(answer)}; the server asks to "
-                        f"wait {wait:.0f}s, longer than the {max(0.0, left):.0f}s left to retry",
+                        f"{what}: HTTP 429: {server_message(answer)}; the next try would be "
+                        f"in {wait:.0f}s, later than the {max(0.0, left):.0f}s left to retry",
                         status=429,
                         server_message=server_message(answer),
                     )
@@ -293,7 +293,7 @@ class Client:
             attempt = Attempt.failed(exc, self.base_url)
         finally:
             status = attempt.answer.status if attempt.answer is not None else None
-            pause = 1.0 if attempt.retry_after is None else attempt.retry_after
+            pause = rate_limit_pause(attempt.retry_after)
             if pause > self.policy.max_total:
                 pause = 0.0  # the caller gives up at once: park no worker for it
             self.throttle.release(rate_limited=status == 429, retry_after=pause)

@@ -17,6 +17,10 @@ from email.utils import parsedate_to_datetime
 
 from triggersync.api import settings
 
+# The least a 429 is waited out. `Retry-After: 0`, a date in the past, or no usable header at
+# all would otherwise have every retry hit a server that is already refusing, back to back.
+RATE_LIMIT_PAUSE = 1.0
+
 
 @dataclass(frozen=True)
 class RetryPolicy:
@@ -45,7 +49,8 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    # ASCII digits only: str.isdigit also accepts "²" or "١", which float() refuses.
+    if value.isascii() and value.isdigit():
         return float(value)
     try:
         when = parsedate_to_datetime(value)
@@ -53,6 +58,12 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
         return None
     current = time.time() if now is None else now
     return max(0.0, when.timestamp() - current)
+
+
+def rate_limit_pause(retry_after: float | None) -> float:
+    """How long every worker pauses after a 429: as long as Retry-After asks, and never less
+    than RATE_LIMIT_PAUSE."""
+    return max(RATE_LIMIT_PAUSE, retry_after or 0.0)
 
 
 class Throttle:
