@@ -129,6 +129,8 @@ class Client:
         except TriggersyncError:
             session.close()
             raise
+        # Every secret that is set, the unused ones too: a server might echo any of them.
+        found = auth_mod.credentials(env)
         return cls(
             base_url,
             auth,
@@ -136,7 +138,7 @@ class Client:
             session=session,
             parallelism=parallelism,
             policy=policy or RetryPolicy.from_env(env),
-            secrets=[env.get(name, "") for name in auth_mod.SECRET_VARS],
+            secrets=[found.get(name, "") for name in auth_mod.SECRET_VARS],
             timeout=timeout,
         )
 
