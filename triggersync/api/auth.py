@@ -1,7 +1,7 @@
 """Credentials from the environment, in order of precedence:
 
 TRIGGERSYNC_TOKEN (bearer), TRIGGERSYNC_CLIENT_ID + TRIGGERSYNC_CLIENT_SECRET (OAuth client
-credentials, one grant per run), TRIGGERSYNC_EMAIL + TRIGGERSYNC_PASSWORD (basic auth).
+credentials, a token granted and renewed as needed), TRIGGERSYNC_EMAIL + TRIGGERSYNC_PASSWORD (basic auth).
 
 No credential is ever part of a message, a log line or a repr. Each auth object records every
 form in which it sends a credential (`Secrets`), so that a server echoing one back in an error
@@ -11,20 +11,20 @@ never gets it shown: the client masks all server text with that record.
 from __future__ import annotations
 
 import base64
-import json
 import re
 import threading
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
-from urllib.parse import quote, quote_plus, urljoin
+from urllib.parse import urljoin
 
 import requests
 from requests.auth import AuthBase, HTTPBasicAuth
 
 from triggersync.api import transport
 from triggersync.api.endpoint import check_url, display_url, loads, origin
-from triggersync.errors import ApiError, AuthError, TransportError, TriggersyncError, UsageError
+from triggersync.api.secrets import Secrets
+from triggersync.errors import ApiError, AuthError, TransportError, UsageError
 
 DEFAULT_TOKEN_URL = "https://www.zopim.com/oauth2/token"
 _RENEWED = "_triggersync_token_renewed"  # marks the one resend after a 401
@@ -41,59 +41,7 @@ CREDENTIAL_VARS = (
 TOKEN_VARS = "TRIGGERSYNC_TOKEN"
 CLIENT_VARS = "TRIGGERSYNC_CLIENT_ID and TRIGGERSYNC_CLIENT_SECRET"
 BASIC_VARS = "TRIGGERSYNC_EMAIL and TRIGGERSYNC_PASSWORD"
-MASK = "***"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # C0, DEL and C1
-_PREFIX = 8  # this many leading characters of a known form count as an echo of it
-
-
-class Secrets:
-    """Every form in which a credential was sent: as it is, URL-encoded (as in a form or a
-    query), JSON-escaped, and the base64 of basic auth's `user:password`."""
-
-    def __init__(self) -> None:
-        self._forms: tuple[str, ...] = ()
-        self._lock = threading.Lock()
-
-    def add(self, *values: str) -> None:
-        with self._lock:
-            forms = set(self._forms)
-            for value in values:
-                if value:
-                    escaped = json.dumps(value)[1:-1]
-                    forms.update({value, quote(value, safe=""), quote_plus(value), escaped})
-            # Longest first, so that a form containing another is masked whole.
-            self._forms = tuple(sorted(forms, key=lambda form: (-len(form), form)))
-
-    def add_basic(self, user: str, password: str) -> None:
-        self.add(password, base64.b64encode(f"{user}:{password}".encode()).decode())
-
-    def mask(self, text: str) -> str:
-        """The text with every known form, and any truncated echo of one, replaced."""
-        forms = self._forms
-        for form in forms:
-            text = text.replace(form, MASK)
-        # A server that cuts an echo short ("Basic bWVAeC5jb206…") still gives part of a
-        # credential away: mask any run that starts like a known form, as far as it agrees.
-        for form in forms:
-            if len(form) <= _PREFIX:
-                continue
-            start = text.find(form[:_PREFIX])
-            while start != -1:
-                end = start + _PREFIX
-                while (
-                    end < len(text) and end - start < len(form) and text[end] == form[end - start]
-                ):
-                    end += 1
-                text = text[:start] + MASK + text[end:]
-                start = text.find(form[:_PREFIX], start + len(MASK))
-        return text
-
-    def mask_error(self, exc: TriggersyncError) -> None:
-        """Mask the error's message (and an ApiError's server message) in place."""
-        exc.message = self.mask(exc.message)
-        exc.args = (exc.message,)
-        if isinstance(exc, ApiError) and exc.server_message is not None:
-            exc.server_message = self.mask(exc.server_message)
 
 
 class BasicAuth(HTTPBasicAuth):
