@@ -1,7 +1,8 @@
 """Credentials from the environment, in order of precedence:
 
 TRIGGERSYNC_TOKEN (bearer), TRIGGERSYNC_CLIENT_ID + TRIGGERSYNC_CLIENT_SECRET (OAuth client
-credentials, a token granted and renewed as needed), TRIGGERSYNC_EMAIL + TRIGGERSYNC_PASSWORD (basic auth).
+credentials, a token granted and renewed as needed), TRIGGERSYNC_EMAIL + TRIGGERSYNC_PASSWORD
+(basic auth).
 
 No credential is ever part of a message, a log line or a repr. Each auth object records every
 form in which it sends a credential (`Secrets`), so that a server echoing one back in an error
