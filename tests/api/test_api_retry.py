@@ -143,6 +143,29 @@ def test_a_429_pauses_every_worker_until_retry_after() -> None:
     assert acquired.is_set()
 
 
+def test_opening_the_throttle_lets_a_paused_worker_through_at_once() -> None:
+    consulted = threading.Event()
+
+    def clock() -> float:
+        if threading.current_thread().name == "worker":
+            consulted.set()
+        return 0.0
+
+    throttle = Throttle(1, clock=clock)
+    throttle.acquire()
+    throttle.release(rate_limited=True, retry_after=3600)
+    acquired = threading.Event()
+    worker = threading.Thread(
+        target=lambda: (throttle.acquire(), acquired.set()), name="worker", daemon=True
+    )
+    worker.start()
+    assert consulted.wait(60)
+    # The worker holds the lock from reading the clock until it waits: it waits by now.
+    throttle.open()
+    worker.join(60)
+    assert acquired.is_set()
+
+
 # -- the client's bounds ----------------------------------------------------------------------
 
 

@@ -158,7 +158,7 @@ class ClientCredentialsAuth(AuthBase):
                 auth=_no_auth,
                 limit=_TOKEN_ANSWER_LIMIT,
             )
-        except (transport.Expired, transport.TooLarge) as exc:
+        except (transport.Expired, transport.Interrupted, transport.TooLarge) as exc:
             raise TransportError(f"{what}: {exc}") from None
         except requests.RequestException as exc:
             raise TransportError(f"{what}: no answer ({type(exc).__name__})") from None

@@ -93,6 +93,8 @@ class Client:
         # Set to stop retrying (an interrupted apply): a request on the wire still gets its
         # answer, but a failure is final and a backoff wait ends at once.
         self.cancel = threading.Event()
+        # Cut when even the requests on the wire may wait no longer (cut_off).
+        self._cutoff = transport.Cutoff()
         self.policy = policy or RetryPolicy()
         self.throttle = Throttle(parallelism)
         self.timeout = timeout  # seconds for one exchange, body included
@@ -142,6 +144,14 @@ class Client:
             timeout=timeout,
         )
 
+    def cut_off(self) -> None:
+        """End every request still running, and start none: for an interrupted run whose
+        requests in flight had their grace. Their outcome is unknown, which the errors say;
+        the next plan shows what is left."""
+        self.cancel.set()
+        self._cutoff.cut()
+        self.throttle.open()  # a worker waiting out a 429 goes on, to be refused at once
+
     def close(self) -> None:
         self._session.close()
 
@@ -183,6 +193,8 @@ class Client:
                     "POST", None, dict(body), idempotent=False, deadline=deadline
                 )
             except OutcomeUnknown:
+                if self._cutoff.done:
+                    raise  # no look-up can be made any more: the outcome stays unknown
                 made = outcomes.created(self, name, body)
                 if made is not None:
                     return made
@@ -289,9 +301,15 @@ class Client:
                 json=body,
                 timeout=self.timeout,
                 limit=self.max_answer,
+                cutoff=self._cutoff,
             )
             attempt = Attempt.answered(answer)
-        except (transport.Expired, transport.TooLarge, requests.RequestException) as exc:
+        except (
+            transport.Expired,
+            transport.Interrupted,
+            transport.TooLarge,
+            requests.RequestException,
+        ) as exc:
             attempt = Attempt.failed(exc, self.base_url)
         finally:
             status = attempt.answer.status if attempt.answer is not None else None

@@ -74,6 +74,7 @@ class Throttle:
         self._limit = float(self.max_in_flight)
         self._in_flight = 0
         self._paused_until = 0.0
+        self._open = False
         self._clock = clock
         self._cond = threading.Condition()
 
@@ -85,10 +86,17 @@ class Throttle:
         with self._cond:
             while True:
                 wait = self._paused_until - self._clock()
-                if wait <= 0 and self._in_flight < int(self._limit):
+                if self._open or (wait <= 0 and self._in_flight < int(self._limit)):
                     self._in_flight += 1
                     return
                 self._cond.wait(timeout=wait if wait > 0 else None)
+
+    def open(self) -> None:
+        """Let every worker through at once, pause or limit: the run is ending, and what they
+        would send is refused before it leaves (Client.cut_off)."""
+        with self._cond:
+            self._open = True
+            self._cond.notify_all()
 
     def release(self, *, rate_limited: bool = False, retry_after: float | None = None) -> None:
         with self._cond:

@@ -179,31 +179,56 @@ class Progress:
 
 class Interrupts:
     """Ctrl-C and SIGTERM while applying: the first sets `stop`, so no new change starts and
-    the run ends with what finished; a second one ends the process at once.
+    the run ends with what finished; the changes in flight get GRACE seconds to finish, then
+    `cut_off` ends them (their outcome unknown), so the run ends within seconds even when a
+    server hangs. A second signal ends the process at once.
 
     Handlers are installed only inside the `with` block (and only on the main thread, where
     Python delivers signals), and the previous ones restored after.
     """
 
-    def __init__(self, stop: threading.Event) -> None:
+    GRACE = 5.0  # seconds the changes in flight get after the first interrupt
+
+    def __init__(self, stop: threading.Event, cut_off: Callable[[], None] | None = None) -> None:
         self.stop = stop
         self.signum: int | None = None
         self._previous: dict[int, Any] = {}
+        self._cut_off = cut_off
+        # Set by the first signal, and on leaving the block: wakes the grace keeper.
+        self._woken = threading.Event()
+        self._over = threading.Event()  # set on leaving the block: nothing left to cut off
+        self._keeper: threading.Thread | None = None
 
     def __enter__(self) -> Interrupts:
         if threading.current_thread() is threading.main_thread():
             for signum in (signal.SIGINT, signal.SIGTERM):
                 self._previous[signum] = signal.signal(signum, self._handle)
+        if self._cut_off is not None:
+            # A thread of its own: the signal handler must not wait, nor take locks.
+            self._keeper = threading.Thread(
+                target=self._keep_grace, name="triggersync-grace", daemon=True
+            )
+            self._keeper.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         for signum, handler in self._previous.items():
             signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
+        self._over.set()
+        self._woken.set()
+        if self._keeper is not None:
+            self._keeper.join()
 
     @property
     def exit_code(self) -> int | None:
         """128 + the signal's number, as a shell reports a process a signal ended: 130, 143."""
         return None if self.signum is None else 128 + self.signum
+
+    def _keep_grace(self) -> None:
+        self._woken.wait()
+        if not self._over.is_set() and not self._over.wait(self.GRACE):
+            assert self._cut_off is not None
+            self._cut_off()
 
     def _handle(self, signum: int, frame: FrameType | None) -> None:
         # A raw write: the handler may run while the main thread is inside a buffered write
@@ -213,8 +238,9 @@ class Interrupts:
             os._exit(128 + signum)
         self.signum = signum
         self.stop.set()
+        self._woken.set()
         os.write(
             2,
             b"\nInterrupted: starting no new change, finishing those in flight "
-            b"(interrupt again to exit at once).\n",
+            b"(for up to %d s; interrupt again to exit at once).\n" % self.GRACE,
         )

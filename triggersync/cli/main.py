@@ -10,6 +10,7 @@ fast.
 from __future__ import annotations
 
 import importlib
+import signal
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -73,9 +74,17 @@ class _Cli(click.Group):
         except click.ClickException as exc:
             exc.show()
             code = 1
-        except click.Abort:
-            click.echo("Aborted.", err=True)
-            code = 1
+        except click.Abort as exc:
+            # Click turns Ctrl-C into Abort (from the KeyboardInterrupt, or, in a prompt, with
+            # it as the suppressed context): exit as a shell reports SIGINT, 128 + 2. Before
+            # apply starts changing anything, Ctrl-C ends the run at once (cli/console.py,
+            # Interrupts, handles it during an apply).
+            if isinstance(exc.__cause__ or exc.__context__, KeyboardInterrupt):
+                click.echo("Interrupted.", err=True)
+                code = 128 + signal.SIGINT
+            else:
+                click.echo("Aborted.", err=True)
+                code = 1
         code = code if isinstance(code, int) else 0
         if standalone_mode:
             sys.exit(code)

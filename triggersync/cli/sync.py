@@ -113,10 +113,11 @@ def apply(
             if not click.confirm("Apply these changes?", default=False, err=True):
                 console.error("apply cancelled; nothing was changed")
                 return 1
-        # Ctrl-C and SIGTERM stop the apply between changes, never in the middle of one.
+        # Ctrl-C and SIGTERM stop the apply between changes; a change in flight gets a grace
+        # to finish before its request is cut off.
         with (
             Progress(console, len(the_plan.changes)) as progress,
-            Interrupts(client.cancel) as interrupts,
+            Interrupts(client.cancel, client.cut_off) as interrupts,
         ):
             result = apply_mod.apply_plan(
                 the_plan,
