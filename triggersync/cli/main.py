@@ -41,9 +41,9 @@ class _Cli(click.Group):
             click.echo("Aborted.", err=True)
             code = 1
         except TriggersyncError as exc:
-            # One line per problem (a ConfigError carries one per issue), each greppable; a
-            # line break inside one is untrusted text and is shown escaped (text.clean).
-            problems = (exc.issues if isinstance(exc, ConfigError) else ()) or (exc,)
+            # One line per problem (a ConfigError carries each), each greppable; a line
+            # break inside one is untrusted text and is shown escaped (text.clean).
+            problems = (exc.problems if isinstance(exc, ConfigError) else ()) or (exc,)
             for problem in problems:
                 click.echo(f"Error: {clean(str(problem)) or type(exc).__name__}", err=True)
             code = 1
@@ -95,8 +95,8 @@ def validate(paths: tuple[str, ...], vars_file: str | None, fmt: str) -> int:
     except ConfigError as exc:
         if not github:
             raise
-        for issue in exc.issues:
-            click.echo(opts.annotation("error", issue))
+        for problem in exc.problems:
+            click.echo(opts.annotation("error", problem))
         return 1
     for warning in cfg.warnings:
         if github:

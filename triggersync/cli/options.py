@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from triggersync.api.client import Client
     from triggersync.config.files import Config
     from triggersync.engine.plan import Plan
-    from triggersync.errors import Issue
+    from triggersync.errors import Problem
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -120,11 +120,14 @@ def emit(text: str) -> None:
     click.echo(text, nl=not text.endswith("\n"))
 
 
-def annotation(level: str, issue: Issue) -> str:
-    """A GitHub workflow command that marks the issue on its file and line in a PR."""
-    message = f"{issue.path}: {issue.message}" if issue.path else issue.message
-    where = f"file={gh_escape(issue.file, True)},line={issue.line},col={issue.col}"
-    return f"::{level} {where}::{gh_escape(clean(message))}"
+def annotation(level: str, problem: Problem) -> str:
+    """A GitHub workflow command that marks the problem on its file and line in a PR."""
+    message = f"{problem.where}: {problem.message}" if problem.path else problem.message
+    place = problem.location
+    where = (
+        f" file={gh_escape(place.file, True)},line={place.line},col={place.col}" if place else ""
+    )
+    return f"::{level}{where}::{gh_escape(clean(message))}"
 
 
 def report(plan: Plan, fmt: str, console: Console, max_chars: int | None, *, drift: bool) -> None:
