@@ -26,6 +26,11 @@ from triggersync.language import check as check_definition
 
 EXTENSIONS = (".yaml", ".yml")
 EMPTY_FILE = "the file is empty; declare no triggers with `triggers: []`"
+NOTHING_DECLARED = (
+    "the file declares neither `triggers` nor `ignore`; declare no triggers with `triggers: []`"
+)
+SAVED_PLAN = "this is a saved plan, not configuration; did you mean `triggersync apply --plan {}`?"
+SCENARIOS = "scenario files are not configuration: pass them with `triggersync test --scenarios {}`"
 
 
 @dataclass(frozen=True)
@@ -162,7 +167,13 @@ def _not_configuration(document: Document) -> str | None:
     if not isinstance(data, dict):
         got = schema.describe(data)
         return f"expected a mapping with `triggers` and/or `ignore` at the top level, got {got}"
-    return None
+    if "triggers" in data or "ignore" in data:
+        return None
+    if "scenarios" in data:
+        return SCENARIOS.format(document.file)
+    if "format_version" in data or "changes" in data:
+        return SAVED_PLAN.format(document.file)
+    return NOTHING_DECLARED if not data else None  # other keys: each is an unknown key
 
 
 def _trigger(
