@@ -10,6 +10,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Sequence
@@ -55,9 +56,12 @@ def run(cmd: Sequence[str], *, expect: int = 0, stdout: Path | None = None) -> R
     """One child process, timed from spawn to exit; its own ru_maxrss via wait4 (the
     RUSAGE_CHILDREN figure would be the maximum over every child so far)."""
     out = open(stdout, "wb") if stdout else subprocess.DEVNULL  # noqa: SIM115
+    # A file, not a pipe: nothing reads a pipe until the child exits, so a child that writes
+    # more than a pipe holds (thousands of warnings) would block until the timeout.
+    errors = tempfile.TemporaryFile()  # noqa: SIM115
     started = time.perf_counter()
     try:
-        proc = subprocess.Popen(cmd, env=ENV, stdout=out, stderr=subprocess.PIPE)
+        proc = subprocess.Popen(cmd, env=ENV, stdout=out, stderr=errors)
         deadline = started + CHILD_TIMEOUT
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
@@ -69,8 +73,10 @@ def run(cmd: Sequence[str], *, expect: int = 0, stdout: Path | None = None) -> R
             time.sleep(0.002)
         wall = time.perf_counter() - started
         proc.returncode = os.waitstatus_to_exitcode(status)
-        err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
+        errors.seek(0)
+        err = errors.read().decode("utf-8", "replace")
     finally:
+        errors.close()
         if stdout:
             out.close()  # type: ignore[union-attr]
     if proc.returncode != expect:
