@@ -15,7 +15,7 @@ import click
 from triggersync.cli import options as opts
 from triggersync.cli import steps
 from triggersync.cli.console import Console, pass_console
-from triggersync.errors import ConfigError, Issue
+from triggersync.errors import ConfigError, Problem, Severity
 from triggersync.views.github import annotation
 
 if TYPE_CHECKING:
@@ -236,7 +236,7 @@ def test(
     except ConfigError as exc:
         if not github:
             raise
-        for issue in exc.issues:
+        for issue in exc.problems:
             click.echo(annotation("error", issue))
         return 1
     warnings = list(loaded.warnings)
@@ -249,10 +249,17 @@ def test(
         if clash:
             where = placed.location
             message = f"in {literal(placed.scenario.name)}: {clash}"
-            warnings.append(Issue(where.file, where.line, where.col, placed.path, message))
+            warnings.append(
+                Problem(
+                    path=placed.path,
+                    location=where,
+                    message=message,
+                    severity=Severity.WARNING,
+                )
+            )
         if github and not result.passed:
             where = placed.location
-            failure = Issue(where.file, where.line, where.col, "", result_line(result))
+            failure = Problem(location=where, message=result_line(result))
             click.echo(annotation("error", failure))
         else:
             click.echo(result_line(result))
@@ -272,7 +279,7 @@ def _load_config(
     return cfg
 
 
-def _warn(warnings: Iterable[Issue], console: Console, github: bool) -> None:
+def _warn(warnings: Iterable[Problem], console: Console, github: bool) -> None:
     for warning in warnings:
         if github:
             click.echo(annotation("warning", warning))

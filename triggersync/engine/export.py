@@ -17,6 +17,8 @@ from triggersync.errors import TriggersyncError
 from triggersync.untrusted import is_clean, shown, yaml_double_quoted
 
 SCHEMA_RELPATH = Path("schemas") / "triggersync.schema.json"
+# The schema's own address (its `$id`), for a file written where no checkout holds the schema.
+SCHEMA_URL = "https://github.com/triggersync/triggersync/schemas/triggersync.schema.json"
 
 
 class _Flow(list[Any]):
@@ -144,10 +146,11 @@ def _holds_surrogate(value: Any) -> bool:
 
 
 def modeline(target_dir: Path) -> str:
-    """The yaml-language-server modeline, relative to the schema when it can be found."""
+    """The yaml-language-server modeline: relative to the schema of the repository export runs
+    in, else the schema's URL; never a path into the installation that runs the export."""
     schema = Path.cwd() / SCHEMA_RELPATH
     if not schema.exists():
-        schema = Path(__file__).parent / "schemas" / "triggersync.schema.json"
+        return f"# yaml-language-server: $schema={SCHEMA_URL}\n"
     try:
         ref = os.path.relpath(schema, target_dir.resolve())
     except ValueError:  # another drive on Windows

@@ -1,74 +1,190 @@
-"""Plain data straight from the C parser's events, checked as they arrive.
+"""YAML files → plain data, safely, with the places a message needs.
 
-No node graph is built (a 50k-trigger file would need ~700 MB for one), so that only plain data
-tags are accepted and nesting and alias expansion are bounded as the events arrive. yamlload
-reads the file and wraps this; it re-exports the limits and the error types defined here.
+`read` is the one way in. A file is read bounded in size and as UTF-8, then built into plain
+data straight from the C parser's events, with no node graph in between: a 50,000-trigger file
+needs a fifth of the memory and half the time of compose-then-construct. The checks run as the
+events arrive: only plain data tags, nesting bounded, aliases bounded by how far they would
+expand (each anchor's size is known when its alias is met, so a "billion laughs" file fails
+after a few events).
 
 The data must be JSON, as the API holds it: YAML's non-string mapping keys (`1:`, `null:`,
 `true:`) and non-finite numbers (`.nan`, `.inf`) are not, and would either be changed on the
 way (JSON keys are strings) or not be JSON at all. Each is a problem at its own place, gathered
-rather than fatal, so that one file reports all of them.
+rather than fatal, so that one file reports all of them. Anything else wrong stops the file at
+its first problem (ConfigError).
+
+The places of the top two levels (each trigger's, each ignore glob's) are kept while building;
+a deeper place is found again from the text when a message needs it (locations.py).
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import gc
 import math
-from dataclasses import dataclass
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
-from triggersync.config.paths import PathPart, format_path
+from triggersync.config import locations
+from triggersync.config.locations import Parser, Place, Request, is_merge_key
+from triggersync.errors import ConfigError, Location, Path, PathPart, Problem
 
+MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_DEPTH = 64
 # Nodes reached again through an alias, beyond the file's own content. Real configurations
 # reuse a few anchors; a "billion laughs" file needs millions. Own content is already bounded
-# by yamlload.MAX_FILE_BYTES, so a 50k-trigger file never comes near this.
+# by MAX_FILE_BYTES, so a 50k-trigger file never comes near this.
 MAX_ALIAS_EXPANSION = 100_000
 
-Composer: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_TAG}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
 _PLAIN = "plain YAML data: mappings, lists, strings, numbers, true/false and null"
 _constructor = yaml.constructor.SafeConstructor()
-MERGE = f"{_TAG}merge"
 _PLACED = 2  # places kept while loading: the top level, its keys' values and their items
+_CONTAINERS = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
 
 
 @dataclass(frozen=True)
-class Problem:
-    """A loading problem: 1-based place and message; the caller adds the file name."""
+class Document:
+    """One file's data, and where each part of it is written."""
 
-    line: int
-    col: int
-    path: str
-    message: str
+    file: str
+    text: str
+    data: Any  # None for an empty file
+    places: Mapping[Path, Place] = field(default_factory=dict)  # the top two levels
+    spans: Mapping[Path, tuple[int, int]] = field(default_factory=dict)  # see _placed_value
+    problems: tuple[Problem, ...] = ()  # what is not JSON: a non-string key, `.nan`, `.inf`
+
+    def locate(self, requests: Iterable[Request]) -> dict[Request, Location]:
+        """The place of each path (of its key, when asked). A place deeper than the top levels
+        is found again in the text of the item (the trigger) that holds it, so that a few
+        warnings in a file of 50,000 triggers do not walk the whole file; what no item's text
+        can answer alone (data through an alias or a merge) in one walk of the whole file."""
+        found: dict[Request, Place] = {}
+        by_item: dict[Path, list[Request]] = {}
+        whole: list[Request] = []
+        for request in set(requests):
+            path, key = request
+            if not key and path in self.places:
+                found[request] = self.places[path]
+            elif path[:_PLACED] in self.spans and len(path) > _PLACED:
+                by_item.setdefault(path[:_PLACED], []).append(request)
+            else:
+                whole.append(request)
+        for item, inside in by_item.items():
+            try:
+                found.update(self._find_in_item(item, inside))
+            except yaml.YAMLError:  # an item whose text does not stand alone: ask the whole
+                whole.extend(inside)
+        if whole:
+            found.update(locations.find(self.text, whole))
+        return {request: Location(self.file, *place) for request, place in found.items()}
+
+    def _find_in_item(self, item: Path, requests: list[Request]) -> dict[Request, Place]:
+        """Places from the item's own text, put back where it starts: its first line padded
+        to its column, so that every column reads as in the file."""
+        start, end = self.spans[item]
+        line, col = self.places[item]
+        text = " " * (col - 1) + self.text[start:end]
+        relative = {request: (request[0][len(item) :], request[1]) for request in requests}
+        inside = locations.find(text, list(relative.values()))
+        placed: dict[Request, Place] = {}
+        for request, within in relative.items():
+            row, column = inside[within]
+            placed[request] = (line - 1 + row, column)
+        return placed
+
+    def location(self, path: Path) -> Location:
+        return self.locate([(path, False)])[(path, False)]
+
+    def place(self, pending: Iterable[tuple[Problem, bool]]) -> list[Problem]:
+        """Each problem at its place in this file; the flag says the problem is about the
+        key at its path (an unknown key), not the value."""
+        pending = list(pending)
+        found = self.locate((problem.path, key) for problem, key in pending)
+        return [problem.at(found[(problem.path, key)]) for problem, key in pending]
 
 
-class LoadError(Exception):
-    def __init__(self, problem: Problem) -> None:
-        super().__init__(problem.message)
-        self.problem = problem
+def read(path: str | os.PathLike[str]) -> Document:
+    """Read, parse, check and build one file: ConfigError on the first problem that stops it,
+    and the problems that do not (data that is not JSON) in `Document.problems`."""
+    file = os.fspath(path)
+    text = _read_text(file)
+    builder = _Builder(text, file)
+    with paused_gc(), _yaml_errors(file):
+        data = builder.document()
+    return Document(file, text, data, builder.places, builder.spans, tuple(builder.problems))
 
 
-class Builder:
-    """Plain data straight from the C parser's events, with no node graph in between: a
-    50k-trigger file needs a fifth of the memory and half the time of compose-then-construct.
+def _fail(file: str, message: str, line: int = 1, col: int = 1) -> ConfigError:
+    return ConfigError([Problem(location=Location(file, line, col), message=message)])
 
-    Checks as it goes: only plain data tags, nesting bounded, and aliases bounded by how far
-    they would expand (each anchor's size is known when its alias is met, so a "billion
-    laughs" file fails after a few events). Records the place of every value up to `_PLACED`
-    levels deep (each trigger's line for messages); deeper places come from
-    `yamlload.Document.root`.
-    """
 
-    def __init__(self, text: str) -> None:
-        self._loader = Composer(text)
+def _read_text(file: str) -> str:
+    """The file's text; ConfigError for an unreadable, oversized or non-UTF-8 file."""
+    try:
+        size = os.stat(file).st_size
+        if size > MAX_FILE_BYTES:
+            limit = MAX_FILE_BYTES // (1024 * 1024)
+            raise _fail(file, f"file is {size} bytes; the limit is {limit} MiB")
+        with open(file, "rb") as handle:
+            raw = handle.read()
+    except OSError as exc:
+        raise _fail(file, f"cannot read the file: {exc.strerror or exc}") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        bad = raw[exc.start : exc.start + 1].hex()
+        message = f"not valid UTF-8 (byte 0x{bad} on line {line}); save the file as UTF-8"
+        raise _fail(file, message) from None
+
+
+@contextlib.contextmanager
+def _yaml_errors(file: str) -> Iterator[None]:
+    """PyYAML's errors as ConfigError, at the marker when there is one."""
+    try:
+        yield
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        words = " ".join(w for w in (exc.problem, exc.context and f"({exc.context})") if w)
+        raise _fail(file, f"YAML syntax error: {words}", line, col) from None
+    except yaml.YAMLError as exc:
+        raise _fail(file, f"YAML error: {exc}") from None
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """The cyclic GC rescans every live object on each full collection: with it on, a
+    50k-trigger file loads several times slower. Nothing built while loading forms a cycle."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+class _Builder:
+    """One document's data from the parser's events, checked as they arrive (see above)."""
+
+    def __init__(self, text: str, file: str) -> None:
+        self._file = file
+        self._loader = Parser(text)
         self._next = self._loader.get_event
         self._resolve = self._loader.resolve
         self.path: list[PathPart] = []
-        self.places: dict[tuple[PathPart, ...], tuple[int, int]] = {}
+        self.places: dict[Path, Place] = {}
+        self.spans: dict[Path, tuple[int, int]] = {}  # text offsets of the items placed
+        self._end = 0  # text offset after the last container built
+        self._indirect = 0  # aliases and merges met so far
         self.problems: list[Problem] = []  # not JSON: a non-string key, a non-finite number
         self._anchors: dict[str, tuple[Any, int, Any]] = {}
         self._scalar_text: dict[str, str] = {}  # an anchored scalar's text, for an aliased key
@@ -84,9 +200,7 @@ class Builder:
             if self._loader.check_event(yaml.StreamEndEvent):
                 return None
             self._next()  # document start
-            root = self._next()
-            self._place(root)
-            data = self._value(root)
+            data = self._placed_value(self._next())
             self._next()  # document end
             if not self._loader.check_event(yaml.StreamEndEvent):
                 extra = self._next()
@@ -107,7 +221,7 @@ class Builder:
         if len(self.path) > MAX_DEPTH:
             mark = event.start_mark  # the path itself would be too long to read
             message = f"nested deeper than {MAX_DEPTH} levels"
-            raise LoadError(Problem(mark.line + 1, mark.column + 1, "", message))
+            raise _fail(self._file, message, mark.line + 1, mark.column + 1)
         anchor = getattr(event, "anchor", None)
         if anchor is None:
             return self._build(event, kind)
@@ -142,11 +256,13 @@ class Builder:
                 item = self._next()
                 if type(item) is yaml.SequenceEndEvent:
                     path.pop()
+                    self._end = _offset_after(item)
                     return out
                 path[-1] = len(out)
                 if len(path) <= _PLACED:
-                    self._place(item)
-                out.append(self._value(item))
+                    out.append(self._placed_value(item))
+                else:
+                    out.append(self._value(item))
         if kind is yaml.MappingStartEvent:
             self._check_tag(event, "map")
             return self._mapping()
@@ -184,7 +300,7 @@ class Builder:
                     f"{value} is not a finite number, and JSON has no NaN or infinity: "
                     "write a number, or quote it if you mean the text"
                 )
-                self.problems.append(self._problem(event, format_path(self.path), message))
+                self.problems.append(self._problem(event, tuple(self.path), message))
             return built
         raise self._fail(event, _not_allowed(tag))
 
@@ -196,8 +312,10 @@ class Builder:
             event = self._next()
             kind = type(event)
             if kind is yaml.MappingEndEvent:
+                self._end = _offset_after(event)
                 return {**merged, **out} if merged else out
-            if kind is yaml.ScalarEvent and event.value == "<<" and self._tag(event) == MERGE:
+            if is_merge_key(event, self._resolve):
+                self._indirect += 1
                 merged = {**self._merge_sources(self._next()), **merged}
                 continue
             if kind is not yaml.ScalarEvent and kind is not yaml.AliasEvent:
@@ -212,8 +330,9 @@ class Builder:
                 raise self._fail(event, f"duplicate key {key!r} in this mapping")
             value = self._next()
             if len(path) <= _PLACED:
-                self._place(value)
-            out[key] = self._value(value)
+                out[key] = self._placed_value(value)
+            else:
+                out[key] = self._value(value)
             path.pop()
 
     def _merge_sources(self, event: yaml.Event) -> dict[Any, Any]:
@@ -227,6 +346,7 @@ class Builder:
         return merged
 
     def _alias(self, event: Any) -> Any:
+        self._indirect += 1
         name = event.anchor
         if name in self._open:
             raise self._fail(event, f"a recursive alias: *{name} is used inside &{name} itself")
@@ -243,7 +363,7 @@ class Builder:
                 f"aliases expand to over {self._expanded} values, over the limit of "
                 f"{self._built + MAX_ALIAS_EXPANSION} for this file (a 'billion laughs' file?)"
             )
-            raise LoadError(Problem(line, col, "", message))
+            raise _fail(self._file, message, line, col)
         # A copy, as if written out: no two places in the data share one mutable value.
         return copy.deepcopy(value) if isinstance(value, list | dict) else value
 
@@ -259,19 +379,34 @@ class Builder:
         quoted = "'" + text.replace("'", "''") + "'"
         shown = f"key {text}" if text else "an empty key"
         message = f"{shown} is read as {what}, not a string: quote it ({quoted})"
-        self.problems.append(self._problem(event, format_path([*self.path, text]), message))
+        self.problems.append(self._problem(event, (*self.path, text), message))
         return text
 
-    def _place(self, event: Any) -> None:
+    def _placed_value(self, event: Any) -> Any:
+        """A value of the top levels, with its place; an item two levels down (a trigger)
+        written out in full (no alias or merge inside) keeps the span of its text too."""
         mark = event.start_mark
-        self.places[tuple(self.path)] = (mark.line + 1, mark.column + 1)
+        path = tuple(self.path)
+        self.places[path] = (mark.line + 1, mark.column + 1)
+        indirect = self._indirect
+        value = self._value(event)
+        kind = type(event)
+        if len(path) == _PLACED and indirect == self._indirect and kind in _CONTAINERS:
+            self.spans[path] = (mark.index, self._end)
+        return value
 
-    def _fail(self, event: Any, message: str) -> LoadError:
-        return LoadError(self._problem(event, format_path(self.path), message))
+    def _fail(self, event: Any, message: str) -> ConfigError:
+        return ConfigError([self._problem(event, tuple(self.path), message)])
 
-    def _problem(self, event: Any, path: str, message: str) -> Problem:
+    def _problem(self, event: Any, path: Path, message: str) -> Problem:
         mark = event.start_mark
-        return Problem(mark.line + 1, mark.column + 1, path, message)
+        location = Location(self._file, mark.line + 1, mark.column + 1)
+        return Problem(path=path, location=location, message=message)
+
+
+def _offset_after(event: Any) -> int:
+    offset: int = event.end_mark.index
+    return offset
 
 
 def _not_allowed(tag: str) -> str:
