@@ -10,6 +10,7 @@ import click
 from triggersync.cli import options as opts
 from triggersync.cli import steps
 from triggersync.cli.console import Console, emit, pass_console, write_atomically
+from triggersync.errors import TriggersyncError
 
 
 @click.command()
@@ -19,10 +20,19 @@ from triggersync.cli.console import Console, emit, pass_console, write_atomicall
     type=click.Path(),
     help="A .yaml file, or a directory for one file per trigger. Default: stdout.",
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace an existing --out file, or hand-written files in the --out directory.",
+)
 @opts.console_options
 @pass_console
-def export(console: Console, api_url: str | None, out: str | None) -> int:
+def export(console: Console, api_url: str | None, out: str | None, force: bool) -> int:
     """Write the live triggers as configuration YAML.
+
+    An existing --out file is never replaced without --force, nor a file in the --out
+    directory that holds other triggers than the one exported to it (a file of an earlier
+    export of the same trigger is refreshed).
 
     \b
     Example:
@@ -37,6 +47,14 @@ def export(console: Console, api_url: str | None, out: str | None) -> int:
         return _report_refused(refused, console)
     target = Path(out)
     if target.is_dir() or out.endswith(("/", os.sep)) or target.suffix not in (".yaml", ".yml"):
+        replaced = export_mod.would_replace(live, target)
+        if replaced and not force:
+            path, held = replaced[0]
+            more = f" (and {len(replaced) - 1} more)" if len(replaced) > 1 else ""
+            raise TriggersyncError(
+                f"{path} holds {held}{more}: export would replace it with one live trigger; "
+                "pass --force to replace it, or export to another directory"
+            )
         written, others = export_mod.write_directory(live, target)
         console.info(f"Wrote {len(written)} files to {target}")
         if others:
@@ -46,6 +64,11 @@ def export(console: Console, api_url: str | None, out: str | None) -> int:
                 "remove those of triggers no longer in Zendesk, or apply brings them back"
             )
     else:
+        if target.exists() and not force:
+            raise TriggersyncError(
+                f"{target} already exists: export would replace it with the {len(live)} live "
+                "triggers; pass --force to replace it, or choose another --out"
+            )
         write_atomically(target, export_mod.to_yaml(live, target.parent))
         console.info(f"Wrote {len(live)} triggers to {target}")
     return _report_refused(refused, console)
