@@ -13,7 +13,7 @@ from triggersync.cli.console import Console, emit, pass_console, write_atomicall
 from triggersync.errors import TriggersyncError
 
 
-@click.command()
+@click.command(epilog=opts.api_epilog("0 ok; 1 error."))
 @opts.api_url
 @click.option(
     "--out",
