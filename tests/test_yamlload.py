@@ -133,3 +133,13 @@ def test_format_path() -> None:
     assert yamlload.format_path(("triggers", 3, "definition", "actions", 0)) == (
         "triggers[3].definition.actions[0]"
     )
+
+
+def test_an_unclosed_quote_is_reported_where_it_opens(tmp_path: Path) -> None:
+    text = 'triggers:\n  - name: "Unclosed\n    description: x\n  - name: B\n'
+    problem = _problem(tmp_path, text)
+    assert (problem.line, problem.col) == (2, 11)
+    assert problem.message == (
+        "YAML syntax error: this quoted string is never closed (found unexpected end of "
+        "stream at line 5); close it with the same quote"
+    )
