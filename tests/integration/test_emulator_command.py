@@ -194,3 +194,14 @@ def test_a_port_out_of_range_is_a_clear_error(port: str) -> None:
     assert result.exit_code == 1
     assert "0<=x<=65535" in result.stderr
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_a_log_file_that_cannot_be_opened_is_a_clear_error(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from triggersync.cli.main import cli
+
+    target = tmp_path / "missing" / "requests.log"
+    result = CliRunner().invoke(cli, ["emulator", "--port", "0", "--log", str(target)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: cannot open the log file {target}: ")
