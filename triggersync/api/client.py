@@ -90,7 +90,8 @@ class Client:
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.url_setting = url_setting  # which setting chose base_url, for messages
-        self._retry_announced = threading.Event()
+        # Taken once, never released: the first worker to retry announces it, atomically.
+        self._retry_announced = threading.Lock()
         # What the auth sends, and any other value never to show (e.g. unused variables).
         self.secrets = auth_mod.secrets_of(auth)
         self.secrets.add(*secrets)
@@ -284,9 +285,8 @@ class Client:
     def _announce_retries(self, message: str, deadline: float) -> None:
         """Once per client, at the first failure retried: what is retried and for how long,
         so that retries against a server that is down are not a long silence."""
-        if self._retry_announced.is_set():
+        if not self._retry_announced.acquire(blocking=False):
             return
-        self._retry_announced.set()
         waits = sum(
             min(self.policy.max_delay, self.policy.base_delay * 2 ** (n - 1))
             for n in range(1, self.policy.max_attempts)
