@@ -181,7 +181,10 @@ def test_an_html_error_page_is_one_line_of_its_text(empty_config: str) -> None:
     with canned_server(Canned(500, page, {"Content-Type": "text/html"})) as (url, _):
         code, stdout, stderr = cli_run("plan", empty_config, api_url=url)
     assert (code, stdout) == (1, "")
-    assert stderr == "Error: GET /triggers: HTTP 500: Oops Service down\n"
+    # The retries announced at the first 500, then the one error, each on one line.
+    assert stderr.endswith("\nError: GET /triggers: HTTP 500: Oops Service down\n")
+    assert stderr.startswith("GET /triggers: HTTP 500: Oops Service down; retrying for up to ")
+    assert stderr.count("\n") == 2
 
 
 def test_a_non_json_success_is_one_clear_error(empty_config: str) -> None:

@@ -180,3 +180,13 @@ def test_a_key_that_is_not_finite_is_one_problem_not_two(tmp_path: Path) -> None
     assert [p.message for p in doc.problems] == [
         "key .nan is read as a number, not a string: quote it ('.nan')"
     ]
+
+
+def test_an_unclosed_quote_is_reported_where_it_opens(tmp_path: Path) -> None:
+    text = 'triggers:\n  - name: "Unclosed\n    description: x\n  - name: B\n'
+    problem = _problem(tmp_path, text)
+    assert _place(problem) == (2, 11)
+    assert problem.message == (
+        "YAML syntax error: this quoted string is never closed (found unexpected end of "
+        "stream at line 5); close it with the same quote"
+    )

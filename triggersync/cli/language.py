@@ -45,7 +45,7 @@ def _unknown_names(wanted: Sequence[str], names: Sequence[str], where: str) -> l
     return messages
 
 
-@click.command()
+@click.command(epilog=opts.api_epilog("0 ok; 1 error (with --live only)."))
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--live", is_flag=True, help="Explain the live triggers (credentials: env only).")
 @click.option(

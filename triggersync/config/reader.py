@@ -151,6 +151,16 @@ def _yaml_errors(file: str) -> Iterator[None]:
     try:
         yield
     except yaml.MarkedYAMLError as exc:
+        if exc.context == "while scanning a quoted scalar" and exc.context_mark:
+            # The parser notices an unclosed quote only where the text ends, or at a later
+            # line; the place to fix is where the quote opened.
+            start, end = exc.context_mark, exc.problem_mark
+            where = f" at line {end.line + 1}" if end else ""
+            message = (
+                f"YAML syntax error: this quoted string is never closed ({exc.problem}{where}); "
+                "close it with the same quote"
+            )
+            raise _fail(file, message, start.line + 1, start.column + 1) from None
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         words = " ".join(w for w in (exc.problem, exc.context and f"({exc.context})") if w)
