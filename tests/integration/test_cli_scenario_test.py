@@ -389,6 +389,16 @@ def test_a_configuration_file_given_as_scenarios_points_to_paths(
     )
 
 
+def test_a_saved_plan_given_as_scenarios_points_to_apply_plan(config: str, tmp_path: Path) -> None:
+    saved = write(tmp_path / "plan.json", '{"format_version": 1, "summary": {}, "changes": []}')
+    ran = invoke("test", config, "--scenarios", saved)
+    assert ran.code == 1
+    assert ran.stderr.endswith(
+        f"Error: {saved}:1:1: this is a saved plan, not scenarios; "
+        f"did you mean `triggersync apply --plan {saved}`?\n"
+    )
+
+
 def test_a_scenario_file_among_the_configuration_points_to_scenarios(
     config: str, tmp_path: Path
 ) -> None:

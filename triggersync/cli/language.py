@@ -151,6 +151,10 @@ def simulate(
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="'--set'") from None
     cfg = steps.load(paths, vars_file, console)
+    if not event.strip():
+        raise click.BadParameter(
+            "give the event to simulate, e.g. page_enter", param_hint="'--event'"
+        )
     specs = _specs(cfg.triggers)
     names = [spec.name for spec in specs]
     events = {*EVENTS, *_events(specs)}

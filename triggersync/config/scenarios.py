@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 SCHEMA_NAME = "scenarios.schema.json"
 EMPTY_FILE = "the file is empty; declare no scenarios with `scenarios: []`"
+SAVED_PLAN = "this is a saved plan, not scenarios; did you mean `triggersync apply --plan {}`?"
 CONFIGURATION_GIVEN = (
     "this is a configuration file (it declares triggers or ignore), not scenarios: "
     "give it as a PATH, and scenario files with --scenarios"
@@ -181,6 +182,13 @@ def _load_file(
         return
     if isinstance(data, dict) and "scenarios" not in data and {"triggers", "ignore"} & data.keys():
         issues.append(source.issue((), CONFIGURATION_GIVEN))
+        return
+    if (
+        isinstance(data, dict)
+        and "scenarios" not in data
+        and {"format_version", "changes"} & data.keys()
+    ):
+        issues.append(source.issue((), SAVED_PLAN.format(file)))
         return
     broken: set[Path] = set()
     for problem, at_key in check(data):
