@@ -18,6 +18,7 @@ COMMANDS = [
     "apply",
     "drift",
     "export",
+    "schema",
     "emulator",
     "explain",
     "simulate",

@@ -30,9 +30,8 @@ def test_an_export_names_the_schema_of_the_repository_it_runs_in(
     assert line == "# yaml-language-server: $schema=../../schemas/triggersync.schema.json\n"
 
 
-def test_elsewhere_an_export_names_the_schema_by_its_url(
+def test_elsewhere_an_export_writes_no_modeline(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    line = export.modeline(tmp_path)
-    assert line == f"# yaml-language-server: $schema={schema.load_schema()['$id']}\n"
+    assert export.modeline(tmp_path) == ""

@@ -130,3 +130,44 @@ def _report_refused(messages: list[str], console: Console) -> int:
     for message in messages:
         console.error(message)
     return 1 if messages else 0
+
+
+@click.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False),
+    help="A folder to write the JSON Schemas into (e.g. schemas/). Default: the configuration "
+    "schema on stdout.",
+)
+@click.option("--force", is_flag=True, help="Replace schema files that already exist there.")
+@opts.console_options
+@pass_console
+def schema(console: Console, out: str | None, force: bool) -> int:
+    """Write the JSON Schemas of configuration and scenario files, for editors.
+
+    With the schema in your repository's schemas/ folder, `export` (run from the repository's
+    root) starts each file with a modeline that points at it, and editors complete and check
+    as you type.
+
+    \b
+    Example:
+      triggersync schema --out schemas/
+    """
+    from triggersync.engine.schemas import schema_path
+
+    names = ("triggersync.schema.json", "scenarios.schema.json")
+    if out is None:
+        console.emit(schema_path(names[0]).read_text(encoding="utf-8"))
+        return 0
+    folder = Path(out)
+    existing = [folder / name for name in names if (folder / name).exists()]
+    if existing and not force:
+        raise TriggersyncError(f"{existing[0]} already exists; pass --force to replace it")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise TriggersyncError(f"cannot create {folder}: {exc.strerror}") from None
+    for name in names:
+        console.write_file(folder / name, schema_path(name).read_text(encoding="utf-8"))
+    console.info(f"Wrote {', '.join(names)} to {folder}")
+    return 0

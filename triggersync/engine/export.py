@@ -18,7 +18,6 @@ from triggersync.untrusted import is_clean, shown, yaml_double_quoted
 
 SCHEMA_RELPATH = Path("schemas") / "triggersync.schema.json"
 # The schema's own address (its `$id`), for a file written where no checkout holds the schema.
-SCHEMA_URL = "https://github.com/triggersync/triggersync/schemas/triggersync.schema.json"
 
 
 class _Flow(list[Any]):
@@ -146,11 +145,13 @@ def _holds_surrogate(value: Any) -> bool:
 
 
 def modeline(target_dir: Path) -> str:
-    """The yaml-language-server modeline: relative to the schema of the repository export runs
-    in, else the schema's URL; never a path into the installation that runs the export."""
+    """The yaml-language-server modeline, relative to the schema of the repository export runs
+    in (`triggersync schema --out schemas/` puts one there). Without one, no modeline: a path
+    into the installation that runs the export would be wrong on every other machine, and the
+    schema has no address on the web that an editor could fetch."""
     schema = Path.cwd() / SCHEMA_RELPATH
     if not schema.exists():
-        return f"# yaml-language-server: $schema={SCHEMA_URL}\n"
+        return ""
     try:
         ref = os.path.relpath(schema, target_dir.resolve())
     except ValueError:  # another drive on Windows
