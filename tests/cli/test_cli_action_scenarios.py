@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 CONFIG = "triggers:\n  - name: Route DACH\n    definition:\n      event: chat_requested\n" + (
     '      condition: [eq, "@visitor_country_code", DE]\n      actions: [[addTag, dach]]\n'
