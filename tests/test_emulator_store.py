@@ -16,6 +16,7 @@ from triggersync.emulator.store import (
 )
 
 DEFINITION = {"event": "chat_requested", "condition": ["and"], "actions": []}
+STAMPED = {**DEFINITION, "version": 1, "editor": "developer"}
 
 
 @pytest.fixture
@@ -59,9 +60,45 @@ def test_definition_round_trips_and_is_omitted_when_absent(store: Store) -> None
         "name": "with",
         "description": "",
         "enabled": 1,
-        "definition": DEFINITION,
+        "definition": STAMPED,
     }
     assert "definition" not in (store.get("without") or {})
+
+
+# -- the metadata Zendesk keeps in a definition -----------------------------------------------
+
+
+def test_a_created_definition_is_stamped_with_version_and_editor(store: Store) -> None:
+    assert store.create({"name": "T", "definition": DEFINITION})["definition"] == STAMPED
+
+
+def test_stamping_keeps_the_values_sent(store: Store) -> None:
+    sent = {**DEFINITION, "version": 3, "editor": "simple"}
+    assert store.create({"name": "T", "definition": sent})["definition"] == sent
+
+
+def test_a_bulk_seed_is_stamped_too(store: Store) -> None:
+    store.create_many([{"name": "T", "definition": DEFINITION}])
+    assert (store.get("T") or {})["definition"] == STAMPED
+
+
+def test_a_store_told_not_to_stamp_keeps_the_definition_as_sent() -> None:
+    store = Store(stamp=False)
+    try:
+        assert store.create({"name": "T", "definition": DEFINITION})["definition"] == DEFINITION
+    finally:
+        store.close()
+
+
+def test_update_accepts_the_definition_as_created_without_its_stamp(store: Store) -> None:
+    store.create({"name": "T", "definition": DEFINITION})
+    assert store.update("T", {"definition": DEFINITION, "description": "d"})["description"] == "d"
+
+
+def test_update_refuses_a_definition_whose_declared_version_differs(store: Store) -> None:
+    store.create({"name": "T", "definition": DEFINITION})
+    with pytest.raises(InvalidTrigger, match="definition"):
+        store.update("T", {"definition": {**DEFINITION, "version": 2}})
 
 
 def test_unknown_fields_are_preserved(store: Store) -> None:
@@ -138,7 +175,7 @@ def test_update_refuses_a_changed_definition(store: Store) -> None:
 
 def test_update_accepts_the_identical_definition(store: Store) -> None:
     store.create({"name": "T", "definition": DEFINITION})
-    assert store.update("T", {"definition": dict(DEFINITION)})["definition"] == DEFINITION
+    assert store.update("T", {"definition": dict(STAMPED)})["definition"] == STAMPED
 
 
 def test_update_refuses_true_where_the_definition_holds_1(store: Store) -> None:

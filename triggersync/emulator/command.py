@@ -34,6 +34,12 @@ def _stop_on_signal(signum: int, frame: FrameType | None) -> None:
 @click.option("--fail-name", multiple=True, help="Writes to this trigger name answer 500.")
 @click.option("--refuse-creates", is_flag=True, help="Every create answers 400.")
 @click.option("--seed", type=int, help="Seed for reproducible failures.")
+@click.option(
+    "--stamp/--no-stamp",
+    default=True,
+    show_default=True,
+    help="Add version: 1 and editor: developer to each created definition that lacks them.",
+)
 def emulator(
     host: str,
     port: int,
@@ -45,6 +51,7 @@ def emulator(
     fail_name: tuple[str, ...],
     refuse_creates: bool,
     seed: int | None,
+    stamp: bool,
 ) -> int:
     """Run the local Zendesk Chat Triggers API emulator (SQLite-backed).
 
@@ -77,7 +84,7 @@ def emulator(
     )
     credentials = Credentials.from_env(os.environ)
     try:
-        em = Emulator(host, port, db or ":memory:", credentials, faults)
+        em = Emulator(host, port, db or ":memory:", credentials, faults, stamp=stamp)
     except sqlite3.Error as exc:
         raise click.ClickException(f"cannot open the database {db}: {exc}") from None
     # Handlers go in before anything can block, so a signal at any point unwinds cleanly.

@@ -105,12 +105,15 @@ class Emulator:
         db: str = ":memory:",
         credentials: Credentials | None = None,
         faults: Faults | None = None,
+        *,
+        stamp: bool = True,
     ) -> None:
         self.host = host
         self.port = port
         self.credentials = credentials or Credentials()
         self.faults = faults or Faults()
-        self.store = Store(db)
+        # stamp: add `version` and `editor` to each created definition that lacks them.
+        self.store = Store(db, stamp=stamp)
         self.tokens = TokenIssuer(self.credentials)
         self.injector = FaultInjector()
         self.traffic = Traffic()
