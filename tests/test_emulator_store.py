@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -254,3 +255,42 @@ def test_concurrent_creates_from_threads_get_unique_ids(store: Store) -> None:
     for thread in threads:
         thread.join()
     assert sorted(ids) == list(range(1, 41))
+
+
+# -- shapes that cannot be a definition at all ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("definition", "error"),
+    [
+        ({"condition": "eq"}, "definition.condition: a condition is a list"),
+        ({"condition": ["and", {"eq": 1}]}, "definition.condition[1]: a condition is a list"),
+        ({"condition": [["eq"], 1]}, "definition.condition[0]: an operator name comes first"),
+        ({"actions": {"addTag": "x"}}, "definition.actions: actions is a list of actions"),
+        ({"actions": ["addTag"]}, "definition.actions[0]: an action is a list"),
+        ({"actions": [[1, "x"]]}, "definition.actions[0]: an action is a list"),
+        ({"actions": [[]]}, "definition.actions[0]: an action is a list"),
+    ],
+)
+def test_a_shape_the_tool_calls_impossible_is_refused(
+    store: Store, definition: dict[str, object], error: str
+) -> None:
+    with pytest.raises(InvalidTrigger, match=re.escape(error)):
+        store.create({"name": "T", "definition": {"event": "page_enter", **definition}})
+    assert store.list() == []
+
+
+def test_what_the_tool_only_warns_about_is_stored(store: Store) -> None:
+    odd = {
+        "event": "fooEvent",
+        "condition": ["or", ["fooOp", 1], ["eq", "@visitor_contry_code"]],
+        "actions": [["fooAction"], ["addTag", 1, 2]],
+        "action": [],
+    }
+    assert store.create({"name": "T", "definition": odd})["definition"]["event"] == "fooEvent"
+
+
+def test_an_update_with_an_impossible_definition_is_refused_for_its_shape(store: Store) -> None:
+    store.create({"name": "T", "definition": DEFINITION})
+    with pytest.raises(InvalidTrigger, match=r"definition\.condition: a condition is a list"):
+        store.update("T", {"definition": {**DEFINITION, "condition": 1}})

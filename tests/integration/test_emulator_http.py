@@ -179,6 +179,18 @@ def test_put_of_a_different_definition_is_400(
     assert (emulator.store.get("T") or {})["definition"] == STAMPED
 
 
+def test_a_definition_whose_action_is_not_a_list_is_400(
+    emulator_session: requests.Session, base: str
+) -> None:
+    body = {"name": "T", "definition": {**DEFINITION, "actions": ["addTag"]}}
+    response = emulator_session.post(f"{base}/triggers", json=body)
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": "definition.actions[0]: an action is a list that starts with its name "
+        "(e.g. ['addTag', 'vip']), got \"addTag\""
+    }
+
+
 def test_put_of_the_identical_definition_is_200(
     emulator: Emulator, emulator_session: requests.Session
 ) -> None:

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from triggersync.engine.model import as_declared, same
+from triggersync.language.check import check
 
 SCHEMA_VERSION = 1
 _SCHEMA = """
@@ -197,8 +198,23 @@ def _check_fields(body: Any, *, update: bool = False) -> dict[str, Any]:
     if "definition" in body:
         if body["definition"] is not None and not isinstance(body["definition"], dict):
             raise InvalidTrigger("definition must be a JSON object")
+        _check_shape(body["definition"])
         fields["definition"] = body["definition"]
     return fields
+
+
+def _check_shape(definition: dict[str, Any] | None) -> None:
+    """Refuse what cannot be a definition at all: a condition that is not a list, an operator
+    that is not a string, an action that is not a list starting with its name. The tool calls
+    these errors by the same rule (language.check, docs/language.md#checks), so whatever the
+    emulator holds, the tool can export, validate and plan; anything else (an unknown event,
+    operator or action, the wrong operands) is stored as sent."""
+    if definition is None:
+        return
+    for problem in check(definition):
+        if problem.is_error:
+            where = f"definition.{problem.where}" if problem.path else "definition"
+            raise InvalidTrigger(f"{where}: {problem.message}")
 
 
 def _insert_row(body: Any, *, stamp: bool) -> tuple[Any, ...]:
