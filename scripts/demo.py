@@ -1,8 +1,9 @@
 """`make demo`: the whole loop against the local emulator, no Zendesk account needed.
 
 Starts the emulator on a free loopback port with a temporary database, seeds it with a few
-"hand-made" triggers, then runs plan → apply → plan → (a hand edit in the "UI") → drift. Then,
-with no network at all, the scenarios: a passing run, a failing one (kept for the demo in
+"hand-made" triggers, then runs plan → apply → plan → (hand edits in the "UI", one of them to a
+definition) → drift → plan, the plans and drift showing each definition in words. Then, with
+no network at all, the scenarios: a passing run, a failing one (kept for the demo in
 examples/demo/), and explain and simulate showing why it fails.
 Every step's exit code is checked: the demo fails loudly, never silently.
 """
@@ -16,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from urllib.parse import quote
 
 import requests
 
@@ -84,7 +86,7 @@ def main() -> None:
             banner("3. plan again: converged in one run")
             run("plan", CONFIG, "--detailed-exitcode", expect=0)
 
-            banner("4. meanwhile, in the Zendesk UI: one edit, one new trigger, one deletion")
+            banner("4. meanwhile, in the Zendesk UI: two edits, one new trigger, one deletion")
             edit = {"description": "Edited in the UI on a Friday afternoon"}
             http.put(
                 f"{url}/triggers/Good%20Trigger", json=edit, auth=auth, timeout=10
@@ -95,10 +97,15 @@ def main() -> None:
             print('  created "Quick fix"')
             http.delete(f"{url}/triggers/Chat%20rescuer", auth=auth, timeout=10).raise_for_status()
             print('  deleted "Chat rescuer"')
+            edit_definition(http, url, auth)
         banner("5. drift: the nightly audit finds it (exit 2 = drift found, as expected)")
         run("drift", CONFIG, expect=2)
+        banner("6. plan: undoing it replaces the edited trigger (what it did, what it will do)")
+        run("plan", CONFIG, expect=0)
         scenarios()
-        banner("Demo complete: plan, apply, plan, drift, test, explain, simulate as expected.")
+        banner(
+            "Demo complete: plan, apply, plan, drift, plan, test, explain, simulate as expected."
+        )
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -107,15 +114,32 @@ def main() -> None:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+def edit_definition(http: requests.Session, url: str, auth: tuple[str, str]) -> None:
+    """Someone drops Switzerland from the DACH routing in the UI. The API cannot update a
+    definition in place, so the demo stands in for the UI with a delete and a create."""
+    name = "Route DACH to German support"
+    path = f"{url}/triggers/{quote(name, safe='')}"
+    trigger = http.get(path, auth=auth, timeout=10).json()
+    trigger["definition"]["condition"] = [
+        "or",
+        ["eq", "@visitor_country_code", "DE"],
+        ["eq", "@visitor_country_code", "AT"],
+    ]
+    trigger.pop("id", None)
+    http.delete(path, auth=auth, timeout=10).raise_for_status()
+    http.post(f"{url}/triggers", json=trigger, auth=auth, timeout=10).raise_for_status()
+    print(f'  edited the definition of "{name}": Switzerland dropped')
+
+
 def scenarios() -> None:
     """What fires for whom, decided locally: no emulator, no credentials."""
-    banner(f"6. test: the scenarios of {SCENARIOS}/ pass (no network, no credentials)")
+    banner(f"7. test: the scenarios of {SCENARIOS}/ pass (no network, no credentials)")
     run("test", CONFIG, "--scenarios", SCENARIOS, expect=0)
-    banner(f"7. test: a scenario that fails (exit 1, as expected): {FAILING}")
+    banner(f"8. test: a scenario that fails (exit 1, as expected): {FAILING}")
     run("test", CONFIG, "--scenarios", FAILING, expect=1)
-    banner("8. explain: what the trigger checks, in words")
+    banner("9. explain: what the trigger checks, in words")
     run("explain", CONFIG, "--name", "Route DACH to German support", "--lines", expect=0)
-    banner('9. simulate: "at" is not "AT" (country codes compare exactly); "AT" fires')
+    banner('10. simulate: "at" is not "AT" (country codes compare exactly); "AT" fires')
     run(
         "simulate",
         CONFIG,

@@ -203,6 +203,15 @@ BAD: dict[str, tuple[Edit, str]] = {
         _drop(("changes", 2, "diff", 0, "after")),
         "changes[2].diff[0]: expected a path with a before, an after, or both",
     ),
+    "guard-type": (_set(("guard",), "none"), "guard: expected an object or null, got a string"),
+    "guard-rule": (
+        _set(("guard",), {"rule": "x", "deletes": 1, "owned_live": 3, "message": ""}),
+        'guard.rule: expected all or more_than_30_percent, got "x"',
+    ),
+    "guard-invented": (
+        _set(("guard",), {"rule": "all", "deletes": 1, "owned_live": 1, "message": ""}),
+        "guard: does not match what the delete guard makes of the changes",
+    ),
     "state": (_drop(("state",)), "missing key 'state'"),
     "base-url": (
         _set(("state", "base_url"), 1),
@@ -245,6 +254,42 @@ def test_malformed_plan_file_is_refused(case: str) -> None:
     assert message in str(caught.value)
 
 
+def unsafe() -> Plan:
+    """A plan that deletes every owned live trigger: apply refuses it without --force."""
+    return Plan(
+        (delete("A"), delete("B")),
+        fingerprints={"A": fingerprint(Trigger("A")), "B": fingerprint(Trigger("B"))},
+        live_names=("A", "B"),
+    )
+
+
+def test_the_document_carries_the_guards_refusal() -> None:
+    assert plan_to_dict(unsafe())["guard"] == {
+        "rule": "all",
+        "deletes": 2,
+        "owned_live": 2,
+        "message": "apply will refuse this plan without --force: "
+        "it deletes every owned live trigger (2 of 2)",
+    }
+
+
+def test_the_document_carries_a_null_guard_when_apply_would_not_refuse() -> None:
+    assert plan_to_dict(sample())["guard"] is None
+
+
+def test_a_plan_file_cannot_hide_the_guards_refusal() -> None:
+    data = plan_to_dict(unsafe())
+    data["guard"] = None
+    with pytest.raises(PlanFileError, match=r"^plan file: guard: does not match"):
+        plan_from_dict(data)
+
+
+def test_a_plan_file_written_before_the_guard_key_still_reads() -> None:
+    data = plan_to_dict(unsafe())
+    del data["guard"]
+    assert plan_from_dict(data) == unsafe()
+
+
 def test_plan_file_that_is_not_an_object_is_refused() -> None:
     with pytest.raises(PlanFileError, match="top level: expected an object, got a list"):
         plan_from_dict([])
@@ -276,6 +321,12 @@ def test_the_schema_names_the_actions_of_the_action_table() -> None:
 
 def test_the_schema_accepts_the_golden_plan() -> None:
     document = json.loads((GOLDEN / "plan.json").read_text(encoding="utf-8"))
+    assert list(Draft202012Validator(packaged_schema(SCHEMA_NAME)).iter_errors(document)) == []
+
+
+def test_the_schema_accepts_a_plan_the_guard_refuses() -> None:
+    document = json.loads(json.dumps(plan_to_dict(unsafe())))
+    assert document["guard"] is not None
     assert list(Draft202012Validator(packaged_schema(SCHEMA_NAME)).iter_errors(document)) == []
 
 

@@ -24,10 +24,11 @@ LONGER = [*US["condition"], ["stillOnPage", 30]]
 
 
 def documented_plan() -> Plan:
-    """The documented example plan: an update, a create and a delete."""
+    """The documented example plan: an update, a create and a delete, of triggers as the API
+    document shows them (with no definition, so no words)."""
     desired = [
         Trigger("Better Trigger", "Visitor requested new chat"),
-        Trigger("Good Trigger", "Visitor entered page", definition=US),
+        Trigger("Good Trigger", "Visitor entered page"),
     ]
     live = [Trigger("Better Trigger", "Visitor requested chat"), Trigger("Old Trigger")]
     return make_plan(desired, live)
@@ -54,6 +55,45 @@ def full_plan() -> Plan:
         ignore=["Legacy *"],
         base_url="http://127.0.0.1:8080/api/v2/chat",
     )
+
+
+PRICING_BEFORE = {
+    "event": "chat_requested",
+    "condition": [
+        "and",
+        ["eq", "@visitor_country_code", "US"],
+        ["icontains", "@visitor_page_url", "pricing"],
+        ["stillOnPage", 10],
+    ],
+    "actions": [["sendMessageToVisitor", "Agent", "Hello"]],
+}
+PRICING_AFTER = {
+    "event": "chat_requested",
+    "condition": [
+        "and",
+        ["eq", "@visitor_country_code", "US"],
+        ["icontains", "@visitor_page_url", "pricing"],
+        ["stillOnPage", 30],
+    ],
+    "actions": [["sendMessageToVisitor", "Agent", "Hello"], ["fooBar", 1]],
+}
+RESCUE = {
+    "event": "chat_requested",
+    "condition": ["and", ["stillOnSite", 60], ["eq", "@visitor_served", False]],
+    "actions": [["sendMessageToVisitor", "Support", "Sorry for the wait!"], ["addTag", "rescued"]],
+}
+
+
+def replacement_plan() -> Plan:
+    """A replacement a reviewer reads in words: a longer delay and an action nobody knows;
+    next to it a create with a definition and one without."""
+    desired = [
+        Trigger("Pricing greeting", "Greet US visitors on pricing", definition=PRICING_AFTER),
+        Trigger("Chat rescuer", "Reassure a waiting visitor", definition=RESCUE),
+        Trigger("Plain", "No definition declared"),
+    ]
+    live = [Trigger("Pricing greeting", "Greet US visitors on pricing", definition=PRICING_BEFORE)]
+    return make_plan(desired, live, base_url="http://127.0.0.1:8080/api/v2/chat")
 
 
 def large_plan() -> Plan:

@@ -9,6 +9,8 @@ from collections.abc import Callable
 import pytest
 from plan_samples import hostile_replace
 
+from triggersync.engine.diff import make_plan
+from triggersync.engine.model import Trigger
 from triggersync.engine.plan import Change, Plan
 from triggersync.views.markdown import render_drift_markdown, render_markdown
 from triggersync.views.text import render_drift_text, render_text
@@ -45,4 +47,18 @@ def test_a_rename_escapes_both_names(render: Callable[[Plan], str]) -> None:
     change = Change("update", "A\u202e", before, {**before, "name": "B\n::x::"})
     out = render(Plan((change,)))
     assert 'renamed "A\\u202e" to "B\\n::x::"' in out
+    assert not HIDDEN.search(out.replace("\n", ""))
+
+
+@pytest.mark.parametrize(
+    "render", [render_text, render_markdown, render_drift_text, render_drift_markdown]
+)
+def test_definitions_in_words_are_escaped(render: Callable[[Plan], str]) -> None:
+    def definition(message: str) -> dict[str, object]:
+        return {"event": "page_enter", "actions": [["sendMessageToVisitor", "A", message]]}
+
+    live = [Trigger("R", definition=definition("##[add-mask]x\u2028::error::y"))]
+    out = render(make_plan([Trigger("R", definition=definition("new"))], live))
+    assert 'send "##\\u005badd-mask]x\\u2028::error::y" as "A"' in out
+    assert "##[" not in out
     assert not HIDDEN.search(out.replace("\n", ""))

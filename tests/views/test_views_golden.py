@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from plan_samples import full_plan, large_plan
+from plan_samples import full_plan, large_plan, replacement_plan
 
 from triggersync.views.json import render_json
 from triggersync.views.markdown import render_drift_markdown, render_markdown
@@ -25,6 +25,10 @@ RENDERINGS: dict[str, Callable[[], str]] = {
     "plan.md": lambda: render_markdown(full_plan()),
     "plan_large.md": lambda: render_markdown(large_plan()),
     "plan.json": lambda: render_json(full_plan()),
+    "plan_replace.txt": lambda: render_text(replacement_plan()),
+    "plan_replace.md": lambda: render_markdown(replacement_plan()),
+    "drift_replace.txt": lambda: render_drift_text(replacement_plan()),
+    "drift_replace.md": lambda: render_drift_markdown(replacement_plan()),
     "drift.txt": lambda: render_drift_text(full_plan()),
     "drift_color.txt": lambda: render_drift_text(full_plan(), color=True),
     "drift.md": lambda: render_drift_markdown(full_plan()),

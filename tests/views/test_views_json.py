@@ -6,6 +6,8 @@ import json
 
 from plan_samples import full_plan
 
+from triggersync.engine.diff import make_plan
+from triggersync.engine.model import Trigger
 from triggersync.engine.plan import Change, Plan
 from triggersync.engine.planfile import plan_from_dict, plan_to_dict
 from triggersync.views.json import render_json
@@ -30,3 +32,22 @@ def test_json_escapes_the_runners_old_command_form() -> None:
     out = render_json(plan)
     assert "##[" not in out
     assert json.loads(out)["changes"][0]["name"] == "##[add-mask]x"
+
+
+def test_json_carries_the_delete_guards_refusal_for_scripts() -> None:
+    live = [Trigger(f"T{i:02}") for i in range(60)]
+    guard = json.loads(render_json(make_plan(live[:10], live)))["guard"]
+    assert guard == {
+        "rule": "more_than_30_percent",
+        "deletes": 50,
+        "owned_live": 60,
+        "message": "apply will refuse this plan without --force: "
+        "it deletes 50 of 60 owned live triggers (more than 30%)",
+    }
+
+
+def test_json_guard_is_null_when_the_deletes_are_only_replacements() -> None:
+    live = [Trigger(f"T{i}", definition={"event": "a"}) for i in range(10)]
+    plan = make_plan([Trigger(f"T{i}", definition={"event": "b"}) for i in range(10)], live)
+    assert plan.summary["delete"] == 10
+    assert json.loads(render_json(plan))["guard"] is None

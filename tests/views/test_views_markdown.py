@@ -88,3 +88,51 @@ def test_truncating_markdown_splits_lines_at_newlines_only() -> None:
     kept = [line for line in out.split("\n") if line.startswith(("-", "+"))]
     assert kept
     assert set(kept) <= set(body)
+
+
+def _balanced(markdown: str) -> bool:
+    """Every code fence closed by its own fence, every <details> closed outside any fence."""
+    fence: str | None = None
+    depth = 0
+    for line in markdown.split("\n"):
+        if fence is not None:
+            fence = None if line == fence else fence
+        elif line.startswith("```"):
+            fence = line[: len(line) - len(line.lstrip("`"))]
+        elif line.startswith("<details>"):
+            depth += 1
+        elif line == "</details>":
+            depth -= 1
+            if depth < 0:
+                return False
+    return fence is None and depth == 0
+
+
+def words_plan(count: int) -> Plan:
+    definition = {
+        "event": "chat_requested",
+        "condition": ["and", ["eq", "@visitor_country_code", "US"], ["stillOnPage", 10]],
+        "actions": [["sendMessageToVisitor", "Agent", "Hello ```"], ["addTag", "pricing"]],
+    }
+    return make_plan([Trigger(f"T{i:03}", definition=definition) for i in range(count)], [])
+
+
+@pytest.mark.parametrize("limit", range(1000, 4000, 53))
+def test_truncating_definitions_in_words_closes_every_block_it_cuts(limit: int) -> None:
+    markdown = render_markdown(words_plan(FOLD_THRESHOLD + 5))
+    assert len(markdown) > 4000
+    assert _balanced(markdown)
+    cut = truncate_markdown(markdown, limit)
+    assert len(cut) <= limit
+    assert _balanced(cut)
+    assert cut.endswith(f"\n{PLAN_MARKER}\n")
+    assert "plan truncated:" in cut
+
+
+def test_truncating_keeps_whole_sentences_of_words() -> None:
+    markdown = render_markdown(words_plan(40))
+    original = set(markdown.split("\n"))
+    cut = truncate_markdown(markdown, 3000).split("\n")
+    words = [line for line in cut if "will do:" in line]
+    assert words
+    assert set(words) <= original

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 from triggersync.engine.actions import PAST, Counted
+from triggersync.engine.guard import delete_guard
 from triggersync.engine.model import Trigger, holds
 from triggersync.engine.plan import Change, Plan, fingerprint
 from triggersync.errors import (
@@ -29,9 +30,6 @@ from triggersync.errors import (
     UnsafePlanError,
 )
 from triggersync.untrusted import shown
-
-DELETE_RATIO = 0.30  # refuse to delete more than 30% of the owned live triggers...
-DELETE_MIN_OWNED = 10  # ...when at least this many exist
 
 Status = Literal["ok", "failed", "skipped", "not_applied"]
 
@@ -83,25 +81,16 @@ class Result:
 
 
 def check_safety(plan: Plan, *, force: bool) -> None:
-    """Refuse mass deletion. Pure deletes count; the delete half of a replace does not (the
-    trigger is never lost), nor does removing what an unfinished replacement left over."""
-    owned_live = plan.owned_live
-    leftovers = plan.leftover_deletes()
-    deletes = sum(
-        1 for change in plan.changes if change.action == "delete" and change.name not in leftovers
-    )
-    if force or deletes == 0 or owned_live == 0:
+    """Refuse mass deletion unless forced: the delete guard (engine/guard.py), the very rule
+    `plan` announces in advance."""
+    refusal = None if force else delete_guard(plan)
+    if refusal is None:
         return
-    if deletes == owned_live:
-        raise UnsafePlanError(
-            f"refusing to delete every owned live trigger ({deletes} of {owned_live}); "
-            "check the configuration path and `ignore`, or pass --force"
-        )
-    if owned_live >= DELETE_MIN_OWNED and deletes > DELETE_RATIO * owned_live:
-        raise UnsafePlanError(
-            f"refusing to delete {deletes} of {owned_live} owned live triggers "
-            f"(more than {DELETE_RATIO:.0%}); review the plan and pass --force if intended"
-        )
+    if refusal.rule == "all":
+        advice = "check the configuration path and `ignore`, or pass --force"
+    else:
+        advice = "review the plan and pass --force if intended"
+    raise UnsafePlanError(f"refusing to delete {refusal.extent}; {advice}")
 
 
 def check_fresh(plan: Plan, live: Sequence[Trigger], base_url: str) -> None:

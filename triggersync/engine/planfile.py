@@ -9,8 +9,8 @@ the changes, names against each other and the live state, an update that leaves 
 definition alone, and that the changes can be ordered.
 
 The delete guard counts the owned triggers itself, from `live_names` and `ignore` (the
-stale-plan check proves `live_names` is still true); `owned_live` is written for readers and
-must agree with that count.
+stale-plan check proves `live_names` is still true); `owned_live` and `guard` (what the guard
+makes of the plan) are written for readers and must agree with that count.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Final, NoReturn
 
 from triggersync.engine.actions import Action
 from triggersync.engine.diff import format_path
+from triggersync.engine.guard import Refusal, delete_guard
 from triggersync.engine.model import as_declared, same
 from triggersync.engine.plan import ABSENT, Change, FieldChange, Plan, ignored_by
 from triggersync.engine.schemas import packaged_schema
@@ -52,6 +53,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
     return {
         "format_version": FORMAT_VERSION,
         "summary": plan.summary,
+        "guard": _guard_to_dict(delete_guard(plan)),
         "changes": [_change_to_dict(change) for change in plan.changes],
         "state": {
             "base_url": plan.base_url,
@@ -60,6 +62,18 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             "ignore": list(plan.ignore),
             "owned_live": plan.owned_live,
         },
+    }
+
+
+def _guard_to_dict(refusal: Refusal | None) -> dict[str, Any] | None:
+    """The delete guard's verdict, for scripts: null when apply will not refuse the plan."""
+    if refusal is None:
+        return None
+    return {
+        "rule": refusal.rule,
+        "deletes": refusal.deletes,
+        "owned_live": refusal.owned_live,
+        "message": refusal.notice,
     }
 
 
@@ -133,6 +147,9 @@ def plan_from_dict(data: Any) -> Plan:
             f"is {state['owned_live']} but the live names and ignore globs make it "
             f"{plan.owned_live}",
         )
+    # Optional, as plans written before it was added lack it; when there, it must be true.
+    if "guard" in data and data["guard"] != _guard_to_dict(delete_guard(plan)):
+        _fail("guard", "does not match what the delete guard makes of the changes")
     return plan
 
 

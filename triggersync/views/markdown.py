@@ -4,22 +4,33 @@
 The changes sit in a ```diff block, where GitHub colours a line by its first character: `+`
 green, `-` red, `!` orange. So there an update is `!` where the text has `~`, and a field
 change is a `-` line with the old value followed by a `+` line with the new.
+
+Below the changes, each created or replaced trigger's definition in words gets a folded
+<details> of its own (a definition can make a long sentence): a ```diff block with what the
+trigger did on a `-` line and what it will do on a `+` line. In a code block the phrases stay
+verbatim and on one line; the fold's summary is HTML, so the name in it is HTML-escaped.
+When apply would refuse the plan without --force, the delete guard's notice follows the
+summary line and the warning, near the top, where no truncation can cut it.
 """
 
 from __future__ import annotations
 
+import html
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Final
 
 from triggersync.engine.actions import ACTIONS
 from triggersync.engine.plan import ABSENT, Change, Plan
-from triggersync.untrusted import clean
+from triggersync.untrusted import clean, shown
 from triggersync.views.words import (
     drift_heading,
     drift_order,
     drift_summary_line,
+    drift_words,
+    guard_notice,
     heading,
+    plan_words,
     summary_line,
     value,
 )
@@ -38,18 +49,24 @@ def render_markdown(plan: Plan) -> str:
     parts = [f"**{summary_line(plan)}**", ""]
     if any("delete" in ACTIONS[change.action].counts_as for change in plan.changes):
         parts += [WARNING, ""]
+    notice = guard_notice(plan)
+    if notice is not None:
+        parts += [f"> **Warning:** {notice}", ""]
     body: list[str] = []
     for change in plan.changes:
         body.append(f"{_diff_mark(ACTIONS[change.action].symbol)} {heading(change)}")
         body.extend(_fields(change))
-    return "\n".join([*parts, *_diff_block(body, len(plan.changes)), "", PLAN_MARKER]) + "\n"
+    words = _in_words(plan.changes, _plan_words, _plan_title)
+    changes = _diff_block(body, len(plan.changes))
+    return "\n".join([*parts, *changes, "", *words, PLAN_MARKER]) + "\n"
 
 
 def render_drift_markdown(plan: Plan) -> str:
     if plan.empty:
         return f"**No drift.**\n\n{DRIFT_MARKER}\n"
+    ordered = drift_order(plan)
     body: list[str] = []
-    for change in drift_order(plan):
+    for change in ordered:
         body.append(f"{_diff_mark(ACTIONS[change.action].drift_symbol)} {drift_heading(change)}")
         for item in change.diff:
             if item.after is not ABSENT:
@@ -57,7 +74,9 @@ def render_drift_markdown(plan: Plan) -> str:
             if item.before is not ABSENT:
                 body.append(f"+    {clean(item.path)}: {value(item.path, item.before)} (Zendesk)")
     parts = [f"**{drift_summary_line(plan)}**", ""]
-    return "\n".join([*parts, *_diff_block(body, len(plan.changes)), "", DRIFT_MARKER]) + "\n"
+    words = _in_words(ordered, _drift_words, _drift_title)
+    changes = _diff_block(body, len(plan.changes))
+    return "\n".join([*parts, *changes, "", *words, DRIFT_MARKER]) + "\n"
 
 
 def truncate_markdown(text: str, limit: int = COMMENT_LIMIT, *, what: str = "plan") -> str:
@@ -101,15 +120,56 @@ def _fields(change: Change) -> Iterator[str]:
             yield f"+    {clean(item.path)}: {value(item.path, item.after)}"
 
 
+def _plan_words(change: Change) -> list[str]:
+    return [f"{'-' if side == 'before' else '+'} {words}" for side, words in plan_words(change)]
+
+
+def _drift_words(change: Change) -> list[str]:
+    # As drift's field lines: the code's side first, on `-`; Zendesk's then, on `+`.
+    said = reversed(drift_words(change))
+    return [f"{'+' if side == 'before' else '-'} {words}" for side, words in said]
+
+
+def _plan_title(change: Change) -> str:
+    return f"{change.action} {shown(change.name)}"
+
+
+def _drift_title(change: Change) -> str:
+    return shown(change.name)
+
+
+def _in_words(
+    changes: Iterable[Change],
+    lines: Callable[[Change], list[str]],
+    title: Callable[[Change], str],
+) -> list[str]:
+    """A folded <details> for each change that has a definition in words, each followed by a
+    blank line. The summary is HTML (a <details> line is an HTML block, where markdown is
+    not read), so the title is HTML-escaped; the words sit in a code block, verbatim."""
+    out: list[str] = []
+    for change in changes:
+        body = lines(change)
+        if body:
+            summary = html.escape(f"{title(change)} in words", quote=False)
+            fence = _fence(body)
+            out += [f"<details><summary>{summary}</summary>", "", f"{fence}diff", *body, fence]
+            out += ["", "</details>", ""]
+    return out
+
+
 def _diff_mark(symbol: str) -> str:
     # GitHub's diff colouring knows no `~`; `!` is its orange.
     return "!" if symbol == "~" else symbol
 
 
-def _diff_block(body: list[str], count: int) -> list[str]:
-    # A description may itself contain ```: the fence must be longer than any backtick run.
+def _fence(body: list[str]) -> str:
+    # A value may itself contain ```: the fence must be longer than any backtick run.
     longest = max((len(run) for line in body for run in re.findall(r"`+", line)), default=0)
-    fence = "`" * max(3, longest + 1)
+    return "`" * max(3, longest + 1)
+
+
+def _diff_block(body: list[str], count: int) -> list[str]:
+    fence = _fence(body)
     block = [f"{fence}diff", *body, fence]
     if count <= FOLD_THRESHOLD:
         return block

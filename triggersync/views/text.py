@@ -2,7 +2,11 @@
 "Drift"), and the line each applied change prints.
 
 A field change reads `~ path: old -> new`; `+ path: value` where only the configuration has
-the path, `-` where only Zendesk has it. Drift reads the same changes from Zendesk's side.
+the path, `-` where only Zendesk has it. Below the paths, a created trigger's definition in
+words (`will do: When a visitor ...`), and a replaced one's before and after (`did:`). Drift
+reads the same changes from Zendesk's side (`Zendesk has:`, `code says:`). When apply would
+refuse the plan without --force, the notice comes just above the summary line, which stays
+last.
 """
 
 from __future__ import annotations
@@ -17,7 +21,10 @@ from triggersync.views.words import (
     drift_heading,
     drift_order,
     drift_summary_line,
+    drift_words,
+    guard_notice,
     heading,
+    plan_words,
     renamed,
     summary_line,
     value,
@@ -41,6 +48,10 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
     for change in plan.changes:
         lines.append(f"{_mark(ACTIONS[change.action].symbol, paint)} {heading(change)}")
         lines.extend(_fields(change, paint))
+        lines.extend(f"{_INDENT}{words}" for _, words in plan_words(change))
+    notice = guard_notice(plan)
+    if notice is not None:
+        lines += ["", f"Warning: {notice}"]
     return "\n".join([*lines, "", summary_line(plan)]) + "\n"
 
 
@@ -52,6 +63,7 @@ def render_drift_text(plan: Plan, *, color: bool = False) -> str:
     for change in drift_order(plan):
         lines.append(f"{_mark(ACTIONS[change.action].drift_symbol, paint)} {drift_heading(change)}")
         lines.extend(f"{_INDENT}{_drift_field(item, paint)}" for item in change.diff)
+        lines.extend(f"{_INDENT}{words}" for _, words in drift_words(change))
     return "\n".join([*lines, "", drift_summary_line(plan)]) + "\n"
 
 

@@ -1,18 +1,30 @@
-"""The words text and markdown share: summary lines, change headings, values as people read them.
+"""The words text and markdown share: summary lines, change headings, values as people read
+them, definitions in plain words and the delete guard's notice.
 
 Everything a plan carries may be untrusted (live names and values, and a saved plan file is any
-file): values go through untrusted.shown and free text (field paths, reasons) through
-untrusted.clean, never raw. Marks, verbs and drift wording come from the action table
-(engine/actions.py).
+file): values go through untrusted.shown and free text (field paths, reasons, definitions in
+words) through untrusted.clean, never raw. Marks, verbs and drift wording come from the action
+table (engine/actions.py); definitions in words from the language package (docs/language.md),
+which never guesses: what it does not know it shows as written.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final, Literal
 
 from triggersync.engine.actions import ACTIONS, COUNTED, DRIFTED
+from triggersync.engine.guard import delete_guard
 from triggersync.engine.plan import Change, Plan
+from triggersync.language import explain
 from triggersync.untrusted import clean, shown
+
+Side = Literal["before", "after"]
+
+# How a definition in words is introduced: a plan says what the trigger did and what it will
+# do; drift what Zendesk has and what the code says (`before` is always the live side).
+PLAN_SIDES: Final[dict[Side, str]] = {"before": "did:", "after": "will do:"}
+DRIFT_SIDES: Final[dict[Side, str]] = {"before": "Zendesk has:", "after": "code says:"}
+NO_DEFINITION: Final = "no definition"
 
 
 def summary_line(plan: Plan) -> str:
@@ -57,6 +69,52 @@ def value(path: str, raw: Any) -> str:
     if path == "enabled" and type(raw) is not bool and raw in (0, 1):
         return "true" if raw else "false"
     return shown(raw)
+
+
+def guard_notice(plan: Plan) -> str | None:
+    """`apply will refuse this plan without --force: it deletes 50 of 60 owned live triggers
+    (more than 30%).`, when the delete guard (engine/guard.py) would refuse the plan; each
+    view says it as a warning."""
+    refusal = delete_guard(plan)
+    return None if refusal is None else f"{refusal.notice}."
+
+
+def definition_words(definition: Any) -> str:
+    """A definition as one sentence on one line, as `explain` prints it."""
+    if definition is None:
+        return NO_DEFINITION
+    return clean(explain(definition))
+
+
+def plan_words(change: Change) -> list[tuple[Side, str]]:
+    """A created trigger's definition in words (`will do: ...`), or a replaced one's before
+    and after (`did: ...`, `will do: ...`); nothing for the other changes, nor for a create
+    that leaves the definition unmanaged."""
+    if change.action == "create" and change.after and change.after.get("definition") is not None:
+        return _said(change, ("after",), PLAN_SIDES)
+    if change.action == "replace":
+        return _said(change, ("before", "after"), PLAN_SIDES)
+    return []
+
+
+def drift_words(change: Change) -> list[tuple[Side, str]]:
+    """A changed definition in words: what Zendesk has, what the code says."""
+    if change.action == "replace":
+        return _said(change, ("before", "after"), DRIFT_SIDES)
+    return []
+
+
+def _said(
+    change: Change, sides: tuple[Side, ...], labels: dict[Side, str]
+) -> list[tuple[Side, str]]:
+    # Labels padded to one width, so that the two sentences start in one column.
+    width = max(len(label) for label in labels.values())
+    lines: list[tuple[Side, str]] = []
+    for side in sides:
+        view = change.before if side == "before" else change.after
+        words = definition_words(view.get("definition") if view else None)
+        lines.append((side, f"{labels[side]:<{width}} {words}"))
+    return lines
 
 
 def drift_order(plan: Plan) -> list[Change]:
