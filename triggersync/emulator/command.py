@@ -70,7 +70,8 @@ def emulator(
     from triggersync.emulator.server import Credentials, Emulator, Faults
 
     if not is_loopback(host):
-        # It accepts well-known default credentials and plain http: loopback only (SPEC §6).
+        # It accepts well-known default credentials and plain http: loopback only
+        # (docs/emulator.md#loopback-only).
         raise click.UsageError(f"--host must be a loopback address (127.0.0.1, ::1), not {host}")
 
     faults = Faults(
