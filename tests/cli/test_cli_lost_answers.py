@@ -198,3 +198,27 @@ def test_an_update_whose_answer_was_lost_is_judged_by_what_is_live(
     assert ran == code
     assert ("Apply complete: 0 created, 1 updated, 0 deleted.\n" in stdout) is (code == 0)
     assert requests[-1] == f"GET {PATH}"
+
+
+def test_an_update_refused_outright_is_not_looked_up(tmp_path: Path) -> None:
+    code, _, stderr, requests = apply(
+        tmp_path,
+        "triggers:\n  - name: G\n    description: new\n",
+        listing([trigger("G")]),
+        answer(400, {"error": "refused"}),
+    )
+    assert code == 1
+    assert 'Error: "G": PUT /triggers/G: HTTP 400: refused\n' in stderr
+    assert requests == ["GET /api/v2/chat/triggers", f"PUT {PATH}"]
+
+
+def test_an_update_whose_look_up_fails_too_is_reported_failed(tmp_path: Path) -> None:
+    code, _, stderr, requests = apply(
+        tmp_path,
+        "triggers:\n  - name: G\n    description: new\n",
+        listing([trigger("G")]),
+        DOWN,
+    )
+    assert code == 1
+    assert 'Error: "G": PUT /triggers/G: HTTP 503: service unavailable\n' in stderr
+    assert requests[-2:] == [f"GET {PATH}", f"GET {PATH}"]  # the look-up, retried
