@@ -38,6 +38,13 @@ class Script:
     # For each answer: was all of it sent? False when the client hung up first (or the test
     # ended while it trickled).
     finished: list[bool] = field(default_factory=list)
+    arrived: threading.Condition = field(default_factory=threading.Condition, repr=False)
+
+    def wait_for(self, count: int, timeout: float) -> bool:
+        """Whether `count` requests have arrived, waiting at most `timeout` seconds (a bound
+        for a slow machine, never a sleep)."""
+        with self.arrived:
+            return self.arrived.wait_for(lambda: len(self.seen) >= count, timeout)
 
 
 class _Server(ThreadingHTTPServer):
@@ -65,6 +72,8 @@ def canned_server(*responses: Canned, tls: bool = False) -> Iterator[tuple[str, 
                 canned = (
                     script.responses.pop(0) if len(script.responses) > 1 else script.responses[0]
                 )
+            with script.arrived:
+                script.arrived.notify_all()
             try:
                 finished = self._send(canned)
             except OSError:  # the client hung up: what these tests expect

@@ -171,6 +171,27 @@ def test_a_token_answer_that_holds_no_token_is_refused(answer: Canned, error: st
         client.list()
 
 
+@pytest.mark.parametrize(
+    ("token", "problem"),
+    [("abc\r\nX-Injected: 1", "a control character"), ("tok\u20acn", "a character beyond")],
+    ids=["header-injection", "euro-sign"],
+)
+def test_a_granted_token_no_header_can_carry_is_refused(token: str, problem: str) -> None:
+    answer = Canned(200, json.dumps({"access_token": token}).encode())
+    with (
+        token_server(answer) as (token_url, _),
+        canned_server(Canned(200, b"[]")) as (api, script),
+        oauth_client(api, token_url) as client,
+        pytest.raises(TransportError) as caught,
+    ):
+        client.list()
+    assert str(caught.value).startswith(
+        f"OAuth token request to {token_url}: HTTP 200, but its access_token holds {problem}"
+    )
+    assert "X-Injected" not in str(caught.value)
+    assert script.seen == []  # the API never got such a header
+
+
 def test_a_trickled_token_answer_ends_at_the_time_bound() -> None:
     with (
         token_server(Canned(200, TOKEN_ANSWER, trickle=0.05)) as (token_url, _),

@@ -11,7 +11,7 @@ import pytest
 from api_clients import FAST, fast_forward
 from canned_http import Canned
 
-from triggersync.api.retry import RetryPolicy, Throttle, parse_retry_after
+from triggersync.api.retry import RATE_LIMIT_PAUSE, RetryPolicy, Throttle, parse_retry_after
 from triggersync.errors import ApiError, UsageError
 
 LIST_BODY = json.dumps([{"name": "T", "description": "", "enabled": 1}]).encode()
@@ -33,30 +33,45 @@ def test_retry_after_as_an_http_date_is_the_time_until_then_or_zero(
     assert parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now=now) == seconds
 
 
-@pytest.mark.parametrize("value", [None, "", "soon", "-5", "1.5", "Mon, 99 Foo 2024"])
+@pytest.mark.parametrize(
+    "value", [None, "", "soon", "-5", "1.5", "Mon, 99 Foo 2024", "²", "¹", "1²", "١٢"]
+)
 def test_retry_after_that_is_not_understood_is_none(value: str | None) -> None:
+    # "²" and "١" are digits to str.isdigit, but no number to float(): ASCII digits only.
     assert parse_retry_after(value) is None
 
 
 # -- RetryPolicy ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("attempts", "delay", "expected"),
-    [("2", "0.25", (2, 0.25)), ("0", "-3", (1, 0.0))],
-    ids=["as-set", "at-least-one-attempt-and-no-negative-delay"],
-)
-def test_policy_from_the_environment(
-    attempts: str, delay: str, expected: tuple[int, float]
-) -> None:
-    env = {"TRIGGERSYNC_MAX_ATTEMPTS": attempts, "TRIGGERSYNC_RETRY_DELAY": delay}
+def test_policy_from_the_environment() -> None:
+    env = {"TRIGGERSYNC_MAX_ATTEMPTS": "2", "TRIGGERSYNC_RETRY_DELAY": "0.25"}
     policy = RetryPolicy.from_env(env)
-    assert (policy.max_attempts, policy.base_delay) == expected
+    assert (policy.max_attempts, policy.base_delay) == (2, 0.25)
 
 
-def test_a_policy_variable_that_is_not_a_number_is_a_usage_error() -> None:
-    with pytest.raises(UsageError, match="TRIGGERSYNC_MAX_ATTEMPTS"):
-        RetryPolicy.from_env({"TRIGGERSYNC_MAX_ATTEMPTS": "many"})
+@pytest.mark.parametrize("value", ["", "  "], ids=["empty", "blank"])
+def test_an_empty_policy_variable_means_its_default(value: str) -> None:
+    env = {"TRIGGERSYNC_MAX_ATTEMPTS": value, "TRIGGERSYNC_RETRY_DELAY": value}
+    assert RetryPolicy.from_env(env) == RetryPolicy()
+
+
+@pytest.mark.parametrize("value", ["many", "0", "-1", "2.5"])
+def test_max_attempts_must_be_a_whole_number_of_at_least_one(value: str) -> None:
+    with pytest.raises(UsageError) as caught:
+        RetryPolicy.from_env({"TRIGGERSYNC_MAX_ATTEMPTS": value})
+    assert str(caught.value) == (
+        f"TRIGGERSYNC_MAX_ATTEMPTS must be a whole number of at least 1, got {value!r}"
+    )
+
+
+@pytest.mark.parametrize("value", ["soon", "-3", "nan", "inf", "1e9"])
+def test_retry_delay_must_be_a_number_of_seconds(value: str) -> None:
+    with pytest.raises(UsageError) as caught:
+        RetryPolicy.from_env({"TRIGGERSYNC_RETRY_DELAY": value})
+    assert str(caught.value) == (
+        f"TRIGGERSYNC_RETRY_DELAY must be a number of seconds from 0 to 86400, got {value!r}"
+    )
 
 
 @pytest.mark.parametrize("rng", [0.0, 0.5, 1.0])
@@ -128,6 +143,29 @@ def test_a_429_pauses_every_worker_until_retry_after() -> None:
     assert acquired.is_set()
 
 
+def test_opening_the_throttle_lets_a_paused_worker_through_at_once() -> None:
+    consulted = threading.Event()
+
+    def clock() -> float:
+        if threading.current_thread().name == "worker":
+            consulted.set()
+        return 0.0
+
+    throttle = Throttle(1, clock=clock)
+    throttle.acquire()
+    throttle.release(rate_limited=True, retry_after=3600)
+    acquired = threading.Event()
+    worker = threading.Thread(
+        target=lambda: (throttle.acquire(), acquired.set()), name="worker", daemon=True
+    )
+    worker.start()
+    assert consulted.wait(60)
+    # The worker holds the lock from reading the clock until it waits: it waits by now.
+    throttle.open()
+    worker.join(60)
+    assert acquired.is_set()
+
+
 # -- the client's bounds ----------------------------------------------------------------------
 
 
@@ -136,6 +174,28 @@ def test_rate_limit_answers_are_waited_out() -> None:
     with fast_forward(limited, Canned(200, LIST_BODY)) as (client, script, _):
         assert [t.name for t in client.list()] == ["T"]
     assert len(script.seen) == 2
+
+
+@pytest.mark.parametrize("value", ["²", "¹"])
+def test_a_retry_after_of_unicode_digits_is_waited_out_as_no_retry_after(value: str) -> None:
+    limited = Canned(429, b'{"error": "slow down"}', {"Retry-After": value})
+    with fast_forward(limited, Canned(200, LIST_BODY)) as (client, script, throttle):
+        assert [t.name for t in client.list()] == ["T"]
+    assert len(script.seen) == 2
+    assert throttle.pauses == [RATE_LIMIT_PAUSE]
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["0", "-5", "Sun, 06 Nov 1994 08:49:37 GMT"],
+    ids=["zero", "negative", "a-past-date"],
+)
+def test_a_rate_limit_always_pauses_at_least_a_second(value: str) -> None:
+    limited = Canned(429, b'{"error": "slow down"}', {"Retry-After": value})
+    with fast_forward(limited, limited, Canned(200, LIST_BODY)) as (client, script, throttle):
+        assert [t.name for t in client.list()] == ["T"]
+    assert len(script.seen) == 3
+    assert throttle.pauses == [RATE_LIMIT_PAUSE, RATE_LIMIT_PAUSE]
 
 
 def test_a_permanent_rate_limit_gives_up_with_a_clear_error() -> None:

@@ -1,15 +1,19 @@
-"""Every exchange is bounded in time and size, however a server trickles or never ends, and
-plain http to loopback never goes through a proxy."""
+"""Every exchange is bounded in time and size, however a server trickles or never ends; an
+interrupted run cuts its exchanges off; plain http to loopback never goes through a proxy."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+
 import pytest
-from api_clients import basic_client
+from api_clients import MADE, basic_client
 from canned_http import Canned, canned_server
 
 from triggersync.api.client import Client
+from triggersync.api.outcomes import OutcomeUnknown
 from triggersync.emulator.server import Emulator
-from triggersync.errors import TransportError, UsageError
+from triggersync.errors import ApiError, TransportError, UsageError
 
 
 @pytest.mark.parametrize("trickle_head", [True, False], ids=["headers", "body"])
@@ -31,6 +35,13 @@ def test_the_time_bound_comes_from_the_environment() -> None:
         env = {"TRIGGERSYNC_API_URL": api, "TRIGGERSYNC_TOKEN": "t", "TRIGGERSYNC_TIMEOUT": "0.5"}
         with Client.from_env(env) as client, pytest.raises(TransportError, match=r"0\.5 s"):
             client.list()
+
+
+@pytest.mark.parametrize("value", ["", "  "], ids=["empty", "blank"])
+def test_an_empty_time_bound_means_the_default(value: str) -> None:
+    env = {"TRIGGERSYNC_API_URL": "http://127.0.0.1:9/api", "TRIGGERSYNC_TOKEN": "t"}
+    with Client.from_env({**env, "TRIGGERSYNC_TIMEOUT": value}) as client:
+        assert client.timeout == 120
 
 
 @pytest.mark.parametrize("value", ["soon", "0", "-3", "nan", "inf", "1e9"])
@@ -72,3 +83,59 @@ def test_plain_http_to_loopback_never_goes_through_a_proxy(
         with Client.from_env(env) as client:
             assert client.list() == []
     assert proxy.seen == []
+
+
+# -- an interrupted run cuts its exchanges off -------------------------------------------------
+
+WAIT = 60  # seconds: a bound for a slow machine, never a sleep
+
+
+def in_thread(call: Callable[[], object]) -> tuple[threading.Thread, list[BaseException]]:
+    """Runs `call` in a thread; the list receives what it raised."""
+    raised: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            call()
+        except ApiError as exc:
+            raised.append(exc)
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    return thread, raised
+
+
+def test_a_cut_off_ends_a_request_in_flight() -> None:
+    hanging = Canned(200, b"[" + b" " * 1000 + b"]", trickle=0.5)
+    with canned_server(hanging) as (api, script), basic_client(api) as client:
+        thread, raised = in_thread(client.list)
+        assert script.wait_for(1, WAIT)
+        client.cut_off()
+        thread.join(WAIT)
+    assert [str(exc) for exc in raised] == [
+        "GET /triggers: cut off by the interrupt before its answer came; whether it took "
+        "effect is unknown: plan again to see"
+    ]
+    assert script.finished == [False]  # hung up on, not merely reported
+
+
+def test_after_a_cut_off_no_request_is_sent() -> None:
+    with canned_server(Canned(200, b"[]")) as (api, script), basic_client(api) as client:
+        client.cut_off()
+        with pytest.raises(TransportError) as caught:
+            client.list()
+    assert str(caught.value) == "GET /triggers: not sent: the run was interrupted"
+    assert script.seen == []
+
+
+def test_a_create_cut_off_is_not_looked_up_and_its_outcome_is_unknown() -> None:
+    hanging = Canned(201, MADE + b" " * 1000, trickle=0.5)
+    body = {"name": "T", "description": "d", "enabled": 1}
+    with canned_server(hanging) as (api, script), basic_client(api) as client:
+        thread, raised = in_thread(lambda: client.create(body))
+        assert script.wait_for(1, WAIT)
+        client.cut_off()
+        thread.join(WAIT)
+    assert [type(exc) for exc in raised] == [OutcomeUnknown]
+    assert str(raised[0]).startswith("POST /triggers: cut off by the interrupt")
+    assert script.seen == [("POST", "/api/v2/chat/triggers")]  # no look-up after the cut

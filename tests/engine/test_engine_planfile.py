@@ -51,7 +51,7 @@ def test_a_replace_from_true_to_1_round_trips() -> None:
 
     desired = [Trigger("A", definition={"event": "e", "flag": True})]
     live = [Trigger("A", definition={"event": "e", "flag": 1})]
-    plan = make_plan(desired, live)
+    plan = make_plan(desired, live, base_url="http://127.0.0.1:8080/api/v2")
     assert [change.action for change in plan.changes] == ["replace"]
     assert plan_from_dict(json.loads(json.dumps(plan_to_dict(plan)))) == plan
 

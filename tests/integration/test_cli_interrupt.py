@@ -1,7 +1,9 @@
-"""Ctrl-C and SIGTERM during `apply`, as a user sends them: the CLI as a subprocess, against
-an emulator slow enough that the apply is still running when the signal comes.
+"""Ctrl-C and SIGTERM, as a user sends them: the CLI as a subprocess, against an emulator
+slow enough that the apply is still running when the signal comes, or against a loopback
+server that hangs, before or during the apply.
 
-The signal is sent once the output shows the first applied change: no sleeps, no timing.
+The signal is sent once the output shows the first applied change, or once the server has
+the request: no sleeps, no timing.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 import requests
+from canned_http import Canned, canned_server
 
 from triggersync.emulator.server import Emulator, Faults
 
@@ -130,3 +134,75 @@ def test_a_second_ctrl_c_exits_without_waiting_for_the_changes_in_flight(
     assert process.returncode == 130
     assert b"Interrupted again: exiting at once" in stderr
     assert b"Apply interrupted" not in stdout  # it did not wait to report the end
+
+
+# -- a server that hangs --------------------------------------------------------------------
+
+SILENT = Canned(200, b"[]", trickle=3600)  # not one byte of its answer for an hour
+MADE = b'{"id": 7, "name": "T000", "description": "", "enabled": 1' + b" " * 2000 + b"}"
+
+
+@contextmanager
+def cli(
+    url: str, *args: str, env: dict[str, str] | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
+    """The CLI as a subprocess against `url`; killed on the way out if it is still running."""
+    full_env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "TRIGGERSYNC_API_URL": url,
+        "TRIGGERSYNC_TOKEN": "demo-token",
+        **(env or {}),
+    }
+    command = [str(SCRIPT), *args]
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=full_env
+    ) as process:
+        try:
+            yield process
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.communicate(timeout=WAIT)
+
+
+@pytest.mark.parametrize("command", ["plan", "apply", "drift", "export"])
+def test_ctrl_c_while_listing_exits_130(tmp_path: Path, command: str) -> None:
+    config = tmp_path / "triggers.yaml"
+    config.write_text("triggers:\n  - name: T000\n")
+    args = {"plan": [str(config)], "apply": [str(config), "--yes"], "drift": [str(config)]}
+    with (
+        canned_server(SILENT) as (url, script),
+        cli(url, command, *args.get(command, [])) as process,
+    ):
+        assert script.wait_for(1, WAIT)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=WAIT)
+    assert process.returncode == 130
+    assert stderr.decode().endswith("\nInterrupted.\n")
+    assert b"Traceback" not in stderr
+
+
+def test_ctrl_c_cuts_off_a_change_whose_answer_trickles_after_a_grace(tmp_path: Path) -> None:
+    # One byte every half second: never silent long enough to time out, and far longer in
+    # all than this test waits for the run to end.
+    trickling = Canned(201, MADE, trickle=0.5)
+    config = tmp_path / "triggers.yaml"
+    config.write_text("triggers:\n  - name: T000\n")
+    env = {"TRIGGERSYNC_TIMEOUT": "3600"}
+    with (
+        canned_server(Canned(200, b"[]"), trickling) as (url, script),
+        cli(url, "apply", str(config), "--yes", env=env) as process,
+    ):
+        assert script.wait_for(2, WAIT)  # the list, then the create, now trickling
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=WAIT)
+    assert process.returncode == 130
+    assert stderr.decode().splitlines()[-1] == (
+        'Error: "T000": POST /triggers: cut off by the interrupt before its answer came; '
+        "whether it took effect is unknown: plan again to see"
+    )
+    assert stdout.decode().endswith(
+        "Apply interrupted: 0 created, 0 updated, 0 deleted. 1 failed, 0 skipped, "
+        "0 not applied; plan again to see what is left.\n"
+    )
+    assert script.finished == [True, False]  # the trickling answer was hung up on

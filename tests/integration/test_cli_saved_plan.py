@@ -240,3 +240,15 @@ def test_the_delete_guard_of_a_saved_plan_counts_only_owned_triggers(
     ran = run("apply", "--plan", str(saved))
     assert ran.code == 1
     assert "refusing to delete 4 of 10 owned live triggers" in ran.stderr
+
+
+def test_a_plan_that_does_not_say_where_it_was_made_is_refused(
+    run: Run, emulator: Emulator, saved: Path
+) -> None:
+    # A hand edit to null must not turn off the account check.
+    document = json.loads(saved.read_text())
+    document["state"]["base_url"] = None
+    saved.write_text(json.dumps(document))
+    ran = run("apply", "--plan", str(saved))
+    assert (ran.code, emulator.store.get("Bystander") is not None) == (1, True)
+    assert "does not say which API it was made against" in ran.stderr

@@ -75,3 +75,46 @@ def test_a_trickling_server_ends_at_the_timeout_variable(run: Run, config: Confi
     assert ran.stderr == (
         "Error: GET /triggers: no complete answer within 1 s (TRIGGERSYNC_TIMEOUT)\n"
     )
+
+
+@pytest.mark.parametrize("value", ["0", "-1"])
+def test_max_attempts_below_one_is_one_clear_error(run: Run, config: Config, value: str) -> None:
+    ran = run("plan", config("triggers: []\n"), extra_env={"TRIGGERSYNC_MAX_ATTEMPTS": value})
+    assert (ran.code, ran.stdout) == (1, "")
+    assert ran.stderr == (
+        f"Error: TRIGGERSYNC_MAX_ATTEMPTS must be a whole number of at least 1, got '{value}'\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "name", ["TRIGGERSYNC_MAX_ATTEMPTS", "TRIGGERSYNC_RETRY_DELAY", "TRIGGERSYNC_TIMEOUT"]
+)
+def test_an_empty_tuning_variable_means_its_default(run: Run, config: Config, name: str) -> None:
+    ran = run("plan", config("triggers: []\n"), extra_env={name: ""})
+    assert (ran.code, ran.stderr) == (0, "")
+
+
+WITH_QUERY = {
+    "query": "?tenant=acme",
+    "empty-query": "?",
+    "fragment": "#chat",
+}
+
+
+@pytest.mark.parametrize("tail", WITH_QUERY.values(), ids=WITH_QUERY.keys())
+def test_an_api_url_option_with_a_query_or_fragment_is_refused(
+    run: Run, config: Config, emulator_env: dict[str, str], tail: str
+) -> None:
+    url = emulator_env["TRIGGERSYNC_API_URL"] + tail
+    ran = run("plan", config("triggers: []\n"), "--api-url", url)
+    assert (ran.code, ran.stdout) == (1, "")
+    assert ran.stderr.startswith("Error: --api-url must not have a query (?) or a fragment (#)")
+
+
+def test_an_api_url_variable_with_a_query_is_refused(
+    run: Run, config: Config, emulator_env: dict[str, str]
+) -> None:
+    url = emulator_env["TRIGGERSYNC_API_URL"] + "?tenant=acme"
+    ran = run("plan", config("triggers: []\n"), extra_env={"TRIGGERSYNC_API_URL": url})
+    assert ran.code == 1
+    assert ran.stderr.startswith("Error: TRIGGERSYNC_API_URL must not have a query (?)")

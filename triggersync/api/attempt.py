@@ -57,8 +57,11 @@ class Attempt:
 
 
 def failure_of(exc: Exception, base_url: str) -> Failure:
-    """For an exception of transport.exchange: Expired, TooLarge, or one of requests'."""
+    """For an exception of transport.exchange: Expired, Interrupted, TooLarge, or one of
+    requests'."""
     where = display_url(base_url)
+    if isinstance(exc, transport.Interrupted):
+        return Failure(str(exc), sent=exc.sent, final=True)
     if isinstance(exc, (transport.Expired, transport.TooLarge)):
         return Failure(str(exc), sent=True, final=True)
     if isinstance(exc, requests.ConnectTimeout):

@@ -1,7 +1,8 @@
 """Credentials from the environment, in order of precedence:
 
 TRIGGERSYNC_TOKEN (bearer), TRIGGERSYNC_CLIENT_ID + TRIGGERSYNC_CLIENT_SECRET (OAuth client
-credentials, one grant per run), TRIGGERSYNC_EMAIL + TRIGGERSYNC_PASSWORD (basic auth).
+credentials, a token granted and renewed as needed), TRIGGERSYNC_EMAIL + TRIGGERSYNC_PASSWORD
+(basic auth).
 
 No credential is ever part of a message, a log line or a repr. Each auth object records every
 form in which it sends a credential (`Secrets`), so that a server echoing one back in an error
@@ -11,87 +12,52 @@ never gets it shown: the client masks all server text with that record.
 from __future__ import annotations
 
 import base64
-import json
+import re
 import threading
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
-from urllib.parse import quote, quote_plus, urljoin
+from urllib.parse import urljoin
 
 import requests
 from requests.auth import AuthBase, HTTPBasicAuth
 
 from triggersync.api import transport
 from triggersync.api.endpoint import check_url, display_url, loads, origin
-from triggersync.errors import ApiError, AuthError, TransportError, TriggersyncError, UsageError
+from triggersync.api.secrets import Secrets
+from triggersync.errors import ApiError, AuthError, TransportError, UsageError
 
 DEFAULT_TOKEN_URL = "https://www.zopim.com/oauth2/token"
 _RENEWED = "_triggersync_token_renewed"  # marks the one resend after a 401
 _TOKEN_ANSWER_LIMIT = 1024 * 1024  # a token answer is a few hundred bytes
 # Values never to repeat, even when a server echoes them back in an error message.
 SECRET_VARS = ("TRIGGERSYNC_TOKEN", "TRIGGERSYNC_CLIENT_SECRET", "TRIGGERSYNC_PASSWORD")
+CREDENTIAL_VARS = (
+    "TRIGGERSYNC_TOKEN",
+    "TRIGGERSYNC_CLIENT_ID",
+    "TRIGGERSYNC_CLIENT_SECRET",
+    "TRIGGERSYNC_EMAIL",
+    "TRIGGERSYNC_PASSWORD",
+)
 TOKEN_VARS = "TRIGGERSYNC_TOKEN"
 CLIENT_VARS = "TRIGGERSYNC_CLIENT_ID and TRIGGERSYNC_CLIENT_SECRET"
 BASIC_VARS = "TRIGGERSYNC_EMAIL and TRIGGERSYNC_PASSWORD"
-MASK = "***"
-_PREFIX = 8  # this many leading characters of a known form count as an echo of it
-
-
-class Secrets:
-    """Every form in which a credential was sent: as it is, URL-encoded (as in a form or a
-    query), JSON-escaped, and the base64 of basic auth's `user:password`."""
-
-    def __init__(self) -> None:
-        self._forms: tuple[str, ...] = ()
-        self._lock = threading.Lock()
-
-    def add(self, *values: str) -> None:
-        with self._lock:
-            forms = set(self._forms)
-            for value in values:
-                if value:
-                    escaped = json.dumps(value)[1:-1]
-                    forms.update({value, quote(value, safe=""), quote_plus(value), escaped})
-            # Longest first, so that a form containing another is masked whole.
-            self._forms = tuple(sorted(forms, key=lambda form: (-len(form), form)))
-
-    def add_basic(self, user: str, password: str) -> None:
-        self.add(password, base64.b64encode(f"{user}:{password}".encode()).decode())
-
-    def mask(self, text: str) -> str:
-        """The text with every known form, and any truncated echo of one, replaced."""
-        forms = self._forms
-        for form in forms:
-            text = text.replace(form, MASK)
-        # A server that cuts an echo short ("Basic bWVAeC5jb206…") still gives part of a
-        # credential away: mask any run that starts like a known form, as far as it agrees.
-        for form in forms:
-            if len(form) <= _PREFIX:
-                continue
-            start = text.find(form[:_PREFIX])
-            while start != -1:
-                end = start + _PREFIX
-                while (
-                    end < len(text) and end - start < len(form) and text[end] == form[end - start]
-                ):
-                    end += 1
-                text = text[:start] + MASK + text[end:]
-                start = text.find(form[:_PREFIX], start + len(MASK))
-        return text
-
-    def mask_error(self, exc: TriggersyncError) -> None:
-        """Mask the error's message (and an ApiError's server message) in place."""
-        exc.message = self.mask(exc.message)
-        exc.args = (exc.message,)
-        if isinstance(exc, ApiError) and exc.server_message is not None:
-            exc.server_message = self.mask(exc.server_message)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # C0, DEL and C1
 
 
 class BasicAuth(HTTPBasicAuth):
+    """`user:password` in UTF-8, as curl sends it and RFC 7617 names the one charset;
+    requests' own encoding, Latin-1, fails on a password with a character beyond it (€)."""
+
     def __init__(self, username: str, password: str) -> None:
         super().__init__(username, password)
+        self._header = "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode()
         self.secrets = Secrets()
         self.secrets.add_basic(username, password)
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        request.headers["Authorization"] = self._header
+        return request
 
     def __repr__(self) -> str:
         return "BasicAuth(<hidden>)"
@@ -192,7 +158,7 @@ class ClientCredentialsAuth(AuthBase):
                 auth=_no_auth,
                 limit=_TOKEN_ANSWER_LIMIT,
             )
-        except (transport.Expired, transport.TooLarge) as exc:
+        except (transport.Expired, transport.Interrupted, transport.TooLarge) as exc:
             raise TransportError(f"{what}: {exc}") from None
         except requests.RequestException as exc:
             raise TransportError(f"{what}: no answer ({type(exc).__name__})") from None
@@ -216,6 +182,13 @@ class ClientCredentialsAuth(AuthBase):
                 f"{what}: HTTP 200, but the answer is not JSON with an access_token"
             )
         self.secrets.add(token)
+        problem = header_problem(token)
+        if problem:
+            # Sent as it is, it would crash the request, or add headers of the server's choosing.
+            raise TransportError(
+                f"{what}: HTTP 200, but its access_token holds {problem}, which an HTTP "
+                "header cannot carry; not used"
+            )
         return token, lifetime
 
     def _target(self, answer: transport.Answer) -> str:
@@ -261,16 +234,52 @@ def _text(value: str | bytes) -> str:
     return value.decode("latin-1") if isinstance(value, bytes) else value
 
 
+def header_problem(value: str) -> str | None:
+    """What in `value` an HTTP header cannot carry, in words; None when it can carry all of it.
+
+    Control characters would end the header (and let the rest pass for headers of its own) or
+    be refused by the HTTP library; a header holds Latin-1 at most."""
+    if _CONTROL.search(value):
+        return "a control character (such as a line break or a tab)"
+    if any(ord(char) > 0xFF for char in value):
+        return "a character beyond Latin-1"
+    return None
+
+
+def credentials(env: Mapping[str, str]) -> dict[str, str]:
+    """The credential variables that are set, surrounding whitespace stripped: a secret pasted
+    into a CI settings page often keeps its trailing newline, and no credential begins or ends
+    with whitespace. A control character left inside is an error naming the variable (never
+    its value); so is, in the token sent as a header, a character a header cannot carry."""
+    found: dict[str, str] = {}
+    for name in CREDENTIAL_VARS:
+        value = env.get(name, "").strip()
+        if not value:
+            continue
+        if _CONTROL.search(value):
+            problem: str | None = "a control character (such as a line break or a tab)"
+        else:
+            problem = header_problem(value) if name == TOKEN_VARS else None
+        if problem:
+            raise UsageError(
+                f"{name} holds {problem} inside it, which no HTTP request can carry as a "
+                "credential; check its value (surrounding whitespace is ignored)"
+            )
+        found[name] = value
+    return found
+
+
 def from_env(env: Mapping[str, str], session: requests.Session) -> tuple[AuthBase, str]:
     """The auth to use and the variables it came from (named in authentication errors)."""
-    if env.get("TRIGGERSYNC_TOKEN"):
-        return BearerAuth(env["TRIGGERSYNC_TOKEN"]), TOKEN_VARS
-    if env.get("TRIGGERSYNC_CLIENT_ID") and env.get("TRIGGERSYNC_CLIENT_SECRET"):
-        token_url = env.get("TRIGGERSYNC_TOKEN_URL") or DEFAULT_TOKEN_URL
+    found = credentials(env)
+    if TOKEN_VARS in found:
+        return BearerAuth(found[TOKEN_VARS]), TOKEN_VARS
+    if "TRIGGERSYNC_CLIENT_ID" in found and "TRIGGERSYNC_CLIENT_SECRET" in found:
+        token_url = env.get("TRIGGERSYNC_TOKEN_URL", "").strip() or DEFAULT_TOKEN_URL
         auth = ClientCredentialsAuth(
-            token_url, env["TRIGGERSYNC_CLIENT_ID"], env["TRIGGERSYNC_CLIENT_SECRET"], session
+            token_url, found["TRIGGERSYNC_CLIENT_ID"], found["TRIGGERSYNC_CLIENT_SECRET"], session
         )
         return auth, CLIENT_VARS
-    if env.get("TRIGGERSYNC_EMAIL") and env.get("TRIGGERSYNC_PASSWORD"):
-        return BasicAuth(env["TRIGGERSYNC_EMAIL"], env["TRIGGERSYNC_PASSWORD"]), BASIC_VARS
+    if "TRIGGERSYNC_EMAIL" in found and "TRIGGERSYNC_PASSWORD" in found:
+        return BasicAuth(found["TRIGGERSYNC_EMAIL"], found["TRIGGERSYNC_PASSWORD"]), BASIC_VARS
     raise UsageError(f"no credentials: set {TOKEN_VARS}, or {CLIENT_VARS}, or {BASIC_VARS}")

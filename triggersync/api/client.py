@@ -38,7 +38,7 @@ from triggersync.api.endpoint import (
     triggers_from,
 )
 from triggersync.api.outcomes import GoneAfterRetry, OutcomeUnknown
-from triggersync.api.retry import RetryPolicy, Throttle
+from triggersync.api.retry import RetryPolicy, Throttle, rate_limit_pause
 from triggersync.api.transport import Answer
 from triggersync.engine.model import Trigger
 from triggersync.errors import (
@@ -93,6 +93,8 @@ class Client:
         # Set to stop retrying (an interrupted apply): a request on the wire still gets its
         # answer, but a failure is final and a backoff wait ends at once.
         self.cancel = threading.Event()
+        # Cut when even the requests on the wire may wait no longer (cut_off).
+        self._cutoff = transport.Cutoff()
         self.policy = policy or RetryPolicy()
         self.throttle = Throttle(parallelism)
         self.timeout = timeout  # seconds for one exchange, body included
@@ -129,6 +131,8 @@ class Client:
         except TriggersyncError:
             session.close()
             raise
+        # Every secret that is set, the unused ones too: a server might echo any of them.
+        found = auth_mod.credentials(env)
         return cls(
             base_url,
             auth,
@@ -136,9 +140,17 @@ class Client:
             session=session,
             parallelism=parallelism,
             policy=policy or RetryPolicy.from_env(env),
-            secrets=[env.get(name, "") for name in auth_mod.SECRET_VARS],
+            secrets=[found.get(name, "") for name in auth_mod.SECRET_VARS],
             timeout=timeout,
         )
+
+    def cut_off(self) -> None:
+        """End every request still running, and start none: for an interrupted run whose
+        requests in flight had their grace. Their outcome is unknown, which the errors say;
+        the next plan shows what is left."""
+        self.cancel.set()
+        self._cutoff.cut()
+        self.throttle.open()  # a worker waiting out a 429 goes on, to be refused at once
 
     def close(self) -> None:
         self._session.close()
@@ -181,6 +193,8 @@ class Client:
                     "POST", None, dict(body), idempotent=False, deadline=deadline
                 )
             except OutcomeUnknown:
+                if self._cutoff.done:
+                    raise  # no look-up can be made any more: the outcome stays unknown
                 made = outcomes.created(self, name, body)
                 if made is not None:
                     return made
@@ -232,13 +246,13 @@ class Client:
             answer = tried.answer
             if answer is not None and answer.status == 429:
                 rate_limited += 1
-                wait = tried.retry_after or 0.0
+                wait = rate_limit_pause(tried.retry_after)
                 left = deadline - time.monotonic()
                 if wait > left:
                     # Waiting would outlast the time bound: say so now rather than hang.
                     raise ApiError(
-                        f"{what}: HTTP 429: {server_message(answer)}; the server asks to "
-                        f"wait {wait:.0f}s, longer than the {max(0.0, left):.0f}s left to retry",
+                        f"{what}: HTTP 429: {server_message(answer)}; the next try would be "
+                        f"in {wait:.0f}s, later than the {max(0.0, left):.0f}s left to retry",
                         status=429,
                         server_message=server_message(answer),
                     )
@@ -287,13 +301,19 @@ class Client:
                 json=body,
                 timeout=self.timeout,
                 limit=self.max_answer,
+                cutoff=self._cutoff,
             )
             attempt = Attempt.answered(answer)
-        except (transport.Expired, transport.TooLarge, requests.RequestException) as exc:
+        except (
+            transport.Expired,
+            transport.Interrupted,
+            transport.TooLarge,
+            requests.RequestException,
+        ) as exc:
             attempt = Attempt.failed(exc, self.base_url)
         finally:
             status = attempt.answer.status if attempt.answer is not None else None
-            pause = 1.0 if attempt.retry_after is None else attempt.retry_after
+            pause = rate_limit_pause(attempt.retry_after)
             if pause > self.policy.max_total:
                 pause = 0.0  # the caller gives up at once: park no worker for it
             self.throttle.release(rate_limited=status == 429, retry_after=pause)

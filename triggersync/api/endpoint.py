@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import math
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -43,7 +44,15 @@ def resolve_base_url(env: Mapping[str, str], override: str | None = None) -> str
             url, setting = f"https://{subdomain}.zendesk.com/api/v2/chat", "TRIGGERSYNC_SUBDOMAIN"
         else:
             url, setting = LEGACY_BASE_URL, "API URL"
-    return check_url(url.strip().rstrip("/"), what=setting)
+    url = check_url(url.strip().rstrip("/"), what=setting)
+    if "?" in url or "#" in url:
+        # The paths are appended to the base URL: after a query or fragment they would not
+        # be paths at all.
+        raise UsageError(
+            f"{setting} must not have a query (?) or a fragment (#); the triggers' paths are "
+            f"appended to it: {redacted(url)!r}"
+        )
+    return url
 
 
 def trigger_path(name: str | None) -> str:
@@ -168,17 +177,31 @@ def redirect_advice(base_url: str, path: str, location: str | None) -> str:
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]+")  # C0, DEL and C1: a terminal acts on them
 
 
+class NotJson(ValueError):
+    """Text that Python's json reads but JSON does not allow; the message says why."""
+
+
 def _not_json(constant: str) -> Any:
-    raise ValueError(f"{constant} is not JSON")
+    raise NotJson(f"{constant} is not JSON")
+
+
+def _finite(number: str) -> float:
+    # 1e400 reads as inf: written back it would be Infinity in a JSON plan and .inf in an
+    # export, neither of which reads back as the number the server sent.
+    value = float(number)
+    if not math.isfinite(value):
+        raise NotJson(f"a number beyond the range of a double: {number[:40]}")
+    return value
 
 
 def loads(data: bytes) -> Any:
-    """Strict JSON: Python's json also takes NaN and Infinity, which no JSON server sends.
-    RecursionError (arrays nested beyond the stack) is a ValueError here too."""
+    """Strict JSON: Python's json also takes NaN and Infinity, which no JSON server sends, and
+    turns a number too large for a double into infinity. RecursionError (arrays nested beyond
+    the stack) is a ValueError here too."""
     try:
-        return json.loads(data, parse_constant=_not_json)
+        return json.loads(data, parse_constant=_not_json, parse_float=_finite)
     except RecursionError:
-        raise ValueError("nested too deeply") from None
+        raise NotJson("nested too deeply") from None
 
 
 def server_message(answer: Answer) -> str:
@@ -218,6 +241,8 @@ def error_for(what: str, answer: Answer, auth_vars: str) -> ApiError:
 def json_body(answer: Answer, what: str) -> Any:
     try:
         return loads(answer.body)
+    except NotJson as exc:
+        raise TransportError(f"{what}: the answer is not JSON ({exc})") from None
     except ValueError:
         kind = _CONTROLS.sub(" ", answer.headers.get("Content-Type", "unknown content type"))
         raise TransportError(f"{what}: the answer is not JSON ({kind[:100]})") from None

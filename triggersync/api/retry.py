@@ -15,7 +15,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 
-from triggersync.errors import UsageError
+from triggersync.api import settings
+
+# The least a 429 is waited out. `Retry-After: 0`, a date in the past, or no usable header at
+# all would otherwise have every retry hit a server that is already refusing, back to back.
+RATE_LIMIT_PAUSE = 1.0
 
 
 @dataclass(frozen=True)
@@ -29,15 +33,10 @@ class RetryPolicy:
     def from_env(cls, env: Mapping[str, str]) -> RetryPolicy:
         """Tuning for impatient pipelines and fast tests: TRIGGERSYNC_MAX_ATTEMPTS and
         TRIGGERSYNC_RETRY_DELAY (the first backoff, seconds)."""
-        try:
-            attempts = int(env.get("TRIGGERSYNC_MAX_ATTEMPTS", cls.max_attempts))
-            delay = float(env.get("TRIGGERSYNC_RETRY_DELAY", cls.base_delay))
-        except ValueError:
-            raise UsageError(
-                "TRIGGERSYNC_MAX_ATTEMPTS must be a whole number and "
-                "TRIGGERSYNC_RETRY_DELAY a number of seconds"
-            ) from None
-        return cls(max_attempts=max(1, attempts), base_delay=max(0.0, delay))
+        return cls(
+            max_attempts=settings.count(env, "TRIGGERSYNC_MAX_ATTEMPTS", cls.max_attempts),
+            base_delay=settings.seconds(env, "TRIGGERSYNC_RETRY_DELAY", cls.base_delay),
+        )
 
     def backoff(self, attempt: int, rng: Callable[[], float] = random.random) -> float:
         """Exponential backoff with full jitter (attempt counts from 1)."""
@@ -50,7 +49,8 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    # ASCII digits only: str.isdigit also accepts "²" or "١", which float() refuses.
+    if value.isascii() and value.isdigit():
         return float(value)
     try:
         when = parsedate_to_datetime(value)
@@ -58,6 +58,12 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
         return None
     current = time.time() if now is None else now
     return max(0.0, when.timestamp() - current)
+
+
+def rate_limit_pause(retry_after: float | None) -> float:
+    """How long every worker pauses after a 429: as long as Retry-After asks, and never less
+    than RATE_LIMIT_PAUSE."""
+    return max(RATE_LIMIT_PAUSE, retry_after or 0.0)
 
 
 class Throttle:
@@ -68,6 +74,7 @@ class Throttle:
         self._limit = float(self.max_in_flight)
         self._in_flight = 0
         self._paused_until = 0.0
+        self._open = False
         self._clock = clock
         self._cond = threading.Condition()
 
@@ -79,10 +86,17 @@ class Throttle:
         with self._cond:
             while True:
                 wait = self._paused_until - self._clock()
-                if wait <= 0 and self._in_flight < int(self._limit):
+                if self._open or (wait <= 0 and self._in_flight < int(self._limit)):
                     self._in_flight += 1
                     return
                 self._cond.wait(timeout=wait if wait > 0 else None)
+
+    def open(self) -> None:
+        """Let every worker through at once, pause or limit: the run is ending, and what they
+        would send is refused before it leaves (Client.cut_off)."""
+        with self._cond:
+            self._open = True
+            self._cond.notify_all()
 
     def release(self, *, rate_limited: bool = False, retry_after: float | None = None) -> None:
         with self._cond:

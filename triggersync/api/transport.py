@@ -7,12 +7,14 @@ the watch of the thread that uses it (urllib3 sends from the calling thread), an
 thread shuts the socket of any exchange still running at its deadline, so that the blocked
 read returns at once; the body is read in chunks against a size cap. Redirects are never
 followed: credentials are meant for one origin, and the caller decides what a 3xx means.
+
+An interrupted run ends its exchanges the same way: a Cutoff, once cut, shuts the socket of
+every exchange made under it that is still running, and lets none start after.
 """
 
 from __future__ import annotations
 
 import contextlib
-import math
 import socket
 import threading
 import time
@@ -28,13 +30,12 @@ from urllib3.connection import HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.poolmanager import ProxyManager
 
-from triggersync.errors import UsageError
+from triggersync.api import settings
 
 if TYPE_CHECKING:
     from urllib3._base_connection import BaseHTTPConnection
 
 DEFAULT_TIMEOUT = 120.0  # seconds for one exchange, body included
-MAX_TIMEOUT = 86400.0
 MAX_ANSWER = 64 * 1024 * 1024  # bytes of one answer's body, decoded
 CONNECT_TIMEOUT = 5.0
 IDLE_TIMEOUT = 30.0  # silence between two reads that counts as a broken exchange (retried)
@@ -46,6 +47,31 @@ class Expired(Exception):
 
     def __init__(self, seconds: float) -> None:
         super().__init__(f"no complete answer within {seconds:g} s (TRIGGERSYNC_TIMEOUT)")
+
+
+class Interrupted(Exception):
+    """The exchange was cut off, or never started, because the run was interrupted."""
+
+    def __init__(self, *, sent: bool) -> None:
+        self.sent = sent  # False: refused before anything was sent
+        super().__init__(
+            "cut off by the interrupt before its answer came; whether it took effect is "
+            "unknown: plan again to see"
+            if sent
+            else "not sent: the run was interrupted"
+        )
+
+
+class Cutoff:
+    """Ends, on demand, the exchanges made under it: those still running are cut off through
+    the watchdog (their sockets shut), and none starts after. One per client."""
+
+    def __init__(self) -> None:
+        self.done = False
+
+    def cut(self) -> None:
+        self.done = True
+        _WATCHDOG.interrupt(self)
 
 
 class TooLarge(Exception):
@@ -71,19 +97,7 @@ class Answer:
 
 def timeout_from(env: Mapping[str, str]) -> float:
     """TRIGGERSYNC_TIMEOUT: seconds one exchange may take, body included."""
-    raw = env.get("TRIGGERSYNC_TIMEOUT", "").strip()
-    if not raw:
-        return DEFAULT_TIMEOUT
-    try:
-        seconds = float(raw)
-    except ValueError:
-        seconds = math.nan
-    if not 0 < seconds <= MAX_TIMEOUT:  # also refuses nan and inf
-        raise UsageError(
-            f"TRIGGERSYNC_TIMEOUT must be a number of seconds above 0 and at most "
-            f"{MAX_TIMEOUT:.0f}, got {raw!r}"
-        )
-    return seconds
+    return settings.seconds(env, "TRIGGERSYNC_TIMEOUT", DEFAULT_TIMEOUT, zero_allowed=False)
 
 
 def size_text(size: int) -> str:
@@ -100,14 +114,18 @@ def exchange(
     *,
     timeout: float | None = None,
     limit: int = MAX_ANSWER,
+    cutoff: Cutoff | None = None,
     **kwargs: Any,
 ) -> Answer:
-    """Send one request and read its whole answer within `timeout` seconds.
+    """Send one request and read its whole answer within `timeout` seconds, unless `cutoff`
+    is cut first.
 
     Without a timeout, the deadline of the exchange this one runs inside applies (an OAuth
-    grant made while the API request is prepared), else the default bound. Raises Expired,
-    TooLarge, or what requests raises."""
+    grant made while the API request is prepared), else the default bound; so does its
+    cutoff. Raises Expired, Interrupted, TooLarge, or what requests raises."""
     outer: _Watch | None = getattr(_local, "watch", None)
+    if cutoff is None and outer is not None:
+        cutoff = outer.cutoff
     if timeout is not None:
         seconds, deadline = timeout, time.monotonic() + timeout
     elif outer is not None:
@@ -120,13 +138,18 @@ def exchange(
     # The per-read timeouts never outlast the deadline; when one of them is what the deadline
     # cut short, the exchange expired rather than went silent.
     cut = (min(CONNECT_TIMEOUT, remaining), min(IDLE_TIMEOUT, remaining))
-    with _watching(seconds, deadline) as watch:
+    with _watching(seconds, deadline, cutoff) as watch:
+        # Checked once the watch is registered: a cut from now on reaches this exchange.
+        if cutoff is not None and cutoff.done:
+            raise Interrupted(sent=False)
         try:
             response = session.request(
                 method, url, stream=True, allow_redirects=False, timeout=cut, **kwargs
             )
             answer = _read(response, limit)
         except requests.RequestException as exc:
+            if watch.interrupted:
+                raise Interrupted(sent=True) from None
             cut_short = (
                 remaining < CONNECT_TIMEOUT
                 if isinstance(exc, requests.ConnectTimeout)
@@ -136,7 +159,9 @@ def exchange(
                 raise Expired(seconds) from None
             raise
         # A body that ends when the connection closes looks complete when the watchdog
-        # closed it: after the deadline nothing read counts.
+        # closed it: after the deadline, or the cut, nothing read counts.
+        if watch.interrupted:
+            raise Interrupted(sent=True)
         if watch.expired:
             raise Expired(seconds)
     return answer
@@ -167,10 +192,12 @@ def _read(response: requests.Response, limit: int) -> Answer:
 
 
 class _Watch:
-    def __init__(self, seconds: float, deadline: float) -> None:
+    def __init__(self, seconds: float, deadline: float, cutoff: Cutoff | None = None) -> None:
         self.seconds = seconds
         self.deadline = deadline
+        self.cutoff = cutoff
         self.expired = False
+        self.interrupted = False
         self._connection: BaseHTTPConnection | None = None
         # The socket itself: http.client forgets it once an answer says the connection ends
         # with it, while the answer is still being read from it.
@@ -184,12 +211,17 @@ class _Watch:
                 self._connection, self._sock = connection, None
             if isinstance(sock, socket.socket):
                 self._sock = sock
-            if self.expired:
+            if self.expired or self.interrupted:
                 self._shut()
 
     def expire(self) -> None:
         with self._lock:
             self.expired = True
+            self._shut()
+
+    def interrupt(self) -> None:
+        with self._lock:
+            self.interrupted = True
             self._shut()
 
     def _shut(self) -> None:
@@ -226,6 +258,12 @@ class _Watchdog:
         with self._cond:
             self._watches.discard(watch)
 
+    def interrupt(self, cutoff: Cutoff) -> None:
+        with self._cond:
+            cut = [watch for watch in self._watches if watch.cutoff is cutoff]
+        for watch in cut:
+            watch.interrupt()
+
     def _run(self) -> None:
         with self._cond:
             while True:
@@ -241,8 +279,8 @@ _WATCHDOG = _Watchdog()
 
 
 @contextmanager
-def _watching(seconds: float, deadline: float) -> Iterator[_Watch]:
-    watch = _Watch(seconds, deadline)
+def _watching(seconds: float, deadline: float, cutoff: Cutoff | None) -> Iterator[_Watch]:
+    watch = _Watch(seconds, deadline, cutoff)
     outer = getattr(_local, "watch", None)
     _local.watch = watch
     _WATCHDOG.add(watch)

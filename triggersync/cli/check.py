@@ -43,14 +43,14 @@ def validate(console: Console, paths: tuple[str, ...], vars_file: str | None, fm
             raise
         # Annotations are this format's report, on stdout: the errors are its data.
         for issue in exc.issues:
-            click.echo(annotation("error", issue))
+            console.echo(annotation("error", issue))
         return 1
     for warning in cfg.warnings:
         if github:
-            click.echo(annotation("warning", warning))
+            console.echo(annotation("warning", warning))
         else:
             console.warn(str(warning))
     triggers = _plural(len(cfg.triggers), "trigger")
     verb = "is" if len(cfg.triggers) == 1 else "are"
-    click.echo(f"{triggers} in {_plural(len(cfg.files), 'file')} {verb} valid.")
+    console.echo(f"{triggers} in {_plural(len(cfg.files), 'file')} {verb} valid.")
     return 0

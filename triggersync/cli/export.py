@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from triggersync.cli import options as opts
 from triggersync.cli import steps
-from triggersync.cli.console import Console, emit, pass_console, write_atomically
+from triggersync.cli.console import Console, pass_console
+from triggersync.untrusted import shown
+
+if TYPE_CHECKING:
+    from triggersync.engine.model import Trigger
 
 
 @click.command()
@@ -32,8 +38,9 @@ def export(console: Console, api_url: str | None, out: str | None) -> int:
 
     with steps.client(api_url, console) as client:
         live, refused = export_mod.exportable(client.list())
+    live = [_masked(trigger, console) for trigger in live]
     if out is None:
-        emit(export_mod.to_yaml(live))
+        console.emit(export_mod.to_yaml(live))
         return _report_refused(refused, console)
     target = Path(out)
     if target.is_dir() or out.endswith(("/", os.sep)) or target.suffix not in (".yaml", ".yml"):
@@ -46,9 +53,53 @@ def export(console: Console, api_url: str | None, out: str | None) -> int:
                 "remove those of triggers no longer in Zendesk, or apply brings them back"
             )
     else:
-        write_atomically(target, export_mod.to_yaml(live, target.parent))
+        console.write_file(target, export_mod.to_yaml(live, target.parent))
         console.info(f"Wrote {len(live)} triggers to {target}")
     return _report_refused(refused, console)
+
+
+def _masked(trigger: Trigger, console: Console) -> Trigger:
+    """The trigger with the run's secrets masked in its data: a folder export writes its files
+    (and names them after the triggers) itself, past the Console's writers. Said aloud, as
+    the file then holds *** where Zendesk holds a credential."""
+    masking = _Masking(console)
+    try:
+        definition = masking.json(trigger.definition)
+    except RecursionError:
+        # Nested deeper than YAML can be written, too: export refuses the trigger by name.
+        definition = trigger.definition
+    masked = dataclasses.replace(
+        trigger,
+        name=masking.text(trigger.name),
+        description=masking.text(trigger.description),
+        definition=definition,
+    )
+    if masking.found:
+        console.warn(
+            f"the live trigger {shown(masked.name)} holds a credential of this run; it is "
+            "exported as ***: check the trigger in Zendesk"
+        )
+    return masked
+
+
+class _Masking:
+    def __init__(self, console: Console) -> None:
+        self._console = console
+        self.found = False  # whether anything was masked
+
+    def text(self, value: str) -> str:
+        masked = self._console.mask(value)
+        self.found = self.found or masked != value
+        return masked
+
+    def json(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, list):
+            return [self.json(item) for item in value]
+        if isinstance(value, dict):
+            return {self.text(key): self.json(item) for key, item in value.items()}
+        return value
 
 
 def _report_refused(messages: list[str], console: Console) -> int:

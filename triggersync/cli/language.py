@@ -14,7 +14,7 @@ import click
 
 from triggersync.cli import options as opts
 from triggersync.cli import steps
-from triggersync.cli.console import Console, append_step_summary, emit, pass_console
+from triggersync.cli.console import Console, pass_console
 from triggersync.errors import ConfigError, Issue
 from triggersync.views.github import annotation
 
@@ -94,7 +94,7 @@ def explain(
     if unknown:
         return 1
     chosen = [t for t in triggers if t.name in names] if names else triggers
-    emit(render_explanations(_specs(chosen), lines=lines, no_definition=missing))
+    console.emit(render_explanations(_specs(chosen), lines=lines, no_definition=missing))
     return 0
 
 
@@ -169,7 +169,7 @@ def simulate(
     clash = two_messages(simulation)
     if clash:
         console.warn(clash)
-    emit(render_simulation(simulation, verbose=verbose))
+    console.emit(render_simulation(simulation, verbose=verbose))
     return 0
 
 
@@ -258,7 +258,7 @@ def test(
             click.echo(result_line(result))
     _warn(warnings, console, github)
     click.echo(results_summary(results))
-    append_step_summary(lambda: render_results_markdown(results))
+    console.append_step_summary(lambda: render_results_markdown(results))
     return 0 if all(result.passed for result in results) else 1
 
 

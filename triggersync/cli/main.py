@@ -10,6 +10,7 @@ fast.
 from __future__ import annotations
 
 import importlib
+import signal
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -17,8 +18,8 @@ from typing import Any
 import click
 
 from triggersync import __version__
+from triggersync.cli.console import Console
 from triggersync.errors import ConfigError, TriggersyncError
-from triggersync.untrusted import clean
 
 # Every command, family by family, as "module:function". A family is a module of click
 # commands (cli/check.py, cli/sync.py, ...); a new command is one line here.
@@ -49,6 +50,20 @@ class _Cli(click.Group):
         assert isinstance(command, click.Command), COMMANDS[cmd_name]
         return command
 
+    def invoke(self, ctx: click.Context) -> Any:
+        # The run's one Console is made here, before the command's context inherits it, so
+        # that the command and this handler share it, and with it the secrets to mask.
+        console = ctx.ensure_object(Console)
+        try:
+            return super().invoke(ctx)
+        except TriggersyncError as exc:
+            # One line per problem (a ConfigError carries one per issue), each greppable; a
+            # line break inside one is untrusted text, which the Console shows escaped.
+            problems = (exc.issues if isinstance(exc, ConfigError) else ()) or (exc,)
+            for problem in problems:
+                console.error(str(problem) or type(exc).__name__)
+            return 1
+
     def main(
         self,
         args: Sequence[str] | None = None,
@@ -62,16 +77,17 @@ class _Cli(click.Group):
         except click.ClickException as exc:
             exc.show()
             code = 1
-        except click.Abort:
-            click.echo("Aborted.", err=True)
-            code = 1
-        except TriggersyncError as exc:
-            # One line per problem (a ConfigError carries one per issue), each greppable; a
-            # line break inside one is untrusted text and is shown escaped (untrusted.clean).
-            problems = (exc.issues if isinstance(exc, ConfigError) else ()) or (exc,)
-            for problem in problems:
-                click.echo(f"Error: {clean(str(problem)) or type(exc).__name__}", err=True)
-            code = 1
+        except click.Abort as exc:
+            # Click turns Ctrl-C into Abort (from the KeyboardInterrupt, or, in a prompt, with
+            # it as the suppressed context): exit as a shell reports SIGINT, 128 + 2. Before
+            # apply starts changing anything, Ctrl-C ends the run at once (cli/console.py,
+            # Interrupts, handles it during an apply).
+            if isinstance(exc.__cause__ or exc.__context__, KeyboardInterrupt):
+                click.echo("Interrupted.", err=True)
+                code = 128 + signal.SIGINT
+            else:
+                click.echo("Aborted.", err=True)
+                code = 1
         code = code if isinstance(code, int) else 0
         if standalone_mode:
             sys.exit(code)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from triggersync.cli.console import Console, append_step_summary, emit
+from triggersync.cli.console import Console
 
 if TYPE_CHECKING:
     from triggersync.api.client import Client
@@ -28,11 +28,14 @@ def load(paths: Sequence[str], vars_file: str | None, console: Console) -> Confi
 
 
 def client(api_url: str | None, console: Console, parallelism: int = 4) -> Client:
-    """The API client, from the environment; with -v, each of its requests is logged."""
+    """The API client, from the environment; with -v, each of its requests is logged. From
+    here on the console masks the client's secrets in everything it shows or writes."""
     from triggersync.api.client import Client
 
     console.setup_logging()
-    return Client.from_env(api_url=api_url, parallelism=parallelism)
+    made = Client.from_env(api_url=api_url, parallelism=parallelism)
+    console.secrets = made.secrets
+    return made
 
 
 def make_plan(cfg: Config, client: Client, prune: bool) -> Plan:
@@ -68,6 +71,6 @@ def report(plan: Plan, fmt: str, console: Console, max_chars: int | None, *, dri
     text = render_as(plan, fmt, console, drift=drift)
     if max_chars is not None:
         text = markdown.truncate_markdown(text, max_chars, what="report" if drift else "plan")
-    emit(text)
+    console.emit(text)
     summary = markdown.render_drift_markdown if drift else markdown.render_markdown
-    append_step_summary(lambda: summary(plan))
+    console.append_step_summary(lambda: summary(plan))

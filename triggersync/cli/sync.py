@@ -9,14 +9,7 @@ import click
 
 from triggersync.cli import options as opts
 from triggersync.cli import steps
-from triggersync.cli.console import (
-    Console,
-    Interrupts,
-    Progress,
-    emit,
-    pass_console,
-    write_atomically,
-)
+from triggersync.cli.console import Console, Interrupts, Progress, pass_console
 
 
 @click.command()
@@ -55,7 +48,7 @@ def plan(
     with steps.client(api_url, console) as client:
         the_plan = steps.make_plan(cfg, client, prune=not no_prune)
     if out:
-        write_atomically(Path(out), render_json(the_plan))
+        console.write_file(Path(out), render_json(the_plan))
         console.info(f"Saved the plan to {out}; apply it with: triggersync apply --plan {out}")
     steps.report(the_plan, fmt, console, max_chars, drift=False)
     return 2 if detailed_exitcode and not the_plan.empty else 0
@@ -110,7 +103,7 @@ def apply(
         else:
             assert cfg is not None
             the_plan = steps.make_plan(cfg, client, prune=not no_prune)
-        emit(render_text(the_plan, color=console.color))
+        console.emit(render_text(the_plan, color=console.color))
         if the_plan.empty:
             return 0
         apply_mod.check_safety(the_plan, force=force)
@@ -121,10 +114,11 @@ def apply(
             if not click.confirm("Apply these changes?", default=False, err=True):
                 console.error("apply cancelled; nothing was changed")
                 return 1
-        # Ctrl-C and SIGTERM stop the apply between changes, never in the middle of one.
+        # Ctrl-C and SIGTERM stop the apply between changes; a change in flight gets a grace
+        # to finish before its request is cut off.
         with (
             Progress(console, len(the_plan.changes)) as progress,
-            Interrupts(client.cancel) as interrupts,
+            Interrupts(client.cancel, client.cut_off) as interrupts,
         ):
             result = apply_mod.apply_plan(
                 the_plan,
@@ -138,15 +132,15 @@ def apply(
     summary = applied_summary(result)
     failed = f"{result.count('failed')} failed, {result.count('skipped')} skipped"
     if interrupts.exit_code is not None:
-        click.echo(
+        console.echo(
             f"Apply interrupted: {summary} {failed}, {result.count('not_applied')} not applied; "
             "plan again to see what is left."
         )
         return interrupts.exit_code
     if result.ok:
-        click.echo(f"Apply complete: {summary}")
+        console.echo(f"Apply complete: {summary}")
         return 0
-    click.echo(f"Apply incomplete: {summary} {failed}; plan again to see what is left.")
+    console.echo(f"Apply incomplete: {summary} {failed}; plan again to see what is left.")
     return 1
 
 

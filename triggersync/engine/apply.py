@@ -96,7 +96,10 @@ def check_safety(plan: Plan, *, force: bool) -> None:
 def check_fresh(plan: Plan, live: Sequence[Trigger], base_url: str) -> None:
     """A saved plan applies only to the live state it was made from: same account, same
     live names, and every trigger it touches as it was."""
-    if plan.base_url is not None and plan.base_url.rstrip("/") != base_url.rstrip("/"):
+    if plan.base_url is None:
+        # Such a plan could be applied to any account: the account check is not optional.
+        raise PlanFileError("the plan does not say which API it was made against; plan again")
+    if plan.base_url.rstrip("/") != base_url.rstrip("/"):
         raise PlanFileError(
             f"the plan was made against {plan.base_url}, not {base_url}; plan again there"
         )
