@@ -16,6 +16,7 @@ from triggersync.emulator.store import Store
 COUNTRIES = ("US", "DE", "FR", "GB", "BR", "JP", "IN", "ES", "IT", "NL", "SE", "AU")
 PAGES = ("/pricing", "/checkout", "/docs", "/signup", "/contact", "/careers", "/blog")
 DEPARTMENTS = ("Sales", "Support", "Billing", "German Support", "North America Support")
+DEPARTMENT_IDS = (3101, 3102, 3103, 3104, 3105)  # setDepartment takes an id, as Zendesk stores it
 
 
 def live_trigger(index: int) -> dict[str, Any]:
@@ -26,19 +27,21 @@ def live_trigger(index: int) -> dict[str, Any]:
     if rng.random() < 0.5:
         page = ["icontains", "@visitor_page_url", rng.choice(PAGES)]
         condition = ["and", condition, page, ["stillOnPage", rng.choice((10, 30, 60))]]
-    actions: list[Any] = [["setDepartment", rng.choice(DEPARTMENTS)], ["addTag", f"t{index % 97}"]]
+    actions: list[Any] = [
+        ["setDepartment", rng.choice(DEPARTMENT_IDS)],
+        ["addTag", f"t{index % 97}"],
+    ]
+    event = rng.choice(("page_enter", "chat_requested", "chat_message"))
     if rng.random() < 0.6:
         message = f"Hi! Trigger {index} here: how can we help with {rng.choice(PAGES)[1:]}?"
         actions.insert(0, ["sendMessageToVisitor", rng.choice(DEPARTMENTS), message])
+        if event == "page_enter":  # as the dashboard's "once per visitor" writes it
+            condition = ["and", ["not", ["firedBefore"]], condition]
     return {
         "name": f"Trigger {index:06d} {rng.choice(PAGES)[1:]}",
         "description": f"Route visitors from {', '.join(country)} (rule {index})",
         "enabled": 1 if rng.random() < 0.85 else 0,
-        "definition": {
-            "event": rng.choice(("page_enter", "chat_requested", "chat_message")),
-            "condition": condition,
-            "actions": actions,
-        },
+        "definition": {"event": event, "condition": condition, "actions": actions},
     }
 
 

@@ -38,9 +38,12 @@ def load_bytes(data: bytes) -> None:
         try:
             config.load([str(path)])
         except ConfigError as exc:
-            issues = exc.issues or (None,)
+            issues = exc.problems or (None,)
         # An error always says where: in this file, and nowhere else.
-        assert all(issue is not None and issue.file == str(path) for issue in issues)
+        assert all(
+            issue is not None and issue.location is not None and issue.location.file == str(path)
+            for issue in issues
+        )
 
 
 @FUZZ

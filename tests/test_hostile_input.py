@@ -19,7 +19,7 @@ from requests.auth import HTTPBasicAuth
 from triggersync.api.client import Client
 from triggersync.api.retry import RetryPolicy
 from triggersync.cli.main import cli
-from triggersync.config import yamlload
+from triggersync.config import reader
 from triggersync.emulator.server import Emulator
 
 FAST = RetryPolicy(max_attempts=2, base_delay=0.0, max_delay=0.0)
@@ -62,13 +62,13 @@ def test_an_alias_bomb_is_refused_by_the_expansion_bound(tmp_path: Path) -> None
     code, stderr = validate(tmp_path, BOMB)
     assert code == 1
     assert "aliases expand to" in stderr
-    assert str(yamlload.MAX_ALIAS_EXPANSION)[:3] in stderr.replace(",", "")
+    assert str(reader.MAX_ALIAS_EXPANSION)[:3] in stderr.replace(",", "")
 
 
 def test_deep_nesting_is_refused(tmp_path: Path) -> None:
     code, stderr = validate(tmp_path, "triggers:\n  - name: " + "[" * 70 + "]" * 70 + "\n")
     assert code == 1
-    assert f"nested deeper than {yamlload.MAX_DEPTH}" in stderr
+    assert f"nested deeper than {reader.MAX_DEPTH}" in stderr
 
 
 def test_nesting_beyond_the_parser_limit_is_a_syntax_error(tmp_path: Path) -> None:
@@ -92,7 +92,7 @@ def test_an_object_tag_is_refused(tmp_path: Path) -> None:
 def test_a_file_over_the_size_limit_is_refused_unread(tmp_path: Path) -> None:
     path = tmp_path / "huge.yaml"
     with path.open("wb") as handle:  # sparse: the size is real, the disk use is not
-        handle.truncate(yamlload.MAX_FILE_BYTES + 1)
+        handle.truncate(reader.MAX_FILE_BYTES + 1)
     code, _, stderr = cli_run("validate", str(path))
     assert code == 1
     assert "the limit is 64 MiB" in stderr
@@ -181,7 +181,10 @@ def test_an_html_error_page_is_one_line_of_its_text(empty_config: str) -> None:
     with canned_server(Canned(500, page, {"Content-Type": "text/html"})) as (url, _):
         code, stdout, stderr = cli_run("plan", empty_config, api_url=url)
     assert (code, stdout) == (1, "")
-    assert stderr == "Error: GET /triggers: HTTP 500: Oops Service down\n"
+    # The retries announced at the first 500, then the one error, each on one line.
+    assert stderr.endswith("\nError: GET /triggers: HTTP 500: Oops Service down\n")
+    assert stderr.startswith("GET /triggers: HTTP 500: Oops Service down; retrying for up to ")
+    assert stderr.count("\n") == 2
 
 
 def test_a_non_json_success_is_one_clear_error(empty_config: str) -> None:

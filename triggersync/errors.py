@@ -1,12 +1,96 @@
-"""Every failure a user can cause is a TriggersyncError; the CLI catches the base once.
-
-Anything else that escapes is a bug and is allowed to show a traceback.
+"""What went wrong and where: one Problem, one Location, one way to write a document path, and
+the exceptions. Every failure a user can cause is a TriggersyncError; the CLI catches the base
+once. Anything else that escapes is a bug and is allowed to show a traceback.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from enum import Enum
+
+# A place inside a JSON document: mapping keys and list indexes, from the top down, e.g.
+# ("triggers", 3, "definition", "condition", 1).
+PathPart = str | int
+Path = tuple[PathPart, ...]
+
+
+def format_path(path: Iterable[PathPart]) -> str:
+    """("triggers", 3, "definition", "condition", 1, 2) → triggers[3].definition.condition[1][2].
+
+    A key that is not an identifier is quoted (`definition["a b"]`, `["bad-name"]`), so that
+    every path reads back to the one place it names.
+    """
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part.isidentifier():
+            out += f".{part}" if out else part
+        else:
+            escaped = part.replace("\\", "\\\\").replace('"', '\\"')
+            out += f'["{escaped}"]'
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A place in a file a user can jump to: 1-based line and column."""
+
+    file: str
+    line: int
+    col: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}"
+
+
+class Severity(Enum):
+    ERROR = "error"  # the input cannot be used as it is
+    WARNING = "warning"  # used as written, but probably not what was meant
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Problem:
+    """One thing wrong with an input: where in the document (path), where in the file
+    (location, once known), what, and how bad."""
+
+    path: Path = ()
+    location: Location | None = None
+    message: str
+    severity: Severity = Severity.ERROR
+
+    @property
+    def where(self) -> str:
+        return format_path(self.path)
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def under(self, prefix: Path) -> Problem:
+        """This problem inside a larger document: a definition's under the trigger's path."""
+        path = (*prefix, *self.path)
+        return Problem(
+            path=path, location=self.location, message=self.message, severity=self.severity
+        )
+
+    def at(self, location: Location) -> Problem:
+        """This problem placed in a file."""
+        return Problem(
+            path=self.path, location=location, message=self.message, severity=self.severity
+        )
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        """Files in path order, then line and column: the order a reader meets them in."""
+        place = self.location or Location("", 0, 0)
+        return place.file, place.line, place.col, self.where, self.message
+
+    def __str__(self) -> str:
+        parts = [str(self.location)] if self.location else []
+        if self.path:
+            parts.append(self.where)
+        return ": ".join([*parts, self.message])
 
 
 class TriggersyncError(Exception):
@@ -20,27 +104,12 @@ class TriggersyncError(Exception):
         return self.message
 
 
-@dataclass(frozen=True, order=True)
-class Issue:
-    """One problem in a configuration file, at a place a user can jump to."""
-
-    file: str
-    line: int
-    col: int
-    path: str  # where in the document, e.g. "triggers[3].enabled"; "" for the whole file
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}:{self.col}"
-        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
-
-
 class ConfigError(TriggersyncError):
-    """The configuration is invalid; carries every issue found, sorted by file and line."""
+    """The configuration is invalid; carries every problem found, sorted by file and line."""
 
-    def __init__(self, issues: Sequence[Issue]) -> None:
-        self.issues = tuple(sorted(issues))
-        super().__init__("\n".join(str(issue) for issue in self.issues))
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = tuple(sorted(problems, key=Problem.sort_key))
+        super().__init__("\n".join(str(problem) for problem in self.problems))
 
 
 class UsageError(TriggersyncError):

@@ -249,13 +249,66 @@ def test_template_passes_only_inputs_the_action_declares(name: str) -> None:
 @pytest.mark.parametrize("name", ["plan.yml", "apply.yml", "drift.yml"])
 def test_template_paths_exist_in_this_repository(name: str) -> None:
     workflow = _load(TEMPLATES / name)
-    assert (ROOT / workflow["env"]["CONFIG"]).is_dir()
-    text = (TEMPLATES / name).read_text(encoding="utf-8")
+    assert (ROOT / workflow["env"]["TRIGGERS_DIR"]).is_dir()
     for env_name in ("sandbox", "production"):
-        assert f"examples/vars/{env_name}.yaml" in text.replace(
-            "${{ matrix.environment }}", env_name
-        )
-        assert (ROOT / "examples" / "vars" / f"{env_name}.yaml").is_file()
+        assert (ROOT / workflow["env"]["VARS_DIR"] / f"{env_name}.yaml").is_file()
+    for step in _action_steps(workflow):
+        assert "--vars ${{ env.VARS_DIR }}/${{ matrix.environment }}.yaml" in step["with"]["args"]
+
+
+@pytest.mark.parametrize("name", ["plan.yml", "apply.yml", "drift.yml"])
+def test_template_names_its_folders_once_in_env(name: str) -> None:
+    workflow = _load(TEMPLATES / name)
+    assert "examples/" not in yaml.safe_dump(workflow["jobs"])
+    assert set(workflow["env"]) <= {"TRIGGERS_DIR", "SCENARIOS_DIR", "VARS_DIR"}
+
+
+@pytest.mark.parametrize("name", ["plan.yml", "apply.yml", "drift.yml"])
+def test_each_job_installs_triggersync_once(name: str) -> None:
+    for job in _load(TEMPLATES / name)["jobs"].values():
+        steps = [s for s in job["steps"] if s.get("uses", "").startswith("OWNER/triggersync@")]
+        if steps:
+            installing = [s for s in steps if s["with"].get("install", True) is not False]
+            assert installing == steps[:1]
+
+
+def test_action_skips_setup_and_install_when_told() -> None:
+    action = _load(ROOT / "action.yml")
+    assert action["inputs"]["install"]["default"] == "true"
+    setup, install = action["runs"]["steps"][:2]
+    assert setup["if"] == install["if"] == "${{ inputs.install != 'false' }}"
+    assert "if" not in action["runs"]["steps"][2]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "action.yml",
+        ".pre-commit-hooks.yaml",
+        "README.md",
+        "examples/github/plan.yml",
+        "examples/github/apply.yml",
+        "examples/github/drift.yml",
+    ],
+)
+def test_pins_name_a_ref_a_user_has_and_say_how_to_get_it(path: str) -> None:
+    text = (ROOT / path).read_text(encoding="utf-8")
+    assert "@v1" not in text
+    assert "v0.1.0" not in text
+    assert "FULL_COMMIT_SHA" in text
+    assert "git ls-remote https://github.com/OWNER/triggersync HEAD" in " ".join(
+        line.lstrip("# ") for line in text.splitlines()
+    )
+
+
+@pytest.mark.parametrize("name", ["plan.yml", "drift.yml"])
+def test_read_token_templates_say_how_to_get_one(name: str) -> None:
+    text = " ".join(
+        line.lstrip("# ") for line in (TEMPLATES / name).read_text(encoding="utf-8").splitlines()
+    )
+    assert "Add API client" in text
+    assert "scope=read" in text
+    assert "same client credentials as apply.yml" in text
 
 
 def test_plan_template_validates_then_plans_without_failing_on_changes() -> None:
@@ -265,8 +318,8 @@ def test_plan_template_validates_then_plans_without_failing_on_changes() -> None
     validate, test, plan = _action_steps(workflow)
     assert "--format github" in validate["with"]["args"]
     assert test["with"]["command"] == "test"
-    assert "--scenarios ${{ env.SCENARIOS }} --format github" in test["with"]["args"]
-    assert (ROOT / workflow["env"]["SCENARIOS"]).is_dir()
+    assert "--scenarios ${{ env.SCENARIOS_DIR }} --format github" in test["with"]["args"]
+    assert (ROOT / workflow["env"]["SCENARIOS_DIR"]).is_dir()
     assert "--format markdown" in plan["with"]["args"]
     assert "--out plan.json" in plan["with"]["args"]
     assert plan["with"]["allow-changes"] is True

@@ -76,3 +76,34 @@ def test_errors_go_to_stderr_only(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.stdout == ""
     assert "id is read-only" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("command", "exit_codes"),
+    [
+        ("plan", "Exit codes: 0 ok; with --detailed-exitcode 0 no changes, 2 changes; 1 error."),
+        ("apply", "Exit codes: 0 applied or nothing to do; 1 any failure or refusal;"),
+        ("drift", "Exit codes: 0 no drift; 2 drift; 1 error."),
+        ("export", "Exit codes: 0 ok; 1 error."),
+        ("explain", "Exit codes: 0 ok; 1 error (with --live only)."),
+    ],
+)
+def test_help_of_a_command_that_talks_to_the_api_names_credentials_and_exit_codes(
+    command: str, exit_codes: str
+) -> None:
+    result = CliRunner().invoke(cli, [command, "--help"], terminal_width=100)
+    assert result.exit_code == 0
+    for variable in (
+        "TRIGGERSYNC_TOKEN",
+        "TRIGGERSYNC_CLIENT_ID + TRIGGERSYNC_CLIENT_SECRET",
+        "TRIGGERSYNC_EMAIL + TRIGGERSYNC_PASSWORD",
+        "TRIGGERSYNC_API_URL",
+        "TRIGGERSYNC_SUBDOMAIN",
+    ):
+        assert variable in result.stdout
+    assert exit_codes in result.stdout
+
+
+def test_drift_help_says_what_its_json_is() -> None:
+    result = CliRunner().invoke(cli, ["drift", "--help"], terminal_width=200)
+    assert "the changes an apply would make" in " ".join(result.stdout.split())

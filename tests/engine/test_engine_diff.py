@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from triggersync.engine import diff as diff_module
-from triggersync.engine.diff import diff, format_path, make_plan
+from triggersync.engine.diff import diff, make_plan
 from triggersync.engine.model import Trigger, normalise
 from triggersync.engine.plan import (
     ABSENT,
@@ -364,10 +364,6 @@ def test_a_leftover_is_deleted_before_the_replace_that_needs_its_name() -> None:
         ["delete"],
         ["replace"],
     ]
-
-
-def test_format_path_quotes_keys_that_are_not_identifiers() -> None:
-    assert format_path(["definition", "a b", 0, 'q"x']) == 'definition["a b"][0]["q\\"x"]'
 
 
 # --- ownership ------------------------------------------------------------------------------

@@ -142,3 +142,55 @@ def test_export_into_a_folder_with_other_yaml_files_warns(
     assert ran.code == 0
     assert "gone-from-zendesk.yaml" in ran.stderr
     assert (folder / "gone-from-zendesk.yaml").exists()
+
+
+def test_export_refuses_to_replace_an_existing_file_without_force(
+    run: Run, emulator: Emulator, tmp_path: Path
+) -> None:
+    emulator.store.create({"name": "One", "description": "", "enabled": 1})
+    target = tmp_path / "triggers.yaml"
+    target.write_text("triggers:\n  - name: Mine\n")
+    ran = run("export", "--out", str(target))
+    assert ran.code == 1
+    assert ran.stderr == (
+        f"Error: {target} already exists: export would replace it with the 1 live triggers; "
+        "pass --force to replace it, or choose another --out\n"
+    )
+    assert target.read_text() == "triggers:\n  - name: Mine\n"
+
+
+def test_export_with_force_replaces_an_existing_file(
+    run: Run, emulator: Emulator, tmp_path: Path
+) -> None:
+    emulator.store.create({"name": "One", "description": "", "enabled": 1})
+    target = tmp_path / "triggers.yaml"
+    target.write_text("triggers:\n  - name: Mine\n")
+    assert run("export", "--out", str(target), "--force").code == 0
+    assert "name: One" in target.read_text()
+
+
+def test_export_refuses_to_replace_a_hand_written_file_in_the_folder(
+    run: Run, emulator: Emulator, tmp_path: Path
+) -> None:
+    emulator.store.create({"name": "One", "description": "", "enabled": 1})
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (folder / "one.yaml").write_text("triggers:\n  - name: One\n  - name: Two\n")
+    ran = run("export", "--out", str(folder))
+    assert ran.code == 1
+    assert ran.stderr == (
+        f'Error: {folder / "one.yaml"} holds "One", "Two": export would replace it with one '
+        "live trigger; pass --force to replace it, or export to another directory\n"
+    )
+    assert (folder / "one.yaml").read_text() == "triggers:\n  - name: One\n  - name: Two\n"
+
+
+def test_export_refreshes_its_own_earlier_files_in_the_folder(
+    run: Run, emulator: Emulator, tmp_path: Path
+) -> None:
+    emulator.store.create({"name": "One", "description": "", "enabled": 1})
+    folder = tmp_path / "out"
+    assert run("export", "--out", str(folder)).code == 0
+    emulator.store.update("One", {"description": "changed"})
+    assert run("export", "--out", str(folder)).code == 0
+    assert "description: changed" in (folder / "one.yaml").read_text()

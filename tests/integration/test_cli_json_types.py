@@ -43,7 +43,9 @@ def test_a_number_key_in_a_definition_stops_plan_before_any_request(
     text = FLAG_TRUE.replace('actions: [["setTriggered", true]]', "actions: [[x, {1: a}]]")
     ran = run("plan", config(text))
     assert ran.code == 1
-    assert "triggers.yaml:6:22: triggers[0].definition.actions[0][1].1: key 1 is read" in ran.stderr
+    assert (
+        'triggers.yaml:6:22: triggers[0].definition.actions[0][1]["1"]: key 1 is read' in ran.stderr
+    )
     assert emulator.stats()["total"] == 0
 
 

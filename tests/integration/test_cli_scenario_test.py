@@ -284,7 +284,8 @@ def test_a_variable_read_by_a_trigger_is_known_though_the_vocabulary_lacks_it(
     """
     ran = invoke("test", config, "--scenarios", _scenarios(tmp_path, scenarios))
     assert ran.code == 0
-    assert "unknown variable" not in ran.stderr
+    # The configuration's own check warns about the variable; the scenario adds nothing.
+    assert "no condition reads it" not in ran.stderr
 
 
 def test_a_variable_written_with_at_is_read_without_it(config: str, tmp_path: Path) -> None:
@@ -388,13 +389,23 @@ def test_a_configuration_file_given_as_scenarios_points_to_paths(
     )
 
 
+def test_a_saved_plan_given_as_scenarios_points_to_apply_plan(config: str, tmp_path: Path) -> None:
+    saved = write(tmp_path / "plan.json", '{"format_version": 1, "summary": {}, "changes": []}')
+    ran = invoke("test", config, "--scenarios", saved)
+    assert ran.code == 1
+    assert ran.stderr.endswith(
+        f"Error: {saved}:1:1: this is a saved plan, not scenarios; "
+        f"did you mean `triggersync apply --plan {saved}`?\n"
+    )
+
+
 def test_a_scenario_file_among_the_configuration_points_to_scenarios(
     config: str, tmp_path: Path
 ) -> None:
     path = write(Path(config).parent / "scenarios.yaml", PASSING)
     ran = invoke("test", str(Path(config).parent), "--scenarios", path)
     assert ran.code == 1
-    assert f"Error: {path}:1:1: scenarios: a scenario file, not configuration" in ran.stderr
+    assert f"Error: {path}:1:1: scenario files are not configuration" in ran.stderr
     assert "--scenarios" in ran.stderr
 
 

@@ -255,3 +255,9 @@ def test_untrusted_text_in_a_value_is_shown_escaped(config: str) -> None:
         "-v",
     )
     assert '(visitor_country_code is "D\\u202eE")' in ran.stdout
+
+
+def test_an_empty_event_is_a_usage_error(config: str) -> None:
+    ran = invoke("simulate", config, "--event", "")
+    assert (ran.code, ran.stdout) == (1, "")
+    assert "give the event to simulate" in ran.stderr

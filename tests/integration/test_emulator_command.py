@@ -38,7 +38,7 @@ def running(*args: str, env: Mapping[str, str] | None = None) -> Iterator[subpro
                 process.communicate(timeout=WAIT)
 
 
-BANNER_LINES = 7  # the URL, five credentials, the token URL; flushed together
+BANNER_LINES = 8  # the URL, export lines: the API URL, five credentials, the token URL
 
 
 def banner(process: subprocess.Popen[str]) -> list[str]:
@@ -78,7 +78,7 @@ def post(url: str, body: dict[str, object], auth: tuple[str, str]) -> requests.R
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_serves_until_signalled_and_persists(tmp_path: Path, signum: int) -> None:
     db = tmp_path / "emulator.sqlite"
-    with running("--db", str(db)) as process:
+    with running("--db", str(db), "--verbose") as process:
         url = served_url(process)
         created = post(f"{url}/triggers", {"name": "Saved"}, ("demo@example.com", "demo-password"))
         _, stderr = stop(process, signum)
@@ -164,3 +164,59 @@ def test_a_host_off_loopback_is_refused(host: str) -> None:
     result = CliRunner().invoke(cli, ["emulator", "--host", host, "--port", "0"])
     assert result.exit_code == 1
     assert "loopback" in result.stderr
+
+
+def test_requests_are_not_logged_without_verbose() -> None:
+    # Started with `&` in the user's terminal, a request log would land inside a plan.
+    with running() as process:
+        url = served_url(process)
+        listed = get(f"{url}/triggers", ("demo@example.com", "demo-password"))
+        stdout, stderr = stop(process)
+    assert listed.status_code == 200
+    assert "/triggers" not in stdout + stderr
+
+
+def test_log_file_receives_the_requests(tmp_path: Path) -> None:
+    log = tmp_path / "requests.log"
+    with running("--log", str(log)) as process:
+        url = served_url(process)
+        get(f"{url}/triggers", ("demo@example.com", "demo-password"))
+        _, stderr = stop(process)
+    assert "GET /api/v2/chat/triggers 200" in log.read_text(encoding="utf-8")
+    assert "/triggers" not in stderr
+
+
+def test_banner_is_export_lines_a_shell_can_run() -> None:
+    with running() as process:
+        printed = banner(process)
+        stop(process)
+    url = printed[0].split()[3]
+    script = "".join(printed[1:]) + 'printf "%s|%s|%s" "$TRIGGERSYNC_API_URL" '
+    script += '"$TRIGGERSYNC_EMAIL" "$TRIGGERSYNC_PASSWORD"'
+    done = subprocess.run(
+        ["bash", "-c", script], capture_output=True, text=True, timeout=WAIT, check=True
+    )
+    assert done.stdout == f"{url}|demo@example.com|demo-password"
+
+
+@pytest.mark.parametrize("port", ["99999", "-1", "65536"])
+def test_a_port_out_of_range_is_a_clear_error(port: str) -> None:
+    from click.testing import CliRunner
+
+    from triggersync.cli.main import cli
+
+    result = CliRunner().invoke(cli, ["emulator", "--port", port])
+    assert result.exit_code == 1
+    assert "0<=x<=65535" in result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_a_log_file_that_cannot_be_opened_is_a_clear_error(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from triggersync.cli.main import cli
+
+    target = tmp_path / "missing" / "requests.log"
+    result = CliRunner().invoke(cli, ["emulator", "--port", "0", "--log", str(target)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: cannot open the log file {target}: ")

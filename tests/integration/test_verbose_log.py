@@ -49,7 +49,9 @@ def test_verbose_logs_a_failed_connection_without_a_status(run: Run, config: Con
         extra_env={"TRIGGERSYNC_MAX_ATTEMPTS": "1"},
     )
     assert re.search(
-        r"^GET /triggers cannot connect to \S+ \(is the server up\?\) ", ran.stderr, re.M
+        r"^GET /triggers cannot connect to \S+ \(set by --api-url; is the server up\?\) ",
+        ran.stderr,
+        re.M,
     )
 
 

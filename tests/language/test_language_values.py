@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 
 from triggersync.language import literal
-from triggersync.language.literals import format_path
 from triggersync.language.values import containing, has_tag, read_number, same
 
 
@@ -60,14 +59,6 @@ def test_a_literal_nested_too_deep_is_cut() -> None:
     for _ in range(100):
         value = [value]
     assert literal(value) == "[" * 64 + "[…]" + "]" * 64
-
-
-def test_a_path_reads_like_the_document() -> None:
-    assert format_path(("condition", 2, 1)) == "condition[2][1]"
-
-
-def test_a_path_keeps_a_key_after_an_index() -> None:
-    assert format_path(("actions", 0, "x")) == "actions[0].x"
 
 
 def test_equality_never_compares_lists() -> None:

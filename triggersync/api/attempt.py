@@ -43,8 +43,8 @@ class Attempt:
         return cls(answer, retry_after=parse_retry_after(answer.headers.get("Retry-After")))
 
     @classmethod
-    def failed(cls, exc: Exception, base_url: str) -> Attempt:
-        return cls(None, failure=failure_of(exc, base_url))
+    def failed(cls, exc: Exception, base_url: str, setting: str = "") -> Attempt:
+        return cls(None, failure=failure_of(exc, base_url, setting))
 
     @property
     def sent(self) -> bool:
@@ -56,36 +56,54 @@ class Attempt:
         return self.failure is not None and self.failure.final
 
 
-def failure_of(exc: Exception, base_url: str) -> Failure:
+def failure_of(exc: Exception, base_url: str, setting: str = "") -> Failure:
     """For an exception of transport.exchange: Expired, Interrupted, TooLarge, or one of
-    requests'."""
+    requests'. `setting` names what chose the URL: a wrong or forgotten setting is the usual
+    cause."""
     where = display_url(base_url)
+    set_by = f"set by {setting}; " if setting else ""
     if isinstance(exc, transport.Interrupted):
         return Failure(str(exc), sent=exc.sent, final=True)
     if isinstance(exc, (transport.Expired, transport.TooLarge)):
         return Failure(str(exc), sent=True, final=True)
     if isinstance(exc, requests.ConnectTimeout):
-        return Failure(f"timed out connecting to {where}", sent=False, final=False)
+        return Failure(
+            f"timed out connecting to {where} ({set_by}is the server up?)", sent=False, final=False
+        )
     if isinstance(exc, requests.exceptions.ProxyError):
         # Before the generic ConnectionError, as TLS below: a retry reaches the same proxy.
         return Failure(proxy_failure(base_url), sent=False, final=True)
     if isinstance(exc, requests.exceptions.SSLError):
         # Before the generic ConnectionError, which would call it a broken connection; and
         # final at once, since no retry makes a certificate trusted.
+        if speaks_plain_http(exc):
+            return Failure(
+                f"the server at {where} does not speak TLS ({set_by}did you mean http://?)",
+                sent=False,
+                final=True,
+            )
         message = (
             f"TLS certificate of {where} not trusted, or TLS failed "
-            "(for a private CA, set REQUESTS_CA_BUNDLE)"
+            f"({set_by}for a private CA, set REQUESTS_CA_BUNDLE)"
         )
         return Failure(message, sent=False, final=True)
     if isinstance(exc, requests.ConnectionError):
         if never_connected(exc):
             return Failure(
-                f"cannot connect to {where} (is the server up?)", sent=False, final=False
+                f"cannot connect to {where} ({set_by}is the server up?)", sent=False, final=False
             )
         return Failure("the connection broke before an answer came", sent=True, final=False)
     if isinstance(exc, requests.Timeout):
         return Failure(f"no answer within {transport.IDLE_TIMEOUT:.0f}s", sent=True, final=False)
     return Failure(f"request failed ({type(exc).__name__})", sent=True, final=False)
+
+
+def speaks_plain_http(exc: requests.exceptions.SSLError) -> bool:
+    """OpenSSL's words when the answer to its hello is not TLS at all (an HTTP 400, say)."""
+    text = str(exc).lower()
+    return any(
+        sign in text for sign in ("wrong version number", "record layer failure", "http request")
+    )
 
 
 def never_connected(exc: requests.ConnectionError) -> bool:

@@ -36,6 +36,7 @@ from triggersync.api.endpoint import (
     trigger_from,
     trigger_path,
     triggers_from,
+    url_setting,
 )
 from triggersync.api.outcomes import GoneAfterRetry, OutcomeUnknown
 from triggersync.api.retry import RetryPolicy, Throttle, rate_limit_pause
@@ -85,8 +86,12 @@ class Client:
         secrets: Sequence[str] = (),
         timeout: float = transport.DEFAULT_TIMEOUT,
         max_answer: int = transport.MAX_ANSWER,
+        url_setting: str = "",
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        self.url_setting = url_setting  # which setting chose base_url, for messages
+        # Taken once, never released: the first worker to retry announces it, atomically.
+        self._retry_announced = threading.Lock()
         # What the auth sends, and any other value never to show (e.g. unused variables).
         self.secrets = auth_mod.secrets_of(auth)
         self.secrets.add(*secrets)
@@ -142,6 +147,7 @@ class Client:
             policy=policy or RetryPolicy.from_env(env),
             secrets=[found.get(name, "") for name in auth_mod.SECRET_VARS],
             timeout=timeout,
+            url_setting=url_setting(env, api_url),
         )
 
     def cut_off(self) -> None:
@@ -285,9 +291,27 @@ class Client:
                 raise OutcomeUnknown(error.message, status=error.status) from None
             if tried.final or attempt >= self.policy.max_attempts or time.monotonic() >= deadline:
                 raise error
+            self._announce_retries(error.message, deadline)
             self._sleep(self.policy.backoff(attempt, random.random))
             if self.cancel.is_set():
                 raise error
+
+    def _announce_retries(self, message: str, deadline: float) -> None:
+        """Once per client, at the first failure retried: what is retried and for how long,
+        so that retries against a server that is down are not a long silence."""
+        if not self._retry_announced.acquire(blocking=False):
+            return
+        waits = sum(
+            min(self.policy.max_delay, self.policy.base_delay * 2 ** (n - 1))
+            for n in range(1, self.policy.max_attempts)
+        )
+        seconds = min(waits, max(0.0, deadline - time.monotonic()))
+        log.warning(
+            "%s; retrying for up to %.0f s (TRIGGERSYNC_MAX_ATTEMPTS=%d)",
+            self.secrets.mask(message),
+            max(1.0, seconds),
+            self.policy.max_attempts,
+        )
 
     def _send(self, method: str, path: str, body: dict[str, Any] | None) -> Attempt:
         self.throttle.acquire()
@@ -310,7 +334,7 @@ class Client:
             transport.TooLarge,
             requests.RequestException,
         ) as exc:
-            attempt = Attempt.failed(exc, self.base_url)
+            attempt = Attempt.failed(exc, self.base_url, self.url_setting)
         finally:
             status = attempt.answer.status if attempt.answer is not None else None
             pause = rate_limit_pause(attempt.retry_after)

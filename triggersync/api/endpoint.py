@@ -30,20 +30,23 @@ _USERINFO = re.compile(r"^([^:/?#]*://)[^@]*@")  # up to the last @: a password 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
+LEGACY_SETTING = "the legacy default (neither TRIGGERSYNC_API_URL nor TRIGGERSYNC_SUBDOMAIN is set)"
+
+
 def resolve_base_url(env: Mapping[str, str], override: str | None = None) -> str:
     """--api-url, else TRIGGERSYNC_API_URL, else the subdomain's host, else the legacy host."""
-    if override:
-        url, setting = override, "--api-url"
-    elif env.get("TRIGGERSYNC_API_URL"):
-        url, setting = env["TRIGGERSYNC_API_URL"], "TRIGGERSYNC_API_URL"
+    setting = url_setting(env, override)
+    if setting == "--api-url":
+        url = override or ""
+    elif setting == "TRIGGERSYNC_API_URL":
+        url = env["TRIGGERSYNC_API_URL"]
+    elif setting == "TRIGGERSYNC_SUBDOMAIN":
+        subdomain = env["TRIGGERSYNC_SUBDOMAIN"].strip()
+        if not _SUBDOMAIN.match(subdomain):
+            raise UsageError(f"TRIGGERSYNC_SUBDOMAIN is not a valid subdomain: {subdomain!r}")
+        url = f"https://{subdomain}.zendesk.com/api/v2/chat"
     else:
-        subdomain = env.get("TRIGGERSYNC_SUBDOMAIN", "").strip()
-        if subdomain:
-            if not _SUBDOMAIN.match(subdomain):
-                raise UsageError(f"TRIGGERSYNC_SUBDOMAIN is not a valid subdomain: {subdomain!r}")
-            url, setting = f"https://{subdomain}.zendesk.com/api/v2/chat", "TRIGGERSYNC_SUBDOMAIN"
-        else:
-            url, setting = LEGACY_BASE_URL, "API URL"
+        url, setting = LEGACY_BASE_URL, "API URL"
     url = check_url(url.strip().rstrip("/"), what=setting)
     if "?" in url or "#" in url:
         # The paths are appended to the base URL: after a query or fragment they would not
@@ -53,6 +56,17 @@ def resolve_base_url(env: Mapping[str, str], override: str | None = None) -> str
             f"appended to it: {redacted(url)!r}"
         )
     return url
+
+
+def url_setting(env: Mapping[str, str], override: str | None = None) -> str:
+    """Which setting chose the base URL, for messages: a user who forgot one must see it."""
+    if override:
+        return "--api-url"
+    if env.get("TRIGGERSYNC_API_URL"):
+        return "TRIGGERSYNC_API_URL"
+    if env.get("TRIGGERSYNC_SUBDOMAIN", "").strip():
+        return "TRIGGERSYNC_SUBDOMAIN"
+    return LEGACY_SETTING
 
 
 def trigger_path(name: str | None) -> str:
@@ -101,6 +115,12 @@ def check_url(url: str, *, what: str) -> str:
         raise UsageError(
             f"{what}: refusing plain http:// to {parts.hostname}: credentials would cross the "
             "network unencrypted; use https:// (http is allowed only for loopback)"
+        )
+    if parts.path.rstrip("/").endswith("/triggers"):
+        # The client appends /triggers itself; this URL would address a trigger "triggers".
+        base = url.rstrip("/")[: -len("/triggers")]
+        raise UsageError(
+            f"{what} must be the API's base URL, without /triggers: use {redacted(base)!r}"
         )
     return url
 

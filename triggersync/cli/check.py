@@ -42,8 +42,8 @@ def validate(console: Console, paths: tuple[str, ...], vars_file: str | None, fm
         if not github:
             raise
         # Annotations are this format's report, on stdout: the errors are its data.
-        for issue in exc.issues:
-            console.echo(annotation("error", issue))
+        for problem in exc.problems:
+            console.echo(annotation("error", problem))
         return 1
     for warning in cfg.warnings:
         if github:

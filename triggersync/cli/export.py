@@ -12,23 +12,33 @@ import click
 from triggersync.cli import options as opts
 from triggersync.cli import steps
 from triggersync.cli.console import Console, pass_console
+from triggersync.errors import TriggersyncError
 from triggersync.untrusted import shown
 
 if TYPE_CHECKING:
     from triggersync.engine.model import Trigger
 
 
-@click.command()
+@click.command(epilog=opts.api_epilog("0 ok; 1 error."))
 @opts.api_url
 @click.option(
     "--out",
     type=click.Path(),
     help="A .yaml file, or a directory for one file per trigger. Default: stdout.",
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace an existing --out file, or hand-written files in the --out directory.",
+)
 @opts.console_options
 @pass_console
-def export(console: Console, api_url: str | None, out: str | None) -> int:
+def export(console: Console, api_url: str | None, out: str | None, force: bool) -> int:
     """Write the live triggers as configuration YAML.
+
+    An existing --out file is never replaced without --force, nor a file in the --out
+    directory that holds other triggers than the one exported to it (a file of an earlier
+    export of the same trigger is refreshed).
 
     \b
     Example:
@@ -44,6 +54,14 @@ def export(console: Console, api_url: str | None, out: str | None) -> int:
         return _report_refused(refused, console)
     target = Path(out)
     if target.is_dir() or out.endswith(("/", os.sep)) or target.suffix not in (".yaml", ".yml"):
+        replaced = export_mod.would_replace(live, target)
+        if replaced and not force:
+            path, held = replaced[0]
+            more = f" (and {len(replaced) - 1} more)" if len(replaced) > 1 else ""
+            raise TriggersyncError(
+                f"{path} holds {held}{more}: export would replace it with one live trigger; "
+                "pass --force to replace it, or export to another directory"
+            )
         written, others = export_mod.write_directory(live, target)
         console.info(f"Wrote {len(written)} files to {target}")
         if others:
@@ -53,6 +71,11 @@ def export(console: Console, api_url: str | None, out: str | None) -> int:
                 "remove those of triggers no longer in Zendesk, or apply brings them back"
             )
     else:
+        if target.exists() and not force:
+            raise TriggersyncError(
+                f"{target} already exists: export would replace it with the {len(live)} live "
+                "triggers; pass --force to replace it, or choose another --out"
+            )
         console.write_file(target, export_mod.to_yaml(live, target.parent))
         console.info(f"Wrote {len(live)} triggers to {target}")
     return _report_refused(refused, console)

@@ -15,7 +15,7 @@ import click
 from triggersync.cli import options as opts
 from triggersync.cli import steps
 from triggersync.cli.console import Console, pass_console
-from triggersync.errors import ConfigError, Issue
+from triggersync.errors import ConfigError, Problem, Severity
 from triggersync.views.github import annotation
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ def _unknown_names(wanted: Sequence[str], names: Sequence[str], where: str) -> l
     return messages
 
 
-@click.command()
+@click.command(epilog=opts.api_epilog("0 ok; 1 error (with --live only)."))
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--live", is_flag=True, help="Explain the live triggers (credentials: env only).")
 @click.option(
@@ -151,6 +151,10 @@ def simulate(
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="'--set'") from None
     cfg = steps.load(paths, vars_file, console)
+    if not event.strip():
+        raise click.BadParameter(
+            "give the event to simulate, e.g. page_enter", param_hint="'--event'"
+        )
     specs = _specs(cfg.triggers)
     names = [spec.name for spec in specs]
     events = {*EVENTS, *_events(specs)}
@@ -236,7 +240,7 @@ def test(
     except ConfigError as exc:
         if not github:
             raise
-        for issue in exc.issues:
+        for issue in exc.problems:
             click.echo(annotation("error", issue))
         return 1
     warnings = list(loaded.warnings)
@@ -249,10 +253,17 @@ def test(
         if clash:
             where = placed.location
             message = f"in {literal(placed.scenario.name)}: {clash}"
-            warnings.append(Issue(where.file, where.line, where.col, placed.path, message))
+            warnings.append(
+                Problem(
+                    path=placed.path,
+                    location=where,
+                    message=message,
+                    severity=Severity.WARNING,
+                )
+            )
         if github and not result.passed:
             where = placed.location
-            failure = Issue(where.file, where.line, where.col, "", result_line(result))
+            failure = Problem(location=where, message=result_line(result))
             click.echo(annotation("error", failure))
         else:
             click.echo(result_line(result))
@@ -272,7 +283,7 @@ def _load_config(
     return cfg
 
 
-def _warn(warnings: Iterable[Issue], console: Console, github: bool) -> None:
+def _warn(warnings: Iterable[Problem], console: Console, github: bool) -> None:
     for warning in warnings:
         if github:
             click.echo(annotation("warning", warning))

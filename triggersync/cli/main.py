@@ -57,9 +57,9 @@ class _Cli(click.Group):
         try:
             return super().invoke(ctx)
         except TriggersyncError as exc:
-            # One line per problem (a ConfigError carries one per issue), each greppable; a
+            # One line per problem (a ConfigError carries each), each greppable; a
             # line break inside one is untrusted text, which the Console shows escaped.
-            problems = (exc.issues if isinstance(exc, ConfigError) else ()) or (exc,)
+            problems = (exc.problems if isinstance(exc, ConfigError) else ()) or (exc,)
             for problem in problems:
                 console.error(str(problem) or type(exc).__name__)
             return 1

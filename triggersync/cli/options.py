@@ -60,9 +60,24 @@ max_chars = click.option(
 )
 
 
-def format(choices: list[str]) -> Callable[[F], F]:
+def format(choices: list[str], help: str | None = None) -> Callable[[F], F]:
     return click.option(
-        "--format", "fmt", type=click.Choice(choices), default="text", show_default=True
+        "--format", "fmt", type=click.Choice(choices), default="text", show_default=True, help=help
+    )
+
+
+def api_epilog(exit_codes: str) -> str:
+    """The --help epilog of a command that talks to the API: where credentials come from
+    (the environment only) and what its exit codes mean."""
+    return (
+        "\b\n"
+        "Credentials (environment only; the first set wins):\n"
+        "  TRIGGERSYNC_TOKEN                                 OAuth access token\n"
+        "  TRIGGERSYNC_CLIENT_ID + TRIGGERSYNC_CLIENT_SECRET OAuth client credentials\n"
+        "  TRIGGERSYNC_EMAIL + TRIGGERSYNC_PASSWORD          basic auth\n"
+        "API URL: --api-url, else TRIGGERSYNC_API_URL, else TRIGGERSYNC_SUBDOMAIN\n"
+        "(https://SUBDOMAIN.zendesk.com/api/v2/chat), else https://www.zopim.com/api/v2.\n"
+        f"Exit codes: {exit_codes}"
     )
 
 

@@ -12,7 +12,9 @@ from triggersync.cli import steps
 from triggersync.cli.console import Console, Interrupts, Progress, pass_console
 
 
-@click.command()
+@click.command(
+    epilog=opts.api_epilog("0 ok; with --detailed-exitcode 0 no changes, 2 changes; 1 error.")
+)
 @opts.paths
 @opts.vars
 @opts.api_url
@@ -54,7 +56,12 @@ def plan(
     return 2 if detailed_exitcode and not the_plan.empty else 0
 
 
-@click.command()
+@click.command(
+    epilog=opts.api_epilog(
+        "0 applied or nothing to do; 1 any failure or refusal; 130 interrupted; "
+        "143 stopped by SIGTERM."
+    )
+)
 @click.argument("paths", nargs=-1, type=click.Path())
 @opts.vars
 @opts.api_url
@@ -144,11 +151,14 @@ def apply(
     return 1
 
 
-@click.command()
+@click.command(epilog=opts.api_epilog("0 no drift; 2 drift; 1 error."))
 @opts.paths
 @opts.vars
 @opts.api_url
-@opts.format(["text", "markdown", "json"])
+@opts.format(
+    ["text", "markdown", "json"],
+    help="json: a plan document (as plan --format json) of the changes an apply would make.",
+)
 @opts.max_chars
 @opts.console_options
 @pass_console
@@ -161,6 +171,9 @@ def drift(
     max_chars: int | None,
 ) -> int:
     """Report live triggers that differ from the configuration; exit 2 on drift.
+
+    Text and markdown word the differences from Zendesk's side; --format json gives the
+    changes an apply would make to undo them, as a plan document (docs/plans.md).
 
     \b
     Example:

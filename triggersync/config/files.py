@@ -1,31 +1,36 @@
 """Configuration files → Config: every declared trigger with its place, or every problem at once.
 
-Per file: safe YAML with locations (yamlload), `${NAME}` substitution (variables), the JSON
-Schema (schema), definition checks (conditions), then the one normalisation (model). Across
-files: duplicate names, rename collisions and ignore globs that contradict declarations.
+Files are found (folders searched for YAML), then each is read (reader), its `${NAME}`
+references filled (variables), its top level and triggers checked against the JSON Schema
+(schema) and its definitions read as Zendesk reads them (`language.check`: warnings for all a
+live trigger can hold), then each trigger goes through the one normalisation (engine.model).
+Across files: duplicate names, rename collisions and ignore globs that contradict declarations.
+docs/configuration.md describes the rules.
 """
 
 from __future__ import annotations
 
 import fnmatch
 import os
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path as FilePath
 from typing import Any
 
-from triggersync.config import conditions, schema, yamlload
+from triggersync.config import schema
 from triggersync.config import variables as refs
-from triggersync.config.paths import PathPart, format_path
-from triggersync.engine.model import Location, Trigger, normalise
-from triggersync.errors import ConfigError, Issue
+from triggersync.config.reader import Document, paused_gc, read
+from triggersync.engine.model import Trigger, normalise
+from triggersync.errors import ConfigError, Location, Path, Problem
+from triggersync.language import check as check_definition
 
 EXTENSIONS = (".yaml", ".yml")
 EMPTY_FILE = "the file is empty; declare no triggers with `triggers: []`"
-SCENARIO_FILE = (
-    "a scenario file, not configuration: keep it outside the configuration paths and run it "
-    "with `triggersync test PATH... --scenarios FILE`"
+NOTHING_DECLARED = (
+    "the file declares neither `triggers` nor `ignore`; declare no triggers with `triggers: []`"
 )
+SAVED_PLAN = "this is a saved plan, not configuration; did you mean `triggersync apply --plan {}`?"
+SCENARIOS = "scenario files are not configuration: pass them with `triggersync test --scenarios {}`"
 
 
 @dataclass(frozen=True)
@@ -39,52 +44,55 @@ class Config:
     triggers: tuple[Trigger, ...]  # in file order, files sorted by path
     ignore: tuple[IgnoreGlob, ...]
     files: tuple[str, ...]  # every file read
-    warnings: tuple[Issue, ...]  # e.g. unknown operator/action names
+    warnings: tuple[Problem, ...]  # e.g. unknown operator/action names, sorted by place
 
     def is_ignored(self, name: str) -> bool:
         return any(fnmatch.fnmatchcase(name, glob.pattern) for glob in self.ignore)
 
 
 @dataclass(frozen=True)
-class _Source:
-    """One parsed file, kept while loading so any path in it can be located."""
-
-    file: str
-    document: yamlload.Document
-
-    def issue(self, path: Sequence[PathPart], message: str, *, key: bool = False) -> Issue:
-        line, col = self.document.locate(path, key=key)
-        return Issue(self.file, line, col, format_path(path), message)
-
-    def where(self, path: Sequence[PathPart]) -> str:
-        line, col = self.document.locate(path)
-        return f"{self.file}:{line}:{col}"
-
-
-@dataclass(frozen=True)
 class _Declared:
     trigger: Trigger
-    source: _Source
+    document: Document
     index: int
 
 
-def discover(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[str], list[Issue]]:
+@dataclass(frozen=True)
+class _Glob:
+    glob: IgnoreGlob
+    index: int
+
+
+@dataclass
+class _Loading:
+    """What the files have given so far."""
+
+    problems: list[Problem] = field(default_factory=list)  # errors and warnings, placed
+    declared: list[_Declared] = field(default_factory=list)
+    globs: list[_Glob] = field(default_factory=list)
+
+
+def discover(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[str], list[Problem]]:
     """Files named, and YAML files in folders named (recursive, hidden entries skipped)."""
     found: dict[str, str] = {}
-    issues: list[Issue] = []
+    problems: list[Problem] = []
     for raw in paths:
         path = os.path.normpath(os.fspath(raw))
         if os.path.isdir(path):
-            inside = list(_walk(path))
+            inside = _walk(path)
             if not inside:
-                issues.append(Issue(path, 1, 1, "", "no *.yaml or *.yml files in this folder"))
+                problems.append(_at_top(path, "no *.yaml or *.yml files in this folder"))
             for file in inside:
                 found.setdefault(os.path.realpath(file), file)
         elif os.path.isfile(path):
             found.setdefault(os.path.realpath(path), path)
         else:
-            issues.append(Issue(path, 1, 1, "", "no such file or folder"))
-    return sorted(found.values(), key=lambda f: Path(f).parts), issues
+            problems.append(_at_top(path, "no such file or folder"))
+    return sorted(found.values(), key=lambda f: FilePath(f).parts), problems
+
+
+def _at_top(file: str, message: str) -> Problem:
+    return Problem(location=Location(file, 1, 1), message=message)
 
 
 def _walk(folder: str) -> list[str]:
@@ -102,94 +110,87 @@ def _walk(folder: str) -> list[str]:
 def load(
     paths: Sequence[str | os.PathLike[str]], variables: Mapping[str, str] | None = None
 ) -> Config:
-    """Load and validate every file; ConfigError carrying every issue of every file."""
-    files, issues = discover(paths)
-    warnings: list[Issue] = []
-    declared: list[_Declared] = []
-    globs: list[tuple[IgnoreGlob, _Source, int]] = []
-    with yamlload.paused_gc():
+    """Load and validate every file; ConfigError carrying every error of every file."""
+    files, problems = discover(paths)
+    loading = _Loading(problems)
+    with paused_gc():
         for file in files:
-            _load_file(file, variables or {}, issues, warnings, declared, globs)
-        issues.extend(_cross_checks(declared, globs))
-    if issues:
-        raise ConfigError(issues)
+            _load_file(file, variables or {}, loading)
+        loading.problems.extend(_cross_checks(loading.declared, loading.globs))
+    errors = [problem for problem in loading.problems if problem.is_error]
+    if errors:
+        raise ConfigError(errors)
+    warnings = (problem for problem in loading.problems if not problem.is_error)
     return Config(
-        triggers=tuple(d.trigger for d in declared),
-        ignore=tuple(glob for glob, _, _ in globs),
+        triggers=tuple(d.trigger for d in loading.declared),
+        ignore=tuple(g.glob for g in loading.globs),
         files=tuple(files),
-        warnings=tuple(sorted(warnings)),
+        warnings=tuple(sorted(warnings, key=Problem.sort_key)),
     )
 
 
-def _load_file(
-    file: str,
-    values: Mapping[str, str],
-    issues: list[Issue],
-    warnings: list[Issue],
-    declared: list[_Declared],
-    globs: list[tuple[IgnoreGlob, _Source, int]],
-) -> None:
-    document = _read_document(file)
-    if isinstance(document, Issue):
-        issues.append(document)
+def _load_file(file: str, values: Mapping[str, str], loading: _Loading) -> None:
+    try:
+        document = read(file)
+    except ConfigError as exc:
+        loading.problems.extend(exc.problems)
         return
-    source = _Source(file, document)
-    issues.extend(_not_json(file, document))
+    refused = _not_configuration(document)
+    if refused is not None:
+        loading.problems.append(Problem(location=document.location(()), message=refused))
+        return
+    loading.problems.extend(document.problems)
+    pending: list[schema.Found] = []
     data = document.data
-    if data is None:
-        issues.append(source.issue((), EMPTY_FILE))
-        return
     if "${" in document.text:
-        data, problems = refs.substitute(data, values)
-        issues.extend(source.issue(path, message) for path, message in problems)
-    if not isinstance(data, dict):
-        got = schema.describe(data)
-        message = f"expected a mapping with `triggers` and/or `ignore` at the top level, got {got}"
-        issues.append(source.issue((), message))
-        return
-    if "scenarios" in data:  # `triggersync test` reads these; they declare no trigger
-        issues.append(source.issue(("scenarios",), SCENARIO_FILE, key=True))
-        return
-    broken: set[Any] = set()
-    for found in schema.check(data):
-        issues.append(source.issue(found.path, found.message, key=found.at_key))
-        broken.add(found.path[:2])
+        data, found = refs.substitute(data, values)
+        pending.extend((problem, False) for problem in found)
+    checked = schema.check(data)
+    pending.extend(checked)
+    broken = {problem.path[:2] for problem, _ in checked}
     for index, pattern in enumerate(_list(data, "ignore")):
         if ("ignore", index) not in broken and ("ignore",) not in broken:
-            line, col = source.document.locate(("ignore", index))
-            globs.append((IgnoreGlob(pattern, Location(file, line, col)), source, index))
-    if ("triggers",) in broken:
-        return
-    for index, item in enumerate(_list(data, "triggers")):
-        if ("triggers", index) in broken:
-            continue
-        path: tuple[PathPart, ...] = ("triggers", index)
-        checked = conditions.check_definition(item.get("definition"), (*path, "definition"))
-        issues.extend(source.issue(p, message) for p, message in checked.errors)
-        warnings.extend(source.issue(p, message) for p, message in checked.warnings)
-        line, col = source.document.locate(path)
-        try:
-            trigger = normalise(item, Location(file, line, col))
-        except ValueError as exc:
-            issues.append(source.issue(path, str(exc)))
-            continue
-        declared.append(_Declared(trigger, source, index))
+            glob = IgnoreGlob(pattern, document.location(("ignore", index)))
+            loading.globs.append(_Glob(glob, index))
+    if ("triggers",) not in broken:
+        for index, item in enumerate(_list(data, "triggers")):
+            if ("triggers", index) not in broken:
+                pending.extend(_trigger(item, index, document, loading))
+    loading.problems.extend(document.place(pending))
 
 
-def _read_document(file: str) -> yamlload.Document | Issue:
-    """The parsed file, or the issue that stops it being read (load gathers, load_vars raises)."""
-    try:
-        return yamlload.load(file)
-    except yamlload.LoadError as exc:
-        p = exc.problem
-        return Issue(file, p.line, p.col, p.path, p.message)
-    except OSError as exc:
-        return Issue(file, 1, 1, "", f"cannot read the file: {exc.strerror or exc}")
+def _not_configuration(document: Document) -> str | None:
+    """Why the file cannot be configuration at all, said once for the whole file."""
+    data = document.data
+    if data is None:
+        return EMPTY_FILE
+    if not isinstance(data, dict):
+        got = schema.describe(data)
+        return f"expected a mapping with `triggers` and/or `ignore` at the top level, got {got}"
+    if "triggers" in data or "ignore" in data:
+        return None
+    if "scenarios" in data:
+        return SCENARIOS.format(document.file)
+    if "format_version" in data or "changes" in data:
+        return SAVED_PLAN.format(document.file)
+    return NOTHING_DECLARED if not data else None  # other keys: each is an unknown key
 
 
-def _not_json(file: str, document: yamlload.Document) -> list[Issue]:
-    """The loader's problems with data that the API could not hold as written."""
-    return [Issue(file, p.line, p.col, p.path, p.message) for p in document.problems]
+def _trigger(
+    item: dict[str, Any], index: int, document: Document, loading: _Loading
+) -> list[schema.Found]:
+    """The trigger declared, and the problems of its definition (not yet placed)."""
+    path: Path = ("triggers", index)
+    found: list[schema.Found] = []
+    if "definition" in item:
+        problems = check_definition(item["definition"])
+        found.extend((problem.under((*path, "definition")), False) for problem in problems)
+        if not isinstance(item["definition"], dict):
+            return found  # an error the check has said; nothing to normalise
+    # The schema and the check vouch for every field that normalise reads.
+    trigger = normalise(item, document.location(path))
+    loading.declared.append(_Declared(trigger, document, index))
+    return found
 
 
 def _list(data: dict[str, Any], key: str) -> list[Any]:
@@ -197,20 +198,20 @@ def _list(data: dict[str, Any], key: str) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def _cross_checks(
-    declared: list[_Declared], globs: list[tuple[IgnoreGlob, _Source, int]]
-) -> list[Issue]:
-    issues: list[Issue] = []
+def _cross_checks(declared: list[_Declared], globs: list[_Glob]) -> list[Problem]:
+    pending: list[tuple[Document, Problem]] = []
+
+    def problem(entry: _Declared, field: str, message: str) -> None:
+        pending.append(
+            (entry.document, Problem(path=("triggers", entry.index, field), message=message))
+        )
+
     first: dict[str, _Declared] = {}
     for entry in declared:
         name = entry.trigger.name
-        path = ("triggers", entry.index, "name")
         if name in first:
-            other = first[name]
-            where = other.source.where(("triggers", other.index, "name"))
-            issues.append(
-                entry.source.issue(path, f"duplicate name {name!r}: also declared at {where}")
-            )
+            where = first[name].trigger.location
+            problem(entry, "name", f"duplicate name {name!r}: also declared at {where}")
         else:
             first[name] = entry
     renamers: dict[str, _Declared] = {}
@@ -218,55 +219,61 @@ def _cross_checks(
         old = entry.trigger.renamed_from
         if old is None:
             continue
-        path = ("triggers", entry.index, "renamed_from")
         if old == entry.trigger.name:
-            issues.append(entry.source.issue(path, "renamed_from is the trigger's own name"))
+            problem(entry, "renamed_from", "renamed_from is the trigger's own name")
         elif old in first:
-            where = first[old].source.where(("triggers", first[old].index, "name"))
+            where = first[old].trigger.location
             message = f"renamed_from {old!r} is the name of another declared trigger at {where}"
-            issues.append(entry.source.issue(path, message))
+            problem(entry, "renamed_from", message)
         elif old in renamers:
-            other = renamers[old]
-            where = other.source.where(("triggers", other.index, "renamed_from"))
+            where = renamers[old].trigger.location
             message = f"renamed_from {old!r}: another trigger renames it too, at {where}"
-            issues.append(entry.source.issue(path, message))
+            problem(entry, "renamed_from", message)
         else:
             renamers[old] = entry
-    for glob, source, index in globs:
+    placed = _place(pending)
+    for item in globs:
         for name, entry in [*first.items(), *renamers.items()]:
-            if fnmatch.fnmatchcase(name, glob.pattern):
-                field = "name" if entry.trigger.name == name else "renamed_from"
-                where = entry.source.where(("triggers", entry.index, field))
+            if fnmatch.fnmatchcase(name, item.glob.pattern):
+                what = "name" if entry.trigger.name == name else "renamed_from"
                 message = (
-                    f"{glob.pattern!r} matches the declared {field} {name!r} at {where}; "
-                    "a trigger cannot be both declared and ignored"
+                    f"{item.glob.pattern!r} matches the declared {what} {name!r} at "
+                    f"{entry.trigger.location}; a trigger cannot be both declared and ignored"
                 )
-                issues.append(source.issue(("ignore", index), message))
+                path = ("ignore", item.index)
+                placed.append(Problem(path=path, location=item.glob.location, message=message))
                 break
-    return issues
+    return placed
+
+
+def _place(pending: Iterable[tuple[Document, Problem]]) -> list[Problem]:
+    """Problems placed, one walk per file."""
+    by_document: dict[str, tuple[Document, list[schema.Found]]] = {}
+    for document, problem in pending:
+        by_document.setdefault(document.file, (document, []))[1].append((problem, False))
+    return [placed for document, found in by_document.values() for placed in document.place(found)]
 
 
 def load_vars(path: str | os.PathLike[str]) -> dict[str, str]:
     """A `--vars` file: a mapping of names to strings or numbers (numbers become strings)."""
-    file = os.fspath(path)
-    document = _read_document(file)
-    if isinstance(document, Issue):
-        raise ConfigError([document])
-    source = _Source(file, document)
-    if not isinstance(document.data, dict):
-        got = "an empty file" if document.data is None else schema.describe(document.data)
-        raise ConfigError([source.issue((), f"expected a mapping of names to values, got {got}")])
+    document = read(path)
+    data = document.data
+    if not isinstance(data, dict):
+        got = "an empty file" if data is None else schema.describe(data)
+        message = f"expected a mapping of names to values, got {got}"
+        raise ConfigError([Problem(location=document.location(()), message=message)])
     out: dict[str, str] = {}
-    issues = _not_json(file, document)
-    for name, value in document.data.items():
-        if not isinstance(name, str) or not refs.NAME.match(name):
+    pending: list[schema.Found] = []
+    for name, value in data.items():
+        if not refs.NAME.match(name):
             message = "invalid variable name: use letters, digits and _ (not first a digit)"
-            issues.append(source.issue((str(name),), message, key=True))
+            pending.append((Problem(path=(name,), message=message), True))
         elif isinstance(value, bool) or not isinstance(value, str | int | float):
-            got = schema.describe(value)
-            issues.append(source.issue((name,), f"expected a string or a number, got {got}"))
+            message = f"expected a string or a number, got {schema.describe(value)}"
+            pending.append((Problem(path=(name,), message=message), False))
         else:
             out[name] = str(value)
-    if issues:
-        raise ConfigError(issues)
+    problems = [*document.problems, *document.place(pending)]
+    if problems:
+        raise ConfigError(problems)
     return out

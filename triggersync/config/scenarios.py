@@ -11,19 +11,16 @@ declared, are warnings (docs/scenarios.md).
 from __future__ import annotations
 
 import functools
-import json
 import os
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from importlib import resources
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from triggersync.config import schema, yamlload
+from triggersync.config import schema
 from triggersync.config.files import discover
-from triggersync.config.paths import PathPart, format_path
-from triggersync.engine.model import Location
-from triggersync.errors import ConfigError, Issue
+from triggersync.config.reader import Document, read
+from triggersync.engine.schemas import packaged_schema
+from triggersync.errors import ConfigError, Location, Path, PathPart, Problem, Severity
 from triggersync.language import EVENTS, did_you_mean
 from triggersync.language.scenarios import (
     Scenario,
@@ -38,6 +35,7 @@ if TYPE_CHECKING:
 
 SCHEMA_NAME = "scenarios.schema.json"
 EMPTY_FILE = "the file is empty; declare no scenarios with `scenarios: []`"
+SAVED_PLAN = "this is a saved plan, not scenarios; did you mean `triggersync apply --plan {}`?"
 CONFIGURATION_GIVEN = (
     "this is a configuration file (it declares triggers or ignore), not scenarios: "
     "give it as a PATH, and scenario files with --scenarios"
@@ -48,27 +46,18 @@ CONFIGURATION_GIVEN = (
 class PlacedScenario:
     scenario: Scenario
     location: Location  # the scenario's own mapping in its file
-    path: str  # where in its file: "scenarios[2]"
+    path: Path  # where in its file: ("scenarios", 2)
 
 
 @dataclass(frozen=True)
 class Scenarios:
     scenarios: tuple[PlacedScenario, ...]  # in file order, files sorted by path
     files: tuple[str, ...]
-    warnings: tuple[Issue, ...]
+    warnings: tuple[Problem, ...]
 
 
-@functools.cache
 def load_schema() -> dict[str, Any]:
-    """The installed copy (inside the wheel), else the repository's."""
-    packaged = resources.files("triggersync").joinpath("schemas").joinpath(SCHEMA_NAME)
-    if packaged.is_file():
-        text = packaged.read_text(encoding="utf-8")
-    else:
-        root = Path(__file__).resolve().parents[2]
-        text = (root / "schemas" / SCHEMA_NAME).read_text(encoding="utf-8")
-    loaded: dict[str, Any] = json.loads(text)
-    return loaded
+    return packaged_schema(SCHEMA_NAME)
 
 
 @functools.cache
@@ -87,7 +76,7 @@ def _scenario_validator() -> Draft202012Validator:
     return Draft202012Validator({"$defs": load_schema()["$defs"], "$ref": "#/$defs/scenario"})
 
 
-def check(data: Any) -> list[schema.SchemaProblem]:
+def check(data: Any) -> list[schema.Found]:
     """Every schema problem of one file, in plain words. jsonschema costs ~1 ms a scenario, so
     each scenario that `plainly_valid` vouches for skips it; the rest, and the top level, are
     validated (and explained) by jsonschema."""
@@ -101,9 +90,7 @@ def check(data: Any) -> list[schema.SchemaProblem]:
     )
     for index, item in enumerate(items):
         if not plainly_valid(item):
-            for problem in schema.problems(_scenario_validator(), item):
-                path = ("scenarios", index, *problem.path)
-                found.append(schema.SchemaProblem(path, problem.message, problem.at_key))
+            found.extend(schema.problems(_scenario_validator(), item, ("scenarios", index)))
     return found
 
 
@@ -165,34 +152,30 @@ def load(paths: Sequence[str | os.PathLike[str]], triggers: Sequence[TriggerSpec
         keys=known_keys(definitions),
         events={*EVENTS, *(event for event in events if isinstance(event, str))},
     )
-    warnings: list[Issue] = []
+    warnings: list[Problem] = []
     placed: list[PlacedScenario] = []
     for file in files:
         _load_file(file, context, issues, warnings, placed)
     issues.extend(_duplicates(placed))
     if issues:
         raise ConfigError(issues)
-    return Scenarios(tuple(placed), tuple(files), tuple(sorted(warnings)))
+    return Scenarios(tuple(placed), tuple(files), tuple(sorted(warnings, key=Problem.sort_key)))
 
 
 def _load_file(
     file: str,
     context: _Context,
-    issues: list[Issue],
-    warnings: list[Issue],
+    issues: list[Problem],
+    warnings: list[Problem],
     placed: list[PlacedScenario],
 ) -> None:
     try:
-        document = yamlload.load(file)
-    except yamlload.LoadError as exc:
-        p = exc.problem
-        issues.append(Issue(file, p.line, p.col, p.path, p.message))
+        document = read(file)
+    except ConfigError as exc:
+        issues.extend(exc.problems)
         return
-    except OSError as exc:
-        issues.append(Issue(file, 1, 1, "", f"cannot read the file: {exc.strerror or exc}"))
-        return
-    source = _Source(file, document)
-    issues.extend(Issue(file, p.line, p.col, p.path, p.message) for p in document.problems)
+    source = _Source(document)
+    issues.extend(document.problems)
     data = document.data
     if data is None:
         issues.append(source.issue((), EMPTY_FILE))
@@ -200,10 +183,17 @@ def _load_file(
     if isinstance(data, dict) and "scenarios" not in data and {"triggers", "ignore"} & data.keys():
         issues.append(source.issue((), CONFIGURATION_GIVEN))
         return
-    broken: set[tuple[PathPart, ...]] = set()
-    for found in check(data):
-        issues.append(source.issue(found.path, found.message, key=found.at_key))
-        broken.add(found.path[:2])
+    if (
+        isinstance(data, dict)
+        and "scenarios" not in data
+        and {"format_version", "changes"} & data.keys()
+    ):
+        issues.append(source.issue((), SAVED_PLAN.format(file)))
+        return
+    broken: set[Path] = set()
+    for problem, at_key in check(data):
+        issues.append(source.issue(problem.path, problem.message, key=at_key))
+        broken.add(problem.path[:2])
     if not isinstance(data, dict) or ("scenarios",) in broken or () in broken:
         return
     items = data.get("scenarios")
@@ -212,41 +202,50 @@ def _load_file(
             continue
         scenario = _scenario(item, ("scenarios", index), source, context, issues, warnings)
         if scenario is not None:
-            line, col = document.locate(("scenarios", index))
-            where = format_path(("scenarios", index))
-            placed.append(PlacedScenario(scenario, Location(file, line, col), where))
+            where = ("scenarios", index)
+            placed.append(PlacedScenario(scenario, document.location(where), where))
 
 
 @dataclass(frozen=True)
 class _Source:
-    file: str
-    document: yamlload.Document
+    document: Document
 
-    def issue(self, path: Sequence[PathPart], message: str, *, key: bool = False) -> Issue:
-        line, col = self.document.locate(path, key=key)
-        return Issue(self.file, line, col, format_path(path), message)
+    def issue(
+        self,
+        path: Sequence[PathPart],
+        message: str,
+        *,
+        key: bool = False,
+        severity: Severity = Severity.ERROR,
+    ) -> Problem:
+        problem = Problem(path=tuple(path), message=message, severity=severity)
+        [placed] = self.document.place([(problem, key)])
+        return placed
+
+    def warning(self, path: Sequence[PathPart], message: str, *, key: bool = False) -> Problem:
+        return self.issue(path, message, key=key, severity=Severity.WARNING)
 
 
 def _scenario(
     item: dict[str, Any],
-    path: tuple[PathPart, ...],
+    path: Path,
     source: _Source,
     context: _Context,
-    issues: list[Issue],
-    warnings: list[Issue],
+    issues: list[Problem],
+    warnings: list[Problem],
 ) -> Scenario | None:
     """One scenario the schema accepted, with its names checked; None when it has an error."""
     problems = len(issues)
     event: str = item["event"]
     if event not in context.events:
-        warnings.append(source.issue((*path, "event"), _unknown("event", event, context.events)))
+        warnings.append(source.warning((*path, "event"), _unknown("event", event, context.events)))
     given = item.get("visitor") or {}
     visitor = _visitor(given, (*path, "visitor"), source, context, issues, warnings)
     fired_before = tuple(item.get("fired_before") or ())
     for index, name in enumerate(fired_before):
         if name not in context.triggers:
             message = _not_declared(name, context.triggers) + "; it is read only by firedBefore"
-            warnings.append(source.issue((*path, "fired_before", index), message))
+            warnings.append(source.warning((*path, "fired_before", index), message))
     expect = item["expect"]
     fires = tuple(expect["fires"]) if "fires" in expect else None
     does_not_fire = tuple(expect.get("does_not_fire", ()))
@@ -265,11 +264,11 @@ def _scenario(
 
 def _visitor(
     given: dict[str, Any],
-    path: tuple[PathPart, ...],
+    path: Path,
     source: _Source,
     context: _Context,
-    issues: list[Issue],
-    warnings: list[Issue],
+    issues: list[Problem],
+    warnings: list[Problem],
 ) -> dict[str, Any]:
     visitor: dict[str, Any] = {}
     for name, value in given.items():
@@ -282,11 +281,11 @@ def _visitor(
         visitor[key] = value
         if key not in context.keys:
             message = _unknown("variable", key, context.keys)
-            warnings.append(source.issue(where, f"{message}; no condition reads it", key=True))
+            warnings.append(source.warning(where, f"{message}; no condition reads it", key=True))
         else:
             mismatch = kind_mismatch(key, value)
             if mismatch:
-                warnings.append(source.issue(where, mismatch))
+                warnings.append(source.warning(where, mismatch))
     return visitor
 
 
@@ -302,21 +301,16 @@ def _not_declared(name: str, declared: Iterable[str]) -> str:
     return f"no trigger named {name!r} in the configuration{hint}"
 
 
-def _duplicates(placed: list[PlacedScenario]) -> list[Issue]:
-    issues: list[Issue] = []
+def _duplicates(placed: list[PlacedScenario]) -> list[Problem]:
+    issues: list[Problem] = []
     first: dict[str, PlacedScenario] = {}
     for entry in placed:
         name = entry.scenario.name
         if name in first:
             where = first[name].location
+            message = f"duplicate scenario name {name!r}: also at {where}"
             issues.append(
-                Issue(
-                    entry.location.file,
-                    entry.location.line,
-                    entry.location.col,
-                    f"{entry.path}.name",
-                    f"duplicate scenario name {name!r}: also at {where}",
-                )
+                Problem(path=(*entry.path, "name"), location=entry.location, message=message)
             )
         else:
             first[name] = entry

@@ -1,4 +1,9 @@
-"""The JSON Schema: loaded once, compiled once, its errors put into plain words.
+"""The JSON Schema: found once, compiled once, its errors put into plain words.
+
+The schema says what a file's top level and each trigger may hold. A trigger's `definition` is
+left to the trigger language's own check (`language.check`), which knows every name and tells
+errors from warnings; the schema describes definitions for editors (completion, hover help)
+and a test keeps its errors the same as that check's.
 
 Messages name what was expected and what was found (`expected a string, got 42`), never
 jsonschema's raw repr; each carries the document path it is about, and whether it is about a
@@ -10,13 +15,14 @@ from __future__ import annotations
 import difflib
 import functools
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from triggersync.config.paths import PathPart
-from triggersync.engine.schemas import packaged_schema
+from triggersync.engine.schemas import packaged_schema, schema_path
+from triggersync.errors import Path, Problem
 
 if TYPE_CHECKING:  # jsonschema costs ~50 ms to import: only files with problems need it
+    from importlib.abc import Traversable
+
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import ValidationError
 
@@ -31,12 +37,14 @@ _TYPE_WORDS = {
     "null": "null",
 }
 
+# A problem, and whether it is about the key at its path rather than the value.
+Found = tuple[Problem, bool]
 
-@dataclass(frozen=True)
-class SchemaProblem:
-    path: tuple[PathPart, ...]
-    message: str
-    at_key: bool = False
+
+def schema_file() -> Traversable:
+    """The configuration schema this tool validates with (installed copy, else the repo's)."""
+    found: Traversable = schema_path(SCHEMA_NAME)
+    return found
 
 
 def load_schema() -> dict[str, Any]:
@@ -61,8 +69,9 @@ def _trigger_validator() -> Draft202012Validator:
     return Draft202012Validator({"$defs": root["$defs"], "$ref": "#/$defs/trigger"})
 
 
-def check(document: Any) -> list[SchemaProblem]:
-    """Every schema problem of one file's (substituted) data, in plain words.
+def check(document: Any) -> list[Found]:
+    """Every schema problem of one file's (substituted) data but its definitions, in plain
+    words.
 
     jsonschema costs ~60µs per trigger, too slow for 50,000 of them, so each trigger first
     goes through `_plainly_valid`, a conservative mirror of the schema; only the triggers it
@@ -71,40 +80,38 @@ def check(document: Any) -> list[SchemaProblem]:
     triggers = document.get("triggers") if isinstance(document, dict) else None
     if not isinstance(triggers, list):
         return _problems(validator(), document, ())
-    problems = (
+    found = (
         []
         if _plainly_valid_top(document)
         else _problems(validator(), {**document, "triggers": []}, ())
     )
     for index, trigger in enumerate(triggers):
         if not _plainly_valid(trigger):
-            problems.extend(_problems(_trigger_validator(), trigger, ("triggers", index)))
-    return problems
+            found.extend(
+                _problems(_trigger_validator(), without_definition(trigger), ("triggers", index))
+            )
+    return found
 
 
-def problems(checker: Draft202012Validator, instance: Any) -> list[SchemaProblem]:
+def without_definition(trigger: Any) -> Any:
+    """A trigger as the schema checks it: its definition is the language's to check."""
+    if isinstance(trigger, dict) and "definition" in trigger:
+        return {key: value for key, value in trigger.items() if key != "definition"}
+    return trigger
+
+
+def problems(checker: Draft202012Validator, instance: Any, prefix: Path = ()) -> list[Found]:
     """Every problem `checker` finds in `instance`, in the same plain words (any schema)."""
-    return _problems(checker, instance, ())
+    return _problems(checker, instance, prefix)
 
 
-def _problems(
-    checker: Draft202012Validator, instance: Any, prefix: tuple[PathPart, ...]
-) -> list[SchemaProblem]:
-    out: list[SchemaProblem] = []
-    for error in checker.iter_errors(instance):
-        for problem in _translate(error):
-            out.append(SchemaProblem((*prefix, *problem.path), problem.message, problem.at_key))
-    return out
+def _problems(checker: Draft202012Validator, instance: Any, prefix: Path) -> list[Found]:
+    return [found for error in checker.iter_errors(instance) for found in explain(error, prefix)]
 
 
 @functools.cache
-def _known() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
-    defs = load_schema()["$defs"]
-    return (
-        frozenset(defs["trigger"]["properties"]),
-        frozenset(defs["definition"]["required"]),
-        frozenset(defs["definition"]["properties"]["event"]["enum"]),
-    )
+def _known_keys() -> frozenset[str]:
+    return frozenset(load_schema()["$defs"]["trigger"]["properties"])
 
 
 def _plainly_valid_top(document: dict[str, Any]) -> bool:
@@ -117,8 +124,7 @@ def _plainly_valid_top(document: dict[str, Any]) -> bool:
 
 def _plainly_valid(trigger: Any) -> bool:
     """True only for a trigger the schema surely accepts; False means "ask jsonschema"."""
-    keys, required, events = _known()
-    if type(trigger) is not dict or not trigger.keys() <= keys:
+    if type(trigger) is not dict or not trigger.keys() <= _known_keys():
         return False
     for key in ("name", "renamed_from"):
         if key in trigger and (type(trigger[key]) is not str or not trigger[key]):
@@ -129,22 +135,7 @@ def _plainly_valid(trigger: Any) -> bool:
         return False
     if "enabled" in trigger and trigger["enabled"] not in (True, False):
         return False  # 0 and 1 compare equal to False and True: both forms pass
-    if "enabled" in trigger and type(trigger["enabled"]) not in (bool, int):
-        return False
-    definition = trigger.get("definition")
-    if "definition" not in trigger:
-        return True
-    if type(definition) is not dict or not required <= definition.keys():
-        return False
-    event, condition, actions = (definition[k] for k in ("event", "condition", "actions"))
-    if type(event) is not str or event not in events:
-        return False
-    if type(condition) is not list or not condition or type(actions) is not list:
-        return False
-    return all(
-        type(action) is list and action and type(action[0]) is str and action[0]
-        for action in actions
-    )
+    return "enabled" not in trigger or type(trigger["enabled"]) in (bool, int)
 
 
 def describe(value: Any) -> str:
@@ -172,17 +163,20 @@ def suggest(word: str, choices: list[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-def _translate(error: ValidationError) -> Iterator[SchemaProblem]:
-    path: tuple[PathPart, ...] = tuple(
-        p if isinstance(p, int) else str(p) for p in error.absolute_path
-    )
+def explain(error: ValidationError, prefix: Path = ()) -> Iterator[Found]:
+    """One jsonschema error in plain words, at its path under `prefix`."""
+    path: Path = (*prefix, *(p if isinstance(p, int) else str(p) for p in error.absolute_path))
     schema = error.schema if isinstance(error.schema, dict) else {}
     instance: Any = error.instance
     keyword = error.validator
     expected: Any = error.validator_value
     custom = schema.get("errorMessage")
+
+    def said(message: str, at: Path = path, *, at_key: bool = False) -> Found:
+        return Problem(path=at, message=message), at_key
+
     if custom and keyword in ("anyOf", "oneOf", "type", "minLength", "enum"):
-        yield SchemaProblem(path, f"{custom}, got {describe(instance)}")
+        yield said(f"{custom}, got {describe(instance)}")
     elif keyword == "additionalProperties" and isinstance(instance, dict):
         allowed = sorted(schema.get("properties", {}))
         for key in instance:
@@ -192,21 +186,13 @@ def _translate(error: ValidationError) -> Iterator[SchemaProblem]:
                 message = "id is read-only: the API assigns it; remove it"
             else:
                 message = f"unknown key {key!r}{suggest(str(key), allowed)}"
-            yield SchemaProblem((*path, str(key)), message, at_key=True)
+            yield said(message, (*path, str(key)), at_key=True)
     elif keyword == "type":
-        yield SchemaProblem(path, f"expected {_expected(expected)}, got {describe(instance)}")
+        yield said(f"expected {_expected(expected)}, got {describe(instance)}")
     elif keyword == "required":
         missing = [k for k in expected if k not in instance]
-        yield SchemaProblem(path, f"missing required key {missing[0]!r}")
-    elif keyword == "enum":
-        choices = [str(c) for c in expected]
-        listed = ", ".join(repr(c) for c in choices)
-        hint = suggest(instance, choices) if isinstance(instance, str) else ""
-        yield SchemaProblem(path, f"expected one of {listed}, got {describe(instance)}{hint}")
+        yield said(f"missing required key {missing[0]!r}")
     elif keyword == "minLength":
-        yield SchemaProblem(path, "must not be empty")
-    elif keyword == "minItems":
-        count = expected
-        yield SchemaProblem(path, f"expected at least {count} item{'s' if count != 1 else ''}")
+        yield said("must not be empty")
     else:
-        yield SchemaProblem(path, f"{describe(instance)} is not allowed here ({keyword})")
+        yield said(f"{describe(instance)} is not allowed here ({keyword})")

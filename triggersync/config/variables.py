@@ -1,4 +1,4 @@
-"""`${NAME}` substitution in string values (SPEC §7).
+"""`${NAME}` substitution in string values (docs/configuration.md, "Variables").
 
 Rules, all tested:
 - `${NAME}` is replaced by the variable's value; NAME is a letter or `_` then letters, digits,
@@ -16,12 +16,10 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from triggersync.config.paths import PathPart
+from triggersync.errors import Path, Problem
 
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _TOKEN = re.compile(r"\$\$\{|\$\{(?P<body>[^}]*)(?P<close>\})?")
-
-Problem = tuple[tuple[PathPart, ...], str]
 
 
 def expand(text: str, variables: Mapping[str, str]) -> tuple[str, list[str]]:
@@ -56,20 +54,19 @@ def _hint(variables: Mapping[str, str]) -> str:
 
 
 def substitute(data: Any, variables: Mapping[str, str]) -> tuple[Any, list[Problem]]:
-    """A copy of `data` with every string value expanded, and each problem with its path."""
+    """A copy of `data` with every string value expanded, and each problem at its path (the
+    caller places it in the file)."""
     problems: list[Problem] = []
 
-    def walk(value: Any, path: tuple[PathPart, ...]) -> Any:
+    def walk(value: Any, path: Path) -> Any:
         if isinstance(value, str):
             out, found = expand(value, variables)
-            problems.extend((path, message) for message in found)
+            problems.extend(Problem(path=path, message=message) for message in found)
             return out
         if isinstance(value, list):
             return [walk(item, (*path, i)) for i, item in enumerate(value)]
         if isinstance(value, dict):
-            return {
-                k: walk(v, (*path, k if isinstance(k, int) else str(k))) for k, v in value.items()
-            }
+            return {key: walk(item, (*path, key)) for key, item in value.items()}
         return value
 
     return walk(data, ()), problems

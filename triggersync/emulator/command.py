@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shlex
 import signal
 import sys
 from types import FrameType
@@ -18,7 +19,13 @@ def _stop_on_signal(signum: int, frame: FrameType | None) -> None:
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
-@click.option("--port", default=8080, show_default=True, help="Port; 0 picks a free one.")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8080,
+    show_default=True,
+    help="Port (0-65535); 0 picks a free one.",
+)
 @click.option("--db", type=click.Path(dir_okay=False), help="SQLite file; in-memory if omitted.")
 @click.option("--latency-ms", type=click.FloatRange(min=0), default=0, help="Delay per request.")
 @click.option(
@@ -40,6 +47,15 @@ def _stop_on_signal(signum: int, frame: FrameType | None) -> None:
     show_default=True,
     help="Add version: 1 and editor: developer to each created definition that lacks them.",
 )
+@click.option(
+    "-v", "--verbose", is_flag=True, help="Log each request on stderr (quiet by default)."
+)
+@click.option(
+    "--log",
+    "log_file",
+    type=click.Path(dir_okay=False),
+    help="Append each request to this file instead.",
+)
 def emulator(
     host: str,
     port: int,
@@ -52,12 +68,16 @@ def emulator(
     refuse_creates: bool,
     seed: int | None,
     stamp: bool,
+    verbose: bool,
+    log_file: str | None,
 ) -> int:
     """Run the local Zendesk Chat Triggers API emulator (SQLite-backed).
 
     It accepts the TRIGGERSYNC_EMAIL/TRIGGERSYNC_PASSWORD (basic auth), TRIGGERSYNC_TOKEN
     (bearer) and TRIGGERSYNC_CLIENT_ID/TRIGGERSYNC_CLIENT_SECRET (OAuth) of its environment,
-    or printed defaults when they are unset.
+    or printed defaults when they are unset. At start it prints `export` lines to paste into
+    the shell that runs triggersync. It logs requests only with --verbose or --log FILE, so
+    that, run in the background, it does not write over a plan or a progress bar.
 
     \b
     Example:
@@ -70,8 +90,7 @@ def emulator(
     from triggersync.emulator.server import Credentials, Emulator, Faults
 
     if not is_loopback(host):
-        # It accepts well-known default credentials and plain http: loopback only
-        # (docs/emulator.md#loopback-only).
+        # It accepts well-known default credentials and plain http: loopback only.
         raise click.UsageError(f"--host must be a loopback address (127.0.0.1, ::1), not {host}")
 
     faults = Faults(
@@ -90,18 +109,25 @@ def emulator(
         raise click.ClickException(f"cannot open the database {db}: {exc}") from None
     # Handlers go in before anything can block, so a signal at any point unwinds cleanly.
     previous = {sig: signal.signal(sig, _stop_on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
-    request_log = _log_requests_to_stderr()
+    try:
+        request_log = _request_log(verbose, log_file)
+    except OSError as exc:
+        raise click.ClickException(f"cannot open the log file {log_file}: {exc}") from None
     try:
         try:
             em.start()
         except OSError as exc:
             raise click.ClickException(f"cannot serve on {host}:{port}: {exc}") from None
         click.echo(f"triggersync emulator serving {em.url} (also /api/v2)")
+        # Lines a user can paste as they are into the shell that runs triggersync.
+        click.echo(f"export TRIGGERSYNC_API_URL={shlex.quote(em.url)}")
         for field, env_name in ENV_NAMES.items():
-            # Only the emulator's own defaults are printed: an environment value may be real.
-            value = getattr(credentials, field) if credentials.is_default(field) else "(set)"
-            click.echo(f"  {env_name}={value}")
-        click.echo(f"  TRIGGERSYNC_TOKEN_URL={em.token_url}")
+            if credentials.is_default(field):
+                click.echo(f"export {env_name}={shlex.quote(getattr(credentials, field))}")
+            else:
+                # Only the emulator's own defaults are printed: an environment value may be real.
+                click.echo(f"# {env_name} is taken from this environment (not shown)")
+        click.echo(f"export TRIGGERSYNC_TOKEN_URL={shlex.quote(em.token_url)}")
         sys.stdout.flush()
         # Waiting with a timeout keeps the main thread responsive to signals on every platform.
         while not em.wait(1.0):
@@ -115,12 +141,24 @@ def emulator(
         for sig, handler in previous.items():
             signal.signal(sig, handler)
         logging.getLogger("triggersync.emulator").removeHandler(request_log)
+        request_log.close()
     click.echo("triggersync emulator stopped", err=True)
     return 0
 
 
-def _log_requests_to_stderr() -> logging.Handler:
-    handler = logging.StreamHandler(sys.stderr)
+def _request_log(verbose: bool, log_file: str | None) -> logging.Handler:
+    """Requests go to --log FILE, else to stderr with --verbose; failures to stderr always.
+
+    A request log on stderr by default would land inside the plan or progress bar of a
+    triggersync run in the same terminal (the emulator started with `&`).
+    """
+    handler: logging.Handler
+    if log_file is not None:
+        handler = logging.FileHandler(log_file, encoding="utf-8")
+        handler.setLevel(logging.INFO)
+    else:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setLevel(logging.INFO if verbose else logging.ERROR)
     handler.setFormatter(logging.Formatter("%(message)s"))
     logger = logging.getLogger("triggersync.emulator")
     logger.addHandler(handler)

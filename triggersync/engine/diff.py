@@ -9,7 +9,7 @@ pairs that differ, to name the paths.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from triggersync.engine.model import FIELD_ORDER, Trigger, canonical, same, same_definition
@@ -24,7 +24,7 @@ from triggersync.engine.plan import (
     ignored_by,
     temporary_name,
 )
-from triggersync.errors import TriggersyncError
+from triggersync.errors import TriggersyncError, format_path
 from triggersync.untrusted import shown
 
 
@@ -222,24 +222,6 @@ def _from_deepdiff(value: Any) -> Any:
     if kind is dict:
         return {key: _from_deepdiff(item) for key, item in value.items()}
     return value
-
-
-def format_path(parts: Iterable[Any]) -> str:
-    """['definition', 'condition', 1, 2] → definition.condition[1][2]."""
-    out = ""
-    for part in parts:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif isinstance(part, str) and part.isidentifier():
-            out += f".{part}" if out else part
-        else:
-            out += f"[{_quote(part)}]"
-    return out
-
-
-def _quote(part: Any) -> str:
-    escaped = str(part).replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{escaped}"'
 
 
 # Field differences read in the order a trigger is written: the API's field order, and a

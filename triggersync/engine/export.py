@@ -17,6 +17,8 @@ from triggersync.errors import TriggersyncError
 from triggersync.untrusted import is_clean, shown, yaml_double_quoted
 
 SCHEMA_RELPATH = Path("schemas") / "triggersync.schema.json"
+# The schema's own address (its `$id`), for a file written where no checkout holds the schema.
+SCHEMA_URL = "https://github.com/triggersync/triggersync/schemas/triggersync.schema.json"
 
 
 class _Flow(list[Any]):
@@ -177,10 +179,11 @@ def _deeper_than(value: Any, limit: int) -> bool:
 
 
 def modeline(target_dir: Path) -> str:
-    """The yaml-language-server modeline, relative to the schema when it can be found."""
+    """The yaml-language-server modeline: relative to the schema of the repository export runs
+    in, else the schema's URL; never a path into the installation that runs the export."""
     schema = Path.cwd() / SCHEMA_RELPATH
     if not schema.exists():
-        schema = Path(__file__).parent / "schemas" / "triggersync.schema.json"
+        return f"# yaml-language-server: $schema={SCHEMA_URL}\n"
     try:
         ref = os.path.relpath(schema, target_dir.resolve())
     except ValueError:  # another drive on Windows
@@ -256,9 +259,9 @@ def write_directory(triggers: Sequence[Trigger], directory: Path) -> tuple[list[
     return written, others
 
 
-def _write_files(triggers: Sequence[Trigger], folder: Path, head: str) -> list[str]:
-    """Each trigger's file in `folder`; the file names, in the order of the triggers' names."""
-    names: list[str] = []
+def file_names(triggers: Sequence[Trigger]) -> list[tuple[Trigger, str]]:
+    """Each trigger with its file name, in the order of the triggers' names."""
+    named: list[tuple[Trigger, str]] = []
     used: set[str] = set()
     for trigger in sorted(triggers, key=lambda t: t.name):
         stem = file_stem(trigger.name)
@@ -266,6 +269,44 @@ def _write_files(triggers: Sequence[Trigger], folder: Path, head: str) -> list[s
         while candidate in used:
             candidate, n = f"{stem}-{n}", n + 1
         used.add(candidate)
-        names.append(f"{candidate}.yaml")
-        (folder / names[-1]).write_text(head + _documents([trigger]), encoding="utf-8")
+        named.append((trigger, f"{candidate}.yaml"))
+    return named
+
+
+def would_replace(triggers: Sequence[Trigger], directory: Path) -> list[tuple[Path, str]]:
+    """Files in `directory` an export would write over that are not an earlier export of the
+    same trigger (a hand-written file holding other triggers, or one that is not a trigger
+    file at all), each with what it holds, in words."""
+    found: list[tuple[Path, str]] = []
+    if not directory.is_dir():
+        return found
+    for trigger, name in file_names(triggers):
+        path = directory / name
+        if not path.is_file():
+            continue
+        held = _names_in(path)
+        if held != [trigger.name]:
+            what = ", ".join(shown(n) for n in held) if held else "no trigger this tool can read"
+            found.append((path, what))
+    return found
+
+
+def _names_in(path: Path) -> list[str]:
+    """The trigger names a YAML file declares; [] when it is not readable as such."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return []
+    items = data.get("triggers") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        return []
+    return [str(item.get("name")) for item in items if isinstance(item, dict)]
+
+
+def _write_files(triggers: Sequence[Trigger], folder: Path, head: str) -> list[str]:
+    """Each trigger's file in `folder`; the file names, in the order of the triggers' names."""
+    names: list[str] = []
+    for trigger, name in file_names(triggers):
+        names.append(name)
+        (folder / name).write_text(head + _documents([trigger]), encoding="utf-8")
     return names

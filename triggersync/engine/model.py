@@ -14,21 +14,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from triggersync.errors import Location
 from triggersync.language.vocabulary import DEFINITION_KEYS
 
 # The fields triggersync manages, in the API's order. `definition` is managed only where the
 # configuration declares it.
 FIELD_ORDER = ("name", "description", "enabled", "definition")
-
-
-@dataclass(frozen=True)
-class Location:
-    file: str
-    line: int
-    col: int
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.col}"
 
 
 @dataclass(frozen=True, eq=False)

@@ -22,12 +22,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, NoReturn
 
 from triggersync.engine.actions import Action
-from triggersync.engine.diff import format_path
 from triggersync.engine.guard import Refusal, delete_guard
 from triggersync.engine.model import as_declared, same
 from triggersync.engine.plan import ABSENT, Change, FieldChange, Plan, ignored_by
 from triggersync.engine.schemas import packaged_schema
-from triggersync.errors import PlanFileError, TriggersyncError
+from triggersync.errors import PlanFileError, TriggersyncError, format_path
 
 if TYPE_CHECKING:  # jsonschema costs ~50 ms to import: only reading a plan file needs it
     from jsonschema import Draft202012Validator

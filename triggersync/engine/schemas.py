@@ -11,17 +11,23 @@ import functools
 import json
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from importlib.abc import Traversable
+
+
+def schema_path(name: str) -> Traversable:
+    """Where schema `name` is: the copy inside the installed package, else the repository's,
+    when running from a source tree. The one place that knows."""
+    packaged = resources.files("triggersync").joinpath("schemas").joinpath(name)
+    if packaged.is_file():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "schemas" / name
 
 
 @functools.cache
 def packaged_schema(name: str) -> dict[str, Any]:
-    """The installed copy of schema `name`, else the repository's. Read once per name;
-    callers must not mutate it."""
-    packaged = resources.files("triggersync").joinpath("schemas").joinpath(name)
-    if packaged.is_file():
-        text = packaged.read_text(encoding="utf-8")
-    else:
-        text = (Path(__file__).resolve().parents[2] / "schemas" / name).read_text(encoding="utf-8")
-    schema: dict[str, Any] = json.loads(text)
+    """Schema `name`, read once; callers must not mutate it."""
+    schema: dict[str, Any] = json.loads(schema_path(name).read_text(encoding="utf-8"))
     return schema

@@ -8,7 +8,8 @@ printing. docs/language.md describes the vocabulary and the evaluation model.
 
 from __future__ import annotations
 
-from triggersync.language.check import Problem, Severity, check
+from triggersync.errors import Problem, Severity, format_path
+from triggersync.language.check import check
 from triggersync.language.evaluate import (
     CompiledTrigger,
     Outcome,
@@ -25,7 +26,7 @@ from triggersync.language.explain import (
     explain,
     explain_lines,
 )
-from triggersync.language.literals import format_path, literal
+from triggersync.language.literals import literal
 from triggersync.language.vocabulary import ACTIONS, EVENTS, OPERATORS, VARIABLES, did_you_mean
 
 __all__ = [

@@ -8,20 +8,20 @@ never errors. Errors are kept for shapes that cannot be a definition at all: a d
 is not an object, a condition that is not a list, an operator that is not a string, an action
 that is not a list starting with its name.
 
-Each problem carries its path inside the definition (`condition[2][1]`, `actions[0]`); the
-caller puts the file, line and the trigger's own path in front.
+Each problem carries its path inside the definition (`condition[2][1]`, `actions[0]`) and no
+location; the caller places it in its file, under the trigger's own path (`Problem.at`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from enum import Enum
 from typing import Any
 
+from triggersync.errors import Path, Problem, Severity
 from triggersync.language import values
 from triggersync.language.explain import condition_words
-from triggersync.language.literals import MAX_DEPTH, Path, describe, format_path
+from triggersync.language.literals import MAX_DEPTH, describe
 from triggersync.language.vocabulary import (
     ACTIONS,
     DEFINITION_KEYS,
@@ -35,29 +35,6 @@ from triggersync.language.vocabulary import (
     Variable,
     did_you_mean,
 )
-
-
-class Severity(Enum):
-    ERROR = "error"
-    WARNING = "warning"
-
-
-@dataclass(frozen=True)
-class Problem:
-    path: Path
-    severity: Severity
-    message: str
-
-    @property
-    def where(self) -> str:
-        return format_path(self.path)
-
-    @property
-    def is_error(self) -> bool:
-        return self.severity is Severity.ERROR
-
-    def __str__(self) -> str:
-        return f"{self.where}: {self.message}" if self.path else self.message
 
 
 def check(definition: Any) -> tuple[Problem, ...]:
@@ -85,10 +62,10 @@ class _Found:
     problems: list[Problem] = field(default_factory=list)
 
     def error(self, path: Path, message: str) -> None:
-        self.problems.append(Problem(path, Severity.ERROR, message))
+        self.problems.append(Problem(path=path, message=message, severity=Severity.ERROR))
 
     def warn(self, path: Path, message: str) -> None:
-        self.problems.append(Problem(path, Severity.WARNING, message))
+        self.problems.append(Problem(path=path, message=message, severity=Severity.WARNING))
 
 
 def _hint(name: str, choices: Iterable[str]) -> str:

@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
+from triggersync.errors import Path, format_path
 from triggersync.language import values
 from triggersync.language.explain import condition_words, event_words
-from triggersync.language.literals import MAX_DEPTH, Path, bare, describe, format_path, literal
+from triggersync.language.literals import MAX_DEPTH, bare, describe, literal
 from triggersync.language.values import Truth
 from triggersync.language.vocabulary import OPERATORS, Kind, Operator, Shape
 

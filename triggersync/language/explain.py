@@ -15,14 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from triggersync.language.literals import (
-    MAX_DEPTH,
-    Path,
-    as_written,
-    bare,
-    format_path,
-    literal,
-)
+from triggersync.errors import Path, format_path
+from triggersync.language.literals import MAX_DEPTH, as_written, bare, literal
 from triggersync.language.vocabulary import ACTIONS, EVENTS, OPERATORS, VARIABLES, Operator, Shape
 
 ALWAYS = "always"

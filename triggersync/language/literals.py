@@ -8,11 +8,7 @@ marks, lone surrogates) is escaped, so one phrase is always one line and shows w
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from typing import Any
-
-PathPart = str | int
-Path = tuple[PathPart, ...]
 
 # Deeper nesting than this is not walked: no real definition comes close, and a hostile one must
 # not turn into a RecursionError.
@@ -119,11 +115,3 @@ def describe(value: Any) -> str:
     if isinstance(value, str) and len(value) > 60:
         return quote(value[:57] + "...")
     return literal(value)
-
-
-def format_path(path: Sequence[PathPart]) -> str:
-    """("condition", 2, 1) → condition[2][1]; the caller puts its own prefix in front."""
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
-    return out

@@ -13,10 +13,11 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from triggersync.errors import Path
 from triggersync.language import values
 from triggersync.language.evaluate import Outcome, Reason, Rulebook, Verdict, fires
 from triggersync.language.explain import action_words, condition_words
-from triggersync.language.literals import MAX_DEPTH, Path, literal
+from triggersync.language.literals import MAX_DEPTH, literal
 from triggersync.language.vocabulary import ACTIONS, OPERATORS, VARIABLES, Kind, Shape
 
 Visitor = Mapping[str, Any]

@@ -10,15 +10,19 @@ from __future__ import annotations
 
 from typing import Literal
 
-from triggersync.errors import Issue
+from triggersync.errors import Problem
 from triggersync.untrusted import clean
 
 
-def annotation(level: Literal["error", "warning"], issue: Issue) -> str:
-    """The workflow command that marks the issue on its file, line and column."""
-    message = f"{issue.path}: {issue.message}" if issue.path else issue.message
-    where = f"file={escape_property(issue.file)},line={issue.line},col={issue.col}"
-    return f"::{level} {where}::{escape_data(clean(message))}"
+def annotation(level: Literal["error", "warning"], problem: Problem) -> str:
+    """The workflow command that marks the problem on its file, line and column (a problem
+    with no place, e.g. a missing file, is annotated without one)."""
+    message = f"{problem.where}: {problem.message}" if problem.path else problem.message
+    place = problem.location
+    where = (
+        f" file={escape_property(place.file)},line={place.line},col={place.col}" if place else ""
+    )
+    return f"::{level}{where}::{escape_data(clean(message))}"
 
 
 def escape_data(text: str) -> str:

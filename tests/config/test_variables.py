@@ -58,4 +58,4 @@ def test_substitute_walks_values_not_keys() -> None:
 
 def test_substitute_reports_paths() -> None:
     _, problems = substitute({"triggers": [{"name": "${X}"}]}, VARS)
-    assert [path for path, _ in problems] == [("triggers", 0, "name")]
+    assert [problem.path for problem in problems] == [("triggers", 0, "name")]

@@ -22,10 +22,10 @@ def _write(tmp_path: Path, text: str, name: str = "chat.yaml") -> Path:
     return path
 
 
-def _issues(path: Path) -> list[str]:
+def _problems(path: Path) -> list[str]:
     with pytest.raises(ConfigError) as caught:
         load([path])
-    return [str(issue) for issue in caught.value.issues]
+    return [str(issue) for issue in caught.value.problems]
 
 
 def _trigger(definition: str) -> str:
@@ -36,22 +36,23 @@ _DEFINITION = "{{event: page_enter, condition: [eq, '@a', US], actions: [[addTag
 
 
 @pytest.mark.parametrize(
-    ("key", "kind"),
+    ("key", "kind", "written"),
     [
-        *(("1", "a number"), ("0x1", "a number"), ("1.5", "a number")),
-        *(("null", "null"), ("~", "null"), ("true", "true/false"), ("no", "true/false")),
+        *(("1", "a number", '["1"]'), ("0x1", "a number", '["0x1"]')),
+        *(("1.5", "a number", '["1.5"]'), ("null", "null", ".null"), ("~", "null", '["~"]')),
+        *(("true", "true/false", ".true"), ("no", "true/false", ".no")),
     ],
 )
 def test_a_key_that_is_not_a_string_is_an_error_where_it_is_written(
-    tmp_path: Path, key: str, kind: str
+    tmp_path: Path, key: str, kind: str, written: str
 ) -> None:
     path = _write(tmp_path, _trigger(_DEFINITION.format(f"{key}: v")))
     col = len(
         "    definition: {event: page_enter, condition: [eq, '@a', US], actions: [[addTag, x]], "
     )
     col += 1
-    assert _issues(path) == [
-        f"{path}:3:{col}: triggers[0].definition.{key}: key {key} is read as {kind}, "
+    assert _problems(path) == [
+        f"{path}:3:{col}: triggers[0].definition{written}: key {key} is read as {kind}, "
         f"not a string: quote it ('{key}')"
     ]
 
@@ -63,28 +64,30 @@ def test_a_quoted_key_is_a_string_and_fine(tmp_path: Path) -> None:
 
 def test_an_empty_key_is_null_and_an_error(tmp_path: Path) -> None:
     text = "triggers:\n  - name: A\n    definition:\n      event: page_enter\n      ? \n      : v\n"
-    assert any("an empty key is read as null" in issue for issue in _issues(_write(tmp_path, text)))
+    assert any(
+        "an empty key is read as null" in issue for issue in _problems(_write(tmp_path, text))
+    )
 
 
 def test_an_aliased_key_is_checked_like_a_written_one(tmp_path: Path) -> None:
     text = "triggers:\n  - name: A\n    description: &n 7\n    definition: {*n : v}\n"
-    issues = _issues(_write(tmp_path, text))
-    assert any(":4:18: triggers[0].definition.7: key 7 is read as a number" in i for i in issues)
+    issues = _problems(_write(tmp_path, text))
+    assert any(':4:18: triggers[0].definition["7"]: key 7 is read as a number' in i for i in issues)
 
 
 def test_a_key_deep_in_an_action_is_found(tmp_path: Path) -> None:
     definition = _DEFINITION.format("x: [[sendMessageToVisitor, S, Hi, {a: {2: b}}]]")
-    issues = _issues(_write(tmp_path, _trigger(definition)))
+    issues = _problems(_write(tmp_path, _trigger(definition)))
     assert len(issues) == 1
-    assert "triggers[0].definition.x[0][3].a.2: key 2 is read as a number" in issues[0]
+    assert 'triggers[0].definition.x[0][3].a["2"]: key 2 is read as a number' in issues[0]
 
 
 def test_every_key_and_number_problem_of_a_file_is_reported(tmp_path: Path) -> None:
     text = "triggers:\n  - name: A\n    definition: {1: a, 2: b}\n  - name: B\n    x: .nan\n"
-    issues = _issues(_write(tmp_path, text))
+    issues = _problems(_write(tmp_path, text))
     assert [issue.split(": ")[1] for issue in issues if "not a string" in issue] == [
-        "triggers[0].definition.1",
-        "triggers[0].definition.2",
+        'triggers[0].definition["1"]',
+        'triggers[0].definition["2"]',
     ]
     assert any("triggers[1].x: .nan is not a finite number" in issue for issue in issues)
 
@@ -92,7 +95,7 @@ def test_every_key_and_number_problem_of_a_file_is_reported(tmp_path: Path) -> N
 @pytest.mark.parametrize("number", [".nan", ".NaN", ".inf", "-.Inf", "+.inf", "1.0e+999"])
 def test_a_number_that_is_not_finite_is_an_error(tmp_path: Path, number: str) -> None:
     path = _write(tmp_path, _trigger(f"{{event: page_enter, condition: [gt, '@x', {number}]}}"))
-    issues = _issues(path)
+    issues = _problems(path)
     col = len("    definition: {event: page_enter, condition: [gt, '@x', ") + 1
     expected = f"{path}:3:{col}: triggers[0].definition.condition[2]: {number} is not a finite"
     assert any(issue.startswith(expected) for issue in issues), issues
@@ -105,8 +108,8 @@ def test_a_finite_float_is_fine_and_stays_json(tmp_path: Path) -> None:
 
 
 def test_a_key_problem_outside_triggers_is_reported_too(tmp_path: Path) -> None:
-    issues = _issues(_write(tmp_path, "triggers: []\n1: x\n"))
-    assert any(":2:1: 1: key 1 is read as a number" in issue for issue in issues)
+    issues = _problems(_write(tmp_path, "triggers: []\n1: x\n"))
+    assert any(':2:1: ["1"]: key 1 is read as a number' in issue for issue in issues)
 
 
 def test_a_vars_file_value_that_is_not_finite_is_an_error(tmp_path: Path) -> None:
