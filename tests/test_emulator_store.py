@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ from triggersync.emulator.store import (
 )
 
 DEFINITION = {"event": "chat_requested", "condition": ["and"], "actions": []}
+STAMPED = {**DEFINITION, "version": 1, "editor": "developer"}
 
 
 @pytest.fixture
@@ -59,9 +61,45 @@ def test_definition_round_trips_and_is_omitted_when_absent(store: Store) -> None
         "name": "with",
         "description": "",
         "enabled": 1,
-        "definition": DEFINITION,
+        "definition": STAMPED,
     }
     assert "definition" not in (store.get("without") or {})
+
+
+# -- the metadata Zendesk keeps in a definition -----------------------------------------------
+
+
+def test_a_created_definition_is_stamped_with_version_and_editor(store: Store) -> None:
+    assert store.create({"name": "T", "definition": DEFINITION})["definition"] == STAMPED
+
+
+def test_stamping_keeps_the_values_sent(store: Store) -> None:
+    sent = {**DEFINITION, "version": 3, "editor": "simple"}
+    assert store.create({"name": "T", "definition": sent})["definition"] == sent
+
+
+def test_a_bulk_seed_is_stamped_too(store: Store) -> None:
+    store.create_many([{"name": "T", "definition": DEFINITION}])
+    assert (store.get("T") or {})["definition"] == STAMPED
+
+
+def test_a_store_told_not_to_stamp_keeps_the_definition_as_sent() -> None:
+    store = Store(stamp=False)
+    try:
+        assert store.create({"name": "T", "definition": DEFINITION})["definition"] == DEFINITION
+    finally:
+        store.close()
+
+
+def test_update_accepts_the_definition_as_created_without_its_stamp(store: Store) -> None:
+    store.create({"name": "T", "definition": DEFINITION})
+    assert store.update("T", {"definition": DEFINITION, "description": "d"})["description"] == "d"
+
+
+def test_update_refuses_a_definition_whose_declared_version_differs(store: Store) -> None:
+    store.create({"name": "T", "definition": DEFINITION})
+    with pytest.raises(InvalidTrigger, match="definition"):
+        store.update("T", {"definition": {**DEFINITION, "version": 2}})
 
 
 def test_unknown_fields_are_preserved(store: Store) -> None:
@@ -138,7 +176,7 @@ def test_update_refuses_a_changed_definition(store: Store) -> None:
 
 def test_update_accepts_the_identical_definition(store: Store) -> None:
     store.create({"name": "T", "definition": DEFINITION})
-    assert store.update("T", {"definition": dict(DEFINITION)})["definition"] == DEFINITION
+    assert store.update("T", {"definition": dict(STAMPED)})["definition"] == STAMPED
 
 
 def test_update_refuses_true_where_the_definition_holds_1(store: Store) -> None:
@@ -217,3 +255,42 @@ def test_concurrent_creates_from_threads_get_unique_ids(store: Store) -> None:
     for thread in threads:
         thread.join()
     assert sorted(ids) == list(range(1, 41))
+
+
+# -- shapes that cannot be a definition at all ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("definition", "error"),
+    [
+        ({"condition": "eq"}, "definition.condition: a condition is a list"),
+        ({"condition": ["and", {"eq": 1}]}, "definition.condition[1]: a condition is a list"),
+        ({"condition": [["eq"], 1]}, "definition.condition[0]: an operator name comes first"),
+        ({"actions": {"addTag": "x"}}, "definition.actions: actions is a list of actions"),
+        ({"actions": ["addTag"]}, "definition.actions[0]: an action is a list"),
+        ({"actions": [[1, "x"]]}, "definition.actions[0]: an action is a list"),
+        ({"actions": [[]]}, "definition.actions[0]: an action is a list"),
+    ],
+)
+def test_a_shape_the_tool_calls_impossible_is_refused(
+    store: Store, definition: dict[str, object], error: str
+) -> None:
+    with pytest.raises(InvalidTrigger, match=re.escape(error)):
+        store.create({"name": "T", "definition": {"event": "page_enter", **definition}})
+    assert store.list() == []
+
+
+def test_what_the_tool_only_warns_about_is_stored(store: Store) -> None:
+    odd = {
+        "event": "fooEvent",
+        "condition": ["or", ["fooOp", 1], ["eq", "@visitor_contry_code"]],
+        "actions": [["fooAction"], ["addTag", 1, 2]],
+        "action": [],
+    }
+    assert store.create({"name": "T", "definition": odd})["definition"]["event"] == "fooEvent"
+
+
+def test_an_update_with_an_impossible_definition_is_refused_for_its_shape(store: Store) -> None:
+    store.create({"name": "T", "definition": DEFINITION})
+    with pytest.raises(InvalidTrigger, match=r"definition\.condition: a condition is a list"):
+        store.update("T", {"definition": {**DEFINITION, "condition": 1}})

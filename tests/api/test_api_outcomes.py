@@ -152,3 +152,9 @@ def test_a_live_1_where_true_was_sent_is_other_content() -> None:
 def test_a_live_1_0_where_1_was_sent_is_the_trigger_just_made() -> None:
     sent, live = _definition("wait", 1), _definition("wait", 1.0)
     assert create_after_a_502(sent, live).name == "T"
+
+
+def test_metadata_the_server_added_is_still_the_trigger_just_made() -> None:
+    sent = _definition("addTag", "vip")
+    live = {**sent, "version": 1, "editor": "developer"}
+    assert create_after_a_502(sent, live).name == "T"

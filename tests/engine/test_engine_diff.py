@@ -92,6 +92,76 @@ def test_a_number_spelled_1_0_is_no_field_change_beside_a_real_one() -> None:
     assert [field.path for field in change.diff] == ["definition.event"]
 
 
+# --- server metadata in a definition: compared only where declared ----------------------------
+
+STAMPED = {"version": 1, "editor": "simple", **GEO}
+
+
+def test_undeclared_server_metadata_is_no_difference() -> None:
+    desired = [Trigger("A", definition=GEO)]
+    assert diff(desired, [live(name="A", definition=STAMPED)], is_ignored=nobody) == []
+
+
+def test_any_undeclared_key_beside_the_three_is_no_difference() -> None:
+    desired = [Trigger("A", definition=GEO)]
+    stamped = {**GEO, "created_by": "dashboard"}
+    assert diff(desired, [live(name="A", definition=stamped)], is_ignored=nobody) == []
+
+
+def test_declared_metadata_is_compared() -> None:
+    desired = [Trigger("A", definition={**GEO, "version": 2})]
+    [change] = diff(desired, [live(name="A", definition=STAMPED)], is_ignored=nobody)
+    assert change.action == "replace"
+    assert change.diff == (FieldChange("definition.version", 1, 2),)
+
+
+def test_declared_metadata_missing_live_is_a_replace() -> None:
+    desired = [Trigger("A", definition={**GEO, "editor": "developer"})]
+    [change] = diff(desired, [live(name="A", definition=GEO)], is_ignored=nobody)
+    assert change.diff == (FieldChange("definition.editor", ABSENT, "developer"),)
+
+
+def test_a_replace_shows_only_the_declared_keys_of_the_live_definition() -> None:
+    desired = [Trigger("A", definition={**GEO, "event": "page_enter"})]
+    [change] = diff(desired, [live(name="A", definition=STAMPED)], is_ignored=nobody)
+    assert change.diff == (FieldChange("definition.event", "chat_requested", "page_enter"),)
+    assert change.before is not None
+    assert change.before["definition"] == GEO
+
+
+def test_an_update_beside_undeclared_metadata_stays_an_update() -> None:
+    desired = [Trigger("A", "new", definition=GEO)]
+    [change] = diff(desired, [live(name="A", definition=STAMPED)], is_ignored=nobody)
+    assert change.action == "update"
+    assert change.update_body() == {"description": "new"}
+
+
+def test_a_stamped_leftover_whose_trigger_is_gone_is_renamed_into_place() -> None:
+    changes = diff(
+        [Trigger("G", definition=GEO)],
+        [Trigger(temporary_name("G"), enabled=0, definition=STAMPED)],
+        is_ignored=nobody,
+    )
+    assert [(change.action, change.new_name) for change in changes] == [("update", "G")]
+
+
+def test_a_leftover_with_true_where_1_is_declared_is_not_renamed_into_place() -> None:
+    mine = {**GEO, "actions": [["setTriggered", 1]]}
+    left = {**GEO, "actions": [["setTriggered", True]]}
+    changes = diff(
+        [Trigger("G", definition=mine)],
+        [Trigger(temporary_name("G"), enabled=0, definition=left)],
+        is_ignored=nobody,
+    )
+    assert [change.action for change in changes] == ["delete", "create"]
+
+
+def test_a_fingerprint_still_covers_undeclared_metadata() -> None:
+    assert fingerprint(live(name="A", definition=STAMPED)) != fingerprint(
+        live(name="A", definition=GEO)
+    )
+
+
 def test_a_boolean_as_deepdiff_sees_it_equals_only_itself() -> None:
     boolean = diff_module._TRUE
     assert boolean == diff_module._Boolean("true")
@@ -210,15 +280,15 @@ def test_replace_covers_other_field_changes() -> None:
 
 
 def test_added_and_removed_items_are_absent_on_one_side() -> None:
-    before = {"event": "e", "actions": [["a"], ["b"]], "old": 1}
+    before = {"event": "e", "actions": [["a"], ["b"]], "condition": ["and"]}
     after = {"event": "e", "actions": [["a"]], "new": 2}
     [change] = diff(
         [Trigger("G", definition=after)], [live(name="G", definition=before)], is_ignored=nobody
     )
     assert change.diff == (
+        FieldChange("definition.condition", ["and"], ABSENT),
         FieldChange("definition.actions[1]", ["b"], ABSENT),
         FieldChange("definition.new", ABSENT, 2),
-        FieldChange("definition.old", 1, ABSENT),
     )
 
 

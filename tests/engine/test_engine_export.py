@@ -7,9 +7,10 @@ from typing import Any
 
 import pytest
 
-from triggersync.engine.export import write_directory
+from triggersync.config.files import load
+from triggersync.engine.export import MAX_DEFINITION_DEPTH, exportable, to_yaml, write_directory
 from triggersync.engine.model import Trigger
-from triggersync.errors import TriggersyncError
+from triggersync.errors import ConfigError, TriggersyncError
 
 
 def too_deep() -> Trigger:
@@ -51,3 +52,46 @@ def test_an_export_into_an_existing_folder_replaces_its_files_and_names_the_othe
     )
     assert "description: new" in (tmp_path / "a.yaml").read_text(encoding="utf-8")
     assert sorted(path.name for path in tmp_path.iterdir()) == ["a-2.yaml", "a.yaml", "gone.yaml"]
+
+
+# -- a definition nested deeper than a configuration file may be ------------------------------
+
+
+def nested(depth: int) -> Trigger:
+    """A trigger whose deepest value (the name "firedBefore") sits `depth` levels below its
+    definition: a condition of `not`s around one `firedBefore`."""
+    condition: Any = ["firedBefore"]
+    for _ in range(depth - 2):
+        condition = ["not", condition]
+    definition = {"event": "page_enter", "condition": condition, "actions": [["addTag", "x"]]}
+    return Trigger("Deep", definition=definition)
+
+
+def written(tmp_path: Path, trigger: Trigger) -> Path:
+    path = tmp_path / "deep.yaml"
+    path.write_text(to_yaml([trigger]), encoding="utf-8")
+    return path
+
+
+def test_a_definition_at_the_deepest_a_file_may_hold_is_exported_and_reads_back(
+    tmp_path: Path,
+) -> None:
+    kept, refused = exportable([nested(MAX_DEFINITION_DEPTH)])
+    assert (len(kept), refused) == (1, [])
+    [read] = load([written(tmp_path, kept[0])]).triggers
+    assert read.definition == kept[0].definition
+
+
+def test_one_level_deeper_a_file_could_not_be_read_back(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="nested deeper than"):
+        load([written(tmp_path, nested(MAX_DEFINITION_DEPTH + 1))])
+
+
+@pytest.mark.parametrize("depth", [MAX_DEFINITION_DEPTH + 1, 5000])
+def test_a_trigger_nested_too_deeply_is_left_out_by_name(depth: int) -> None:
+    kept, refused = exportable([Trigger("A"), nested(depth), Trigger("Z")])
+    assert [trigger.name for trigger in kept] == ["A", "Z"]
+    assert refused == [
+        'not exported: "Deep": its definition nests deeper than 61 levels, more than a '
+        "configuration file may (64 levels from its top); fix it in Zendesk"
+    ]

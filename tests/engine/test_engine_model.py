@@ -8,7 +8,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from triggersync.engine.model import Location, Trigger, canonical_json, normalise, same
+from triggersync.engine.model import (
+    Location,
+    Trigger,
+    as_declared,
+    canonical_json,
+    holds,
+    normalise,
+    same,
+)
 
 
 @pytest.mark.parametrize(("raw", "expected"), [(True, 1), (False, 0), (1, 1), (0, 0), ("1", 1)])
@@ -129,3 +137,42 @@ def test_same_and_the_canonical_text_agree(a: Any, b: Any) -> None:
 def test_a_value_is_the_same_as_itself_respelt(value: Any) -> None:
     assert same(value, _respelt(value))
     assert canonical_json(value) == canonical_json(_respelt(value))
+
+
+# -- a write's body against what is live ------------------------------------------------------
+
+GEO = {"event": "chat_requested", "condition": ["eq", "@visitor_country_code", "US"]}
+
+
+def test_a_live_trigger_holds_a_body_whatever_metadata_the_server_added() -> None:
+    stamped = Trigger("A", definition={**GEO, "version": 1, "editor": "developer"})
+    assert holds(stamped, {"name": "A", "enabled": 1, "definition": GEO})
+
+
+def test_a_live_trigger_without_declared_metadata_does_not_hold_the_body() -> None:
+    assert not holds(
+        Trigger("A", definition=GEO), {"name": "A", "definition": {**GEO, "version": 2}}
+    )
+
+
+def test_a_body_without_a_definition_holds_whatever_definition_is_live() -> None:
+    assert holds(Trigger("A", "d", definition=GEO), {"name": "A", "description": "d"})
+
+
+def test_a_body_with_another_description_is_not_held() -> None:
+    assert not holds(Trigger("A", "d"), {"description": "e"})
+
+
+def test_as_declared_keeps_the_three_keys_and_the_declared_ones() -> None:
+    live = {"event": "e", "condition": [], "actions": [], "version": 1, "editor": "x"}
+    assert as_declared(live, {"event": "f", "editor": "y"}) == {
+        "event": "e",
+        "condition": [],
+        "actions": [],
+        "editor": "x",
+    }
+
+
+@pytest.mark.parametrize(("live", "declared"), [(None, {"event": "e"}), ({"version": 1}, None)])
+def test_as_declared_leaves_what_is_not_an_object_pair_alone(live: Any, declared: Any) -> None:
+    assert as_declared(live, declared) == live

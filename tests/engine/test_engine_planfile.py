@@ -63,6 +63,28 @@ def test_an_update_that_adds_nothing_but_1_0_for_1_is_refused() -> None:
         plan_from_dict(document)
 
 
+def saved_update(before: dict[str, Any], after: dict[str, Any]) -> Plan:
+    change = Change("update", "A", view("A", definition=before), view("A", "new", definition=after))
+    document = plan_to_dict(Plan((change,), fingerprints={"A": "0" * 64}, live_names=("A",)))
+    return plan_from_dict(json.loads(json.dumps(document)))
+
+
+def test_an_update_beside_undeclared_server_metadata_is_read() -> None:
+    # Zendesk's `version` and `editor` count only where the configuration declares them.
+    plan = saved_update({"event": "e", "version": 1, "editor": "simple"}, {"event": "e"})
+    assert [change.action for change in plan.changes] == ["update"]
+
+
+def test_an_update_never_sends_the_definition() -> None:
+    [change] = saved_update({"event": "e", "version": 1}, {"event": "e"}).changes
+    assert change.update_body() == {"description": "new"}
+
+
+def test_an_update_that_changes_declared_metadata_is_refused() -> None:
+    with pytest.raises(PlanFileError, match="cannot change the definition"):
+        saved_update({"event": "e", "version": 1}, {"event": "e", "version": 2})
+
+
 def test_json_round_trips() -> None:
     plan = sample()
     assert plan_from_dict(json.loads(json.dumps(plan_to_dict(plan)))) == plan

@@ -66,6 +66,25 @@ def test_export_round_trips_to_no_changes(run: Run, emulator: Emulator, tmp_path
     assert run("plan", str(tmp_path / "all.yaml")).stdout == "No changes.\n"
 
 
+def test_export_leaves_out_a_definition_nested_too_deeply_and_writes_the_rest(
+    run: Run, emulator: Emulator, tmp_path: Path
+) -> None:
+    condition: object = ["firedBefore"]
+    for _ in range(100):
+        condition = ["not", condition]
+    emulator.store.create(
+        {"name": "Deep", "definition": {"event": "page_enter", "condition": condition}}
+    )
+    emulator.store.create({"name": "Plain", "description": "x", "enabled": 1})
+    ran = run("export", "--out", str(tmp_path / "live"))
+    assert ran.code == 1
+    assert ran.stderr.endswith(
+        'Error: not exported: "Deep": its definition nests deeper than 61 levels, more than a '
+        "configuration file may (64 levels from its top); fix it in Zendesk\n"
+    )
+    assert [path.name for path in (tmp_path / "live").iterdir()] == ["plain.yaml"]
+
+
 def test_export_to_a_directory_writes_one_file_per_trigger(
     run: Run, emulator: Emulator, tmp_path: Path
 ) -> None:

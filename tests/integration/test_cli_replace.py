@@ -15,6 +15,7 @@ from clirun import Run
 
 from triggersync.api.client import Client
 from triggersync.emulator.server import Emulator, Faults
+from triggersync.emulator.store import STAMP
 from triggersync.engine.model import Trigger
 
 Config = Callable[[str], str]
@@ -22,6 +23,9 @@ Config = Callable[[str], str]
 OLD = {"event": "page_enter", "condition": ["and"], "actions": []}
 COND = ["eq", "@visitor_country_code", "US"]
 NEW = {"event": "chat_requested", "condition": COND, "actions": [["addTag", "new"]]}
+# OLD and NEW as the emulator stores them: stamped with Zendesk's metadata, which the
+# configuration leaves out and which therefore never counts as a difference.
+OLD_LIVE, NEW_LIVE = ({**definition, **STAMP} for definition in (OLD, NEW))
 NEW_YAML = """\
     definition:
       event: chat_requested
@@ -99,7 +103,7 @@ def test_after_refused_creates_the_next_apply_replaces_everything(
     ran = run("apply", path, "--yes")
     assert ran.stdout.endswith("Apply complete: 12 created, 0 updated, 12 deleted.\n")
     assert {name: t["definition"] for name, t in live(emulator).items()} == dict.fromkeys(
-        TWELVE, NEW
+        TWELVE, NEW_LIVE
     )
 
 
@@ -109,8 +113,22 @@ def test_a_replacement_ends_enabled_under_its_own_name(
     seed(emulator, "G", OLD)
     assert run("apply", config(declared("G")), "--yes").code == 0
     assert [(t["name"], t["enabled"], t["definition"]) for t in emulator.store.list()] == [
-        ("G", 1, NEW)
+        ("G", 1, NEW_LIVE)
     ]
+
+
+def test_what_the_server_stamps_on_a_create_plans_no_change(
+    run: Run, emulator: Emulator, config: Config
+) -> None:
+    converges(run, config(declared("G")))
+    assert emulator.store.get("G")["definition"] == NEW_LIVE
+
+
+def test_what_the_server_stamps_on_a_replacement_plans_no_second_one(
+    run: Run, emulator: Emulator, config: Config
+) -> None:
+    seed(emulator, "G", OLD)
+    converges(run, config(declared("G")))
 
 
 def test_a_disabled_replacement_stays_disabled(
@@ -162,8 +180,8 @@ def test_a_failed_withdrawal_reports_the_leftover(
         "HTTP 500: internal server error (injected)): the next apply removes it\n" in ran.stderr
     )
     assert [(t["name"], t["enabled"], t["definition"]) for t in emulator.store.list()] == [
-        ("G", 1, OLD),
-        (temporary("G"), 0, NEW),
+        ("G", 1, OLD_LIVE),
+        (temporary("G"), 0, NEW_LIVE),
     ]
 
 
@@ -185,7 +203,7 @@ def test_a_leftover_next_to_the_old_trigger_converges(
     seed(emulator, "G", OLD)
     seed(emulator, temporary("G"), NEW, enabled=0)
     converges(run, config(declared("G")))
-    assert [(t["name"], t["definition"]) for t in emulator.store.list()] == [("G", NEW)]
+    assert [(t["name"], t["definition"]) for t in emulator.store.list()] == [("G", NEW_LIVE)]
 
 
 def test_a_leftover_is_removed_even_without_prune(
@@ -221,7 +239,7 @@ def test_a_failed_rename_leaves_the_new_definition_live_and_disabled(
     emulator.faults = Faults(fail_names=frozenset({"G"}))  # refuses the final PUT only
     run("apply", config(RENAMED), "--yes")
     assert [(t["name"], t["enabled"], t["definition"]) for t in emulator.store.list()] == [
-        (temporary("G"), 0, NEW)
+        (temporary("G"), 0, NEW_LIVE)
     ]
 
 
@@ -266,7 +284,7 @@ def test_after_a_failed_rename_the_next_apply_converges(
     emulator.faults = Faults()
     converges(run, path)
     assert [(t["name"], t["enabled"], t["definition"]) for t in emulator.store.list()] == [
-        ("G", 1, NEW)
+        ("G", 1, NEW_LIVE)
     ]
 
 
@@ -277,4 +295,4 @@ def test_a_leftover_alone_with_another_definition_is_deleted_and_the_trigger_cre
     path = config(declared("G"))
     ran = run("apply", path, "--yes")
     assert ran.stdout.endswith("Apply complete: 1 created, 0 updated, 1 deleted.\n")
-    assert [(t["name"], t["definition"]) for t in emulator.store.list()] == [("G", NEW)]
+    assert [(t["name"], t["definition"]) for t in emulator.store.list()] == [("G", NEW_LIVE)]

@@ -123,6 +123,21 @@ def test_fault_flags_reach_the_server() -> None:
     assert response.status_code == 503
 
 
+@pytest.mark.parametrize(
+    ("flags", "stamped"), [((), {"version": 1, "editor": "developer"}), (("--no-stamp",), {})]
+)
+def test_created_definitions_are_stamped_unless_told_not_to(
+    flags: tuple[str, ...], stamped: dict[str, object]
+) -> None:
+    definition = {"event": "page_enter", "condition": ["and"], "actions": []}
+    with running(*flags) as process:
+        url = served_url(process)
+        body = {"name": "T", "definition": definition}
+        response = post(f"{url}/triggers", body, ("demo@example.com", "demo-password"))
+        stop(process)
+    assert response.json()["definition"] == {**definition, **stamped}
+
+
 def test_busy_port_is_an_error_without_traceback() -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

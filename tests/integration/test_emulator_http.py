@@ -13,6 +13,8 @@ import requests
 from triggersync.emulator.server import Emulator
 
 DEFINITION = {"event": "chat_requested", "condition": ["and"], "actions": [["addTag", "x"]]}
+# As the emulator stores DEFINITION: with the metadata it stamps on what it creates.
+STAMPED = {**DEFINITION, "version": 1, "editor": "developer"}
 ODD_NAMES = ["with space", "a/b", "100%", "why?", "#1", "Café ☕ 日本", "a%2Fb", "+plus+"]
 
 
@@ -44,7 +46,7 @@ def test_show_returns_the_object(emulator: Emulator, emulator_session: requests.
     emulator.store.create({"name": "T", "definition": DEFINITION})
     response = emulator_session.get(item(emulator.url, "T"))
     assert response.status_code == 200
-    expected = {"id": 1, "name": "T", "description": "", "enabled": 1, "definition": DEFINITION}
+    expected = {"id": 1, "name": "T", "description": "", "enabled": 1, "definition": STAMPED}
     assert response.json() == expected
 
 
@@ -174,7 +176,19 @@ def test_put_of_a_different_definition_is_400(
     response = emulator_session.put(item(emulator.url, "T"), json={"definition": changed})
     assert response.status_code == 400
     assert "definition" in response.json()["error"]
-    assert (emulator.store.get("T") or {})["definition"] == DEFINITION
+    assert (emulator.store.get("T") or {})["definition"] == STAMPED
+
+
+def test_a_definition_whose_action_is_not_a_list_is_400(
+    emulator_session: requests.Session, base: str
+) -> None:
+    body = {"name": "T", "definition": {**DEFINITION, "actions": ["addTag"]}}
+    response = emulator_session.post(f"{base}/triggers", json=body)
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": "definition.actions[0]: an action is a list that starts with its name "
+        "(e.g. ['addTag', 'vip']), got \"addTag\""
+    }
 
 
 def test_put_of_the_identical_definition_is_200(

@@ -20,6 +20,7 @@ from triggersync.api import client as client_mod
 from triggersync.api.client import Client
 from triggersync.api.retry import RetryPolicy
 from triggersync.emulator.server import Credentials, Emulator, Faults
+from triggersync.emulator.store import STAMP
 from triggersync.engine.apply import apply_plan
 from triggersync.engine.model import Trigger, normalise
 from triggersync.engine.plan import Change, Plan, fingerprint
@@ -195,7 +196,7 @@ def test_a_replace_whose_delete_fails_withdraws_its_replacement(
         "DELETE /triggers/G: HTTP 500" in ran.stderr
     )
     assert names(emulator) == ["G"]  # nothing lost, nothing left over
-    assert emulator.store.get("G")["definition"] == DEF_OLD
+    assert emulator.store.get("G")["definition"] == {**DEF_OLD, **STAMP}
 
 
 def test_a_rename_waiting_for_a_name_that_was_not_freed_is_skipped(

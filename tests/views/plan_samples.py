@@ -19,6 +19,9 @@ DE = {
     "actions": [["sendMessageToVisitor", "Support", "Hallo!"], ["addTag", "de"]],
 }
 
+# US's condition and one more: what a replacement to DE removes.
+LONGER = [*US["condition"], ["stillOnPage", 30]]
+
 
 def documented_plan() -> Plan:
     """The documented example plan: an update, a create and a delete, of triggers as the API
@@ -42,7 +45,7 @@ def full_plan() -> Plan:
     live = [
         Trigger("Better Trigger", "Visitor requested chat", definition=US),
         Trigger("Cafe greeting", "Bonjour"),
-        Trigger("Geo routing", "Route by country", definition={**US, "priority": 2}),
+        Trigger("Geo routing", "Route by country", definition={**US, "condition": LONGER}),
         Trigger('Old "quoted" Trigger'),
         Trigger("Legacy banner", "not ours"),
     ]

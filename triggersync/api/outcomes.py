@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 from triggersync.api.endpoint import json_body, trigger_from
 from triggersync.api.transport import Answer
-from triggersync.engine.model import Trigger, normalise, same
+from triggersync.engine.model import Trigger, holds
 from triggersync.errors import ApiError, NotFoundError, TransportError
 
 
@@ -27,13 +27,6 @@ class GoneAfterRetry(ApiError):
 
 class Lookup(Protocol):
     def find(self, name: str) -> Trigger | None: ...
-
-
-def holds(trigger: Trigger, body: Mapping[str, Any]) -> bool:
-    """Does the live trigger carry every field the body sets (after normalisation)?"""
-    view = trigger.view(with_definition=True)
-    wanted = normalise({**view, **{k: v for k, v in body.items() if k != "id"}})
-    return same(view, wanted.view(with_definition=True))
 
 
 def created(lookup: Lookup, name: str, body: Mapping[str, Any]) -> Trigger | None:

@@ -42,6 +42,12 @@ def _stop_on_signal(signum: int, frame: FrameType | None) -> None:
 @click.option("--refuse-creates", is_flag=True, help="Every create answers 400.")
 @click.option("--seed", type=int, help="Seed for reproducible failures.")
 @click.option(
+    "--stamp/--no-stamp",
+    default=True,
+    show_default=True,
+    help="Add version: 1 and editor: developer to each created definition that lacks them.",
+)
+@click.option(
     "-v", "--verbose", is_flag=True, help="Log each request on stderr (quiet by default)."
 )
 @click.option(
@@ -61,6 +67,7 @@ def emulator(
     fail_name: tuple[str, ...],
     refuse_creates: bool,
     seed: int | None,
+    stamp: bool,
     verbose: bool,
     log_file: str | None,
 ) -> int:
@@ -97,7 +104,7 @@ def emulator(
     )
     credentials = Credentials.from_env(os.environ)
     try:
-        em = Emulator(host, port, db or ":memory:", credentials, faults)
+        em = Emulator(host, port, db or ":memory:", credentials, faults, stamp=stamp)
     except sqlite3.Error as exc:
         raise click.ClickException(f"cannot open the database {db}: {exc}") from None
     # Handlers go in before anything can block, so a signal at any point unwinds cleanly.

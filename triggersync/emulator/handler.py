@@ -1,30 +1,51 @@
-"""One HTTP request against the emulator: routing, faults, auth, and the API's JSON shapes.
+"""The emulator's HTTP layer: the server, and one request against it (routing, faults, auth,
+and the API's JSON shapes).
 
-Zendesk Chat's Triggers API (SPEC §1, §6) and its OAuth token URL (SPEC §7). Faults are
-decided against whatever `Emulator.faults` holds at that moment, so tests can change them
-mid-run.
+Zendesk Chat's Triggers API and its OAuth token URL, as docs/api.md and docs/emulator.md
+describe them. Faults are decided against whatever `Emulator.faults` holds at that moment, so
+tests can change them mid-run. What a request needs of the emulator is `Served`, so this
+module does not import the one that starts it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import socket
+import sys
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler
-from typing import TYPE_CHECKING, Any
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Protocol
 from urllib.parse import parse_qs, unquote
 
-from triggersync.emulator.faults import Faults
+from triggersync.emulator.auth import TokenIssuer
+from triggersync.emulator.faults import FaultInjector, Faults
 from triggersync.emulator.hosts import is_own_host
-from triggersync.emulator.store import StoreError
-
-if TYPE_CHECKING:
-    from triggersync.emulator.server import Emulator, EmulatorHTTPServer
+from triggersync.emulator.store import Store, StoreError
+from triggersync.emulator.traffic import Traffic
 
 log = logging.getLogger("triggersync.emulator")
+
+
+class Served(Protocol):
+    """What a request needs of the emulator it is served by (server.Emulator is one)."""
+
+    port: int
+    store: Store
+    tokens: TokenIssuer
+    faults: Faults
+    injector: FaultInjector
+    traffic: Traffic
+    stopping: threading.Event  # set on stop: cuts injected latency short
+
+    def stats(self) -> dict[str, int]: ...
+
+
 MAX_BODY = 1 << 20
 _PREFIXES = (("api", "v2", "chat"), ("api", "v2"))
 _ALLOW = {"collection": "GET, POST", "item": "GET, PUT, DELETE", "token": "POST", "stats": "GET"}
@@ -118,7 +139,7 @@ class Handler(BaseHTTPRequestHandler):
     def _path(self) -> str:
         return self.path.partition("?")[0]  # a query string never changes the target
 
-    def _handle(self, em: Emulator) -> _Reply:
+    def _handle(self, em: Served) -> _Reply:
         body = self._read_body()
         self._check_host(em)
         try:
@@ -159,11 +180,11 @@ class Handler(BaseHTTPRequestHandler):
             return _Reply(200, found)
         return self._write(em, op, route.name, body, faults)
 
-    def _authorise(self, em: Emulator) -> None:
+    def _authorise(self, em: Served) -> None:
         if not em.tokens.accepts(self.headers.get("Authorization")):
             raise _Reply(401, {"error": "invalid credentials"}, {"WWW-Authenticate": "Basic"})
 
-    def _check_host(self, em: Emulator) -> None:
+    def _check_host(self, em: Served) -> None:
         hosts = self.headers.get_all("Host") or []
         if len(hosts) != 1:
             self.close_connection = True
@@ -173,7 +194,7 @@ class Handler(BaseHTTPRequestHandler):
             message = f"this is localhost:{em.port}; a request for {hosts[0]!r} is not served here"
             raise _Reply(421, {"error": message})
 
-    def _write(self, em: Emulator, op: str, name: str | None, raw: bytes, faults: Faults) -> _Reply:
+    def _write(self, em: Served, op: str, name: str | None, raw: bytes, faults: Faults) -> _Reply:
         payload = None if op == "delete" else _parse_json(raw)
         targets = {name, payload.get("name") if isinstance(payload, dict) else None}
         if targets & faults.fail_names:
@@ -197,7 +218,7 @@ class Handler(BaseHTTPRequestHandler):
             raise _Reply(502, {"error": "bad gateway (injected after the change was stored)"})
         return _Reply({"create": 201, "update": 200, "delete": 204}[op], result)
 
-    def _token(self, em: Emulator, raw: bytes) -> _Reply:
+    def _token(self, em: Served, raw: bytes) -> _Reply:
         try:
             form = parse_qs(raw.decode("utf-8"), strict_parsing=bool(raw))
         except (UnicodeDecodeError, ValueError):
@@ -282,3 +303,37 @@ def _parse_json(raw: bytes) -> Any:
         error = "the body is not valid Unicode: a \\u escape names half a surrogate pair"
         raise _Reply(400, {"error": error}) from None
     return value
+
+
+class EmulatorHTTPServer(ThreadingHTTPServer):
+    request_queue_size = 128  # bursts of concurrent clients, not the stdlib's 5
+
+    def __init__(self, emulator: Served, address: tuple[str, int]) -> None:
+        self.emulator = emulator
+        self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
+        self._open: set[socket.socket] = set()
+        self._open_lock = threading.Lock()
+        super().__init__(address, Handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._open_lock:
+            self._open.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._open_lock:
+            self._open.discard(request)
+        super().shutdown_request(request)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], OSError):
+            log.info("%s connection dropped", client_address[0])  # the client went away
+        else:
+            log.exception("unexpected failure serving %s", client_address[0])
+
+    def drop_connections(self) -> None:
+        """Wake handler threads idling on keep-alive connections, so they can be joined."""
+        with self._open_lock:
+            for sock in self._open:
+                with contextlib.suppress(OSError):  # the peer may have closed it already
+                    sock.shutdown(socket.SHUT_RDWR)

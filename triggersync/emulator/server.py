@@ -7,94 +7,16 @@ its credentials, its faults and its request counters.
 
 from __future__ import annotations
 
-import contextlib
-import logging
-import socket
-import sys
 import threading
-from http.server import ThreadingHTTPServer
 from types import TracebackType
-from typing import Any
 
 from triggersync.emulator.auth import Credentials, TokenIssuer
 from triggersync.emulator.faults import FaultInjector, Faults
-from triggersync.emulator.handler import Handler
+from triggersync.emulator.handler import EmulatorHTTPServer
 from triggersync.emulator.store import Store
+from triggersync.emulator.traffic import Traffic
 
 __all__ = ["Credentials", "Emulator", "Faults", "Traffic"]
-
-log = logging.getLogger("triggersync.emulator")
-
-
-class Traffic:
-    """Request counters for `GET /_emulator/stats`: per endpoint, whatever the outcome."""
-
-    COUNTERS = (
-        *("list", "show", "create", "update", "delete", "token", "total"),
-        *("rate_limited", "failed", "delayed_ms", "peak_in_flight"),
-    )
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._counts: dict[str, float] = dict.fromkeys(self.COUNTERS, 0)
-        self._in_flight = 0
-
-    def count(self, *names: str, amount: float = 1) -> None:
-        with self._lock:
-            for name in names:
-                self._counts[name] += amount
-
-    def enter(self) -> None:
-        with self._lock:
-            self._in_flight += 1
-            self._counts["peak_in_flight"] = max(self._counts["peak_in_flight"], self._in_flight)
-
-    def leave(self) -> None:
-        with self._lock:
-            self._in_flight -= 1
-
-    def snapshot(self) -> dict[str, int]:
-        with self._lock:
-            return {name: int(value) for name, value in self._counts.items()}
-
-    def reset(self) -> None:
-        with self._lock:
-            self._counts = dict.fromkeys(self.COUNTERS, 0)
-            self._counts["peak_in_flight"] = self._in_flight
-
-
-class EmulatorHTTPServer(ThreadingHTTPServer):
-    request_queue_size = 128  # bursts of concurrent clients, not the stdlib's 5
-
-    def __init__(self, emulator: Emulator, address: tuple[str, int]) -> None:
-        self.emulator = emulator
-        self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
-        self._open: set[socket.socket] = set()
-        self._open_lock = threading.Lock()
-        super().__init__(address, Handler)
-
-    def process_request(self, request: Any, client_address: Any) -> None:
-        with self._open_lock:
-            self._open.add(request)
-        super().process_request(request, client_address)
-
-    def shutdown_request(self, request: Any) -> None:
-        with self._open_lock:
-            self._open.discard(request)
-        super().shutdown_request(request)
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        if isinstance(sys.exc_info()[1], OSError):
-            log.info("%s connection dropped", client_address[0])  # the client went away
-        else:
-            log.exception("unexpected failure serving %s", client_address[0])
-
-    def drop_connections(self) -> None:
-        """Wake handler threads idling on keep-alive connections, so they can be joined."""
-        with self._open_lock:
-            for sock in self._open:
-                with contextlib.suppress(OSError):  # the peer may have closed it already
-                    sock.shutdown(socket.SHUT_RDWR)
 
 
 class Emulator:
@@ -105,12 +27,15 @@ class Emulator:
         db: str = ":memory:",
         credentials: Credentials | None = None,
         faults: Faults | None = None,
+        *,
+        stamp: bool = True,
     ) -> None:
         self.host = host
         self.port = port
         self.credentials = credentials or Credentials()
         self.faults = faults or Faults()
-        self.store = Store(db)
+        # stamp: add `version` and `editor` to each created definition that lacks them.
+        self.store = Store(db, stamp=stamp)
         self.tokens = TokenIssuer(self.credentials)
         self.injector = FaultInjector()
         self.traffic = Traffic()

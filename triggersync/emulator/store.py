@@ -2,7 +2,8 @@
 
 The store enforces what the real API enforces (unique names, server-assigned ids, a
 `definition` that Update cannot change), so direct seeding from tests obeys the same rules
-as HTTP clients.
+as HTTP clients. Unless told not to, it stamps what it creates with the metadata Zendesk keeps
+in a definition (`STAMP`), so whatever runs against it meets that too.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ import threading
 from collections.abc import Iterable
 from typing import Any
 
-from triggersync.engine.model import same
+from triggersync.engine.model import as_declared, same
+from triggersync.language.check import check
 
 SCHEMA_VERSION = 1
 _SCHEMA = """
@@ -29,6 +31,11 @@ CREATE TABLE IF NOT EXISTS triggers (
 _COLUMNS = "id, name, description, enabled, definition, extra"
 # Keys with a column of their own; anything else a client sends is kept verbatim in `extra`.
 _KNOWN = frozenset({"id", "name", "description", "enabled", "definition"})
+# Keys added to a created definition that lacks them. Zendesk keeps `version` in live
+# definitions, and scripts that create triggers send `"version": 1, "editor": "developer"`
+# (docs/language.md#definition-keys); whether Zendesk adds them itself is not documented, so
+# the emulator does, as the harder case for a client that leaves them out.
+STAMP = {"version": 1, "editor": "developer"}
 
 
 class StoreError(Exception):
@@ -56,8 +63,9 @@ class TriggerNotFound(StoreError):
 class Store:
     """One SQLite connection guarded by a lock: simple, and fast enough for a local API."""
 
-    def __init__(self, path: str = ":memory:") -> None:
+    def __init__(self, path: str = ":memory:", *, stamp: bool = True) -> None:
         self.path = path
+        self.stamp = stamp  # add STAMP's keys to each created definition that lacks them
         self._lock = threading.Lock()
         # Request threads share the connection; the lock, not sqlite, serialises them.
         self._db = sqlite3.connect(path, check_same_thread=False)
@@ -86,7 +94,7 @@ class Store:
         return None if row is None else _to_json(row)
 
     def create(self, body: Any) -> dict[str, Any]:
-        row = _insert_row(body)
+        row = _insert_row(body, stamp=self.stamp)
         with self._lock:
             if self._row(row[0]) is not None:
                 raise DuplicateName(f"a trigger named {row[0]!r} already exists")
@@ -104,7 +112,7 @@ class Store:
     def create_many(self, bodies: Iterable[Any]) -> int:
         """Seed many triggers in one transaction (benchmarks, big fixtures): each body is
         checked as a create's is; a duplicate name refuses the whole batch."""
-        rows = [_insert_row(body) for body in bodies]
+        rows = [_insert_row(body, stamp=self.stamp) for body in bodies]
         try:
             with self._lock, self._db:
                 self._db.executemany(
@@ -124,9 +132,13 @@ class Store:
             if row is None:
                 raise TriggerNotFound(f"no trigger named {name!r}")
             current = _to_json(row)
-            # Zendesk documents `definition` as not editable by Update; repeating it is harmless.
-            # Equal as JSON: `true` where it holds 1 is a change, 1.0 where it holds 1 is not.
-            if "definition" in fields and not same(fields["definition"], current.get("definition")):
+            # Zendesk documents `definition` as not editable by Update; repeating it is harmless,
+            # with or without the metadata the store stamped on it. Equal as JSON: `true` where
+            # it holds 1 is a change, 1.0 where it holds 1 is not.
+            sent = fields.get("definition")
+            if "definition" in fields and not same(
+                as_declared(current.get("definition"), sent), sent
+            ):
                 raise InvalidTrigger(
                     "definition cannot be changed by Update; delete and re-create the trigger"
                 )
@@ -186,16 +198,33 @@ def _check_fields(body: Any, *, update: bool = False) -> dict[str, Any]:
     if "definition" in body:
         if body["definition"] is not None and not isinstance(body["definition"], dict):
             raise InvalidTrigger("definition must be a JSON object")
+        _check_shape(body["definition"])
         fields["definition"] = body["definition"]
     return fields
 
 
-def _insert_row(body: Any) -> tuple[Any, ...]:
+def _check_shape(definition: dict[str, Any] | None) -> None:
+    """Refuse what cannot be a definition at all: a condition that is not a list, an operator
+    that is not a string, an action that is not a list starting with its name. The tool calls
+    these errors by the same rule (language.check, docs/language.md#checks), so whatever the
+    emulator holds, the tool can export, validate and plan; anything else (an unknown event,
+    operator or action, the wrong operands) is stored as sent."""
+    if definition is None:
+        return
+    for problem in check(definition):
+        if problem.is_error:
+            where = f"definition.{problem.where}" if problem.path else "definition"
+            raise InvalidTrigger(f"{where}: {problem.message}")
+
+
+def _insert_row(body: Any, *, stamp: bool) -> tuple[Any, ...]:
     fields = _check_fields(body)
     name = fields.get("name")
     if not isinstance(name, str) or not name:
         raise InvalidTrigger("name is required and must be a non-empty string")
     definition = fields.get("definition")
+    if stamp and definition is not None:
+        definition = {**definition, **{k: v for k, v in STAMP.items() if k not in definition}}
     return (
         name,
         fields.get("description", ""),

@@ -19,24 +19,33 @@ from typing import Any, Literal, Protocol
 
 from triggersync.engine.actions import PAST, Counted
 from triggersync.engine.guard import delete_guard
-from triggersync.engine.model import Trigger
+from triggersync.engine.model import Trigger, holds
 from triggersync.engine.plan import Change, Plan, fingerprint
-from triggersync.errors import ApiError, PlanFileError, StalePlanError, UnsafePlanError
+from triggersync.errors import (
+    ApiError,
+    NotFoundError,
+    PlanFileError,
+    StalePlanError,
+    TransportError,
+    UnsafePlanError,
+)
 from triggersync.untrusted import shown
 
 Status = Literal["ok", "failed", "skipped", "not_applied"]
 
 
 class TriggerWriter(Protocol):
-    """What apply needs of an API client (api.client.Client is one): the three writes, each
-    raising ApiError when the API refuses or cannot be reached. Triggers are addressed by
-    name (docs/api.md)."""
+    """What apply needs of an API client (api.client.Client is one): the three writes, and a
+    look-up that tells what a write whose answer was lost did, each raising ApiError when the
+    API refuses or cannot be reached. Triggers are addressed by name (docs/api.md)."""
 
     def create(self, body: Mapping[str, Any], /) -> object: ...
 
     def update(self, name: str, body: Mapping[str, Any], /) -> object: ...
 
     def delete(self, name: str, /) -> None: ...
+
+    def find(self, name: str, /) -> Trigger | None: ...
 
 
 @dataclass(frozen=True)
@@ -184,15 +193,51 @@ def _execute(change: Change, client: TriggerWriter) -> Outcome:
         client.delete(change.name)
         return Outcome(change, "ok", effects=("delete",))
     except ApiError as exc:
+        # A create is looked up by the client itself before it is sent again (docs/safety.md).
+        if change.action == "update" and _updated(
+            client, exc, change.new_name, change.update_body()
+        ):
+            return Outcome(change, "ok", effects=("update",))
+        if change.action == "delete" and _unsure(exc) and _gone(client, change.name):
+            return Outcome(change, "ok", effects=("delete",))
         return Outcome(change, "failed", f"{shown(change.name)}: {exc}")
+
+
+def _unsure(exc: ApiError) -> bool:
+    """Whether a write that failed so may still have been carried out: the server answered
+    5xx, or no usable answer came, on the last attempt. Any other answer refused it."""
+    return isinstance(exc, TransportError) or exc.status is None or exc.status >= 500
+
+
+def _gone(client: TriggerWriter, name: str) -> bool | None:
+    """Whether no trigger is live under `name`; None when the look-up fails too."""
+    try:
+        return client.find(name) is None
+    except ApiError:
+        return None
+
+
+def _updated(client: TriggerWriter, exc: ApiError, name: str, body: Mapping[str, Any]) -> bool:
+    """After an update failed with its outcome open: whether `name` now holds what was sent."""
+    if not _unsure(exc):
+        return False
+    try:
+        found = client.find(name)
+    except ApiError:
+        return False
+    return found is not None and holds(found, body)
 
 
 def _replace(change: Change, client: TriggerWriter) -> Outcome:
     """Zendesk cannot update a definition, and names are unique. So the new trigger is
     created first, disabled, under its temporary name; then the old one is deleted; then the
     new one gets its name and `enabled` in one PUT. A refusal at any step leaves a state the
-    next plan recognises: nothing changed, a leftover to delete, or a leftover to rename."""
-    old, new, temporary = shown(change.name), shown(change.new_name), shown(change.temporary_name)
+    next plan recognises: nothing changed, a leftover to delete, or a leftover to rename.
+
+    A delete or a PUT whose answer was lost may have happened all the same: the trigger is
+    looked up before the replacement is withdrawn (withdrawing it when the old one is gone
+    would leave neither) and before a failed last step is reported."""
+    old, temporary = shown(change.name), shown(change.temporary_name)
     try:
         client.create(change.replacement_body())
     except ApiError as exc:
@@ -200,9 +245,29 @@ def _replace(change: Change, client: TriggerWriter) -> Outcome:
     try:
         client.delete(change.name)
     except ApiError as exc:
-        try:
-            client.delete(change.temporary_name)
-        except ApiError as cleanup:
+        # Any other answer refused the delete: the old trigger is surely still there.
+        maybe = _unsure(exc) or isinstance(exc, NotFoundError)
+        gone = _gone(client, change.name) if maybe else False
+        if gone is None:
+            return Outcome(
+                change,
+                "failed",
+                f"{old}: not replaced: deleting {old} failed ({exc}) and whether it is still "
+                f"live cannot be told, as looking it up failed too; its disabled replacement "
+                f"{temporary} is left in place: the next apply finishes or removes it",
+            )
+        if not gone:
+            return _withdraw(change, client, exc)
+    return _finish(change, client)
+
+
+def _withdraw(change: Change, client: TriggerWriter, exc: ApiError) -> Outcome:
+    """The old trigger is still live: remove its replacement, so nothing has changed."""
+    old, temporary = shown(change.name), shown(change.temporary_name)
+    try:
+        client.delete(change.temporary_name)
+    except ApiError as cleanup:
+        if not (_unsure(cleanup) and _gone(client, change.temporary_name)):
             return Outcome(
                 change,
                 "failed",
@@ -210,19 +275,27 @@ def _replace(change: Change, client: TriggerWriter) -> Outcome:
                 f"{temporary} is left over, as removing it failed too ({cleanup}): the next "
                 "apply removes it",
             )
-        return Outcome(
-            change,
-            "failed",
-            f"{old}: not replaced, {old} is unchanged (its replacement was withdrawn): {exc}",
-        )
+    return Outcome(
+        change,
+        "failed",
+        f"{old}: not replaced, {old} is unchanged (its replacement was withdrawn): {exc}",
+    )
+
+
+def _finish(change: Change, client: TriggerWriter) -> Outcome:
+    """The old trigger is gone: give its replacement the name and `enabled` it is to have."""
+    old, new, temporary = shown(change.name), shown(change.new_name), shown(change.temporary_name)
+    body = change.finishing_body()
     try:
-        client.update(change.temporary_name, change.finishing_body())
+        client.update(change.temporary_name, body)
     except ApiError as exc:
-        return Outcome(
-            change,
-            "failed",
-            f"{old}: replaced halfway: {old} is deleted and its replacement is live, disabled, "
-            f"as {temporary}, but naming it {new} failed: {exc}; the next apply finishes it",
-            effects=("delete",),
-        )
+        if not _updated(client, exc, change.new_name, body):
+            return Outcome(
+                change,
+                "failed",
+                f"{old}: replaced halfway: {old} is deleted and its replacement is live, "
+                f"disabled, as {temporary}, but naming it {new} failed: {exc}; the next apply "
+                "finishes it",
+                effects=("delete",),
+            )
     return Outcome(change, "ok", effects=("create", "delete"))

@@ -1,9 +1,10 @@
 """Desired × live → Changes.
 
 Both sides are already `Trigger`s (one normalisation, model.normalise), so comparing their
-`view()` dicts with `model.same` is exact. The work is linear: dicts by name, one cheap
-equality per pair, and deepdiff (slow to import, slower to run) only for the pairs that
-differ, to name the paths.
+`managed_view()` dicts with `model.same` is exact, and blind to what the configuration does
+not manage (fields it leaves out, server metadata in a definition). The work is linear: dicts
+by name, one cheap equality per pair, and deepdiff (slow to import, slower to run) only for the
+pairs that differ, to name the paths.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from triggersync.engine.model import FIELD_ORDER, Trigger, canonical, same
+from triggersync.engine.model import FIELD_ORDER, Trigger, canonical, same, same_definition
 from triggersync.engine.plan import (
     ABSENT,
     LEFTOVER_REASON,
@@ -87,7 +88,7 @@ def diff(
 
 def _finishes(want: Trigger, leftover: Trigger) -> bool:
     """Can the leftover of a replacement become `want` without another replacement?"""
-    return want.definition is None or want.definition == leftover.definition
+    return same_definition(leftover, want)
 
 
 def make_plan(
@@ -114,14 +115,14 @@ def make_plan(
 
 
 def _compare(want: Trigger, have: Trigger) -> Change | None:
-    # An undeclared definition is not managed: it stays out of both views, so it never differs.
-    manage_definition = want.definition is not None
-    before = have.view(with_definition=manage_definition)
-    after = want.view(with_definition=manage_definition)
+    # An undeclared definition is not managed: it stays out of both views, so it never differs;
+    # nor do the keys of a declared one that the file leaves out (model.as_declared).
+    before = have.managed_view(want)
+    after = want.managed_view(want)
     if same(before, after):
         return None
     fields = tuple(field_changes(before, after))
-    if manage_definition and not same(have.definition, want.definition):
+    if not same_definition(have, want):
         # Zendesk's Update cannot change a definition: the trigger is replaced (apply.py).
         return Change("replace", have.name, before, after, fields, REPLACE_REASON)
     return Change("update", have.name, before, after, fields)

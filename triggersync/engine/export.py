@@ -99,37 +99,56 @@ def trigger_document(trigger: Trigger) -> dict[str, Any]:
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
+# Configuration files are read to 64 levels of nesting at most, counted from the top of the
+# file (docs/configuration.md#yaml-safely); a definition sits 3 levels down (`triggers`, the
+# list item, `definition`), so a value inside it may sit at most 61 levels below it.
+CONFIG_MAX_DEPTH = 64
+MAX_DEFINITION_DEPTH = CONFIG_MAX_DEPTH - 3
+
 
 def exportable(triggers: Sequence[Trigger]) -> tuple[list[Trigger], list[str]]:
     """The triggers YAML can hold, and why each of the others cannot.
 
     JSON can spell a lone surrogate (`"\\ud800"`) and Python's json reads it, but it is not
     Unicode text: a UTF-8 file cannot hold it raw, and YAML readers (libyaml, which loads
-    configuration) refuse its escape. Written anyway, such a trigger would make a file that
-    no later command reads, so it is refused here, by name, and the others are exported.
+    configuration) refuse its escape. A definition may nest deeper than a configuration file
+    is read. Written anyway, such a trigger would make a file that no later command reads (or
+    no file at all), so it is refused here, by name, and the others are exported.
     """
     kept: list[Trigger] = []
     refused: list[str] = []
     for trigger in triggers:
-        fields = {
-            "name": trigger.name,
-            "description": trigger.description,
-            "definition": trigger.definition,
-        }
-        field = next((key for key, value in fields.items() if _holds_surrogate(value)), None)
-        if field is None:
+        why = _unwritable(trigger)
+        if why is None:
             kept.append(trigger)
-            continue
-        refused.append(
-            f"not exported: {shown(trigger.name)}: its {field} holds a lone surrogate, "
-            "which is not Unicode text and which YAML cannot hold; fix it in Zendesk"
-        )
+        else:
+            refused.append(f"not exported: {shown(trigger.name)}: {why}; fix it in Zendesk")
     return kept, refused
+
+
+def _unwritable(trigger: Trigger) -> str | None:
+    fields = {
+        "name": trigger.name,
+        "description": trigger.description,
+        "definition": trigger.definition,
+    }
+    field = next((key for key, value in fields.items() if _holds_surrogate(value)), None)
+    if field is not None:
+        return (
+            f"its {field} holds a lone surrogate, which is not Unicode text and which YAML "
+            "cannot hold"
+        )
+    if _deeper_than(trigger.definition, MAX_DEFINITION_DEPTH):
+        return (
+            f"its definition nests deeper than {MAX_DEFINITION_DEPTH} levels, more than a "
+            f"configuration file may ({CONFIG_MAX_DEPTH} levels from its top)"
+        )
+    return None
 
 
 def _holds_surrogate(value: Any) -> bool:
     # A walk with a stack, not recursion: a live definition may nest beyond the recursion
-    # limit, which the writer reports as its own error.
+    # limit.
     stack = [value]
     while stack:
         item = stack.pop()
@@ -141,6 +160,20 @@ def _holds_surrogate(value: Any) -> bool:
         elif isinstance(item, dict):
             stack.extend(item)
             stack.extend(item.values())
+    return False
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    """Whether any value inside `value` sits more than `limit` levels below it."""
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(item, list):
+            stack.extend((child, depth + 1) for child in item)
+        elif isinstance(item, dict):
+            stack.extend((child, depth + 1) for child in item.values())
     return False
 
 

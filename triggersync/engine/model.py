@@ -1,9 +1,10 @@
 """The Trigger value, the one normalisation that live JSON and YAML both go through, and the
 one equality that compares them.
 
-Comparing desired and live only ever compares `Trigger.view()` dicts built here, with `same`,
-so a difference can never come from representation alone (`enabled: true` vs 1, null vs "",
-1.0 vs 1) and a real one is never hidden by Python's `True == 1`.
+Comparing desired and live only ever compares `Trigger.managed_view()` dicts built here, with
+`same`, so a difference can never come from representation alone (`enabled: true` vs 1, null vs
+"", 1.0 vs 1), nor from server metadata the configuration leaves out (`as_declared`), and a
+real one is never hidden by Python's `True == 1`.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from triggersync.errors import Location
+from triggersync.language.vocabulary import DEFINITION_KEYS
 
 # The fields triggersync manages, in the API's order. `definition` is managed only where the
 # configuration declares it.
@@ -52,6 +54,49 @@ class Trigger:
     def body(self) -> dict[str, Any]:
         """A create (POST) body: every managed field, definition only when there is one."""
         return self.view(with_definition=self.definition is not None)
+
+    def managed_view(self, declared: Trigger) -> dict[str, Any]:
+        """What of this trigger is compared with the `declared` one: name, description and
+        `enabled`; the definition only when `declared` has one, and then only its keys that
+        `declared` manages (`as_declared`). Both sides of a comparison go through it, the
+        declared one with itself, which leaves it as it is."""
+        out = self.view(with_definition=declared.definition is not None)
+        if "definition" in out:
+            out["definition"] = as_declared(self.definition, declared.definition)
+        return out
+
+
+def as_declared(definition: Any, declared: Any) -> Any:
+    """`definition` with only the keys a configuration's `declared` definition manages: `event`,
+    `condition` and `actions` always; any other key only when `declared` has it too.
+
+    Zendesk keeps keys of its own in a definition (`version`; scripts send `editor` as well,
+    docs/language.md#definition-keys) and may add them to whatever is created, so a file that
+    leaves them out must not differ from the live trigger forever. A file that declares one
+    manages it like any other key. Anything not an object on either side stays as it is.
+    """
+    if not isinstance(definition, dict) or not isinstance(declared, dict):
+        return definition
+    return {
+        key: value for key, value in definition.items() if key in DEFINITION_KEYS or key in declared
+    }
+
+
+def holds(live: Trigger, body: Mapping[str, Any]) -> bool:
+    """Whether a live trigger carries every field a write's `body` sets, compared as the diff
+    compares a declared trigger: normalised, and of a definition only the keys the body has.
+    What a write whose answer was lost did is read back with it."""
+    view = live.view(with_definition=True)
+    wanted = normalise({**view, **{key: value for key, value in body.items() if key != "id"}})
+    return same(live.managed_view(wanted), wanted.managed_view(wanted))
+
+
+def same_definition(live: Trigger, declared: Trigger) -> bool:
+    """Whether `live` already does what `declared` says; always, when `declared` leaves its
+    definition out (it is then not managed)."""
+    if declared.definition is None:
+        return True
+    return same(as_declared(live.definition, declared.definition), declared.definition)
 
 
 def same(a: Any, b: Any) -> bool:

@@ -108,13 +108,16 @@ class Change:
         return tuple(taken)
 
     def update_body(self) -> dict[str, Any]:
-        """The PUT body: only the fields that change, `name` only when renaming."""
+        """The PUT body: only the fields that change, `name` only when renaming; never the
+        definition, which an update leaves as it is (a change to it is a replace) and which
+        Zendesk's Update cannot change."""
         if self.action != "update" or self.before is None or self.after is None:
             raise ValueError(f"update_body() of a {self.action} change")
         body = {
             key: value
             for key, value in self.after.items()
-            if key != "id" and (key not in self.before or self.before[key] != value)
+            if key not in ("id", "definition")
+            and (key not in self.before or self.before[key] != value)
         }
         if "enabled" in body:
             body["enabled"] = int(body["enabled"])  # the API wants 0/1, never a JSON boolean

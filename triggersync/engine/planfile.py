@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Final, NoReturn
 
 from triggersync.engine.actions import Action
 from triggersync.engine.guard import Refusal, delete_guard
-from triggersync.engine.model import same
+from triggersync.engine.model import as_declared, same
 from triggersync.engine.plan import ABSENT, Change, FieldChange, Plan, ignored_by
 from triggersync.engine.schemas import packaged_schema
 from triggersync.errors import PlanFileError, TriggersyncError, format_path
@@ -228,7 +228,10 @@ def _change_from_dict(raw: dict[str, Any], where: str) -> Change:
 
 
 def _check_pair(action: Action, before: dict[str, Any], after: dict[str, Any], where: str) -> None:
-    # Mirrors the diff's rules, so a hand edit cannot smuggle a definition change into a PUT.
+    # Mirrors the diff's rules, so a hand edit cannot smuggle a definition change into a PUT;
+    # like the diff, it compares only the definition keys that `after` manages.
+    if "definition" in before and "definition" in after:
+        before = {**before, "definition": as_declared(before["definition"], after["definition"])}
     same_definition = same(before.get("definition"), after.get("definition"))
     if action == "update" and ("definition" in before) != ("definition" in after):
         _fail(where, "an update must manage the definition on both sides or neither")
