@@ -1,0 +1,134 @@
+"""The package's shape, checked: folders by concern, arrows running one way, no cycles.
+
+docs/README.md draws the map; this test keeps the code true to it. Each package may import
+only itself and the packages listed for it here (top-level modules count as packages).
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "triggersync"
+
+# Every package may use these: what went wrong, and how to show untrusted text.
+FOUNDATION = {"errors", "untrusted"}
+ALLOWED: dict[str, set[str]] = {
+    "errors": set(),
+    "untrusted": set(),
+    "language": {"errors"},
+    "engine": {"errors", "language"},
+    "config": {"errors", "engine", "language"},
+    "api": {"errors", "engine"},
+    "views": {"errors", "engine", "language"},
+    "emulator": {"errors", "api", "engine", "language"},
+    "cli": {"errors", "language", "engine", "config", "api", "views", "emulator", "__init__"},
+    "__main__": {"cli"},
+    "__init__": set(),
+}
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__" and len(parts) > 1:
+        parts.pop()
+    return ".".join(parts)
+
+
+def _imports(path: Path) -> list[tuple[str, list[str], int]]:
+    """(module imported, names imported, line) for every triggersync import in the file."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: list[tuple[str, list[str], int]] = []
+    package = (
+        _module_name(path) if path.name == "__init__.py" else _module_name(path).rsplit(".", 1)[0]
+    )
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - (node.level - 1)]
+                module = ".".join([*base, node.module] if node.module else base)
+            else:
+                module = node.module or ""
+            if module.split(".")[0] == "triggersync":
+                names = [alias.name for alias in node.names]
+                found.append((module, names, node.lineno))
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.split(".")[0] == "triggersync":
+                    found.append((alias.name, [], node.lineno))
+    return found
+
+
+def _sources() -> list[Path]:
+    return sorted(p for p in PACKAGE.rglob("*.py") if "__pycache__" not in p.parts)
+
+
+def _area(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else "__init__"
+
+
+def _graph() -> dict[str, set[str]]:
+    modules = {_module_name(path) for path in _sources()}
+    graph: dict[str, set[str]] = {}
+    for path in _sources():
+        edges: set[str] = set()
+        for module, names, _line in _imports(path):
+            # `from triggersync.engine import plan` imports the module engine.plan.
+            targets = [f"{module}.{name}" for name in names if f"{module}.{name}" in modules]
+            edges.update(targets or [module])
+        graph[_module_name(path)] = edges & modules
+    return graph
+
+
+@pytest.mark.parametrize("path", _sources(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_imports_point_down(path: Path) -> None:
+    area = _area(_module_name(path))
+    allowed = ALLOWED[area] | {area} | (FOUNDATION if area not in FOUNDATION else set())
+    upward = [
+        f"line {line}: {module}"
+        for module, _names, line in _imports(path)
+        if _area(module) not in allowed
+    ]
+    assert upward == [], f"{area} may import only {sorted(allowed)}"
+
+
+def test_no_import_cycles() -> None:
+    graph = _graph()
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                cycle = [*stack[stack.index(nxt) :], nxt]
+                raise AssertionError("import cycle: " + " -> ".join(cycle))
+            if nxt not in state:
+                visit(nxt)
+        stack.pop()
+        state[node] = 2
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [*_sources(), *sorted((ROOT / "tests").rglob("*.py"))],
+    ids=lambda p: str(p.relative_to(ROOT)),
+)
+def test_no_private_names_imported_across_modules(path: Path) -> None:
+    private = [
+        f"line {line}: {name} from {module}"
+        for module, names, line in _imports(path)
+        for name in names
+        if name.startswith("_") and not name.startswith("__")
+    ]
+    assert private == []
