@@ -95,3 +95,21 @@ def test_a_trigger_nested_too_deeply_is_left_out_by_name(depth: int) -> None:
         'not exported: "Deep": its definition nests deeper than 61 levels, more than a '
         "configuration file may (64 levels from its top); fix it in Zendesk"
     ]
+
+
+def test_a_definition_shape_no_configuration_can_hold_is_left_out_by_name(
+    tmp_path: Path,
+) -> None:
+    broken = Trigger("B", definition={"event": "page_enter", "condition": "always"})
+    kept, refused = exportable([Trigger("A"), broken])
+    assert [trigger.name for trigger in kept] == ["A"]
+    assert len(refused) == 1
+    assert refused[0].startswith('not exported: "B": its definition.condition cannot be read')
+    # What is written reads back: nothing left in it stops a later plan.
+    assert [t.name for t in load([written_all(tmp_path, kept)]).triggers] == ["A"]
+
+
+def written_all(tmp_path: Path, triggers: list[Trigger]) -> Path:
+    path = tmp_path / "all.yaml"
+    path.write_text(to_yaml(triggers, tmp_path), encoding="utf-8")
+    return path

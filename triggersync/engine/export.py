@@ -14,6 +14,7 @@ import yaml
 
 from triggersync.engine.model import Trigger
 from triggersync.errors import TriggersyncError
+from triggersync.language import check
 from triggersync.untrusted import is_clean, shown, yaml_double_quoted
 
 SCHEMA_RELPATH = Path("schemas") / "triggersync.schema.json"
@@ -143,6 +144,13 @@ def _unwritable(trigger: Trigger) -> str | None:
             f"its definition nests deeper than {MAX_DEFINITION_DEPTH} levels, more than a "
             f"configuration file may ({CONFIG_MAX_DEPTH} levels from its top)"
         )
+    if trigger.definition is not None:
+        # Zendesk may hold a shape that no configuration can (validate refuses it): written,
+        # the file would stop every later plan, so the trigger is named instead.
+        broken = next((p for p in check(trigger.definition) if p.is_error), None)
+        if broken is not None:
+            where = f"definition.{broken.where}" if broken.path else "definition"
+            return f"its {where} cannot be read as configuration: {broken.message}"
     return None
 
 
