@@ -16,14 +16,7 @@ def _plural(count: int, word: str) -> str:
 @click.command()
 @opts.paths
 @opts.vars
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "github"]),
-    default="text",
-    show_default=True,
-    help="github prints ::error annotations on stdout.",
-)
+@opts.format(["text", "github"], help="github prints ::error annotations on stdout.")
 @pass_console
 def validate(console: Console, paths: tuple[str, ...], vars_file: str | None, fmt: str) -> int:
     """Load and validate configuration files; no network.

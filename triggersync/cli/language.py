@@ -201,12 +201,8 @@ def _unknown(what: str, name: str, choices: Iterable[str]) -> str:
     type=click.Path(),
     help="A scenario file, or a folder of them (repeatable).",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "github"]),
-    default="text",
-    show_default=True,
+@opts.format(
+    ["text", "github"],
     help="github prints each failure and problem as an ::error annotation on stdout.",
 )
 @pass_console
