@@ -13,7 +13,18 @@ from triggersync.api.client import Client
 from triggersync.emulator.server import Emulator
 from triggersync.errors import ApiError, NotFoundError, TransportError
 
-NAMES = ["Plain", "with space", "a/b", "100%", "what?", "#hash", "Grüße 🚀", "naïve/é%20x"]
+NAMES = [
+    "Plain",
+    "with space",
+    "a/b",
+    "100%",
+    "what?",
+    "#hash",
+    "Grüße 🚀",
+    "naïve/é%20x",
+    ".",
+    "..",
+]
 
 
 def free_port() -> int:

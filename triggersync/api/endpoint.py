@@ -75,7 +75,7 @@ def trigger_path(name: str | None) -> str:
     if name is None:
         return "/triggers"
     try:
-        return "/triggers/" + quote(name, safe="")
+        segment = quote(name, safe="")
     except UnicodeEncodeError:
         # JSON can spell a lone surrogate ("\ud800"), so a live name may hold one; UTF-8
         # cannot encode it, so no URL addresses that trigger. Refuse this one call by name.
@@ -83,6 +83,11 @@ def trigger_path(name: str | None) -> str:
             f"not sent: the name {shown(name)} holds a lone surrogate, which is not Unicode "
             "text and cannot be written in a URL; rename or delete it in Zendesk"
         ) from None
+    if segment in (".", ".."):
+        # A bare `.` or `..` segment is resolved away by URL normalisation (RFC 3986 §5.2.4),
+        # so the request would address another path: percent-encode its dots.
+        segment = segment.replace(".", "%2E")
+    return "/triggers/" + segment
 
 
 def is_loopback(host: str) -> bool:
