@@ -209,10 +209,11 @@ def test_options_that_shape_a_new_plan_are_refused_with_a_saved_one(
     assert emulator.store.get("Fresh") is None
 
 
-def test_a_raised_owned_count_cannot_weaken_the_delete_guard(
+def _plan_deleting_4_of_10_owned(
     run: Run, emulator: Emulator, config: Config, tmp_path: Path
-) -> None:
-    # 10 owned triggers and 10 ignored ones: deleting 4 of the 10 owned is over the 30% guard.
+) -> Path:
+    """A saved plan over 10 owned triggers and 10 ignored ones that deletes 4 of the owned:
+    over the 30% guard."""
     for i in range(10):
         emulator.store.create({"name": f"T{i}", "description": "", "enabled": 1})
         emulator.store.create({"name": f"Legacy {i}", "description": "", "enabled": 1})
@@ -220,6 +221,13 @@ def test_a_raised_owned_count_cannot_weaken_the_delete_guard(
     saved = tmp_path / "plan.json"
     path = config('ignore: ["Legacy *"]\ntriggers:\n' + keep)
     assert run("plan", path, "--out", str(saved)).code == 0
+    return saved
+
+
+def test_a_raised_owned_count_cannot_weaken_the_delete_guard(
+    run: Run, emulator: Emulator, config: Config, tmp_path: Path
+) -> None:
+    saved = _plan_deleting_4_of_10_owned(run, emulator, config, tmp_path)
     tamper(saved, lambda d: d["state"].update(owned_live=20))  # 4 of 20 would pass the guard
     ran = run("apply", "--plan", str(saved))
     assert ran.code == 1
@@ -230,13 +238,7 @@ def test_a_raised_owned_count_cannot_weaken_the_delete_guard(
 def test_the_delete_guard_of_a_saved_plan_counts_only_owned_triggers(
     run: Run, emulator: Emulator, config: Config, tmp_path: Path
 ) -> None:
-    for i in range(10):
-        emulator.store.create({"name": f"T{i}", "description": "", "enabled": 1})
-        emulator.store.create({"name": f"Legacy {i}", "description": "", "enabled": 1})
-    keep = "".join(f"  - name: T{i}\n" for i in range(6))
-    saved = tmp_path / "plan.json"
-    path = config('ignore: ["Legacy *"]\ntriggers:\n' + keep)
-    assert run("plan", path, "--out", str(saved)).code == 0
+    saved = _plan_deleting_4_of_10_owned(run, emulator, config, tmp_path)
     ran = run("apply", "--plan", str(saved))
     assert ran.code == 1
     assert "refusing to delete 4 of 10 owned live triggers" in ran.stderr
@@ -246,9 +248,7 @@ def test_a_plan_that_does_not_say_where_it_was_made_is_refused(
     run: Run, emulator: Emulator, saved: Path
 ) -> None:
     # A hand edit to null must not turn off the account check.
-    document = json.loads(saved.read_text())
-    document["state"]["base_url"] = None
-    saved.write_text(json.dumps(document))
+    tamper(saved, lambda d: d["state"].update(base_url=None))
     ran = run("apply", "--plan", str(saved))
     assert (ran.code, emulator.store.get("Bystander") is not None) == (1, True)
     assert "does not say which API it was made against" in ran.stderr
