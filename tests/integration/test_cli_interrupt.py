@@ -37,22 +37,9 @@ SUMMARY = re.compile(
 def applying(emulator: Emulator, tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
     config = tmp_path / "triggers.yaml"
     config.write_text("triggers:\n" + "".join(f"  - name: T{i:03}\n" for i in range(COUNT)))
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "TRIGGERSYNC_API_URL": emulator.url,
-        "TRIGGERSYNC_EMAIL": emulator.credentials.email,
-        "TRIGGERSYNC_PASSWORD": emulator.credentials.password,
-    }
-    command = [str(SCRIPT), "apply", str(config), "--yes"]
-    with subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, bufsize=0
-    ) as process:
-        try:
-            yield process
-        finally:
-            if process.poll() is None:
-                process.kill()
-                process.communicate(timeout=WAIT)
+    token = {"TRIGGERSYNC_TOKEN": emulator.credentials.token}
+    with cli(emulator.url, "apply", str(config), "--yes", env=token) as process:
+        yield process
 
 
 def read_stderr_until(process: subprocess.Popen[bytes], marker: bytes) -> bytes:
@@ -155,7 +142,7 @@ def cli(
     }
     command = [str(SCRIPT), *args]
     with subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=full_env
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=full_env, bufsize=0
     ) as process:
         try:
             yield process
