@@ -150,8 +150,10 @@ def test_after_a_partial_failure_the_plan_shows_only_what_is_left(
     assert run("plan", path).stdout.splitlines()[0] == '  + create "Good Trigger"'
 
 
-def test_both_configuration_and_plan_is_a_usage_error(run: Run, config: Config) -> None:
-    assert run("apply", config(DESIRED), "--plan", "x.json").code == 1
+def test_neither_configuration_nor_plan_is_a_usage_error(run: Run) -> None:
+    ran = run("apply")
+    assert ran.code == 1
+    assert "give configuration PATHS, --plan FILE, or both" in ran.stderr
 
 
 def test_parallel_apply_creates_everything_once(

@@ -85,31 +85,40 @@ def apply(
 ) -> int:
     """Plan, confirm, and apply; or apply a saved plan exactly.
 
+    With --plan FILE and PATHS, plan afresh from PATHS and apply only when that plan's
+    changes are exactly the saved plan's (what was reviewed is what is applied).
+
     \b
     Example:
       triggersync apply triggers/ --yes
       triggersync apply --plan plan.json
+      triggersync apply --plan plan.json triggers/
     """
     from triggersync.engine import apply as apply_mod
     from triggersync.engine.planfile import read_plan_file
+    from triggersync.engine.reviewed import check_reviewed
     from triggersync.views.text import applied_summary, render_text
 
-    if bool(paths) == bool(plan_file):
-        raise click.UsageError("give configuration PATHS or --plan FILE, not both or neither")
-    if plan_file and (no_prune or vars_file):
+    if not paths and not plan_file:
+        raise click.UsageError("give configuration PATHS, --plan FILE, or both")
+    if plan_file and not paths and (no_prune or vars_file):
         raise click.UsageError(
-            "--no-prune and --vars shape a new plan; a saved plan is applied as is"
+            "--no-prune and --vars shape a new plan; a saved plan alone is applied as is"
         )
     # Files first (they are checked before anything else happens), then the API.
     saved = read_plan_file(Path(plan_file)) if plan_file else None
-    cfg = None if saved else steps.load(paths, vars_file, console)
+    cfg = steps.load(paths, vars_file, console) if paths else None
     with steps.client(api_url, console, parallelism) as client:
-        if saved is not None:
+        if cfg is None:
+            assert saved is not None
             apply_mod.check_fresh(saved, client.list(), client.base_url)
             the_plan = saved
         else:
-            assert cfg is not None
             the_plan = steps.make_plan(cfg, client, prune=not no_prune)
+            if saved is not None:
+                # The saved plan is only a record of what was reviewed: the fresh plan runs,
+                # and every check below reads it (docs/plans.md).
+                the_plan = check_reviewed(saved, the_plan, client.base_url)
         console.emit(render_text(the_plan, color=console.color))
         if the_plan.empty:
             return 0

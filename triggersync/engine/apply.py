@@ -93,9 +93,8 @@ def check_safety(plan: Plan, *, force: bool) -> None:
     raise UnsafePlanError(f"refusing to delete {refusal.extent}; {advice}")
 
 
-def check_fresh(plan: Plan, live: Sequence[Trigger], base_url: str) -> None:
-    """A saved plan applies only to the live state it was made from: same account, same
-    live names, and every trigger it touches as it was."""
+def check_account(plan: Plan, base_url: str) -> None:
+    """A saved plan applies only to the account it was made against."""
     if plan.base_url is None:
         # Such a plan could be applied to any account: the account check is not optional.
         raise PlanFileError("the plan does not say which API it was made against; plan again")
@@ -103,6 +102,12 @@ def check_fresh(plan: Plan, live: Sequence[Trigger], base_url: str) -> None:
         raise PlanFileError(
             f"the plan was made against {plan.base_url}, not {base_url}; plan again there"
         )
+
+
+def check_fresh(plan: Plan, live: Sequence[Trigger], base_url: str) -> None:
+    """A saved plan applies only to the live state it was made from: same account, same
+    live names, and every trigger it touches as it was."""
+    check_account(plan, base_url)
     by_name = {trigger.name: trigger for trigger in live}
     moved: list[str] = []
     for name, expected in sorted(plan.fingerprints.items()):
