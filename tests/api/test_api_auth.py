@@ -24,7 +24,7 @@ from api_clients import (
 from canned_http import Canned, canned_server
 from requests.auth import AuthBase, HTTPBasicAuth
 
-from triggersync.api.auth import BasicAuth, BearerAuth, ClientCredentialsAuth
+from triggersync.api.auth import BasicAuth, BearerAuth, ClientCredentialsAuth, missing_credentials
 from triggersync.api.client import Client
 from triggersync.emulator.auth import TokenIssuer
 from triggersync.emulator.server import Emulator
@@ -287,3 +287,21 @@ def test_an_echoed_bearer_token_in_a_redirect_target_is_masked() -> None:
         client.list()
     assert ACCESS_TOKEN not in str(caught.value)
     assert quote(ACCESS_TOKEN, safe="") not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("found", "message"),
+    [
+        ({}, "no credentials: set TRIGGERSYNC_TOKEN, or "),
+        (
+            {"TRIGGERSYNC_EMAIL": "a@b.c"},
+            "TRIGGERSYNC_EMAIL is set but TRIGGERSYNC_PASSWORD is not",
+        ),
+        (
+            {"TRIGGERSYNC_CLIENT_SECRET": "s"},
+            "TRIGGERSYNC_CLIENT_SECRET is set but TRIGGERSYNC_CLIENT_ID",
+        ),
+    ],
+)
+def test_missing_credentials_names_the_missing_half(found: dict[str, str], message: str) -> None:
+    assert missing_credentials(found).startswith(message)

@@ -105,6 +105,19 @@ def test_help_of_a_command_that_talks_to_the_api_names_credentials_and_exit_code
     assert exit_codes in result.stdout
 
 
+@pytest.mark.parametrize("command", ["schema", "validate", "test"])
+def test_a_command_that_makes_no_request_offers_no_request_log(command: str) -> None:
+    result = CliRunner().invoke(cli, [command, "--help"])
+    assert result.exit_code == 0
+    assert "Log each request" not in result.stdout
+
+
+def test_schema_refuses_v_as_an_unknown_option() -> None:
+    result = CliRunner().invoke(cli, ["schema", "-v"])
+    assert result.exit_code == 1
+    assert "No such option '-v'" in result.stderr
+
+
 def test_drift_help_says_what_its_json_is() -> None:
     result = CliRunner().invoke(cli, ["drift", "--help"], terminal_width=200)
     assert "the changes an apply would make" in " ".join(result.stdout.split())

@@ -506,4 +506,4 @@ def test_a_variable_given_with_and_without_at_is_an_error(config: str, tmp_path:
 def test_a_missing_scenario_path_is_an_error(config: str, tmp_path: Path) -> None:
     ran = invoke("test", config, "--scenarios", str(tmp_path / "nowhere"))
     assert ran.code == 1
-    assert "nowhere:1:1: no such file or folder" in ran.stderr
+    assert f"Error: no such file or directory: {tmp_path / 'nowhere'}\n" in ran.stderr

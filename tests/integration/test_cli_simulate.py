@@ -181,6 +181,16 @@ def test_an_unknown_event_warns_with_a_suggestion(config: str) -> None:
     assert ran.stdout == "0 of 0 triggers fire.\n"
 
 
+def test_an_unknown_event_says_that_nothing_can_fire_and_names_the_events(config: str) -> None:
+    ran = invoke("simulate", config, "--event", "page_entered")
+    assert ran.code == 0  # a simulation exits 0; the warning makes the empty answer plain
+    assert ran.stderr.splitlines()[-1] == (
+        "warning: unknown event 'page_entered' (did you mean 'page_enter'?): no trigger has "
+        "this event, so none can fire; the events are: chat_message, chat_requested, "
+        "page_enter"
+    )
+
+
 def test_an_undeclared_fired_before_name_warns(config: str) -> None:
     ran = invoke("simulate", config, "--event", "page_enter", "--fired-before", "Pricing greting")
     assert '--fired-before: no trigger named "Pricing greting" in the configuration' in (ran.stderr)

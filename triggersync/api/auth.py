@@ -282,4 +282,21 @@ def from_env(env: Mapping[str, str], session: requests.Session) -> tuple[AuthBas
         return auth, CLIENT_VARS
     if "TRIGGERSYNC_EMAIL" in found and "TRIGGERSYNC_PASSWORD" in found:
         return BasicAuth(found["TRIGGERSYNC_EMAIL"], found["TRIGGERSYNC_PASSWORD"]), BASIC_VARS
-    raise UsageError(f"no credentials: set {TOKEN_VARS}, or {CLIENT_VARS}, or {BASIC_VARS}")
+    raise UsageError(missing_credentials(found))
+
+
+# Credentials that come in pairs: one half set alone is almost always the other half forgotten.
+_PAIRS = (
+    ("TRIGGERSYNC_CLIENT_ID", "TRIGGERSYNC_CLIENT_SECRET"),
+    ("TRIGGERSYNC_EMAIL", "TRIGGERSYNC_PASSWORD"),
+)
+
+
+def missing_credentials(found: Mapping[str, str]) -> str:
+    """What to set, when no complete credential is: the missing half of a pair that is half
+    set, by name; otherwise every way to authenticate."""
+    for first, second in _PAIRS:
+        if (first in found) != (second in found):
+            present, missing = (first, second) if first in found else (second, first)
+            return f"{present} is set but {missing} is not: set both (or {TOKEN_VARS})"
+    return f"no credentials: set {TOKEN_VARS}, or {CLIENT_VARS}, or {BASIC_VARS}"

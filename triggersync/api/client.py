@@ -28,6 +28,7 @@ from triggersync.api import auth as auth_mod
 from triggersync.api import outcomes, transport
 from triggersync.api.attempt import Attempt
 from triggersync.api.endpoint import (
+    display_url,
     error_for,
     json_body,
     redirect_advice,
@@ -171,9 +172,19 @@ class Client:
 
     @_masked
     def list(self) -> list[Trigger]:
-        return triggers_from(
-            json_body(self._request("GET", None), "GET /triggers"), "GET /triggers"
-        )
+        try:
+            answer = self._request("GET", None)
+        except NotFoundError as exc:
+            # The collection always exists: a 404 for it means the base URL is wrong, and a
+            # user must see which URL, and which setting chose it (docs/api.md#base-url).
+            raise NotFoundError(
+                f"{exc.message}; no trigger list at {display_url(self.base_url)} "
+                f"(set by {self.url_setting or 'the default'}): the Chat API's base URL "
+                "ends in /api/v2/chat, e.g. https://acme.zendesk.com/api/v2/chat",
+                status=exc.status,
+                server_message=exc.server_message,
+            ) from None
+        return triggers_from(json_body(answer, "GET /triggers"), "GET /triggers")
 
     @_masked
     def show(self, name: str) -> Trigger:

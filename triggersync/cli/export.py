@@ -140,7 +140,7 @@ def _report_refused(messages: list[str], console: Console) -> int:
     "schema on stdout.",
 )
 @click.option("--force", is_flag=True, help="Replace schema files that already exist there.")
-@opts.console_options
+@opts.offline_console_options
 @pass_console
 def schema(console: Console, out: str | None, force: bool) -> int:
     """Write the JSON Schemas of configuration and scenario files, for editors.

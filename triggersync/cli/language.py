@@ -159,7 +159,13 @@ def simulate(
     names = [spec.name for spec in specs]
     events = {*EVENTS, *_events(specs)}
     if event not in events:
-        console.warn(_unknown("event", event, events))
+        # Still exit 0, as a simulation always does; but "0 of 0 triggers fire." alone would
+        # read like an answer, so the warning says why nothing can fire, and what would.
+        known = ", ".join(sorted(events, key=lambda name: (name not in EVENTS, name)))
+        console.warn(
+            f"{_unknown('event', event, events)}: no trigger has this event, so none can "
+            f"fire; the events are: {known}"
+        )
     keys = known_keys(spec.definition for spec in specs)
     for key, value in visitor.items():
         mismatch = kind_mismatch(key, value)

@@ -27,12 +27,19 @@ def _console_option(*decls: str, **attrs: Any) -> Callable[[F], F]:
 
 
 def console_options(func: F) -> F:
-    """-v/-q and --no-color, for the Console that `@pass_console` hands to the command."""
-    func = _console_option("--no-color", is_flag=True, help="No ANSI colour (also NO_COLOR).")(func)
-    func = _console_option("-q", "--quiet", is_flag=True, help="Only results and errors.")(func)
+    """-v/-q and --no-color, for the Console that `@pass_console` hands to the command: for
+    the commands that make requests (-v logs each)."""
+    func = offline_console_options(func)
     func = _console_option(
         "-v", "--verbose", count=True, help="Log each request: method, path, status, time."
     )(func)
+    return func
+
+
+def offline_console_options(func: F) -> F:
+    """-q and --no-color, for a command that makes no request: it has none to log."""
+    func = _console_option("--no-color", is_flag=True, help="No ANSI colour (also NO_COLOR).")(func)
+    func = _console_option("-q", "--quiet", is_flag=True, help="Only results and errors.")(func)
     return func
 
 

@@ -30,9 +30,15 @@ def load(paths: Sequence[str], vars_file: str | None, console: Console) -> Confi
 def client(api_url: str | None, console: Console, parallelism: int = 4) -> Client:
     """The API client, from the environment; with -v, each of its requests is logged. From
     here on the console masks the client's secrets in everything it shows or writes."""
+    import os
+
     from triggersync.api.client import Client
+    from triggersync.api.settings import near_misses
 
     console.setup_logging()
+    # Before the client, whose error for a missing setting the near miss usually explains.
+    for warning in near_misses(os.environ):
+        console.warn(warning)
     made = Client.from_env(api_url=api_url, parallelism=parallelism)
     console.secrets = made.secrets
     return made

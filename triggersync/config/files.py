@@ -87,7 +87,8 @@ def discover(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[str], list[P
         elif os.path.isfile(path):
             found.setdefault(os.path.realpath(path), path)
         else:
-            problems.append(_at_top(path, "no such file or folder"))
+            # Not placed at a line: there is no file to have one.
+            problems.append(Problem(message=f"no such file or directory: {path}"))
     return sorted(found.values(), key=lambda f: FilePath(f).parts), problems
 
 
