@@ -8,8 +8,12 @@ import shlex
 import signal
 import sys
 from types import FrameType
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from triggersync.emulator.server import Credentials
 
 
 def _stop_on_signal(signum: int, frame: FrameType | None) -> None:
@@ -86,7 +90,6 @@ def emulator(
     import sqlite3
 
     from triggersync.api.endpoint import is_loopback
-    from triggersync.emulator.auth import ENV_NAMES
     from triggersync.emulator.server import Credentials, Emulator, Faults
 
     if not is_loopback(host):
@@ -118,15 +121,8 @@ def emulator(
             em.start()
         except OSError as exc:
             raise click.ClickException(f"cannot serve on {host}:{port}: {exc}") from None
-        click.echo(f"triggersync emulator serving {em.url} (also /api/v2)")
-        # Lines a user can paste as they are into the shell that runs triggersync.
-        click.echo(f"export TRIGGERSYNC_API_URL={shlex.quote(em.url)}")
-        for field, env_name in ENV_NAMES.items():
-            if credentials.is_default(field):
-                click.echo(f"export {env_name}={shlex.quote(getattr(credentials, field))}")
-            else:
-                # Only the emulator's own defaults are printed: an environment value may be real.
-                click.echo(f"# {env_name} is taken from this environment (not shown)")
+        for line in banner_lines(em.url, credentials):
+            click.echo(line)
         sys.stdout.flush()
         # Waiting with a timeout keeps the main thread responsive to signals on every platform.
         while not em.wait(1.0):
@@ -143,6 +139,24 @@ def emulator(
         request_log.close()
     click.echo("triggersync emulator stopped", err=True)
     return 0
+
+
+def banner_lines(url: str, credentials: Credentials) -> list[str]:
+    """What the emulator prints at start (docs/emulator.md): where it serves, then lines a
+    user can paste as they are into the shell that runs triggersync."""
+    from triggersync.emulator.auth import ENV_NAMES
+
+    lines = [
+        f"triggersync emulator serving {url} (also /api/v2)",
+        f"export TRIGGERSYNC_API_URL={shlex.quote(url)}",
+    ]
+    for field, env_name in ENV_NAMES.items():
+        if credentials.is_default(field):
+            lines.append(f"export {env_name}={shlex.quote(getattr(credentials, field))}")
+        else:
+            # Only the emulator's own defaults are printed: an environment value may be real.
+            lines.append(f"# {env_name} is taken from this environment (not shown)")
+    return lines
 
 
 def _request_log(verbose: bool, log_file: str | None) -> logging.Handler:
