@@ -92,7 +92,7 @@ def test_markdown_plan_ends_with_the_marker_the_comment_script_looks_for(
     )
     assert code == 0
     assert out.splitlines()[-1] == PLAN_MARKER
-    script = _load(TEMPLATES / "plan.yml")["jobs"]["comment"]["steps"][-1]["with"]["script"]
+    script = _load(TEMPLATES / "plan.yml")["jobs"]["plan"]["steps"][-1]["with"]["script"]
     assert f"const marker = '{PLAN_MARKER}';" in script
     assert "c.body.startsWith(marker)" in script
     assert "updateComment" in script
@@ -247,20 +247,20 @@ def test_template_passes_only_inputs_the_action_declares(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", ["plan.yml", "apply.yml", "drift.yml"])
-def test_template_paths_exist_in_this_repository(name: str) -> None:
+def test_templates_serve_the_quick_starts_one_account_and_triggers_folder(name: str) -> None:
     workflow = _load(TEMPLATES / name)
-    assert (ROOT / workflow["env"]["TRIGGERS_DIR"]).is_dir()
-    for env_name in ("sandbox", "production"):
-        assert (ROOT / workflow["env"]["VARS_DIR"] / f"{env_name}.yaml").is_file()
-    for step in _action_steps(workflow):
-        assert "--vars ${{ env.VARS_DIR }}/${{ matrix.environment }}.yaml" in step["with"]["args"]
+    assert workflow["env"]["TRIGGERS_DIR"] == "triggers"
+    assert "triggersync export --out triggers/" in (ROOT / "README.md").read_text("utf-8")
+    text = (TEMPLATES / name).read_text(encoding="utf-8")
+    assert "--vars" not in text
+    assert "matrix" not in text
 
 
 @pytest.mark.parametrize("name", ["plan.yml", "apply.yml", "drift.yml"])
 def test_template_names_its_folders_once_in_env(name: str) -> None:
     workflow = _load(TEMPLATES / name)
-    assert "examples/" not in yaml.safe_dump(workflow["jobs"])
-    assert set(workflow["env"]) <= {"TRIGGERS_DIR", "SCENARIOS_DIR", "VARS_DIR"}
+    assert not re.search(r"\b(triggers|scenarios)/", yaml.safe_dump(workflow["jobs"]))
+    assert set(workflow["env"]) <= {"TRIGGERS_DIR", "SCENARIOS_DIR"}
 
 
 @pytest.mark.parametrize("name", ["plan.yml", "apply.yml", "drift.yml"])
@@ -280,17 +280,23 @@ def test_action_skips_setup_and_install_when_told() -> None:
     assert "if" not in action["runs"]["steps"][2]
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        "action.yml",
-        ".pre-commit-hooks.yaml",
-        "README.md",
-        "examples/github/plan.yml",
-        "examples/github/apply.yml",
-        "examples/github/drift.yml",
-    ],
-)
+def test_action_tells_later_steps_where_its_scripts_are() -> None:
+    install = _load(ROOT / "action.yml")["runs"]["steps"][1]
+    assert 'echo "TRIGGERSYNC_ACTION_PATH=$ACTION_PATH" >> "$GITHUB_ENV"' in install["run"]
+
+
+PINNED = [
+    "action.yml",
+    ".pre-commit-hooks.yaml",
+    "README.md",
+    "docs/ci.md",
+    "examples/github/plan.yml",
+    "examples/github/apply.yml",
+    "examples/github/drift.yml",
+]
+
+
+@pytest.mark.parametrize("path", PINNED)
 def test_pins_name_a_ref_a_user_has_and_say_how_to_get_it(path: str) -> None:
     text = (ROOT / path).read_text(encoding="utf-8")
     assert "@v1" not in text
@@ -301,54 +307,94 @@ def test_pins_name_a_ref_a_user_has_and_say_how_to_get_it(path: str) -> None:
     )
 
 
-@pytest.mark.parametrize("name", ["plan.yml", "drift.yml"])
-def test_read_token_templates_say_how_to_get_one(name: str) -> None:
-    text = " ".join(
-        line.lstrip("# ") for line in (TEMPLATES / name).read_text(encoding="utf-8").splitlines()
-    )
-    assert "Add API client" in text
-    assert "scope=read" in text
-    assert "same client credentials as apply.yml" in text
+@pytest.mark.parametrize("name", ["plan.yml", "apply.yml", "drift.yml"])
+def test_templates_give_the_same_pinning_advice(name: str) -> None:
+    text = (TEMPLATES / name).read_text(encoding="utf-8")
+    advice = (TEMPLATES / "plan.yml").read_text(encoding="utf-8")
+    block = advice[advice.index("# Pin the action") : advice.index("refs/tags/vX.Y.Z^{}).")]
+    assert block in text
 
 
-def test_plan_template_validates_then_plans_without_failing_on_changes() -> None:
+def _credential_envs(workflow: dict[str, Any]) -> list[dict[str, str]]:
+    return [
+        step["env"]
+        for job in workflow["jobs"].values()
+        for step in job["steps"]
+        if any(name.startswith("TRIGGERSYNC_") for name in step.get("env", {}))
+    ]
+
+
+@pytest.mark.parametrize("name", ["plan.yml", "apply.yml", "drift.yml"])
+def test_unattended_jobs_use_client_credentials_that_renew(name: str) -> None:
+    envs = _credential_envs(_load(TEMPLATES / name))
+    assert envs
+    for env in envs:
+        credentials = {key: value for key, value in env.items() if key.startswith("TRIGGERSYNC_")}
+        assert credentials == {
+            key: f"${{{{ secrets.{key} }}}}"
+            for key in (
+                "TRIGGERSYNC_SUBDOMAIN",
+                "TRIGGERSYNC_CLIENT_ID",
+                "TRIGGERSYNC_CLIENT_SECRET",
+            )
+        }
+
+
+def test_plan_template_validates_tests_plans_and_saves_the_plan() -> None:
     workflow = _load(TEMPLATES / "plan.yml")
     assert set(workflow["on"]) == {"pull_request"}
-    assert workflow["on"]["pull_request"]["paths"]
+    assert workflow["on"]["pull_request"]["paths"] == ["triggers/**", "scenarios/**"]
     validate, test, plan = _action_steps(workflow)
-    assert "--format github" in validate["with"]["args"]
+    assert validate["with"]["args"] == "${{ env.TRIGGERS_DIR }} --format github"
     assert test["with"]["command"] == "test"
     assert "--scenarios ${{ env.SCENARIOS_DIR }} --format github" in test["with"]["args"]
-    assert (ROOT / workflow["env"]["SCENARIOS_DIR"]).is_dir()
     assert "--format markdown" in plan["with"]["args"]
     assert "--out plan.json" in plan["with"]["args"]
     assert plan["with"]["allow-changes"] is True
-    matrix = workflow["jobs"]["plan"]["strategy"]["matrix"]["include"]
-    assert [entry["environment"] for entry in matrix] == ["sandbox", "production"]
+    steps = workflow["jobs"]["plan"]["steps"]
+    (upload,) = [s for s in steps if s.get("uses", "").startswith("actions/upload-artifact@")]
+    assert upload["with"]["name"] == "triggersync-plan"  # what reviewed-plan.sh downloads
+    assert upload["with"]["path"] == "plan.json"
+    assert "triggersync-plan}" in (ROOT / "scripts" / "ci" / "reviewed-plan.sh").read_text()
 
 
-def test_apply_template_never_overlaps_and_uses_a_protected_environment() -> None:
+def test_apply_template_applies_what_was_reviewed_after_validate_and_test() -> None:
     workflow = _load(TEMPLATES / "apply.yml")
     assert workflow["on"]["push"]["branches"] == ["main"]
     job = workflow["jobs"]["apply"]
     assert job["concurrency"]["cancel-in-progress"] is False
-    assert job["environment"] == "${{ matrix.environment }}"
-    assert job["strategy"]["matrix"]["environment"] == ["sandbox", "production"]
-    (apply,) = _action_steps(workflow)
-    assert apply["with"]["args"].endswith("--yes")
-    assert "GITHUB_STEP_SUMMARY" in job["steps"][-1]["run"]
+    assert job["permissions"]["actions"] == "read"
+    steps = job["steps"]
+    validate, test = _action_steps(workflow)
+    assert [validate["with"]["command"], test["with"]["command"]] == ["validate", "test"]
+    find, decide = steps[-2:]
+    assert steps.index(validate) < steps.index(test) < steps.index(find)
+    assert find["run"] == '"$TRIGGERSYNC_ACTION_PATH/scripts/ci/reviewed-plan.sh"'
+    assert decide["run"] == '"$TRIGGERSYNC_ACTION_PATH/scripts/ci/apply-reviewed.sh"'
+    assert decide["env"]["PLAN_FILE"] == "${{ steps.reviewed.outputs.plan-file }}"
+    assert find["id"] == "reviewed"
+    assert "apply --plan" in (ROOT / "scripts" / "ci" / "apply-reviewed.sh").read_text()
 
 
-def test_drift_template_runs_nightly_and_manages_one_issue() -> None:
+def test_drift_template_runs_nightly_and_adopts_into_one_pull_request() -> None:
     workflow = _load(TEMPLATES / "drift.yml")
     assert set(workflow["on"]) == {"schedule", "workflow_dispatch"}
     (drift,) = _action_steps(workflow)
     assert "--format markdown" in drift["with"]["args"]
     assert drift["with"]["allow-changes"] is True
-    script = workflow["jobs"]["drift"]["steps"][-1]["with"]["script"]
-    assert "const label = 'triggersync-drift';" in script
-    assert "state: 'closed'" in script
-    assert "issues.create(" in script
+    job = workflow["jobs"]["drift"]
+    assert job["permissions"] == {"contents": "write", "pull-requests": "write"}
+    adopt = job["steps"][-1]
+    assert adopt["run"] == '"$TRIGGERSYNC_ACTION_PATH/scripts/ci/adopt-pr.sh"'
+    assert adopt["env"]["DRIFT_EXIT"] == "${{ steps.drift.outputs.exit-code }}"
+    assert adopt["env"]["REPORT_FILE"] == "${{ steps.drift.outputs.output-file }}"
+
+
+@pytest.mark.parametrize("name", ["plan.yml", "apply.yml", "drift.yml"])
+def test_templates_leave_a_place_for_several_accounts(name: str) -> None:
+    text = (TEMPLATES / name).read_text(encoding="utf-8")
+    assert "# Several accounts" in text
+    assert "triggersync.yaml" in text
 
 
 def test_project_ci_runs_make_test_on_every_supported_python() -> None:
@@ -390,3 +436,19 @@ def test_validate_github_shows_warnings_as_warning_annotations(tmp_path: Path) -
     assert out.startswith(f"::warning file={folder / 'triggers.yaml'},line=6,")
     assert "sendSmokeSignal" in out.splitlines()[0]
     assert err == ""
+
+
+def test_the_readmes_copy_paste_path_pins_every_step() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("### Workflow templates", 1)[1].split("```sh\n", 1)[1].split("```")[0]
+    assert 'sed "s|OWNER/triggersync@FULL_COMMIT_SHA|$REPO@$SHA|"' in block
+    for name in ("plan.yml", "apply.yml", "drift.yml"):
+        text = (TEMPLATES / name).read_text(encoding="utf-8")
+        pinned = text.replace("OWNER/triggersync@FULL_COMMIT_SHA", "acme/triggersync@" + "0" * 40)
+        uses = [
+            step.get("uses", "")
+            for job in yaml.safe_load(pinned)["jobs"].values()
+            for step in job["steps"]
+        ]
+        assert "FULL_COMMIT_SHA" not in "".join(uses)
+        assert any(use == "acme/triggersync@" + "0" * 40 for use in uses)
