@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from triggersync.language import (
-    ACTIONS,
     EVENTS,
     OPERATORS,
+    TRIGGER_ACTIONS,
     VARIABLES,
     Outcome,
     Severity,
@@ -49,7 +49,7 @@ json_like = st.recursive(
 
 # Definitions that look like real ones, with the vocabulary's names mixed into the noise.
 names = st.one_of(
-    st.sampled_from(sorted(OPERATORS)), st.sampled_from(sorted(ACTIONS)), awkward_text
+    st.sampled_from(sorted(OPERATORS)), st.sampled_from(sorted(TRIGGER_ACTIONS)), awkward_text
 )
 variables = st.one_of(st.sampled_from(sorted(VARIABLES)), awkward_text)
 conditions = st.recursive(

@@ -17,8 +17,8 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
-from triggersync.engine.actions import PAST, Counted
 from triggersync.engine.guard import delete_guard
+from triggersync.engine.kinds import PAST, Counted
 from triggersync.engine.model import Trigger, holds
 from triggersync.engine.plan import Change, Plan, fingerprint
 from triggersync.errors import (

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from triggersync.engine.actions import ACTIONS, COUNTED, Action, Counted
+from triggersync.engine.kinds import CHANGE_KINDS, COUNTED, ChangeKind, Counted
 from triggersync.engine.model import Trigger, canonical_json
 from triggersync.errors import TriggersyncError
 from triggersync.untrusted import shown
@@ -67,7 +67,7 @@ class FieldChange:
 
 @dataclass(frozen=True)
 class Change:
-    action: Action
+    action: ChangeKind
     name: str  # the name in the API path: live name, except for a create
     before: dict[str, Any] | None  # managed view of the live trigger; None for create
     after: dict[str, Any] | None  # managed view of the desired trigger; None for delete
@@ -155,7 +155,7 @@ def _post_body(after: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def display_key(change: Change) -> tuple[int, str, str]:
-    return (ACTIONS[change.action].rank, change.name.casefold(), change.name)
+    return (CHANGE_KINDS[change.action].rank, change.name.casefold(), change.name)
 
 
 def fingerprint(trigger: Trigger) -> str:
@@ -223,7 +223,7 @@ class Plan:
         """Counts as Terraform gives them: a replace is one create plus one delete."""
         counts = dict.fromkeys(COUNTED, 0)
         for change in self.changes:
-            for counted in ACTIONS[change.action].counts_as:
+            for counted in CHANGE_KINDS[change.action].counts_as:
                 counts[counted] += 1
         return counts
 

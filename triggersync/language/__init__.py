@@ -27,12 +27,18 @@ from triggersync.language.explain import (
     explain_lines,
 )
 from triggersync.language.literals import literal
-from triggersync.language.vocabulary import ACTIONS, EVENTS, OPERATORS, VARIABLES, did_you_mean
+from triggersync.language.vocabulary import (
+    EVENTS,
+    OPERATORS,
+    TRIGGER_ACTIONS,
+    VARIABLES,
+    did_you_mean,
+)
 
 __all__ = [
-    "ACTIONS",
     "EVENTS",
     "OPERATORS",
+    "TRIGGER_ACTIONS",
     "VARIABLES",
     "CompiledTrigger",
     "Line",

@@ -23,11 +23,11 @@ from triggersync.language import values
 from triggersync.language.explain import condition_words
 from triggersync.language.literals import MAX_DEPTH, describe
 from triggersync.language.vocabulary import (
-    ACTIONS,
     DEFINITION_KEYS,
     EVENTS,
     METADATA_KEYS,
     OPERATORS,
+    TRIGGER_ACTIONS,
     VARIABLES,
     Kind,
     Operator,
@@ -224,9 +224,9 @@ def _check_actions(actions: Any, found: _Found) -> None:
             found.error(path, f"{what}, got {describe(action)}")
             continue
         name, operands = action[0], action[1:]
-        known = ACTIONS.get(name)
+        known = TRIGGER_ACTIONS.get(name)
         if known is None:
-            found.warn(path, _unknown("action", name, ACTIONS))
+            found.warn(path, _unknown("action", name, TRIGGER_ACTIONS))
         elif not known.min_arity <= len(operands) <= known.max_arity:
             found.warn(path, f"{name!r} takes {known.arity_text()}, got {_count(operands)}")
         else:
@@ -262,7 +262,7 @@ def _check_repeated_message(definition: dict[Any, Any], found: _Found) -> None:
 def _messages_visitor(action: Any) -> bool:
     if not isinstance(action, list) or not action or not isinstance(action[0], str):
         return False
-    known = ACTIONS.get(action[0])
+    known = TRIGGER_ACTIONS.get(action[0])
     return known is not None and known.messages_visitor
 
 

@@ -17,7 +17,14 @@ from typing import Any
 
 from triggersync.errors import Path, format_path
 from triggersync.language.literals import MAX_DEPTH, as_written, bare, literal
-from triggersync.language.vocabulary import ACTIONS, EVENTS, OPERATORS, VARIABLES, Operator, Shape
+from triggersync.language.vocabulary import (
+    EVENTS,
+    OPERATORS,
+    TRIGGER_ACTIONS,
+    VARIABLES,
+    Operator,
+    Shape,
+)
 
 ALWAYS = "always"
 NOTHING = "do nothing"
@@ -64,7 +71,7 @@ def action_words(action: Any) -> str:
     """`["sendMessageToVisitor", "Sales", "Hi!"]` → `send "Hi!" as "Sales"`."""
     if not isinstance(action, list) or not action or not isinstance(action[0], str):
         return as_written(action)
-    known = ACTIONS.get(action[0])
+    known = TRIGGER_ACTIONS.get(action[0])
     operands = action[1:]
     if known is None or not known.min_arity <= len(operands) <= known.max_arity:
         return as_written(action)

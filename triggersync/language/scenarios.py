@@ -18,7 +18,7 @@ from triggersync.language import values
 from triggersync.language.evaluate import Outcome, Reason, Rulebook, Verdict, fires
 from triggersync.language.explain import action_words, condition_words
 from triggersync.language.literals import MAX_DEPTH, literal
-from triggersync.language.vocabulary import ACTIONS, OPERATORS, VARIABLES, Kind, Shape
+from triggersync.language.vocabulary import OPERATORS, TRIGGER_ACTIONS, VARIABLES, Kind, Shape
 
 Visitor = Mapping[str, Any]
 NAMED_AT_MOST = 4  # triggers named in one warning; the rest are counted
@@ -279,7 +279,7 @@ def messages_visitor(definition: Any) -> bool:
         return False
     for action in actions:
         if isinstance(action, list) and action and isinstance(action[0], str):
-            known = ACTIONS.get(action[0])
+            known = TRIGGER_ACTIONS.get(action[0])
             if known is not None and known.messages_visitor:
                 return True
     return False

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from typing import Any, Final, Literal
 
-from triggersync.engine.actions import ACTIONS, COUNTED, DRIFTED
 from triggersync.engine.guard import delete_guard
+from triggersync.engine.kinds import CHANGE_KINDS, COUNTED, DRIFTED
 from triggersync.engine.plan import Change, Plan
 from triggersync.language import explain
 from triggersync.untrusted import clean, shown
@@ -37,7 +37,7 @@ def drift_summary_line(plan: Plan) -> str:
     """`Drift: 1 changed in Zendesk, 1 missing from Zendesk, 1 not in code.` (a replace once)."""
     counts = dict.fromkeys(DRIFTED, 0)
     for change in plan.changes:
-        counts[ACTIONS[change.action].drifted] += 1
+        counts[CHANGE_KINDS[change.action].drifted] += 1
     return "Drift: " + ", ".join(f"{count} {words}" for words, count in counts.items()) + "."
 
 
@@ -51,7 +51,7 @@ def heading(change: Change) -> str:
 
 def drift_heading(change: Change) -> str:
     """`"Name" changed in Zendesk`, worded from Zendesk's side."""
-    kind = ACTIONS[change.action]
+    kind = CHANGE_KINDS[change.action]
     notes = [kind.drift_detail] if kind.drift_detail else []
     if change.is_rename:
         notes.append(f"{renamed(change)} in code")
@@ -121,7 +121,7 @@ def drift_order(plan: Plan) -> list[Change]:
     """Changed triggers first, then missing ones, then those not in code; each by name."""
     return sorted(
         plan.changes,
-        key=lambda c: (ACTIONS[c.action].drift_rank, c.name.casefold(), c.name),
+        key=lambda c: (CHANGE_KINDS[c.action].drift_rank, c.name.casefold(), c.name),
     )
 
 
