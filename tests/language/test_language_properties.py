@@ -13,7 +13,7 @@ from triggersync.language import (
     OPERATORS,
     TRIGGER_ACTIONS,
     VARIABLES,
-    Outcome,
+    EvaluationOutcome,
     Severity,
     check,
     explain,
@@ -117,10 +117,10 @@ def test_evaluation_always_gives_a_verdict_with_its_reasons(
     definition: Any, visitor: dict[str, Any], fired_before: list[str]
 ) -> None:
     verdict = fires("T", definition, "page_enter", visitor, fired_before)
-    if verdict.outcome is Outcome.DOES_NOT_FIRE:
+    if verdict.outcome is EvaluationOutcome.DOES_NOT_FIRE:
         assert verdict.stopped_by is not None
         assert _one_line(str(verdict.stopped_by))
-    elif verdict.outcome is Outcome.UNKNOWN:
+    elif verdict.outcome is EvaluationOutcome.UNKNOWN:
         assert verdict.unknown
         assert all(_one_line(str(reason)) for reason in verdict.unknown)
 
@@ -135,4 +135,4 @@ def test_deep_nesting_is_read_without_recursion_errors() -> None:
         _one_line(explain(definition)),
         fires("T", definition, "page_enter", {"visitor_city": "Oslo"}).outcome,
     )
-    assert results == ([Severity.WARNING, Severity.WARNING], True, Outcome.UNKNOWN)
+    assert results == ([Severity.WARNING, Severity.WARNING], True, EvaluationOutcome.UNKNOWN)

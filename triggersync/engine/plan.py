@@ -162,7 +162,7 @@ def fingerprint(trigger: Trigger) -> str:
     """sha256 of the canonical JSON of every managed field, definition included.
 
     Built from `Trigger.body()`, so fields the tool does not manage never move it, and from
-    the text `model.same` agrees with, so it moves exactly when the trigger compares unequal.
+    the text `model.same_json` agrees with, so it moves exactly when the trigger compares unequal.
     A lone surrogate (JSON can carry one in an escape) is hashed as it is, not refused.
     """
     text = canonical_json(trigger.body())

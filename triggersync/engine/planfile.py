@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Final, NoReturn
 
 from triggersync.engine.guard import Refusal, delete_guard
 from triggersync.engine.kinds import ChangeKind
-from triggersync.engine.model import as_declared, same
+from triggersync.engine.model import as_declared, same_json
 from triggersync.engine.plan import ABSENT, Change, FieldChange, Plan, ignored_by
 from triggersync.engine.schemas import packaged_schema
 from triggersync.errors import PlanFileError, TriggersyncError, format_path
@@ -234,12 +234,12 @@ def _check_pair(
     # like the diff, it compares only the definition keys that `after` manages.
     if "definition" in before and "definition" in after:
         before = {**before, "definition": as_declared(before["definition"], after["definition"])}
-    same_definition = same(before.get("definition"), after.get("definition"))
+    same_definition = same_json(before.get("definition"), after.get("definition"))
     if action == "update" and ("definition" in before) != ("definition" in after):
         _fail(where, "an update must manage the definition on both sides or neither")
     if action == "update" and not same_definition:
         _fail(where, "an update cannot change the definition (that is a replace)")
-    if action == "update" and same(before, after):
+    if action == "update" and same_json(before, after):
         _fail(where, "an update that changes nothing")
     if action == "replace" and ("definition" not in after or same_definition):
         _fail(where, "a replace must change the definition")

@@ -12,7 +12,7 @@ from triggersync.errors import Problem, Severity, format_path
 from triggersync.language.check import check
 from triggersync.language.evaluate import (
     CompiledTrigger,
-    Outcome,
+    EvaluationOutcome,
     Reason,
     Rulebook,
     Verdict,
@@ -41,8 +41,8 @@ __all__ = [
     "TRIGGER_ACTIONS",
     "VARIABLES",
     "CompiledTrigger",
+    "EvaluationOutcome",
     "Line",
-    "Outcome",
     "Problem",
     "Reason",
     "Rulebook",

@@ -193,7 +193,9 @@ def _mismatch(known: Operator, variable: Variable, value: Any) -> str:
         return f"{known.name!r} compares text, but {about}"
     if value is None or known.shape is not Shape.COMPARE or known.value_kind is not Kind.ANY:
         return ""
-    if variable.kind is Kind.BOOLEAN and True not in (values.same(b, value) for b in (True, False)):
+    if variable.kind is Kind.BOOLEAN and True not in (
+        values.equals(b, value) for b in (True, False)
+    ):
         return f"{describe(value)} can never equal {about}"
     if variable.kind is Kind.NUMBER and values.read_number(value) is None:
         return f"{describe(value)} can never equal {about}"

@@ -31,7 +31,7 @@ from triggersync.views.words import (
 )
 
 if TYPE_CHECKING:
-    from triggersync.engine.apply import Outcome, Result
+    from triggersync.engine.apply import ApplyOutcome, ApplyResult
 
 _GREEN, _YELLOW, _RED, _RESET = "\x1b[32m", "\x1b[33m", "\x1b[31m", "\x1b[0m"
 _COLORS: Final = {"+": _GREEN, "~": _YELLOW, "-": _RED}
@@ -69,7 +69,7 @@ def render_drift_text(plan: Plan, *, color: bool = False) -> str:
     return "\n".join([*lines, "", drift_summary_line(plan)]) + "\n"
 
 
-def outcome_line(outcome: Outcome) -> str:
+def outcome_line(outcome: ApplyOutcome) -> str:
     """What apply reports as each change finishes: `created "Name"`, `failed create "Name"`."""
     change = outcome.change
     if outcome.status != "ok":
@@ -78,7 +78,7 @@ def outcome_line(outcome: Outcome) -> str:
     return f"{CHANGE_KINDS[change.action].past} {shown(change.name)}{rename}"
 
 
-def applied_summary(result: Result) -> str:
+def applied_summary(result: ApplyResult) -> str:
     """`2 created, 1 updated, 2 deleted.`: what apply did (a whole replace counts as both)."""
     return ", ".join(f"{count} {past}" for past, count in result.counts().items()) + "."
 
