@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from triggersync.errors import Path, format_path
+from triggersync.errors import JsonPath, format_path
 from triggersync.language import values
 from triggersync.language.explain import condition_words, event_words
 from triggersync.language.literals import MAX_DEPTH, bare, describe, literal
@@ -42,7 +42,7 @@ class EvaluationOutcome(Enum):
 class Reason:
     """A condition that decided (or could not be decided), and what the tool saw there."""
 
-    path: Path
+    path: JsonPath
     words: str
     why: str
 
@@ -56,7 +56,7 @@ class Reason:
 
 @dataclass(frozen=True, eq=False)
 class _Node:
-    path: Path
+    path: JsonPath
     source: Any
     shape: Shape | None  # ALL, ANY, NOT for the logic; None for a leaf
     children: tuple[_Node, ...]
@@ -276,11 +276,11 @@ def _compile_top(condition: Any, trigger: str) -> _Node:
     return _compile(condition, ("condition",), trigger)
 
 
-def _unknown_leaf(path: Path, source: Any, why: str) -> _Node:
+def _unknown_leaf(path: JsonPath, source: Any, why: str) -> _Node:
     return _Node(path, source, None, (), _never_known, lambda _v, _f: why)
 
 
-def _compile(node: Any, path: Path, trigger: str) -> _Node:
+def _compile(node: Any, path: JsonPath, trigger: str) -> _Node:
     if not isinstance(node, list):
         return _unknown_leaf(path, node, "not a condition (a list)")
     if not node:
@@ -374,7 +374,7 @@ def _fired_why(trigger: str) -> _Why:
     return why
 
 
-def _compile_comparison(known: Operator, node: list[Any], path: Path) -> _Node:
+def _compile_comparison(known: Operator, node: list[Any], path: JsonPath) -> _Node:
     variable, value = node[1], node[2]
     if not isinstance(variable, str) or not variable.startswith("@"):
         return _unknown_leaf(path, node, f"{describe(variable)} is not a variable")
@@ -413,7 +413,7 @@ def _cannot_compare(known: Operator, value: Any) -> str:
     return f"{known.name} compares plain values only"
 
 
-def _compile_reading(known: Operator, node: list[Any], path: Path) -> _Node:
+def _compile_reading(known: Operator, node: list[Any], path: JsonPath) -> _Node:
     """A delay or hasTag: an operand written in the definition, tested against what the
     visitor has in one known variable."""
     key = known.reads

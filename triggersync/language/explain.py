@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from triggersync.errors import Path, format_path
+from triggersync.errors import JsonPath, format_path
 from triggersync.language.literals import MAX_DEPTH, as_written, bare, literal
 from triggersync.language.vocabulary import (
     EVENTS,
@@ -37,7 +37,7 @@ class Line:
 
     depth: int
     text: str
-    path: Path
+    path: JsonPath
 
     @property
     def where(self) -> str:
@@ -231,7 +231,7 @@ def _actions_sentence(actions: Any) -> str:
     return "; ".join(action_words(action) for action in actions)
 
 
-def _condition_lines(node: Any, depth: int, path: Path, prefix: str, lines: list[Line]) -> None:
+def _condition_lines(node: Any, depth: int, path: JsonPath, prefix: str, lines: list[Line]) -> None:
     known = _operator(node)
     if known is not None and len(path) < MAX_DEPTH:
         if known.variadic and len(node) > 1:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from triggersync.errors import Path
+from triggersync.errors import JsonPath
 from triggersync.language import values
 from triggersync.language.evaluate import (
     EvaluationOutcome,
@@ -242,7 +242,7 @@ def _seen_at(
     return "; ".join(seen) if seen else reason.why
 
 
-def _node_at(definition: Any, path: Path) -> Any:
+def _node_at(definition: Any, path: JsonPath) -> Any:
     node: Any = definition
     for part in path:
         if isinstance(part, str) and isinstance(node, dict):
