@@ -85,7 +85,7 @@ def emulator(
     """
     import sqlite3
 
-    from triggersync.api.endpoint import is_loopback
+    from triggersync.api.urls import is_loopback
     from triggersync.emulator.auth import ENV_NAMES
     from triggersync.emulator.server import Credentials, Emulator, Faults
 
