@@ -1,7 +1,7 @@
 """Plans are data: Changes in a stable display order, an execution order that respects names,
 and the fingerprints `apply --plan` needs to refuse a stale plan.
 
-Display order: by action, in the order of the action table (engine/actions.py), then by
+Display order: by change kind, in the order of their table (engine/kinds.py), then by
 name (case-insensitively, ties broken by the exact name), so a plan reads the same on every
 run. Execution order is separate (`Plan.waves`), because Zendesk addresses triggers by name
 and names are unique: whatever frees a name must finish before whatever takes it starts.
