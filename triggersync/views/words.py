@@ -4,8 +4,8 @@ them, definitions in plain words and the delete guard's notice.
 Everything a plan carries may be untrusted (live names and values, and a saved plan file is any
 file): values go through untrusted.shown and free text (field paths, reasons, definitions in
 words) through untrusted.clean, never raw. Marks, verbs and drift wording come from the table
-of change kinds (engine/kinds.py); definitions in words from the language package (docs/language.md),
-which never guesses: what it does not know it shows as written.
+of change kinds (engine/kinds.py); definitions in words from the language package
+(docs/language.md), which never guesses: what it does not know it shows as written.
 """
 
 from __future__ import annotations
