@@ -48,7 +48,7 @@ def plan(
     opts.check_max_chars(fmt, max_chars)
     cfg = steps.load(paths, vars_file, console)
     with steps.client(api_url, console) as client:
-        the_plan = steps.make_plan(cfg, client, prune=not no_prune)
+        the_plan = steps.plan_live(cfg, client, prune=not no_prune)
     if out:
         console.write_file(Path(out), render_json(the_plan))
         console.info(f"Saved the plan to {out}; apply it with: triggersync apply --plan {out}")
@@ -114,7 +114,7 @@ def apply(
             apply_mod.check_fresh(saved, client.list(), client.base_url)
             the_plan = saved
         else:
-            the_plan = steps.make_plan(cfg, client, prune=not no_prune)
+            the_plan = steps.plan_live(cfg, client, prune=not no_prune)
             if saved is not None:
                 # The saved plan is only a record of what was reviewed: the fresh plan runs,
                 # and every check below reads it (docs/plans.md).
@@ -191,6 +191,6 @@ def drift(
     opts.check_max_chars(fmt, max_chars)
     cfg = steps.load(paths, vars_file, console)
     with steps.client(api_url, console) as client:
-        the_plan = steps.make_plan(cfg, client, prune=True)
+        the_plan = steps.plan_live(cfg, client, prune=True)
     steps.report(the_plan, fmt, console, max_chars, drift=True)
     return 0 if the_plan.empty else 2

@@ -5,8 +5,8 @@ In CI the saved plan comes from a pull request's run: whoever can edit the pull 
 edit that file. So in this form it is a record of what the reviewers saw and nothing more. The
 fresh plan, made now from the configuration and the live account, is what runs, and every
 check (the delete guard included) reads the fresh plan; the saved one only has to agree with
-it, change for change, before and after, by the one equality the diff uses (`model.same`). An
-edited file can then refuse an apply, never widen one.
+it, change for change, before and after, by the one equality the diff uses
+(`model.same_json`). An edited file can then refuse an apply, never widen one.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Final, Literal
 
 from triggersync.engine.apply import check_account
 from triggersync.engine.diff import field_changes
-from triggersync.engine.model import same
+from triggersync.engine.model import same_json
 from triggersync.engine.plan import Change, Plan
 from triggersync.errors import StalePlanError
 from triggersync.untrusted import shown
@@ -82,9 +82,9 @@ def _difference(saved: Change, fresh: Change) -> str:
     if saved.action != fresh.action:
         return f"{saved.action} in the saved plan, {fresh.action} now"
     parts: list[str] = []
-    if not same(saved.before, fresh.before):
+    if not same_json(saved.before, fresh.before):
         parts.append("changed in Zendesk since: " + _paths(saved.before, fresh.before))
-    if not same(saved.after, fresh.after):
+    if not same_json(saved.after, fresh.after):
         parts.append("the configuration now says otherwise: " + _paths(saved.after, fresh.after))
     return "; ".join(parts)
 
