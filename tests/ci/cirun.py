@@ -47,6 +47,8 @@ class Step:
             "TRIGGERS_DIR": "triggers",
             "TRIGGERSYNC_ACTION_PATH": str(ROOT),
             "NO_COLOR": "1",
+            # The triggersync under test, when the tests run it from a path of their own.
+            **({"PYTHONPATH": os.environ["PYTHONPATH"]} if "PYTHONPATH" in os.environ else {}),
             "TRIGGERSYNC_RETRY_DELAY": "0",
             **self.env,
         }
