@@ -302,9 +302,10 @@ def test_pins_name_a_ref_a_user_has_and_say_how_to_get_it(path: str) -> None:
     assert "@v1" not in text
     assert "v0.1.0" not in text
     assert "FULL_COMMIT_SHA" in text
-    assert "git ls-remote https://github.com/OWNER/triggersync HEAD" in " ".join(
-        line.lstrip("# ") for line in text.splitlines()
-    )
+    flat = " ".join(line.lstrip("# ") for line in text.splitlines())
+    assert "git ls-remote https://github.com/OWNER/triggersync HEAD" in flat
+    assert "refs/tags/vX.Y.Z^{}" in flat  # one advice: a release is pinned by its SHA too
+    assert "or a release tag" not in flat
 
 
 @pytest.mark.parametrize("name", ["plan.yml", "apply.yml", "drift.yml"])
