@@ -48,7 +48,7 @@ def export(console: Console, api_url: str | None, out: str | None, force: bool) 
 
     with steps.client(api_url, console) as client:
         live, refused = export_mod.exportable(client.list())
-    live = [_masked(trigger, console) for trigger in live]
+    live = [masked(trigger, console) for trigger in live]
     if out is None:
         console.emit(export_mod.to_yaml(live))
         return _report_refused(refused, console)
@@ -81,10 +81,11 @@ def export(console: Console, api_url: str | None, out: str | None, force: bool) 
     return _report_refused(refused, console)
 
 
-def _masked(trigger: Trigger, console: Console) -> Trigger:
+def masked(trigger: Trigger, console: Console) -> Trigger:
     """The trigger with the run's secrets masked in its data: a folder export writes its files
-    (and names them after the triggers) itself, past the Console's writers. Said aloud, as
-    the file then holds *** where Zendesk holds a credential."""
+    (and names them after the triggers) itself, past the Console's writers, and adopt writes
+    it into a file among text it must leave as it is. Said aloud, as the file then holds ***
+    where Zendesk holds a credential."""
     masking = _Masking(console)
     try:
         definition = masking.json(trigger.definition)

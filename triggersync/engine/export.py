@@ -98,6 +98,51 @@ def trigger_document(trigger: Trigger) -> dict[str, Any]:
     return doc
 
 
+def _shaped(key: str, value: Any, in_definition: bool) -> Any:
+    """One field's value as `trigger_document` shapes it."""
+    value = _literal(value)
+    if in_definition:
+        return _definition({key: value})[key]
+    if key == "definition":
+        return _definition(value)
+    if key == "enabled":
+        return bool(value)
+    return value
+
+
+def field_yaml(key: str, value: Any, *, in_definition: bool = False, flow: bool = False) -> str:
+    """One `key: value` of a trigger (or, `in_definition`, of its definition) as export writes
+    it, with no line break at the end: in block layout, lines after the first indented from
+    column 0; or, `flow`, on one line for a `{...}` mapping. adopt splices it into a file."""
+    text = _dump({key: _shaped(key, value, in_definition)}, flow=flow).rstrip("\n")
+    return text[1:-1] if flow else text
+
+
+def items_yaml(triggers: Sequence[Trigger], *, flow: bool = False) -> str:
+    """The triggers as items of the `triggers` list, as export writes them: block lines (`- `
+    at column 0, each line ending with a line break), or, `flow`, `{...}, {...}` on one line."""
+    documents = [trigger_document(t) for t in triggers]
+    if flow:
+        return _dump(documents, flow=True).rstrip("\n")[1:-1]
+    return _dump({"triggers": documents}, flow=False).split("\n", 1)[1]
+
+
+def _dump(data: Any, *, flow: bool) -> str:
+    try:
+        return yaml.dump(
+            data,
+            Dumper=_Dumper,
+            sort_keys=False,
+            allow_unicode=True,
+            default_flow_style=flow,
+            width=float("inf"),
+        )
+    except RecursionError:  # a live definition nested beyond what the writers recurse
+        raise TriggersyncError(
+            "cannot write the live triggers as YAML: a definition is nested too deeply"
+        ) from None
+
+
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 # Configuration files are read to 64 levels of nesting at most, counted from the top of the
@@ -205,21 +250,8 @@ def to_yaml(triggers: Sequence[Trigger], target_dir: Path | None = None) -> str:
 
 
 def _documents(triggers: Sequence[Trigger]) -> str:
-    try:
-        documents = [trigger_document(t) for t in sorted(triggers, key=lambda t: t.name)]
-        body = yaml.dump(
-            {"triggers": documents},
-            Dumper=_Dumper,
-            sort_keys=False,
-            allow_unicode=True,
-            default_flow_style=False,
-            width=float("inf"),
-        )
-    except RecursionError:  # a live definition nested beyond what the writers recurse
-        raise TriggersyncError(
-            "cannot write the live triggers as YAML: a definition is nested too deeply"
-        ) from None
-    return body
+    documents = [trigger_document(t) for t in sorted(triggers, key=lambda t: t.name)]
+    return _dump({"triggers": documents}, flow=False)
 
 
 def file_stem(name: str) -> str:

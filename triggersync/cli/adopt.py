@@ -1,0 +1,118 @@
+"""`triggersync adopt`: edits made in the Zendesk dashboard written into the configuration files
+(docs/commands.md#adopt)."""
+
+from __future__ import annotations
+
+import difflib
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from triggersync.cli import options as opts
+from triggersync.cli import steps
+from triggersync.cli.console import Console, pass_console
+
+if TYPE_CHECKING:
+    from triggersync.config.adopt import Adoption
+
+
+@click.command(
+    epilog=opts.api_epilog(
+        "0 adopted (or nothing to adopt); with --diff 0 nothing to adopt, 2 something; "
+        "1 error, or a trigger not adopted."
+    )
+)
+@opts.paths
+@opts.vars
+@opts.api_url
+@click.option(
+    "--target",
+    "targets",
+    multiple=True,
+    metavar="NAME",
+    help="Only triggers whose name matches this glob (repeatable).",
+)
+@click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff; write nothing.")
+@click.option(
+    "--new-file",
+    type=click.Path(dir_okay=False),
+    help="Append new live triggers to this file (default: one new file each, in the first "
+    "folder given).",
+)
+@opts.console_options
+@pass_console
+def adopt(
+    console: Console,
+    paths: tuple[str, ...],
+    vars_file: str | None,
+    api_url: str | None,
+    targets: tuple[str, ...],
+    show_diff: bool,
+    new_file: str | None,
+) -> int:
+    """Rewrite the files to match the live triggers: keep the dashboard's edits.
+
+    Edits each differing trigger where it is declared, field by field; adds live triggers no
+    file declares; removes those gone from Zendesk. Everything else in the files stays as
+    written, comments included. Afterwards `plan` says `No changes.`
+
+    \b
+    Example:
+      triggersync adopt triggers/ --diff
+      triggersync adopt triggers/ --target 'Welcome*'
+    """
+    from triggersync.cli.export import masked
+    from triggersync.config.adopt import adopt as adopt_files
+
+    cfg = steps.load(paths, vars_file, console)
+    with steps.client(api_url, console) as client:
+        live = [masked(trigger, console) for trigger in client.list()]
+    adoption = adopt_files(cfg, live, paths=paths, targets=targets, new_file=new_file)
+    for problem in adoption.problems:
+        console.warn(problem)
+    failed = 1 if adoption.problems else 0
+    if show_diff:
+        if not adoption.empty:
+            console.emit(_unified_diff(adoption).rstrip("\n"))
+        return failed or (2 if not adoption.empty else 0)
+    for change in adoption.changes:
+        path = Path(change.path)
+        if change.before is None:
+            _make_folder(path.parent)
+        console.write_file(path, change.after)
+    console.echo(_summary(adoption))
+    return failed
+
+
+def _unified_diff(adoption: Adoption) -> str:
+    """As `diff -u` writes it, each file named as given (a new one: from /dev/null), so that
+    `patch -p0` applies it."""
+    lines: list[str] = []
+    for change in adoption.changes:
+        before = (change.before or "").splitlines(keepends=True)
+        after = change.after.splitlines(keepends=True)
+        source = "/dev/null" if change.before is None else change.path
+        for line in difflib.unified_diff(before, after, source, change.path):
+            lines.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+    return "".join(lines)
+
+
+def _make_folder(folder: Path) -> None:
+    from triggersync.errors import TriggersyncError
+
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError as exc:
+        raise TriggersyncError(f"cannot create {folder}: {exc.strerror}") from None
+
+
+def _summary(adoption: Adoption) -> str:
+    if adoption.empty:
+        return "Nothing to adopt."
+    files = len(adoption.changes)
+    return (
+        f"Adopted: {len(adoption.updated)} updated, {len(adoption.added)} added, "
+        f"{len(adoption.removed)} removed, in {files} file{'s' if files != 1 else ''}."
+    )
