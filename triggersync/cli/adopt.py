@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -89,14 +88,18 @@ def adopt(
 def _unified_diff(adoption: Adoption) -> str:
     """As `diff -u` writes it, each file named as given (a new one: from /dev/null), so that
     `patch -p0` applies it."""
-    lines: list[str] = []
-    for change in adoption.changes:
-        before = (change.before or "").splitlines(keepends=True)
-        after = change.after.splitlines(keepends=True)
-        source = "/dev/null" if change.before is None else change.path
-        for line in difflib.unified_diff(before, after, source, change.path):
-            lines.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
-    return "".join(lines)
+    from triggersync.views.diff import unified_diff
+
+    return "".join(
+        unified_diff(
+            change.before or "",
+            change.after,
+            change.opcodes,
+            "/dev/null" if change.before is None else change.path,
+            change.path,
+        )
+        for change in adoption.changes
+    )
 
 
 def _make_folder(folder: Path) -> None:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path as FilePath
 from typing import Any
@@ -30,7 +30,6 @@ from triggersync.config import variables as refs
 from triggersync.config.edit import FileEdits
 from triggersync.config.files import EXTENSIONS, Config
 from triggersync.config.layout import Node, layout
-from triggersync.config.reader import read
 from triggersync.engine import export
 from triggersync.engine.model import Trigger, as_declared, same
 from triggersync.engine.plan import TEMPORARY_SUFFIX
@@ -47,6 +46,7 @@ class FileChange:
     path: str
     before: str | None  # None: a new file
     after: str
+    opcodes: tuple[tuple[str, int, int, int, int], ...]  # the changes by line (views/diff.py)
 
 
 @dataclass(frozen=True)
@@ -106,6 +106,7 @@ def adopt(
             continue
         visible[trigger.name] = trigger
     pairs, gone, new = _pair(declared, visible, names)
+    pairs = [(want, have) for want, have in pairs if _differs(want, have)]
     writable, refused = export.exportable([have for _, have in pairs] + new)
     problems.extend(refused)
     ok = {id(t) for t in writable}
@@ -138,17 +139,11 @@ def adopt(
     updated: list[str] = []
     removed: list[str] = []
     for file in sorted(work, key=lambda f: FilePath(f).parts):
-        document = read(file)
-        top = layout(document.text)
-        edits = FileEdits(document.text)
-        data = document.data if isinstance(document.data, dict) else {}
-        raw_items = data.get("triggers") or []
+        bom, text = _read(file)
+        top = layout(text)
+        edits = FileEdits(text)
         items = _items(top)
-        index_at = {
-            document.places[("triggers", i)]: i
-            for i in range(len(raw_items))
-            if ("triggers", i) in document.places
-        }
+        index_at = _item_places(text, items)
 
         def index_of(trigger: Trigger, index_at: dict[tuple[int, int], int] = index_at) -> int:
             assert trigger.location is not None
@@ -160,7 +155,7 @@ def adopt(
             if _file_of(want) != file:
                 continue
             index = index_of(want)
-            why = _edit_trigger(edits, items, index, raw_items[index], want, have)
+            why = _edit_trigger(edits, items[index], want, have)
             if why is None:
                 updated.append(have.name)
                 if have.name != want.name:
@@ -171,7 +166,7 @@ def adopt(
             if _file_of(want) != file:
                 continue
             index = index_of(want)
-            if index >= len(items) or items[index].indirect:
+            if items[index].indirect:
                 problems.append(
                     f"{shown(want.name)}: not removed (gone from Zendesk): its declaration uses "
                     "YAML anchors, aliases, merge keys or tags; remove it by hand"
@@ -184,7 +179,7 @@ def adopt(
                 continue
             index = index_of(trigger)
             skip = index in file_work.removed or index in renamed_away
-            if not skip and index < len(items) and "renamed_from" in items[index].entries:
+            if not skip and "renamed_from" in items[index].entries:
                 edits.remove_entry(items[index], "renamed_from")
         if top is not None and (file_work.removed or file_work.added):
             if file_work.removed:
@@ -192,10 +187,12 @@ def adopt(
             else:
                 edits.add_items(top, file_work.added)
         after = edits.result()
-        if after != document.text:
-            changes.append(FileChange(file, _with_bom(file, document.text), _with_bom(file, after)))
+        if after != text:
+            changes.append(FileChange(file, bom + text, bom + after, tuple(edits.opcodes())))
     for path, triggers in new_files.items():
-        changes.append(FileChange(path, None, export.to_yaml(triggers, FilePath(path).parent)))
+        written = export.to_yaml(triggers, FilePath(path).parent)
+        lines = len(written.splitlines())
+        changes.append(FileChange(path, None, written, (("insert", 0, 0, 0, lines),)))
     changes.sort(key=lambda change: FilePath(change.path).parts)
     return Adoption(
         tuple(changes),
@@ -289,17 +286,14 @@ def _items(top: Node | None) -> list[Node]:
     return seq.items if seq.kind == "seq" else []
 
 
-def _edit_trigger(
-    edits: FileEdits,
-    items: list[Node],
-    index: int,
-    raw: Any,
-    want: Trigger,
-    have: Trigger,
-) -> str | None:
-    """Edit one declaration to say what `have` is. None when edited, "" when nothing differs,
+def _differs(want: Trigger, have: Trigger) -> bool:
+    return have.name != want.name or not same(have.managed_view(want), want.managed_view(want))
+
+
+def _edit_trigger(edits: FileEdits, item: Node, want: Trigger, have: Trigger) -> str | None:
+    """Edit one declaration to say what `have` is: None when edited, "" when nothing differs,
     else why it cannot be adopted."""
-    fields: list[tuple[tuple[str, ...], Any]] = []  # (path, new value); ABSENT-like None: remove
+    fields: list[tuple[tuple[str, ...], Any]] = []  # (path, new value)
     removals: list[tuple[str, ...]] = []
     if have.name != want.name:
         fields.append((("name",), have.name))
@@ -309,10 +303,11 @@ def _edit_trigger(
         fields.append((("enabled",), have.enabled))
     if want.definition is not None:
         live = as_declared(have.definition, want.definition)
+        written = item.entries.get("definition")
         if have.definition is None:
             removals.append(("definition",))
         elif not same(live, want.definition):
-            if isinstance(raw.get("definition"), dict) and isinstance(live, dict):
+            if written is not None and written.value.kind == "map" and isinstance(live, dict):
                 for key in want.definition:
                     if key not in live:
                         removals.append(("definition", key))
@@ -323,17 +318,16 @@ def _edit_trigger(
                 fields.append((("definition",), have.definition))
     if not fields and not removals:
         return ""
-    for path, _ in [*fields, *((p, None) for p in removals)]:
-        held = refs.references(_at(raw, path))
+    if item.indirect:
+        return "its declaration uses YAML anchors, aliases, merge keys or tags; edit it by hand"
+    for path in [*(p for p, _ in fields), *removals]:
+        held = refs.references(_written(edits.text, item, path))
         if held:
             variable = ", ".join(f"${{{name}}}" for name in held)
             return (
                 f"its {format_path(path)} is written with {variable}, which does not give the "
                 "live value; edit the file or the variable by hand"
             )
-    if index >= len(items) or items[index].indirect:
-        return "its declaration uses YAML anchors, aliases, merge keys or tags; edit it by hand"
-    item = items[index]
     for path, value in fields:
         if len(path) == 1:
             edits.set_entry(item, path[0], value, order=_TRIGGER_ORDER, in_definition=False)
@@ -350,10 +344,33 @@ def _edit_trigger(
     return None
 
 
-def _at(raw: Any, path: Iterable[str]) -> Any:
+def _written(text: str, item: Node, path: tuple[str, ...]) -> str:
+    """The text of the value at `path` in a trigger as written ("" when it is not): where
+    `${NAME}` references are found, before any substitution."""
+    node: Node | None = item
     for part in path:
-        raw = raw.get(part) if isinstance(raw, dict) else None
-    return raw
+        entry = node.entries.get(part) if node is not None else None
+        node = entry.value if entry is not None else None
+    return "" if node is None else text[node.start : node.end]
+
+
+def _read(file: str) -> tuple[str, str]:
+    """The file's byte order mark ("" when none) and its text, as the reader decoded it."""
+    with open(file, "rb") as handle:
+        raw = handle.read()
+    bom = "\ufeff" if raw.startswith(b"\xef\xbb\xbf") else ""
+    return bom, raw.decode("utf-8-sig")
+
+
+def _item_places(text: str, items: Sequence[Node]) -> dict[tuple[int, int], int]:
+    """Each list item's index by its 1-based line and column, as a Trigger's place gives it."""
+    found: dict[tuple[int, int], int] = {}
+    line, offset = 1, 0
+    for index, item in enumerate(items):
+        line += text.count("\n", offset, item.start)
+        offset = item.start
+        found[(line, item.column + 1)] = index
+    return found
 
 
 def _new_home(paths: Sequence[str], files: Sequence[str], new_file: str | None) -> str | None:
@@ -392,9 +409,3 @@ def _free_name(paths: Sequence[str], taken: Mapping[str, object], trigger: Trigg
         if path not in taken and not os.path.lexists(path):
             return path
         candidate, n = f"{stem}-{n}", n + 1
-
-
-def _with_bom(file: str, text: str) -> str:
-    """The text as the file holds it: the reader drops a UTF-8 byte order mark."""
-    with open(file, "rb") as handle:
-        return "\ufeff" + text if handle.read(3) == b"\xef\xbb\xbf" else text

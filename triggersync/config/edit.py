@@ -37,10 +37,47 @@ class FileEdits:
     edits: list[TextEdit] = field(default_factory=list)
 
     def result(self) -> str:
-        out = self.text
-        for edit in sorted(self.edits, key=lambda e: (e.start, e.end), reverse=True):
-            out = out[: edit.start] + edit.text + out[edit.end :]
-        return out
+        return _applied(self.text, self._written(), 0)
+
+    def _written(self) -> list[TextEdit]:
+        """The edits in the file's own line breaks: new text is rendered with `\n`."""
+        if "\r\n" not in self.text:
+            return self.edits
+        return [TextEdit(e.start, e.end, e.text.replace("\n", "\r\n")) for e in self.edits]
+
+    def opcodes(self) -> list[tuple[str, int, int, int, int]]:
+        """The changes by lines, as `difflib.SequenceMatcher.get_opcodes` gives them, known
+        from the edits rather than searched for: a diff of a large file costs what it changes
+        (difflib takes seconds over a 1,000-trigger file whose lines repeat)."""
+        regions: list[tuple[int, int, list[TextEdit]]] = []
+        for edit in sorted(self._written(), key=lambda e: (e.start, e.end)):
+            start = self._line_start(edit.start)
+            end = edit.end
+            whole = end == start or self.text[end - 1] == "\n"
+            if not (whole and (edit.text == "" or edit.text.endswith("\n"))):
+                end = self._after_line(end)
+            if regions and start < regions[-1][1]:
+                first, last, inside = regions[-1]
+                regions[-1] = (first, max(last, end), [*inside, edit])
+            else:
+                regions.append((start, end, [edit]))
+        codes: list[tuple[str, int, int, int, int]] = []
+        old_line = new_line = 0
+        offset = 0
+        for start, end, inside in regions:
+            skipped = self.text.count("\n", offset, start)
+            old_line, new_line = old_line + skipped, new_line + skipped
+            if skipped:
+                codes.append(("equal", old_line - skipped, old_line, new_line - skipped, new_line))
+            old = len(self.text[start:end].splitlines())
+            new = len(_applied(self.text[start:end], inside, start).splitlines())
+            kind = "replace" if old and new else "delete" if old else "insert"
+            codes.append((kind, old_line, old_line + old, new_line, new_line + new))
+            old_line, new_line, offset = old_line + old, new_line + new, end
+        rest = len(self.text[offset:].splitlines())
+        if rest:
+            codes.append(("equal", old_line, old_line + rest, new_line, new_line + rest))
+        return codes
 
     def _line_start(self, offset: int) -> int:
         return self.text.rfind("\n", 0, offset) + 1
@@ -175,15 +212,28 @@ class FileEdits:
         return (dash if dash >= 0 else item.start) - line_start
 
     def _replace_list(self, entry: Entry, added: Sequence[Trigger]) -> None:
+        """The whole list replaced: by `[]`, or by the added items, below the key (a comment
+        after the old list stays on the key's line)."""
         value = entry.value
         if not added:
             self.edits.append(TextEdit(entry.key_end, value.end, ": []"))
             return
-        rendered = _placed(export.items_yaml(added), entry.column).rstrip("\n")
-        self.edits.append(TextEdit(entry.key_end, value.end, ":\n" + rendered))
+        self.edits.append(TextEdit(entry.key_end, value.end, ":"))
+        at = self._after_line(value.end)
+        lead = "" if self.text[:at].endswith("\n") else "\n"
+        rendered = _placed(export.items_yaml(added), entry.column)
+        self.edits.append(TextEdit(at, at, lead + rendered))
 
     def _block(self, rendered: str, column: int) -> str:
         return _reindent(rendered, column, first=False)
+
+
+def _applied(text: str, edits: Sequence[TextEdit], base: int) -> str:
+    """`text` (which starts at offset `base` of the file) with `edits` made, from the end back."""
+    out = text
+    for edit in sorted(edits, key=lambda e: (e.start, e.end), reverse=True):
+        out = out[: edit.start - base] + edit.text + out[edit.end - base :]
+    return out
 
 
 def _after_key(rendered: str, key: str) -> int:

@@ -104,23 +104,22 @@ class _Layout:
 
     def _skip(self) -> tuple[Any, int]:
         """Past the rest of a collection whose start was just read: its end event, and where
-        its content ends."""
+        its content ends. Events come in the order of the text, so the content ends with the
+        last scalar, alias or closing bracket met (a block collection's end adds nothing)."""
         flows: list[bool] = []
         end = 0
+        get = self._next
         while True:
-            event: Any = self._next()
+            event: Any = get()
             kind = type(event)
-            if kind is yaml.SequenceStartEvent or kind is yaml.MappingStartEvent:
+            if kind is yaml.ScalarEvent or kind is yaml.AliasEvent:
+                end = event.end_mark.index
+            elif kind is yaml.SequenceStartEvent or kind is yaml.MappingStartEvent:
                 flows.append(bool(event.flow_style))
-            elif kind is yaml.SequenceEndEvent or kind is yaml.MappingEndEvent:
-                if not flows:
-                    return event, end
-                if flows.pop():
-                    end = max(end, event.end_mark.index)
-            else:
-                end = max(
-                    end, _content_end(self._text, event.start_mark.index, event.end_mark.index)
-                )
+            elif not flows:
+                return event, _content_end(self._text, 0, end)
+            elif flows.pop():
+                end = event.end_mark.index
 
     def _skip_from(self, event: Any) -> None:
         if type(event) in (yaml.SequenceStartEvent, yaml.MappingStartEvent):
