@@ -97,10 +97,10 @@ def test_a_block_scalar_is_replaced_and_what_follows_stays(tmp_path: Path) -> No
 
 
 def test_a_declaration_with_an_alias_is_not_adopted(tmp_path: Path) -> None:
-    original = "x: &d hi\ntriggers:\n  - name: A\n    description: *d\n"
     path = tmp_path / "t.yaml"
     path.write_text(
-        "triggers:\n  - name: A\n    description: &d hi\n  - name: B\n    description: *d\n"
+        "triggers:\n  - name: A\n    description: &d hi\n  - name: B\n    description: *d\n",
+        encoding="utf-8",
     )
     result = adopt(
         load([str(path)]),
