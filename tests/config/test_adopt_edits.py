@@ -215,3 +215,9 @@ def test_the_opcodes_describe_the_change_exactly(tmp_path: Path, original: str) 
             assert old[i1:i2] == new[j1:j2]
         else:
             assert old[i1:i2] != new[j1:j2]
+
+
+def test_a_removed_item_takes_its_blank_lines_along(tmp_path: Path) -> None:
+    original = "triggers:\n  - name: A\n\n  - name: B\n\n  # about C\n  - name: C\n\n  - name: D\n"
+    text, _ = adopted(tmp_path, original, live({"name": "A"}, {"name": "C"}))
+    assert text == "triggers:\n  - name: A\n\n  # about C\n  - name: C\n"

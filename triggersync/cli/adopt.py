@@ -76,13 +76,18 @@ def adopt(
         if not adoption.empty:
             console.emit(_unified_diff(adoption).rstrip("\n"))
         return failed or (2 if not adoption.empty else 0)
+    write_adoption(adoption, console)
+    return failed
+
+
+def write_adoption(adoption: Adoption, console: Console) -> None:
+    """Every file adopt changed or made, each whole or not at all, then what it did."""
     for change in adoption.changes:
         path = Path(change.path)
         if change.before is None:
             _make_folder(path.parent)
         console.write_file(path, change.after)
     console.echo(_summary(adoption))
-    return failed
 
 
 def _unified_diff(adoption: Adoption) -> str:

@@ -88,8 +88,8 @@ class FileEdits:
         found = self.text.find("\n", offset)
         return len(self.text) if found < 0 else found + 1
 
-    def _alone_on_line(self, offset: int) -> bool:
-        return not self.text[self._line_start(offset) : offset].strip(" -")
+    def _blank_line_before(self, line_start: int) -> bool:
+        return not self.text[self._line_start(line_start - 1) : line_start].strip()
 
     # -- a mapping's entries ------------------------------------------------------------
 
@@ -174,10 +174,19 @@ class FileEdits:
                 kept_text += ", " + export.items_yaml(added, flow=True)
             self.edits.append(TextEdit(items[0].start, items[-1].end, kept_text))
             return
+        last_kept = max(i for i in range(len(items)) if i not in indexes)
         for index in sorted(indexes):
             item = items[index]
-            start = self._line_start(item.start)
-            self.edits.append(TextEdit(start, self._after_line(item.end), ""))
+            start, end = self._line_start(item.start), self._after_line(item.end)
+            # Its blank lines go with it: those after it, or, after the last item kept, those
+            # before it; the blank line that separated two kept items stays one.
+            if index > last_kept:
+                while start and self._blank_line_before(start):
+                    start = self._line_start(start - 1)
+            else:
+                while end < len(self.text) and not self.text[end : self._after_line(end)].strip():
+                    end = self._after_line(end)
+            self.edits.append(TextEdit(start, end, ""))
         if added:
             self.add_items(top, added)
 
