@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -62,12 +60,11 @@ def adopt(
       triggersync adopt triggers/ --diff
       triggersync adopt triggers/ --target 'Welcome*'
     """
-    from triggersync.cli.export import masked
     from triggersync.config.adopt import adopt as adopt_files
 
     cfg = steps.load(paths, vars_file, console)
     with steps.client(api_url, console) as client:
-        live = [masked(trigger, console) for trigger in client.list()]
+        live = [steps.masked(trigger, console) for trigger in client.list()]
     adoption = adopt_files(cfg, live, paths=paths, targets=targets, new_file=new_file)
     for problem in adoption.problems:
         console.warn(problem)
@@ -76,18 +73,8 @@ def adopt(
         if not adoption.empty:
             console.emit(_unified_diff(adoption).rstrip("\n"))
         return failed or (2 if not adoption.empty else 0)
-    write_adoption(adoption, console)
+    steps.write_adoption(adoption, console)
     return failed
-
-
-def write_adoption(adoption: Adoption, console: Console) -> None:
-    """Every file adopt changed or made, each whole or not at all, then what it did."""
-    for change in adoption.changes:
-        path = Path(change.path)
-        if change.before is None:
-            _make_folder(path.parent)
-        console.write_file(path, change.after)
-    console.echo(_summary(adoption))
 
 
 def _unified_diff(adoption: Adoption) -> str:
@@ -104,23 +91,4 @@ def _unified_diff(adoption: Adoption) -> str:
             change.path,
         )
         for change in adoption.changes
-    )
-
-
-def _make_folder(folder: Path) -> None:
-    from triggersync.errors import TriggersyncError
-
-    try:
-        os.makedirs(folder, exist_ok=True)
-    except OSError as exc:
-        raise TriggersyncError(f"cannot create {folder}: {exc.strerror}") from None
-
-
-def _summary(adoption: Adoption) -> str:
-    if adoption.empty:
-        return "Nothing to adopt."
-    files = len(adoption.changes)
-    return (
-        f"Adopted: {len(adoption.updated)} updated, {len(adoption.added)} added, "
-        f"{len(adoption.removed)} removed, in {files} file{'s' if files != 1 else ''}."
     )

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -13,11 +12,9 @@ from triggersync.cli import options as opts
 from triggersync.cli import steps
 from triggersync.cli.console import Console, pass_console
 from triggersync.errors import ConfigError, TriggersyncError
-from triggersync.untrusted import shown
 
 if TYPE_CHECKING:
     from triggersync.config.files import Config
-    from triggersync.engine.model import Trigger
 
 
 @click.command(epilog=opts.api_epilog("0 ok; 1 error, or a trigger left out."))
@@ -59,17 +56,16 @@ def export(
     with steps.client(api_url, console) as client:
         listed = client.list()
     if cfg is not None:
-        from triggersync.cli.adopt import write_adoption
         from triggersync.config.adopt import adopt
 
-        live = [masked(trigger, console) for trigger in listed]
+        live = [steps.masked(trigger, console) for trigger in listed]
         adoption = adopt(cfg, live, paths=[str(target)])
         for problem in adoption.problems:
             console.error(problem)
-        write_adoption(adoption, console)
+        steps.write_adoption(adoption, console)
         return 1 if adoption.problems else 0
     live, refused = export_mod.exportable(listed)
-    live = [masked(trigger, console) for trigger in live]
+    live = [steps.masked(trigger, console) for trigger in live]
     if target is None:
         console.emit(export_mod.to_yaml(live))
         return _report_refused(refused, console)
@@ -100,51 +96,6 @@ def _existing_configuration(folder: str, vars_file: str | None, console: Console
             "updates the configuration in a folder in place: fix them, or export to another "
             "folder"
         ) from None
-
-
-def masked(trigger: Trigger, console: Console) -> Trigger:
-    """The trigger with the run's secrets masked in its data: a folder export writes its files
-    (and names them after the triggers) itself, past the Console's writers, and adopt writes
-    it into a file among text it must leave as it is. Said aloud, as the file then holds ***
-    where Zendesk holds a credential."""
-    masking = _Masking(console)
-    try:
-        definition = masking.json(trigger.definition)
-    except RecursionError:
-        # Nested deeper than YAML can be written, too: export refuses the trigger by name.
-        definition = trigger.definition
-    masked = dataclasses.replace(
-        trigger,
-        name=masking.text(trigger.name),
-        description=masking.text(trigger.description),
-        definition=definition,
-    )
-    if masking.found:
-        console.warn(
-            f"the live trigger {shown(masked.name)} holds a credential of this run; it is "
-            "exported as ***: check the trigger in Zendesk"
-        )
-    return masked
-
-
-class _Masking:
-    def __init__(self, console: Console) -> None:
-        self._console = console
-        self.found = False  # whether anything was masked
-
-    def text(self, value: str) -> str:
-        masked = self._console.mask(value)
-        self.found = self.found or masked != value
-        return masked
-
-    def json(self, value: Any) -> Any:
-        if isinstance(value, str):
-            return self.text(value)
-        if isinstance(value, list):
-            return [self.json(item) for item in value]
-        if isinstance(value, dict):
-            return {self.text(key): self.json(item) for key, item in value.items()}
-        return value
 
 
 def _report_refused(messages: list[str], console: Console) -> int:
