@@ -47,7 +47,8 @@ def client(api_url: str | None, console: Console, parallelism: int = 4) -> Clien
     return made
 
 
-def make_plan(cfg: Config, client: Client, prune: bool) -> Plan:
+def plan_live(cfg: Config, client: Client, prune: bool) -> Plan:
+    """The plan of the configuration against the live triggers, fetched now."""
     from triggersync.engine.diff import make_plan
 
     live = client.list()

@@ -31,7 +31,7 @@ from triggersync.config.edit import FileEdits
 from triggersync.config.files import EXTENSIONS, Config
 from triggersync.config.layout import Node, layout
 from triggersync.engine import export
-from triggersync.engine.model import Trigger, as_declared, same
+from triggersync.engine.model import Trigger, as_declared, same_json
 from triggersync.engine.plan import TEMPORARY_SUFFIX
 from triggersync.errors import TriggersyncError, format_path
 from triggersync.language.vocabulary import DEFINITION_KEYS
@@ -271,7 +271,7 @@ def _renamed(gone: Sequence[Trigger], new: Sequence[Trigger]) -> list[tuple[Trig
 def _same_but_name(want: Trigger, have: Trigger) -> bool:
     before = {**have.managed_view(want), "name": ""}
     after = {**want.managed_view(want), "name": ""}
-    return same(before, after)
+    return same_json(before, after)
 
 
 def _file_of(trigger: Trigger) -> str:
@@ -287,7 +287,7 @@ def _items(top: Node | None) -> list[Node]:
 
 
 def _differs(want: Trigger, have: Trigger) -> bool:
-    return have.name != want.name or not same(have.managed_view(want), want.managed_view(want))
+    return have.name != want.name or not same_json(have.managed_view(want), want.managed_view(want))
 
 
 def _edit_trigger(edits: FileEdits, item: Node, want: Trigger, have: Trigger) -> str | None:
@@ -306,13 +306,13 @@ def _edit_trigger(edits: FileEdits, item: Node, want: Trigger, have: Trigger) ->
         written = item.entries.get("definition")
         if have.definition is None:
             removals.append(("definition",))
-        elif not same(live, want.definition):
+        elif not same_json(live, want.definition):
             if written is not None and written.value.kind == "map" and isinstance(live, dict):
                 for key in want.definition:
                     if key not in live:
                         removals.append(("definition", key))
                 for key, value in live.items():
-                    if key not in want.definition or not same(value, want.definition[key]):
+                    if key not in want.definition or not same_json(value, want.definition[key]):
                         fields.append((("definition", key), value))
             else:
                 fields.append((("definition",), have.definition))
