@@ -59,7 +59,7 @@ def test_a_dashboard_edit_since_the_review_applies_nothing_and_publishes_the_fre
     assert comment["pr"] == "12"
     body = comment["body"]
     assert body.startswith("## triggersync: nothing was applied\n\nWhy: the plan reviewed on #12")
-    assert '"Bystander" only in the fresh plan' in body
+    assert '"Bystander" only in the fresh plan (update)' in body
     assert "**Plan: 0 to create, 2 to update, 0 to delete.**" in body  # the fresh plan
     assert step.summary_file.read_text() == body
     assert "::error::nothing was applied" in ran.stdout

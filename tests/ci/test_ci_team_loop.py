@@ -112,6 +112,6 @@ def test_a_dashboard_edit_between_review_and_merge_applies_nothing_and_is_publis
     assert emulator.store.get("Welcome")["description"] == "live"
     (comment,) = step.state["comments"]
     assert comment["pr"] == "12"
-    assert '"Pricing" only in the fresh plan' in comment["body"]
+    assert '"Pricing" only in the fresh plan (update)' in comment["body"]
     assert "**Plan: 0 to create, 2 to update, 0 to delete.**" in comment["body"]
     assert os.path.getsize(step.summary_file) > 0

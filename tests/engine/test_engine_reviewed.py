@@ -37,12 +37,12 @@ def test_equal_plans_give_the_fresh_one() -> None:
 
 def test_a_change_only_in_the_saved_plan_is_named() -> None:
     assert mismatches(plan(create("A"), create("B")), plan(create("A"))) == (
-        Mismatch("B", "only_saved"),
+        Mismatch("B", "only_saved", "create"),
     )
 
 
 def test_a_change_only_in_the_fresh_plan_is_named() -> None:
-    assert mismatches(plan(), plan(delete("B"))) == (Mismatch("B", "only_fresh"),)
+    assert mismatches(plan(), plan(delete("B"))) == (Mismatch("B", "only_fresh", "delete"),)
 
 
 def test_another_action_for_the_same_trigger_differs() -> None:
@@ -79,7 +79,7 @@ def test_the_error_names_each_trigger_on_one_line() -> None:
         check_reviewed(plan(create("A")), plan(delete("B")), URL)
     message = str(raised.value)
     assert "\n" not in message
-    assert '"A" only in the saved plan; "B" only in the fresh plan' in message
+    assert '"A" only in the saved plan (create); "B" only in the fresh plan (delete)' in message
     assert "nothing was applied" in message
     assert isinstance(raised.value, StalePlanError)
 

@@ -64,7 +64,7 @@ def test_a_dashboard_edit_of_another_trigger_applies_nothing(
     emulator.reset_stats()
     ran = run("apply", "--plan", str(saved), config(DESIRED))
     assert ran.code == 1
-    assert '"Bystander" only in the fresh plan' in ran.stderr
+    assert '"Bystander" only in the fresh plan (update)' in ran.stderr
     assert writes(emulator) == 0
 
 
@@ -89,7 +89,7 @@ def test_a_plan_file_carrying_an_extra_change_applies_nothing(
     assert run("plan", str(only_one), "--out", str(crafted)).code == 0
     ran = run("apply", "--plan", str(crafted), config(DESIRED))
     assert ran.code == 1
-    assert '"Bystander" only in the saved plan' in ran.stderr
+    assert '"Bystander" only in the saved plan (delete)' in ran.stderr
     assert emulator.store.get("Bystander") is not None
 
 
@@ -185,3 +185,18 @@ def test_nothing_to_do_in_either_plan_exits_0(
     assert run("plan", path, "--out", str(saved)).code == 0
     ran = run("apply", "--plan", str(saved), path)
     assert (ran.code, ran.stdout) == (0, "No changes.\n")
+
+
+def test_plan_out_points_to_the_reviewed_form_with_the_same_options(
+    run: Run, config: Config, tmp_path: Path
+) -> None:
+    vars_file = tmp_path / "my vars.yaml"
+    vars_file.write_text("X: 1\n")
+    path = config("triggers: []\n")
+    target = tmp_path / "plan.json"
+    ran = run("plan", path, "--vars", str(vars_file), "--no-prune", "--out", str(target))
+    assert ran.code == 0
+    assert ran.stderr == (
+        f"Saved the plan to {target}; apply it with: triggersync apply --plan {target} "
+        f"{path} --vars '{vars_file}' --no-prune\n"
+    )

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 import click
@@ -51,7 +52,16 @@ def plan(
         the_plan = steps.plan_live(cfg, client, prune=not no_prune)
     if out:
         console.write_file(Path(out), render_json(the_plan))
-        console.info(f"Saved the plan to {out}; apply it with: triggersync apply --plan {out}")
+        # The reviewed form: what a fresh plan of the same files agrees with, and nothing else.
+        again = [
+            *paths,
+            *(["--vars", vars_file] if vars_file else []),
+            *(["--no-prune"] * no_prune),
+        ]
+        console.info(
+            f"Saved the plan to {out}; apply it with: "
+            f"{shlex.join(['triggersync', 'apply', '--plan', out, *again])}"
+        )
     steps.report(the_plan, fmt, console, max_chars, drift=False)
     return 2 if detailed_exitcode and not the_plan.empty else 0
 

@@ -34,13 +34,15 @@ class Mismatch:
 
     name: str  # the name the change addresses (the live name, or the new one for a create)
     how: How
-    detail: str = ""  # for `different`: which side moved, e.g. "changed in Zendesk: description"
+    # What the one plan does (`delete`), or, for `different`, which side moved
+    # (`changed in Zendesk since: description`).
+    detail: str = ""
 
     def __str__(self) -> str:
         if self.how == "only_saved":
-            return f"{shown(self.name)} only in the saved plan"
+            return f"{shown(self.name)} only in the saved plan ({self.detail})"
         if self.how == "only_fresh":
-            return f"{shown(self.name)} only in the fresh plan"
+            return f"{shown(self.name)} only in the fresh plan ({self.detail})"
         return f"{shown(self.name)} differs ({self.detail})"
 
 
@@ -67,9 +69,10 @@ def mismatches(saved: Plan, fresh: Plan) -> tuple[Mismatch, ...]:
     for name in sorted(saved_by_name.keys() | fresh_by_name.keys()):
         old, new = saved_by_name.get(name), fresh_by_name.get(name)
         if new is None:
-            found.append(Mismatch(name, "only_saved"))
+            assert old is not None
+            found.append(Mismatch(name, "only_saved", old.action))
         elif old is None:
-            found.append(Mismatch(name, "only_fresh"))
+            found.append(Mismatch(name, "only_fresh", new.action))
         else:
             detail = _difference(old, new)
             if detail:
