@@ -106,7 +106,7 @@ def masked(trigger: Trigger, console: Console) -> Trigger:
     if masking.found:
         console.warn(
             f"the live trigger {shown(masked.name)} holds a credential of this run; it is "
-            "exported as ***: check the trigger in Zendesk"
+            "written as ***: check the trigger in Zendesk"
         )
     return masked
 
