@@ -26,7 +26,7 @@ def adopted(tmp_path: Path, text: str, now: list[Trigger], **options: Any) -> tu
     variables = options.pop("variables", None)
     whole = not options.get("targets")
     result = adopt(load([str(path)], variables), now, paths=[str(path)], **options)
-    for change in result.changes:
+    for change in result.files:
         Path(change.path).write_bytes(change.after.encode("utf-8"))
     cfg = load([str(path)], variables)
     if whole and not result.problems:
@@ -107,7 +107,7 @@ def test_a_declaration_with_an_alias_is_not_adopted(tmp_path: Path) -> None:
         live({"name": "A", "description": "hi"}, {"name": "B"}),
         paths=[str(path)],
     )
-    assert result.changes == ()
+    assert result.files == ()
     assert result.problems == (
         '"B": not adopted: its declaration uses YAML anchors, aliases, merge keys or tags; '
         "edit it by hand",
@@ -205,7 +205,7 @@ def test_the_opcodes_describe_the_change_exactly(tmp_path: Path, original: str) 
     path.write_text(original, encoding="utf-8")
     now = live({"name": "A", "enabled": 0}, {"name": "C", "description": "c"}, {"name": "D"})
     result = adopt(load([str(path)]), now, paths=[str(path)], new_file=str(path))
-    (change,) = result.changes
+    (change,) = result.files
     assert change.before is not None
     old, new = change.before.splitlines(True), change.after.splitlines(True)
     assert change.opcodes[-1][2] == len(old)

@@ -93,5 +93,5 @@ def _unified_diff(adoption: Adoption) -> str:
             "/dev/null" if change.before is None else change.path,
             change.path,
         )
-        for change in adoption.changes
+        for change in adoption.files
     )

@@ -53,7 +53,7 @@ class FileChange:
 class Adoption:
     """What adopting the live triggers changes, and what it could not adopt."""
 
-    changes: tuple[FileChange, ...]  # in the order of their paths
+    files: tuple[FileChange, ...]  # the files changed or made, in the order of their paths
     updated: tuple[str, ...]
     added: tuple[str, ...]
     removed: tuple[str, ...]
@@ -61,7 +61,7 @@ class Adoption:
 
     @property
     def empty(self) -> bool:
-        return not self.changes
+        return not self.files
 
 
 @dataclass
