@@ -2,8 +2,10 @@
 
 Starts the emulator on a free loopback port with a temporary database, seeds it with a few
 "hand-made" triggers, then runs plan → apply → plan → (hand edits in the "UI", one of them to a
-definition) → drift → plan, the plans and drift showing each definition in words; then adopt
-keeps those edits in a copy of the files, and plan on it says No changes. Then, with
+definition) → drift → plan, the plans and drift showing each definition in words; then a
+saved plan that a UI edit after the review makes apply refuse (apply --plan FILE PATH applies
+only what was reviewed); then adopt keeps those edits in a copy of the files, and plan on it
+says No changes. Then, with
 no network at all, the scenarios: a passing run, a failing one (kept for the demo in
 examples/demo/), and explain and simulate showing why it fails.
 Every step's exit code is checked: the demo fails loudly, never silently.
@@ -103,11 +105,12 @@ def main() -> None:
         run("drift", CONFIG, expect=2)
         banner("6. plan: undoing it replaces the edited trigger (what it did, what it will do)")
         run("plan", CONFIG, expect=0)
+        reviewed(workdir, url, auth)
         adopt(workdir)
         scenarios()
         banner(
-            "Demo complete: plan, apply, plan, drift, plan, adopt, plan, test, explain, simulate "
-            "as expected."
+            "Demo complete: plan, apply, plan, drift, plan, apply --plan (refused), adopt, plan, "
+            "test, explain, simulate as expected."
         )
     finally:
         server.terminate()
@@ -134,27 +137,42 @@ def edit_definition(http: requests.Session, url: str, auth: tuple[str, str]) -> 
     print(f'  edited the definition of "{name}": Switzerland dropped')
 
 
+def reviewed(workdir: Path, url: str, auth: tuple[str, str]) -> None:
+    """What was reviewed is what is applied: a UI edit after the review stops the merge's apply."""
+    saved = workdir / "plan.json"
+    banner("7. plan --out: the plan a pull request shows, saved for the merge")
+    run("plan", CONFIG, "--out", str(saved), expect=0)
+    edit = {"description": "Edited in the UI again, after the review"}
+    with requests.Session() as http:
+        http.put(
+            f"{url}/triggers/Good%20Trigger", json=edit, auth=auth, timeout=10
+        ).raise_for_status()
+    print('  edited "Good Trigger" in the UI, after the review')
+    banner(f"8. apply --plan plan.json {CONFIG}/: not what was reviewed, so nothing (exit 1)")
+    run("apply", "--plan", str(saved), CONFIG, expect=1)
+
+
 def adopt(workdir: Path) -> None:
     """Or keep the UI's edits: adopt writes them into (a copy of) the files, in place."""
     copy = workdir / "triggers"
     shutil.copytree(ROOT / CONFIG, copy)
-    banner(f"7. adopt --diff: keep the UI's edits instead, in a copy of {CONFIG}/ (exit 2: some)")
+    banner(f"9. adopt --diff: keep the UI's edits instead, in a copy of {CONFIG}/ (exit 2: some)")
     run("adopt", str(copy), "--diff", expect=2)
-    banner("8. adopt: write them; every other line of the files stays as it was")
+    banner("10. adopt: write them; every other line of the files stays as it was")
     run("adopt", str(copy), expect=0)
-    banner("9. plan on the adopted files: nothing left to do")
+    banner("11. plan on the adopted files: nothing left to do")
     run("plan", str(copy), "--detailed-exitcode", expect=0)
 
 
 def scenarios() -> None:
     """What fires for whom, decided locally: no emulator, no credentials."""
-    banner(f"10. test: the scenarios of {SCENARIOS}/ pass (no network, no credentials)")
+    banner(f"12. test: the scenarios of {SCENARIOS}/ pass (no network, no credentials)")
     run("test", CONFIG, "--scenarios", SCENARIOS, expect=0)
-    banner(f"11. test: a scenario that fails (exit 1, as expected): {FAILING}")
+    banner(f"13. test: a scenario that fails (exit 1, as expected): {FAILING}")
     run("test", CONFIG, "--scenarios", FAILING, expect=1)
-    banner("12. explain: what the trigger checks, in words")
+    banner("14. explain: what the trigger checks, in words")
     run("explain", CONFIG, "--name", "Route DACH to German support", "--lines", expect=0)
-    banner('13. simulate: "at" is not "AT" (country codes compare exactly); "AT" fires')
+    banner('15. simulate: "at" is not "AT" (country codes compare exactly); "AT" fires')
     run(
         "simulate",
         CONFIG,
