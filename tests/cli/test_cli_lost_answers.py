@@ -77,6 +77,62 @@ def test_a_replacement_whose_delete_happened_unanswered_is_finished(tmp_path: Pa
     ]
 
 
+@pytest.mark.parametrize("status", [409, 403, 422])
+def test_a_replacement_whose_delete_happened_but_was_refused_is_finished(
+    tmp_path: Path, status: int
+) -> None:
+    # The server deletes the old trigger, then answers as if it had not: only a look tells.
+    code, stdout, stderr, requests = apply(
+        tmp_path,
+        REPLACED,
+        listing([trigger("G", OLD)]),
+        answer(201, trigger(TEMPORARY, NEW, enabled=0)),
+        answer(status, {"error": "conflict"}),
+        NOT_FOUND,  # the look-up: "G" is gone
+        answer(200, trigger("G", NEW)),
+    )
+    assert (code, "Error" in stderr) == (0, False)
+    assert stdout.endswith("Apply complete: 1 created, 0 updated, 1 deleted.\n")
+    assert requests[2:] == [f"DELETE {PATH}", f"GET {PATH}", f"PUT {TEMPORARY_PATH}"]
+
+
+def test_a_replacement_whose_refused_delete_cannot_be_checked_keeps_its_copy(
+    tmp_path: Path,
+) -> None:
+    code, _, stderr, requests = apply(
+        tmp_path,
+        REPLACED,
+        listing([trigger("G", OLD)]),
+        answer(201, trigger(TEMPORARY, NEW, enabled=0)),
+        answer(409, {"error": "conflict"}),
+        DOWN,  # the look-up fails, and so does its retry
+    )
+    assert code == 1
+    assert (
+        'its disabled replacement "G [triggersync: replacing]" is left in place: the next '
+        "apply finishes or removes it\n"
+    ) in stderr
+    assert f"DELETE {TEMPORARY_PATH}" not in requests  # never withdrawn blindly
+
+
+def test_a_replacement_whose_withdrawal_happened_but_was_refused_says_it_was_withdrawn(
+    tmp_path: Path,
+) -> None:
+    code, _, stderr, requests = apply(
+        tmp_path,
+        REPLACED,
+        listing([trigger("G", OLD)]),
+        answer(201, trigger(TEMPORARY, NEW, enabled=0)),
+        answer(400, {"error": "refused"}),
+        answer(200, trigger("G", OLD)),  # the look-up: "G" is still live
+        answer(409, {"error": "conflict"}),  # the withdrawal: carried out, answered 409
+        NOT_FOUND,  # the look-up: the replacement is gone
+    )
+    assert code == 1
+    assert '"G": not replaced, "G" is unchanged (its replacement was withdrawn)' in stderr
+    assert requests[-2:] == [f"DELETE {TEMPORARY_PATH}", f"GET {TEMPORARY_PATH}"]
+
+
 def test_a_replacement_whose_old_trigger_is_still_there_is_withdrawn(tmp_path: Path) -> None:
     code, stdout, stderr, requests = apply(
         tmp_path,
@@ -125,6 +181,7 @@ def test_a_replacement_whose_withdrawal_happened_unanswered_says_it_was_withdraw
         listing([trigger("G", OLD)]),
         answer(201, trigger(TEMPORARY, NEW, enabled=0)),
         answer(400, {"error": "refused"}),  # the old one cannot be deleted
+        answer(200, trigger("G", OLD)),  # the look-up: "G" is still live
         STORED_THEN_502,  # withdrawing the replacement: stored, not answered
         DOWN,
         NOT_FOUND,  # the look-up: the replacement is gone
