@@ -23,6 +23,7 @@ COMMANDS = [
     "explain",
     "simulate",
     "test",
+    "unlock",
 ]
 
 ODD_CONFIG = """\

@@ -15,6 +15,7 @@ from triggersync.cli.console import Console
 if TYPE_CHECKING:
     from triggersync.api.client import Client
     from triggersync.config.files import Config
+    from triggersync.engine.model import Trigger
     from triggersync.engine.plan import Plan
 
 
@@ -38,10 +39,13 @@ def client(api_url: str | None, console: Console, parallelism: int = 4) -> Clien
     return made
 
 
-def make_plan(cfg: Config, client: Client, prune: bool) -> Plan:
+def make_plan(
+    cfg: Config, client: Client, prune: bool, live: Sequence[Trigger] | None = None
+) -> Plan:
+    """The plan for `cfg` against the live triggers (listed now, unless given)."""
     from triggersync.engine.diff import make_plan
 
-    live = client.list()
+    live = client.list() if live is None else live
     return make_plan(
         cfg.triggers,
         live,
