@@ -302,6 +302,14 @@ def test_a_wait_for_the_lock_ends_when_its_time_is_up(
     assert list(live(emulator)) == [LOCK_NAME]
 
 
+def test_a_lock_timeout_that_is_not_a_number_is_a_usage_error(run: Run, config: Config) -> None:
+    ran = run("apply", config("triggers:\n  - name: A\n"), "--yes", "--lock-timeout", "nan")
+    assert ran.code == 1
+    assert "Invalid value for '--lock-timeout': expected a number of seconds, got nan" in (
+        ran.stderr
+    )
+
+
 def test_ctrl_c_while_waiting_for_the_lock_exits_130_changing_nothing(
     emulator: Emulator, tmp_path: Path
 ) -> None:

@@ -4,6 +4,7 @@ engine/lock.py)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,10 +20,17 @@ if TYPE_CHECKING:
     from triggersync.api.client import Client
     from triggersync.engine.lock import Holder
 
+def _a_number(ctx: click.Context, param: click.Parameter, value: float) -> float:
+    if math.isnan(value):  # FloatRange lets NaN through: it compares false to any bound
+        raise click.BadParameter("expected a number of seconds, got nan")
+    return value
+
+
 lock_timeout = click.option(
     "--lock-timeout",
     type=click.FloatRange(min=0),
     default=0,
+    callback=_a_number,
     metavar="SECONDS",
     help="Wait up to SECONDS for the account's lock when another apply holds it (default: "
     "refuse at once).",
