@@ -49,7 +49,7 @@ def plan(
     opts.check_max_chars(fmt, max_chars)
     cfg = steps.load(paths, vars_file, console)
     with steps.client(api_url, console) as client:
-        the_plan = steps.make_plan(cfg, client, prune=not no_prune)
+        the_plan = steps.plan_live(cfg, client, prune=not no_prune)
     if out:
         console.write_file(Path(out), render_json(the_plan))
         console.info(f"Saved the plan to {out}; apply it with: triggersync apply --plan {out}")
@@ -116,7 +116,7 @@ def apply(
             the_plan = saved
         else:
             assert cfg is not None
-            the_plan = steps.make_plan(cfg, client, prune=not no_prune)
+            the_plan = steps.plan_live(cfg, client, prune=not no_prune)
         console.emit(render_text(the_plan, color=console.color))
         if the_plan.empty:
             return 0  # nothing to change: no lock taken
@@ -143,7 +143,7 @@ def apply(
                 if saved is not None or not yes:  # not what was reviewed or confirmed
                     raise StalePlanError(f"{stale}; nothing was changed") from None
                 assert cfg is not None
-                the_plan = steps.make_plan(cfg, client, prune=not no_prune, live=live)
+                the_plan = steps.plan_live(cfg, client, prune=not no_prune, live=live)
                 console.info("The account changed since the plan above was made; planned again:")
                 console.emit(render_text(the_plan, color=console.color))
                 if the_plan.empty:
@@ -208,6 +208,6 @@ def drift(
     opts.check_max_chars(fmt, max_chars)
     cfg = steps.load(paths, vars_file, console)
     with steps.client(api_url, console) as client:
-        the_plan = steps.make_plan(cfg, client, prune=True)
+        the_plan = steps.plan_live(cfg, client, prune=True)
     steps.report(the_plan, fmt, console, max_chars, drift=True)
     return 0 if the_plan.empty else 2
