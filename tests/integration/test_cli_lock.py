@@ -220,6 +220,13 @@ def test_explain_live_leaves_the_lock_out(run: Run, emulator: Emulator) -> None:
     assert "triggersync lock" not in ran.stdout
 
 
+def test_adopt_never_adopts_the_lock(run: Run, emulator: Emulator, config: Config) -> None:
+    hold(emulator, another_run())
+    emulator.store.create({"name": "A"})
+    ran = run("adopt", config("triggers:\n  - name: A\n"), "--diff")
+    assert (ran.code, ran.stdout) == (0, ""), ran.stderr
+
+
 def test_a_configuration_cannot_declare_the_lock(run: Run, config: Config) -> None:
     ran = run("validate", config("triggers:\n  - name: ok\n  - name: triggersync lock\n"))
     assert ran.code == 1
