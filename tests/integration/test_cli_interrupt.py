@@ -120,6 +120,7 @@ def test_a_second_ctrl_c_exits_without_waiting_for_the_changes_in_flight(
         stdout, stderr = process.communicate(timeout=WAIT)
     assert process.returncode == 130
     assert b"Interrupted again: exiting at once" in stderr
+    assert b"The account's lock may be left behind: once no apply runs, remove it with" in stderr
     assert b"Apply interrupted" not in stdout  # it did not wait to report the end
 
 

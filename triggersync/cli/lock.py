@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from triggersync.api.client import Client
     from triggersync.engine.lock import Holder
 
+
 def _a_number(ctx: click.Context, param: click.Parameter, value: float) -> float:
     if math.isnan(value):  # FloatRange lets NaN through: it compares false to any bound
         raise click.BadParameter("expected a number of seconds, got nan")
