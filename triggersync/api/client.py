@@ -46,6 +46,7 @@ from triggersync.api.urls import (
     trigger_path,
     url_setting,
 )
+from triggersync.engine.lock import outside_lock
 from triggersync.engine.model import Trigger
 from triggersync.errors import (
     ApiError,
@@ -171,6 +172,13 @@ class Client:
         self._cutoff.cut()
         self.throttle.open()  # a worker waiting out a 429 goes on, to be refused at once
 
+    def reopen(self, timeout: float) -> None:
+        """After an interrupt, for the requests the run still owes (releasing its lock):
+        they may start again, even after cut_off, each one attempt (`cancel` stays set) of at
+        most `timeout` seconds, so the run still ends within seconds."""
+        self._cutoff = transport.Cutoff()
+        self.timeout = min(self.timeout, timeout)
+
     def close(self) -> None:
         self._session.close()
 
@@ -184,6 +192,9 @@ class Client:
 
     @_masked
     def list(self) -> list[Trigger]:
+        """Every live trigger but an apply's lock (engine/lock.py): this is where live
+        triggers enter the engine, so no plan, export, drift report, delete guard or stale
+        check ever sees the lock."""
         try:
             answer = self._request("GET", None)
         except NotFoundError as exc:
@@ -196,7 +207,7 @@ class Client:
                 status=exc.status,
                 server_message=exc.server_message,
             ) from None
-        return triggers_from(json_body(answer, "GET /triggers"), "GET /triggers")
+        return outside_lock(triggers_from(json_body(answer, "GET /triggers"), "GET /triggers"))
 
     @_masked
     def show(self, name: str) -> Trigger:
