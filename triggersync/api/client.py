@@ -126,13 +126,19 @@ class Client:
         api_url: str | None = None,
         parallelism: int = 4,
         policy: RetryPolicy | None = None,
+        credential_names: Mapping[str, str] | None = None,
     ) -> Client:
+        """The client the environment describes. `credential_names` maps a TRIGGERSYNC_*
+        credential variable to the variable that really held it (a project file's account),
+        so that a refusal names the variable to fix."""
         env = os.environ if env is None else env
         base_url = resolve_base_url(env, api_url)
         timeout = transport.timeout_from(env)
         session = requests.Session()
         try:
             auth, auth_vars = auth_mod.from_env(env, session)
+            for standard, actual in (credential_names or {}).items():
+                auth_vars = auth_vars.replace(standard, actual)
         except TriggersyncError:
             session.close()
             raise

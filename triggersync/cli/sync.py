@@ -7,15 +7,16 @@ from pathlib import Path
 
 import click
 
+from triggersync.cli import accounts, steps
 from triggersync.cli import options as opts
-from triggersync.cli import steps
 from triggersync.cli.console import Console, Interrupts, Progress, pass_console
 
 
 @click.command(
     epilog=opts.api_epilog("0 ok; with --detailed-exitcode 0 no changes, 2 changes; 1 error.")
 )
-@opts.paths
+@opts.paths_or_project
+@opts.project
 @opts.vars
 @opts.api_url
 @opts.format(["text", "markdown", "json"])
@@ -35,17 +36,38 @@ def plan(
     detailed_exitcode: bool,
     max_chars: int | None,
     no_prune: bool,
+    project_file: str | None,
+    account_names: tuple[str, ...],
 ) -> int:
     """Show what apply would change; writes nothing to the API.
+
+    Without PATHS, for every account of the project file (triggersync.yaml).
 
     \b
     Example:
       triggersync plan triggers/ --out plan.json
       triggersync plan triggers/ --format markdown --max-chars 65000 > comment.md
+      triggersync plan --account staging
     """
+    from triggersync.views.accounts import render_json as render_accounts_json
     from triggersync.views.json import render_json
 
     opts.check_max_chars(fmt, max_chars)
+    project = accounts.project_for(
+        console, paths, project_file, account_names, vars_file=vars_file, api_url=api_url
+    )
+    if project is not None:
+        runs = project.plan(account_names, prune=not no_prune)
+        failures = accounts.report(runs, fmt, console, max_chars, drift=False)
+        if out and failures:
+            console.error(f"the plan is not saved to {out}: not every account could be planned")
+        elif out:
+            plans = {run.account: run.unwrap().plan for run in runs}
+            console.write_file(Path(out), render_accounts_json(plans))
+            console.info(f"Saved the plan to {out}; apply it with: triggersync apply --plan {out}")
+        return accounts.exit_code(
+            runs, lambda value: 2 if detailed_exitcode and not value.plan.empty else 0
+        )
     cfg = steps.load(paths, vars_file, console)
     with steps.client(api_url, console) as client:
         the_plan = steps.make_plan(cfg, client, prune=not no_prune)
@@ -62,7 +84,8 @@ def plan(
         "143 stopped by SIGTERM."
     )
 )
-@click.argument("paths", nargs=-1, type=click.Path())
+@opts.paths_or_project
+@opts.project
 @opts.vars
 @opts.api_url
 @click.option("--plan", "plan_file", type=click.Path(dir_okay=False), help="Apply this saved plan.")
@@ -82,8 +105,12 @@ def apply(
     force: bool,
     no_prune: bool,
     parallelism: int,
+    project_file: str | None,
+    account_names: tuple[str, ...],
 ) -> int:
     """Plan, confirm, and apply; or apply a saved plan exactly.
+
+    Without PATHS, for every account of the project file (triggersync.yaml).
 
     \b
     Example:
@@ -91,9 +118,30 @@ def apply(
       triggersync apply --plan plan.json
     """
     from triggersync.engine import apply as apply_mod
-    from triggersync.engine.planfile import read_plan_file
+    from triggersync.engine.planfile import read_plan_file, read_saved
     from triggersync.views.text import applied_summary, render_text
 
+    saved_any = read_saved(Path(plan_file)) if plan_file and not paths else None
+    if not paths and (plan_file is None or isinstance(saved_any, dict)):
+        project = accounts.project_for(
+            console, paths, project_file, account_names, vars_file=vars_file, api_url=api_url
+        )
+        assert project is not None
+        if plan_file and no_prune:
+            raise click.UsageError("--no-prune shapes a new plan; a saved plan is applied as is")
+        saved_plans = saved_any if isinstance(saved_any, dict) else None
+        return accounts.apply(
+            console,
+            project,
+            account_names,
+            saved_plans,
+            prune=not no_prune,
+            yes=yes or saved_plans is not None,
+            force=force,
+            parallelism=parallelism,
+        )
+    if account_names:
+        raise click.UsageError("--account chooses accounts of the project file: give no PATHS")
     if bool(paths) == bool(plan_file):
         raise click.UsageError("give configuration PATHS or --plan FILE, not both or neither")
     if plan_file and (no_prune or vars_file):
@@ -152,7 +200,8 @@ def apply(
 
 
 @click.command(epilog=opts.api_epilog("0 no drift; 2 drift; 1 error."))
-@opts.paths
+@opts.paths_or_project
+@opts.project
 @opts.vars
 @opts.api_url
 @opts.format(
@@ -169,6 +218,8 @@ def drift(
     api_url: str | None,
     fmt: str,
     max_chars: int | None,
+    project_file: str | None,
+    account_names: tuple[str, ...],
 ) -> int:
     """Report live triggers that differ from the configuration; exit 2 on drift.
 
@@ -180,6 +231,13 @@ def drift(
       triggersync drift triggers/ --format markdown
     """
     opts.check_max_chars(fmt, max_chars)
+    project = accounts.project_for(
+        console, paths, project_file, account_names, vars_file=vars_file, api_url=api_url
+    )
+    if project is not None:
+        runs = project.drift(account_names)
+        accounts.report(runs, fmt, console, max_chars, drift=True)
+        return accounts.exit_code(runs, lambda value: 0 if value.plan.empty else 2)
     cfg = steps.load(paths, vars_file, console)
     with steps.client(api_url, console) as client:
         the_plan = steps.make_plan(cfg, client, prune=True)

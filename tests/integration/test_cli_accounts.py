@@ -1,0 +1,264 @@
+"""A project file drives several accounts at once: two and three emulators, one report with a
+section per account, combined exit codes, one account's failure never hiding the others."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from triggersync.cli.main import cli
+from triggersync.emulator.auth import Credentials
+from triggersync.emulator.server import Emulator
+
+Run = Callable[..., Any]
+
+
+@pytest.fixture
+def emulators() -> Iterator[list[Emulator]]:
+    """Three accounts, each its own emulator with its own credentials."""
+    made = [
+        Emulator(port=0, credentials=Credentials(token=f"token-of-account-{index}-0123456789"))
+        for index in range(3)
+    ]
+    for em in made:
+        em.start()
+    yield made
+    for em in made:
+        em.stop()
+
+
+@pytest.fixture
+def project(tmp_path: Path, emulators: list[Emulator], monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A project of three accounts (`one`, `two`, `three`) sharing `common/`, each with its own
+    folder, in the working directory."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "common").mkdir()
+    (tmp_path / "common/shared.yaml").write_text("triggers:\n  - name: Shared\n")
+    lines = ["accounts:"]
+    for index, name in enumerate(("one", "two", "three")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "own.yaml").write_text(f"triggers:\n  - name: Only {name}\n")
+        lines += [
+            f"  {name}:",
+            f"    api_url: {emulators[index].url}",
+            f"    paths: [common, {name}]",
+            f"    credentials: {{token: TOKEN_{name.upper()}}}",
+        ]
+    path = tmp_path / "triggersync.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@pytest.fixture
+def run(emulators: list[Emulator]) -> Run:
+    env = {
+        f"TOKEN_{name.upper()}": em.credentials.token
+        for name, em in zip(("one", "two", "three"), emulators, strict=True)
+    }
+
+    def _run(*args: str, extra_env: dict[str, str] | None = None) -> Any:
+        result = CliRunner().invoke(cli, list(args), env={**env, **(extra_env or {})})
+        if result.exception is not None and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        return result
+
+    return _run
+
+
+def test_plan_without_paths_plans_every_account_in_one_report(project: Path, run: Run) -> None:
+    ran = run("plan")
+    assert (ran.exit_code, ran.stderr) == (0, "")
+    assert ran.stdout.count("+ create") == 6
+    assert [line for line in ran.stdout.splitlines() if line.startswith("==")] == [
+        "== one ==",
+        "== two ==",
+        "== three ==",
+    ]
+    assert '+ create "Only two"' in ran.stdout.split("== two ==")[1].split("== three ==")[0]
+
+
+def test_account_chooses_accounts(project: Path, run: Run) -> None:
+    ran = run("plan", "--account", "three", "--account", "one")
+    assert [line for line in ran.stdout.splitlines() if line.startswith("==")] == [
+        "== one ==",
+        "== three ==",
+    ]
+
+
+def test_an_unknown_account_is_an_error_before_any_request(
+    project: Path, run: Run, emulators: list[Emulator]
+) -> None:
+    ran = run("plan", "--account", "tow")
+    assert ran.exit_code == 1
+    assert "no account 'tow'; did you mean 'two'?" in ran.stderr
+    assert all(em.traffic.snapshot()["total"] == 0 for em in emulators)
+
+
+def test_accounts_are_planned_at_the_same_time(
+    project: Path, run: Run, emulators: list[Emulator]
+) -> None:
+    # Each account's list request waits until all three have arrived: planned one after
+    # another, the first would wait in vain and the plan would fail.
+    arrived = threading.Barrier(3, timeout=20)
+    for em in emulators:
+        listed = em.store.list
+
+        def waiting(listed: Callable[[], Any] = listed) -> Any:
+            arrived.wait()
+            return listed()
+
+        em.store.list = waiting  # type: ignore[method-assign]
+    ran = run("plan", "--detailed-exitcode")
+    assert (ran.exit_code, ran.stderr) == (2, "")
+    assert not arrived.broken
+
+
+def test_detailed_exit_codes_combine(project: Path, run: Run) -> None:
+    assert run("apply", "--yes", "--account", "one").exit_code == 0
+    assert run("plan", "--detailed-exitcode", "--account", "one").exit_code == 0
+    assert run("plan", "--detailed-exitcode").exit_code == 2
+
+
+def test_one_accounts_failure_does_not_hide_the_others(
+    project: Path, run: Run, emulators: list[Emulator]
+) -> None:
+    ran = run("plan", extra_env={"TOKEN_TWO": "wrong-token"})
+    assert ran.exit_code == 1
+    assert ran.stderr.startswith("Error: account two: ")
+    assert "401" in ran.stderr
+    assert "TOKEN_TWO" in ran.stderr
+    sections = ran.stdout.split("== ")
+    assert '+ create "Only one"' in sections[1]
+    assert sections[2].startswith("two ==\nFailed: ")
+    assert '+ create "Only three"' in sections[3]
+
+
+def test_an_unset_credential_variable_is_named(project: Path, run: Run) -> None:
+    ran = run("drift", "--account", "two", extra_env={"TOKEN_TWO": ""})
+    assert ran.exit_code == 1
+    assert ran.stderr == (
+        "Error: account two: TOKEN_TWO is not set (the project file names it as this "
+        "account's token)\n"
+    )
+
+
+def test_the_triggersync_credentials_are_not_used_for_an_account(
+    project: Path, run: Run, emulators: list[Emulator]
+) -> None:
+    ran = run(
+        "plan",
+        "--account",
+        "one",
+        extra_env={"TOKEN_ONE": "", "TRIGGERSYNC_TOKEN": emulators[0].credentials.token},
+    )
+    assert ran.exit_code == 1
+    assert "TOKEN_ONE is not set" in ran.stderr
+
+
+def test_markdown_is_one_document_with_a_section_per_account(project: Path, run: Run) -> None:
+    ran = run("plan", "--format", "markdown")
+    assert ran.stdout.count("<!-- triggersync-plan -->") == 1
+    assert ran.stdout.rstrip().endswith("<!-- triggersync-plan -->")
+    assert [line for line in ran.stdout.splitlines() if line.startswith("### ")] == [
+        "### one",
+        "### two",
+        "### three",
+    ]
+
+
+def test_json_holds_every_account_under_its_name(project: Path, run: Run) -> None:
+    document = json.loads(run("plan", "--format", "json").stdout)
+    assert document["format_version"] == 1
+    assert list(document["accounts"]) == ["one", "two", "three"]
+    assert document["accounts"]["two"]["summary"] == {"create": 2, "update": 0, "delete": 0}
+
+
+def test_drift_reports_each_account(project: Path, run: Run) -> None:
+    run("apply", "--yes")
+    ran = run("drift")
+    assert ran.exit_code == 0
+    assert ran.stdout == "== one ==\nNo drift.\n\n== two ==\nNo drift.\n\n== three ==\nNo drift.\n"
+
+
+def test_paths_work_as_before_beside_a_project_file(
+    project: Path, run: Run, emulators: list[Emulator]
+) -> None:
+    ran = run(
+        "plan",
+        "common",
+        extra_env={"TRIGGERSYNC_API_URL": emulators[0].url, "TRIGGERSYNC_TOKEN": "t"},
+    )
+    assert "== one ==" not in ran.stdout
+    assert ran.exit_code == 1  # the token is wrong: PATHS use the TRIGGERSYNC_* variables
+    assert "TRIGGERSYNC_TOKEN" in ran.stderr
+
+
+def test_account_with_paths_is_a_usage_error(project: Path, run: Run) -> None:
+    ran = run("plan", "common", "--account", "one")
+    assert ran.exit_code == 1
+    assert "--account chooses accounts of the project file" in ran.stderr
+
+
+def test_no_paths_and_no_project_file_is_a_usage_error(
+    tmp_path: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    ran = run("plan")
+    assert ran.exit_code == 1
+    assert "give configuration PATHS, or run where a triggersync.yaml" in ran.stderr
+
+
+def test_a_project_file_with_settings_only_needs_paths(
+    tmp_path: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "triggersync.yaml").write_text("strict: false\n")
+    ran = run("plan")
+    assert ran.exit_code == 1
+    assert "names no accounts (only settings): give configuration PATHS" in ran.stderr
+
+
+def test_project_names_the_file(tmp_path: Path, project: Path, run: Run) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    moved = elsewhere / "accounts.yaml"
+    project.rename(moved)
+    ran = run("plan", "--project", str(moved))
+    assert ran.exit_code == 1  # the paths are relative to the file's folder: none there
+    assert f"{elsewhere / 'common'}:1:1: no such file or folder" in ran.stderr
+
+
+def test_the_project_files_problems_are_reported_at_their_place(
+    project: Path, run: Run
+) -> None:
+    project.write_text("accounts:\n  one: {api_url: 'http://127.0.0.1:1', paths: [x], vars: 1}\n")
+    ran = run("plan")
+    assert ran.exit_code == 1
+    assert ran.stderr == (
+        "Error: triggersync.yaml:2:58: accounts.one.vars: expected a string, got 1\n"
+    )
+
+
+def test_a_secret_in_the_project_file_is_refused_unshown(project: Path, run: Run) -> None:
+    secret = "zXk29fjeP0q81mnBv7Ya"
+    text = textwrap.dedent(
+        f"""\
+        accounts:
+          one:
+            api_url: http://127.0.0.1:1
+            paths: [one]
+            credentials: {{token: {secret}}}
+        """
+    )
+    project.write_text(text)
+    ran = run("validate")
+    assert ran.exit_code == 1
+    assert secret not in ran.stderr + ran.stdout
+    assert "looks like a secret" in ran.stderr
