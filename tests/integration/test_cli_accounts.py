@@ -235,9 +235,7 @@ def test_project_names_the_file(tmp_path: Path, project: Path, run: Run) -> None
     assert f"{elsewhere / 'common'}:1:1: no such file or folder" in ran.stderr
 
 
-def test_the_project_files_problems_are_reported_at_their_place(
-    project: Path, run: Run
-) -> None:
+def test_the_project_files_problems_are_reported_at_their_place(project: Path, run: Run) -> None:
     project.write_text("accounts:\n  one: {api_url: 'http://127.0.0.1:1', paths: [x], vars: 1}\n")
     ran = run("plan")
     assert ran.exit_code == 1
