@@ -260,3 +260,50 @@ def test_a_secret_in_the_project_file_is_refused_unshown(project: Path, run: Run
     assert ran.exit_code == 1
     assert secret not in ran.stderr + ran.stdout
     assert "looks like a secret" in ran.stderr
+
+
+def test_apply_applies_each_account_then_nothing_is_left(project: Path, run: Run) -> None:
+    ran = run("apply", "--yes")
+    assert (ran.exit_code, ran.stderr.count("Error")) == (0, 0)
+    for name in ("one", "two", "three"):
+        assert f"{name}: Apply complete: 2 created, 0 updated, 0 deleted." in ran.stdout
+    assert run("plan", "--detailed-exitcode").exit_code == 0
+
+
+def test_apply_without_yes_off_a_terminal_changes_nothing(
+    project: Path, run: Run, emulators: list[Emulator]
+) -> None:
+    ran = run("apply")
+    assert ran.exit_code == 1
+    assert "refusing to apply: standard input is not a terminal" in ran.stderr
+    assert all(em.store.list() == [] for em in emulators)
+
+
+def test_one_saved_plan_holds_every_account_and_applies_each_to_its_own(
+    project: Path, run: Run, emulators: list[Emulator]
+) -> None:
+    assert run("plan", "--out", "plan.json").exit_code == 0
+    saved = json.loads(Path("plan.json").read_text())
+    assert list(saved["accounts"]) == ["one", "two", "three"]
+    ran = run("apply", "--plan", "plan.json")
+    assert ran.exit_code == 0
+    assert sorted(t["name"] for t in emulators[1].store.list()) == ["Only two", "Shared"]
+
+
+def test_each_part_of_a_saved_plan_is_checked_for_staleness_on_its_own(
+    project: Path, run: Run, emulators: list[Emulator]
+) -> None:
+    run("plan", "--out", "plan.json")
+    emulators[1].store.create({"name": "Made in Zendesk", "enabled": 1})
+    ran = run("apply", "--plan", "plan.json")
+    assert ran.exit_code == 1
+    assert 'Error: account two: plan is stale: "Made in Zendesk" appeared in Zendesk' in ran.stderr
+    assert [t["name"] for t in emulators[1].store.list()] == ["Made in Zendesk"]
+    assert len(emulators[0].store.list()) == len(emulators[2].store.list()) == 2
+
+
+def test_a_failed_account_leaves_the_plan_unsaved(project: Path, run: Run) -> None:
+    ran = run("plan", "--out", "plan.json", extra_env={"TOKEN_ONE": ""})
+    assert ran.exit_code == 1
+    assert "the plan is not saved to plan.json" in ran.stderr
+    assert not Path("plan.json").exists()
