@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, TypeVar
 import click
 
 from triggersync.cli.console import Console
-from triggersync.errors import ConfigError
+from triggersync.errors import ConfigError, TriggersyncError
 
 if TYPE_CHECKING:
     from triggersync.engine.plan import Plan
@@ -61,6 +61,7 @@ def project_for(
     project.select(accounts)  # an unknown name fails before anything runs
     console.secrets = project.secrets
     console.setup_logging()
+    project.on_connect = lambda name, client: warn(console, name, client.warnings)
     return project
 
 
@@ -168,10 +169,11 @@ def apply(
 ) -> int:
     """Plan every account (or check each part of a saved plan against its own account),
     show the plans, confirm once, and apply each account's plan to it, all at once."""
+    from triggersync.cli import steps
     from triggersync.cli.console import Interrupts, Progress
-    from triggersync.operations import AccountRun
+    from triggersync.operations import AccountRun, check_safety, combined_exit
     from triggersync.views import accounts as view
-    from triggersync.views.text import applied_summary, render_text
+    from triggersync.views.text import render_text
 
     if saved is not None:
         chosen = {account.name for account in project.select(names)}
@@ -195,16 +197,21 @@ def apply(
         for run in runs
     ]
     console.emit(view.render_text(sections, failures))
-    pending = [run for run in runs if run.value is not None and not run.value.empty]
+    pending = []
+    for run in runs:
+        if run.value is None or run.value.empty:
+            continue
+        try:  # refused before anything is asked or applied, that account alone
+            check_safety(run.value, force=force)
+        except TriggersyncError as exc:
+            console.error(f"account {run.account}: {exc}")
+            failures[run.account] = str(exc)
+            continue
+        pending.append(run)
     if not pending:
         return 1 if failures else 0
-    if not yes:
-        if not console.interactive:
-            console.error("refusing to apply: standard input is not a terminal; pass --yes")
-            return 1
-        if not click.confirm("Apply these changes?", default=False, err=True):
-            console.error("apply cancelled; nothing was changed")
-            return 1
+    if not yes and not steps.confirmed(console):
+        return 1
     total = sum(len(run.value.changes) for run in pending if run.value is not None)
     with (
         Progress(console, total) as progress,
@@ -218,30 +225,13 @@ def apply(
         )
     codes = [1] * len(failures)
     errors(console, applied)
-    for run in applied:
-        if run.value is None or run.value.result is None:
+    for done in applied:
+        if done.value is None or done.value.result is None:
             codes.append(1)
             continue
-        result = run.value.result
-        for failure in result.failures():
-            console.error(f"account {run.account}: {failure.message}")
-        summary = applied_summary(result)
-        failed = f"{result.count('failed')} failed, {result.count('skipped')} skipped"
-        if interrupts.exit_code is not None:
-            console.echo(
-                f"{run.account}: Apply interrupted: {summary} {failed}, "
-                f"{result.count('not_applied')} not applied; plan again to see what is left."
+        codes.append(
+            steps.summarise(
+                console, done.value.result, interrupts.exit_code, prefix=f"{done.account}: "
             )
-        elif result.ok:
-            console.echo(f"{run.account}: Apply complete: {summary}")
-        else:
-            console.echo(
-                f"{run.account}: Apply incomplete: {summary} {failed}; "
-                "plan again to see what is left."
-            )
-        codes.append(0 if result.ok else 1)
-    if interrupts.exit_code is not None:
-        return interrupts.exit_code
-    from triggersync.operations import combined_exit
-
+        )
     return combined_exit(codes)

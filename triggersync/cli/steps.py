@@ -10,18 +10,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+import click
+
 from triggersync.cli.console import Console
 
 if TYPE_CHECKING:
     from triggersync.api.client import Client
     from triggersync.config.files import Config
+    from triggersync.engine.apply import Result
     from triggersync.engine.plan import Plan
 
 
 def load(paths: Sequence[str], vars_file: str | None, console: Console) -> Config:
-    from triggersync.config import files as config
+    from triggersync.operations import load as load_config
 
-    cfg = config.load(paths, variables=config.load_vars(vars_file) if vars_file else None)
+    cfg = load_config(paths, vars_file)
     for warning in cfg.warnings:
         console.warn(str(warning))
     return cfg
@@ -30,10 +33,10 @@ def load(paths: Sequence[str], vars_file: str | None, console: Console) -> Confi
 def client(api_url: str | None, console: Console, parallelism: int = 4) -> Client:
     """The API client, from the environment; with -v, each of its requests is logged. From
     here on the console masks the client's secrets in everything it shows or writes."""
-    from triggersync.api.client import Client
+    from triggersync.operations import connect
 
     console.setup_logging()
-    made = Client.from_env(api_url=api_url, parallelism=parallelism)
+    made = connect(api_url, parallelism=parallelism)
     console.secrets = made.secrets
     for warning in made.warnings:
         console.warn(warning)
@@ -41,16 +44,41 @@ def client(api_url: str | None, console: Console, parallelism: int = 4) -> Clien
 
 
 def make_plan(cfg: Config, client: Client, prune: bool) -> Plan:
-    from triggersync.engine.diff import make_plan
+    from triggersync.operations import plan
 
-    live = client.list()
-    return make_plan(
-        cfg.triggers,
-        live,
-        ignore=[glob.pattern for glob in cfg.ignore],
-        prune=prune,
-        base_url=client.base_url,
-    )
+    return plan(cfg, client, prune=prune)
+
+
+def confirmed(console: Console) -> bool:
+    """Whether the user says to apply; off a terminal, a refusal (apply needs --yes)."""
+    if not console.interactive:
+        console.error("refusing to apply: standard input is not a terminal; pass --yes")
+        return False
+    if not click.confirm("Apply these changes?", default=False, err=True):
+        console.error("apply cancelled; nothing was changed")
+        return False
+    return True
+
+
+def summarise(console: Console, result: Result, interrupted: int | None, prefix: str = "") -> int:
+    """An apply's failures on stderr and its summary line; its exit code."""
+    from triggersync.views.text import applied_summary
+
+    for failure in result.failures():
+        console.error(f"{prefix}{failure.message}")
+    summary = applied_summary(result)
+    failed = f"{result.count('failed')} failed, {result.count('skipped')} skipped"
+    if interrupted is not None:
+        console.echo(
+            f"{prefix}Apply interrupted: {summary} {failed}, {result.count('not_applied')} "
+            "not applied; plan again to see what is left."
+        )
+        return interrupted
+    if result.ok:
+        console.echo(f"{prefix}Apply complete: {summary}")
+        return 0
+    console.echo(f"{prefix}Apply incomplete: {summary} {failed}; plan again to see what is left.")
+    return 1
 
 
 def render_as(plan: Plan, fmt: str, console: Console, *, drift: bool = False) -> str:

@@ -117,9 +117,9 @@ def apply(
       triggersync apply triggers/ --yes
       triggersync apply --plan plan.json
     """
-    from triggersync.engine import apply as apply_mod
-    from triggersync.engine.planfile import read_plan_file, read_saved
-    from triggersync.views.text import applied_summary, render_text
+    from triggersync import operations
+    from triggersync.engine.planfile import read_saved
+    from triggersync.views.text import render_text
 
     saved_any = read_saved(Path(plan_file)) if plan_file and not paths else None
     if not paths and (plan_file is None or isinstance(saved_any, dict)):
@@ -149,54 +149,31 @@ def apply(
             "--no-prune and --vars shape a new plan; a saved plan is applied as is"
         )
     # Files first (they are checked before anything else happens), then the API.
-    saved = read_plan_file(Path(plan_file)) if plan_file else None
+    saved = operations.read_saved(plan_file) if plan_file else None
     cfg = None if saved else steps.load(paths, vars_file, console)
     with steps.client(api_url, console, parallelism) as client:
         if saved is not None:
-            apply_mod.check_fresh(saved, client.list(), client.base_url)
-            the_plan = saved
+            the_plan = operations.check_saved(saved, client)
         else:
             assert cfg is not None
-            the_plan = steps.make_plan(cfg, client, prune=not no_prune)
+            the_plan = operations.plan(cfg, client, prune=not no_prune)
         console.emit(render_text(the_plan, color=console.color))
         if the_plan.empty:
             return 0
-        apply_mod.check_safety(the_plan, force=force)
-        if not plan_file and not yes:
-            if not console.interactive:
-                console.error("refusing to apply: standard input is not a terminal; pass --yes")
-                return 1
-            if not click.confirm("Apply these changes?", default=False, err=True):
-                console.error("apply cancelled; nothing was changed")
-                return 1
+        operations.check_safety(the_plan, force=force)
+        if not plan_file and not yes and not steps.confirmed(console):
+            return 1
         # Ctrl-C and SIGTERM stop the apply between changes; a change in flight gets a grace
         # to finish before its request is cut off.
         with (
             Progress(console, len(the_plan.changes)) as progress,
             Interrupts(client.cancel, client.cut_off) as interrupts,
         ):
-            result = apply_mod.apply_plan(
-                the_plan,
-                client,
-                parallelism=parallelism,
-                on_outcome=progress.update,
-                stop=client.cancel,
+            applied = operations.apply(
+                the_plan, client, force=force, parallelism=parallelism, on_outcome=progress.update
             )
-    for failure in result.failures():
-        console.error(failure.message)
-    summary = applied_summary(result)
-    failed = f"{result.count('failed')} failed, {result.count('skipped')} skipped"
-    if interrupts.exit_code is not None:
-        console.echo(
-            f"Apply interrupted: {summary} {failed}, {result.count('not_applied')} not applied; "
-            "plan again to see what is left."
-        )
-        return interrupts.exit_code
-    if result.ok:
-        console.echo(f"Apply complete: {summary}")
-        return 0
-    console.echo(f"Apply incomplete: {summary} {failed}; plan again to see what is left.")
-    return 1
+    assert applied.result is not None
+    return steps.summarise(console, applied.result, interrupts.exit_code)
 
 
 @click.command(epilog=opts.api_epilog("0 no drift; 2 drift; 1 error."))

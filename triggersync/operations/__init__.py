@@ -13,6 +13,7 @@ from triggersync.operations.project import AccountPlan, Project
 from triggersync.operations.workflow import (
     Applied,
     apply,
+    check_safety,
     check_saved,
     connect,
     drift,
@@ -28,6 +29,7 @@ __all__ = [
     "Applied",
     "Project",
     "apply",
+    "check_safety",
     "check_saved",
     "combined_exit",
     "connect",

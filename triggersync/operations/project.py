@@ -68,8 +68,9 @@ class Project:
         self.env: Mapping[str, str] = os.environ if env is None else env
         self.secrets = Secrets()
         self.stopped = _StopAll()  # set by stop(): see apply
-        # Called with each client as it is made: e.g. to register its secrets elsewhere.
-        self.on_connect: Callable[[Client], None] | None = None
+        # Called with each account's name and client as it is made: e.g. to show the
+        # client's warnings (a retired host).
+        self.on_connect: Callable[[str, Client], None] | None = None
 
     @classmethod
     def load(
@@ -101,7 +102,7 @@ class Project:
         self.secrets.add(client)
         self.stopped.add(client)
         if self.on_connect is not None:
-            self.on_connect(client)
+            self.on_connect(account.name, client)
         return client
 
     # -- offline -------------------------------------------------------------------------

@@ -107,6 +107,15 @@ class Applied:
         return self.result is None and not self.plan.empty
 
 
+def check_safety(the_plan: Plan, *, force: bool = False) -> None:
+    """UnsafePlanError when the delete guard refuses the plan and `force` is false
+    (docs/safety.md, the delete guard): what `apply` checks first; a caller that asks before
+    applying checks it before asking."""
+    from triggersync.engine.apply import check_safety as guard
+
+    guard(the_plan, force=force)
+
+
 def apply(
     the_plan: Plan,
     client: Client,
@@ -121,7 +130,7 @@ def apply(
     `confirm(plan)` is asked first (apply nothing when it says no). `on_outcome` hears of each
     change as it finishes; once `stop` is set, no change starts (default: the client's
     cancel event)."""
-    from triggersync.engine.apply import apply_plan, check_safety
+    from triggersync.engine.apply import apply_plan
 
     if the_plan.empty:
         return Applied(the_plan, None)
