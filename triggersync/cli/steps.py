@@ -17,7 +17,7 @@ from triggersync.cli.console import Console
 if TYPE_CHECKING:
     from triggersync.api.client import Client
     from triggersync.config.files import Config
-    from triggersync.engine.apply import Result
+    from triggersync.engine.apply import ApplyResult
     from triggersync.engine.plan import Plan
 
 
@@ -43,7 +43,8 @@ def client(api_url: str | None, console: Console, parallelism: int = 4) -> Clien
     return made
 
 
-def make_plan(cfg: Config, client: Client, prune: bool) -> Plan:
+def plan_live(cfg: Config, client: Client, prune: bool) -> Plan:
+    """The plan of the configuration against the live triggers, fetched now."""
     from triggersync.operations import plan
 
     return plan(cfg, client, prune=prune)
@@ -60,7 +61,9 @@ def confirmed(console: Console) -> bool:
     return True
 
 
-def summarise(console: Console, result: Result, interrupted: int | None, prefix: str = "") -> int:
+def summarise(
+    console: Console, result: ApplyResult, interrupted: int | None, prefix: str = ""
+) -> int:
     """An apply's failures on stderr and its summary line; its exit code."""
     from triggersync.views.text import applied_summary
 

@@ -70,7 +70,7 @@ def plan(
         )
     cfg = steps.load(paths, vars_file, console)
     with steps.client(api_url, console) as client:
-        the_plan = steps.make_plan(cfg, client, prune=not no_prune)
+        the_plan = steps.plan_live(cfg, client, prune=not no_prune)
     if out:
         console.write_file(Path(out), render_json(the_plan))
         console.info(f"Saved the plan to {out}; apply it with: triggersync apply --plan {out}")
@@ -217,6 +217,6 @@ def drift(
         return accounts.exit_code(runs, lambda value: 0 if value.plan.empty else 2)
     cfg = steps.load(paths, vars_file, console)
     with steps.client(api_url, console) as client:
-        the_plan = steps.make_plan(cfg, client, prune=True)
+        the_plan = steps.plan_live(cfg, client, prune=True)
     steps.report(the_plan, fmt, console, max_chars, drift=True)
     return 0 if the_plan.empty else 2

@@ -28,7 +28,7 @@ from triggersync.operations.accounts import AccountRun, connect_account, run_eac
 if TYPE_CHECKING:
     from triggersync.api.client import Client
     from triggersync.config.files import Config
-    from triggersync.engine.apply import Outcome
+    from triggersync.engine.apply import ApplyOutcome
     from triggersync.engine.plan import Plan
 
 
@@ -171,7 +171,7 @@ class Project:
         *,
         force: bool = False,
         parallelism: int = 4,
-        on_outcome: Callable[[str, Outcome], None] | None = None,
+        on_outcome: Callable[[str, ApplyOutcome], None] | None = None,
     ) -> list[AccountRun[workflow.Applied]]:
         """Each account's plan applied to its own account, all at once; a run that failed
         before (no plan) stays failed. `on_outcome(account, outcome)` hears of each change.

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from triggersync.api.client import Client
     from triggersync.config.files import Config
-    from triggersync.engine.apply import Outcome, Result
+    from triggersync.engine.apply import ApplyOutcome, ApplyResult
     from triggersync.engine.model import Trigger
     from triggersync.engine.plan import Plan
 
@@ -94,7 +94,7 @@ class Applied:
     nothing was tried (no changes, or the confirmation said no)."""
 
     plan: Plan
-    result: Result | None
+    result: ApplyResult | None
 
     @property
     def ok(self) -> bool:
@@ -123,7 +123,7 @@ def apply(
     force: bool = False,
     parallelism: int = 4,
     confirm: Callable[[Plan], bool] | None = None,
-    on_outcome: Callable[[Outcome], None] | None = None,
+    on_outcome: Callable[[ApplyOutcome], None] | None = None,
     stop: threading.Event | None = None,
 ) -> Applied:
     """Apply a plan: refused (UnsafePlanError) when it trips the delete guard unless `force`;
