@@ -307,3 +307,67 @@ def test_a_failed_account_leaves_the_plan_unsaved(project: Path, run: Run) -> No
     assert ran.exit_code == 1
     assert "the plan is not saved to plan.json" in ran.stderr
     assert not Path("plan.json").exists()
+
+
+SCENARIO = "scenarios:\n  - name: Nothing fires\n    event: page_enter\n    expect: {fires: []}\n"
+
+
+def test_explain_without_paths_explains_every_accounts_configuration(
+    project: Path, run: Run
+) -> None:
+    ran = run("explain")
+    assert ran.exit_code == 0
+    assert [line for line in ran.stdout.splitlines() if line.startswith("==")] == [
+        "== one ==",
+        "== two ==",
+        "== three ==",
+    ]
+    assert '"Only two"' in ran.stdout.split("== two ==")[1].split("== three ==")[0]
+
+
+def test_explain_live_covers_every_account(project: Path, run: Run) -> None:
+    run("apply", "--yes", "--account", "two")
+    ran = run("explain", "--live")
+    assert ran.exit_code == 0
+    one, two = ran.stdout.split("== two ==")
+    assert '"Only two"' in two
+    assert '"Only two"' not in one
+
+
+def test_explain_an_unknown_name_fails_that_account(project: Path, run: Run) -> None:
+    ran = run("explain", "--name", "Only one")
+    assert ran.exit_code == 1
+    assert 'account two: no trigger named "Only one" in the configuration' in ran.stderr
+
+
+def test_scenarios_run_against_every_accounts_configuration(
+    project: Path, run: Run, tmp_path: Path
+) -> None:
+    (tmp_path / "scenario.yaml").write_text(SCENARIO)
+    ran = run("test", "--scenarios", str(tmp_path / "scenario.yaml"))
+    assert ran.exit_code == 0
+    assert ran.stdout.count("PASS Nothing fires") == 3
+    assert ran.stdout.startswith("== one ==\n")
+
+
+def test_export_writes_a_folder_per_account(project: Path, run: Run, tmp_path: Path) -> None:
+    run("apply", "--yes")
+    ran = run("export", "--out", "exported")
+    assert (ran.exit_code, ran.stderr.count("Error")) == (0, 0)
+    assert sorted(p.name for p in (tmp_path / "exported").iterdir()) == ["one", "three", "two"]
+    two = "".join(p.read_text() for p in (tmp_path / "exported" / "two").iterdir())
+    assert "name: Only two" in two
+    assert "Only one" not in two
+
+
+def test_export_of_one_account_prints_it(project: Path, run: Run) -> None:
+    run("apply", "--yes", "--account", "three")
+    ran = run("export", "--account", "three")
+    assert ran.exit_code == 0
+    assert "name: Only three" in ran.stdout
+
+
+def test_export_of_several_accounts_needs_a_folder(project: Path, run: Run) -> None:
+    ran = run("export")
+    assert ran.exit_code == 1
+    assert "several accounts: give --out DIR" in ran.stderr

@@ -4,12 +4,14 @@ results, reports) or raises a TriggersyncError.
 
 - one account, from paths: `load`, `connect`, `plan`, `apply`, `drift`, `read_saved`,
   `check_saved` (workflow.py);
+- scenarios, locally: `test`, `simulate` (scenarios.py);
 - a project file's accounts at once: `Project` (project.py), each account's part an
   `AccountRun` (accounts.py).
 """
 
 from triggersync.operations.accounts import AccountRun, combined_exit
 from triggersync.operations.project import AccountPlan, Project
+from triggersync.operations.scenarios import ScenarioRun, TestReport, simulate, test
 from triggersync.operations.workflow import (
     Applied,
     apply,
@@ -28,6 +30,8 @@ __all__ = [
     "AccountRun",
     "Applied",
     "Project",
+    "ScenarioRun",
+    "TestReport",
     "apply",
     "check_safety",
     "check_saved",
@@ -38,4 +42,6 @@ __all__ = [
     "load",
     "plan",
     "read_saved",
+    "simulate",
+    "test",
 ]

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from triggersync.api.client import Client
     from triggersync.config.files import Config
     from triggersync.engine.apply import ApplyOutcome
+    from triggersync.engine.model import Trigger
     from triggersync.engine.plan import Plan
 
 
@@ -133,10 +134,10 @@ class Project:
         """Every account's drift: the plan that would undo what differs."""
         return self.plan(accounts, prune=True)
 
-    def live(self, accounts: Sequence[str] = ()) -> list[AccountRun[list[Any]]]:
+    def live(self, accounts: Sequence[str] = ()) -> list[AccountRun[list[Trigger]]]:
         """Every account's live triggers, sorted by name."""
 
-        def one(account: Account) -> list[Any]:
+        def one(account: Account) -> list[Trigger]:
             with self.connect(account) as client:
                 return workflow.live(client)
 
