@@ -371,3 +371,25 @@ def test_export_of_several_accounts_needs_a_folder(project: Path, run: Run) -> N
     ran = run("export")
     assert ran.exit_code == 1
     assert "several accounts: give --out DIR" in ran.stderr
+
+
+def test_adopt_without_paths_writes_each_accounts_edits_into_its_files(
+    project: Path, run: Run, emulators: list[Emulator]
+) -> None:
+    run("apply", "--yes")
+    emulators[2].store.update("Only three", {"description": "edited in Zendesk"})
+    ran = run("adopt")
+    assert (ran.exit_code, ran.stderr) == (0, "")
+    assert "description: edited in Zendesk" in Path("three/own.yaml").read_text()
+    assert run("plan", "--detailed-exitcode").exit_code == 0
+
+
+def test_adopt_diff_shows_each_account_and_writes_nothing(
+    project: Path, run: Run, emulators: list[Emulator]
+) -> None:
+    run("apply", "--yes")
+    emulators[0].store.update("Only one", {"description": "edited"})
+    ran = run("adopt", "--diff")
+    assert ran.exit_code == 2
+    assert "+    description: edited" in ran.stdout.split("== one ==")[1].split("== two ==")[0]
+    assert "edited" not in Path("one/own.yaml").read_text()
