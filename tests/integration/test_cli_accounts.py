@@ -393,3 +393,29 @@ def test_adopt_diff_shows_each_account_and_writes_nothing(
     assert ran.exit_code == 2
     assert "+    description: edited" in ran.stdout.split("== one ==")[1].split("== two ==")[0]
     assert "edited" not in Path("one/own.yaml").read_text()
+
+
+def test_a_projects_saved_plan_needs_the_project_file(
+    project: Path, run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run("plan", "--out", "plan.json")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    ran = run("apply", "--plan", str(tmp_path / "plan.json"))
+    assert ran.exit_code == 1
+    assert "holds the plans of a project file's accounts: apply it where the project" in (
+        ran.stderr
+    )
+
+
+def test_a_bad_api_url_is_named_as_the_project_file_names_it(project: Path, run: Run) -> None:
+    project.write_text(
+        "accounts:\n  one:\n    api_url: http://10.0.0.1/api/v2/chat\n    paths: [one]\n"
+        "    credentials: {token: TOKEN_ONE}\n"
+    )
+    ran = run("plan")
+    assert ran.exit_code == 1
+    assert ran.stderr.startswith(
+        "Error: account one: the api_url of account 'one': refusing plain http:// to 10.0.0.1"
+    )

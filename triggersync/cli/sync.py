@@ -118,10 +118,16 @@ def apply(
       triggersync apply --plan plan.json
     """
     from triggersync import operations
+    from triggersync.config import project as project_settings
     from triggersync.engine.planfile import read_saved
     from triggersync.views.text import render_text
 
     saved_any = read_saved(Path(plan_file)) if plan_file and not paths else None
+    if isinstance(saved_any, dict) and project_settings.find(project_file) is None:
+        raise click.UsageError(
+            f"{plan_file} holds the plans of a project file's accounts: apply it where the "
+            "project file (triggersync.yaml) is, or pass --project FILE"
+        )
     if not paths and (plan_file is None or isinstance(saved_any, dict)):
         project = accounts.project_for(
             console, paths, project_file, account_names, vars_file=vars_file, api_url=api_url

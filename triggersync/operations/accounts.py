@@ -82,7 +82,13 @@ def connect_account(account: Account, env: Mapping[str, str], *, parallelism: in
     from triggersync.operations.workflow import connect
 
     names = {CREDENTIAL_ROLES[role]: variable for role, variable in account.credentials.items()}
-    return connect(env=account_env(account, env), parallelism=parallelism, credential_names=names)
+    setting = "api_url" if account.api_url is not None else "subdomain"
+    return connect(
+        env=account_env(account, env),
+        parallelism=parallelism,
+        credential_names=names,
+        url_named=f"the {setting} of account {account.name!r}",
+    )
 
 
 def run_each(accounts: Sequence[Account], task: Callable[[Account], T]) -> list[AccountRun[T]]:

@@ -39,6 +39,7 @@ def connect(
     env: Mapping[str, str] | None = None,
     parallelism: int = 4,
     credential_names: Mapping[str, str] | None = None,
+    url_named: str | None = None,
 ) -> Client:
     """The API client: base URL and credentials from `env` (default: the process's
     environment, the TRIGGERSYNC_* variables), `api_url` overriding the URL. Use it as a
@@ -46,7 +47,11 @@ def connect(
     from triggersync.api.client import Client
 
     return Client.from_env(
-        env, api_url=api_url, parallelism=parallelism, credential_names=credential_names
+        env,
+        api_url=api_url,
+        parallelism=parallelism,
+        credential_names=credential_names,
+        url_named=url_named,
     )
 
 
