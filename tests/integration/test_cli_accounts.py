@@ -419,3 +419,17 @@ def test_a_bad_api_url_is_named_as_the_project_file_names_it(project: Path, run:
     assert ran.stderr.startswith(
         "Error: account one: the api_url of account 'one': refusing plain http:// to 10.0.0.1"
     )
+
+
+def test_json_names_an_account_that_failed(project: Path, run: Run) -> None:
+    ran = run("plan", "--format", "json", extra_env={"TOKEN_TWO": "wrong"})
+    assert ran.exit_code == 1
+    document = json.loads(ran.stdout)
+    assert (list(document["accounts"]), document["failed"]) == (["one", "three"], ["two"])
+
+
+def test_a_failed_account_shows_in_the_pull_request_comment(project: Path, run: Run) -> None:
+    ran = run("plan", "--format", "markdown", extra_env={"TOKEN_TWO": "wrong"})
+    two = ran.stdout.split("### two")[1].split("### three")[0]
+    assert two.startswith("\n\n**Failed:**\n\n> ")
+    assert "401" in two

@@ -35,7 +35,7 @@ def render_markdown(sections: Sequence[Section], errors: Mapping[str, str], mark
     parts = []
     for name, body in sections:
         if body is None:
-            text = f"**{FAILED.format('')}**" + _quoted(errors.get(name, ""))
+            text = "**Failed:**" + _quoted(errors.get(name, ""))
         else:
             text = body.rstrip("\n").removesuffix(marker).rstrip("\n")
         parts.append(f"### {name}\n\n{text}\n")
