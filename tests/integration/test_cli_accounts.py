@@ -433,3 +433,18 @@ def test_a_failed_account_shows_in_the_pull_request_comment(project: Path, run: 
     two = ran.stdout.split("### two")[1].split("### three")[0]
     assert two.startswith("\n\n**Failed:**\n\n> ")
     assert "401" in two
+
+
+def test_an_account_whose_lock_is_held_fails_alone(
+    project: Path, run: Run, emulators: list[Emulator]
+) -> None:
+    emulators[1].store.create(
+        {"name": "triggersync lock", "description": "held by someone else", "enabled": 0}
+    )
+    ran = run("apply", "--yes")
+    assert ran.exit_code == 1
+    assert "Error: account two: " in ran.stderr
+    assert "lock" in ran.stderr.split("Error: account two: ")[1]
+    assert len(emulators[0].store.list()) == len(emulators[2].store.list()) == 2
+    assert [t["name"] for t in emulators[1].store.list()] == ["triggersync lock"]
+    assert [t["name"] for t in emulators[0].store.list() if "lock" in t["name"]] == []

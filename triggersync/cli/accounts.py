@@ -166,6 +166,7 @@ def apply(
     yes: bool,
     force: bool,
     parallelism: int,
+    lock_timeout: float = 0.0,
 ) -> int:
     """Plan every account (or check each part of a saved plan against its own account),
     show the plans, confirm once, and apply each account's plan to it, all at once."""
@@ -222,6 +223,7 @@ def apply(
             force=force,
             parallelism=parallelism,
             on_outcome=lambda _account, outcome: progress.update(outcome),
+            lock_timeout=lock_timeout,
         )
     codes = [1] * len(failures)
     errors(console, applied)
@@ -229,9 +231,15 @@ def apply(
         if done.value is None or done.value.result is None:
             codes.append(1)
             continue
+        for warning in done.value.lock_warnings:
+            console.warn(f"account {done.account}: {warning}")
         codes.append(
             steps.summarise(
-                console, done.value.result, interrupts.exit_code, prefix=f"{done.account}: "
+                console,
+                done.value.result,
+                interrupts.exit_code,
+                prefix=f"{done.account}: ",
+                lock_kept=done.value.lock_kept,
             )
         )
     return combined_exit(codes)

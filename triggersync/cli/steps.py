@@ -50,11 +50,13 @@ def client(api_url: str | None, console: Console, parallelism: int = 4) -> Clien
     return made
 
 
-def plan_live(cfg: Config, client: Client, prune: bool) -> Plan:
-    """The plan of the configuration against the live triggers, fetched now."""
+def plan_live(
+    cfg: Config, client: Client, prune: bool, live: Sequence[Trigger] | None = None
+) -> Plan:
+    """The plan of the configuration against the live triggers, fetched now unless given."""
     from triggersync.operations import plan
 
-    return plan(cfg, client, prune=prune)
+    return plan(cfg, client, prune=prune, live=live)
 
 
 def confirmed(console: Console) -> bool:
@@ -69,9 +71,15 @@ def confirmed(console: Console) -> bool:
 
 
 def summarise(
-    console: Console, result: ApplyResult, interrupted: int | None, prefix: str = ""
+    console: Console,
+    result: ApplyResult,
+    interrupted: int | None,
+    prefix: str = "",
+    *,
+    lock_kept: bool = False,
 ) -> int:
-    """An apply's failures on stderr and its summary line; its exit code."""
+    """An apply's failures on stderr and its summary line; its exit code (1 as well when
+    the account's lock could not be released: `lock_kept`)."""
     from triggersync.views.text import applied_summary
 
     for failure in result.failures():
@@ -84,9 +92,12 @@ def summarise(
             "not applied; plan again to see what is left."
         )
         return interrupted
-    if result.ok:
+    if result.ok and not lock_kept:
         console.echo(f"{prefix}Apply complete: {summary}")
         return 0
+    if result.ok:
+        console.echo(f"{prefix}Apply complete: {summary} The account's lock was not released.")
+        return 1
     console.echo(f"{prefix}Apply incomplete: {summary} {failed}; plan again to see what is left.")
     return 1
 

@@ -10,6 +10,7 @@ import click
 from triggersync.cli import accounts, steps
 from triggersync.cli import options as opts
 from triggersync.cli.console import Console, Interrupts, Progress, pass_console
+from triggersync.cli.lock import held, lock_timeout
 
 
 @click.command(
@@ -93,6 +94,7 @@ def plan(
 @click.option("--force", is_flag=True, help="Allow a plan that deletes many triggers.")
 @opts.no_prune
 @opts.parallelism
+@lock_timeout
 @opts.console_options
 @pass_console
 def apply(
@@ -105,12 +107,15 @@ def apply(
     force: bool,
     no_prune: bool,
     parallelism: int,
+    lock_timeout: float,
     project_file: str | None,
     account_names: tuple[str, ...],
 ) -> int:
     """Plan, confirm, and apply; or apply a saved plan exactly.
 
-    Without PATHS, for every account of the project file (triggersync.yaml).
+    One apply at a time per account: while it changes triggers, apply holds the account's
+    lock, and another apply refuses (or waits, with --lock-timeout). Without PATHS, for every
+    account of the project file (triggersync.yaml).
 
     \b
     Example:
@@ -120,6 +125,7 @@ def apply(
     from triggersync import operations
     from triggersync.config import project as project_settings
     from triggersync.engine.planfile import read_saved
+    from triggersync.errors import StalePlanError
     from triggersync.views.text import render_text
 
     saved_any = read_saved(Path(plan_file)) if plan_file and not paths else None
@@ -145,6 +151,7 @@ def apply(
             yes=yes or saved_plans is not None,
             force=force,
             parallelism=parallelism,
+            lock_timeout=lock_timeout,
         )
     if account_names:
         raise click.UsageError("--account chooses accounts of the project file: give no PATHS")
@@ -165,21 +172,43 @@ def apply(
             the_plan = operations.plan(cfg, client, prune=not no_prune)
         console.emit(render_text(the_plan, color=console.color))
         if the_plan.empty:
-            return 0
+            return 0  # nothing to change: no lock taken
         operations.check_safety(the_plan, force=force)
         if not plan_file and not yes and not steps.confirmed(console):
             return 1
-        # Ctrl-C and SIGTERM stop the apply between changes; a change in flight gets a grace
-        # to finish before its request is cut off.
-        with (
-            Progress(console, len(the_plan.changes)) as progress,
-            Interrupts(client.cancel, client.cut_off) as interrupts,
-        ):
-            applied = operations.apply(
-                the_plan, client, force=force, parallelism=parallelism, on_outcome=progress.update
-            )
+        # Ctrl-C and SIGTERM stop the apply between changes (and end a wait for the lock);
+        # a change in flight gets a grace to finish before its request is cut off.
+        interrupts = Interrupts(client.cancel, client.cut_off)
+        with held(client, console, lock_timeout, interrupts) as lock:
+            if not lock.held:
+                return interrupts.exit_code or 1
+            # Under the lock, the live state is read again: the plan applies only to the
+            # state it was made from, and another apply may have ended since.
+            live = client.list()
+            try:
+                operations.check_saved(the_plan, client, live=live)
+            except StalePlanError as stale:
+                if saved is not None or not yes:  # not what was reviewed or confirmed
+                    raise StalePlanError(f"{stale}; nothing was changed") from None
+                assert cfg is not None
+                the_plan = steps.plan_live(cfg, client, prune=not no_prune, live=live)
+                console.info("The account changed since the plan above was made; planned again:")
+                console.emit(render_text(the_plan, color=console.color))
+                if the_plan.empty:
+                    return 0
+                operations.check_safety(the_plan, force=force)
+            with Progress(console, len(the_plan.changes)) as progress:
+                applied = operations.apply(
+                    the_plan,
+                    client,
+                    force=force,
+                    parallelism=parallelism,
+                    on_outcome=progress.update,
+                )
     assert applied.result is not None
-    return steps.summarise(console, applied.result, interrupts.exit_code)
+    return steps.summarise(
+        console, applied.result, interrupts.exit_code, lock_kept=lock.release_failed
+    )
 
 
 @click.command(epilog=opts.api_epilog("0 no drift; 2 drift; 1 error."))

@@ -12,6 +12,7 @@ expected failure that stopped that account alone.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import threading
@@ -173,10 +174,14 @@ class Project:
         force: bool = False,
         parallelism: int = 4,
         on_outcome: Callable[[str, ApplyOutcome], None] | None = None,
+        lock_timeout: float = 0.0,
     ) -> list[AccountRun[workflow.Applied]]:
         """Each account's plan applied to its own account, all at once; a run that failed
-        before (no plan) stays failed. `on_outcome(account, outcome)` hears of each change.
-        `stop()` (e.g. on Ctrl-C) starts no new change in any account."""
+        before (no plan) stays failed. Each account's lock is held while its changes are made
+        (waiting up to `lock_timeout` seconds for another apply to end), and under it the
+        account is checked to be as the plan found it (StalePlanError: nothing changed there).
+        `on_outcome(account, outcome)` hears of each change. `stop()` (e.g. on Ctrl-C) starts
+        no new change in any account."""
         by_name = {account.name: account for account in self.accounts}
         runs = {run.account: run for run in plans}
 
@@ -187,19 +192,44 @@ class Project:
             if on_outcome is not None:
                 report = functools.partial(on_outcome, account.name)
             with self.connect(account, parallelism=parallelism) as client:
-                return workflow.apply(
-                    the_plan,
+                return self._locked(
                     client,
-                    force=force,
-                    parallelism=parallelism,
-                    on_outcome=report,
-                    stop=self.stopped,
+                    lock_timeout,
+                    lambda: workflow.apply(
+                        workflow.check_saved(the_plan, client),
+                        client,
+                        force=force,
+                        parallelism=parallelism,
+                        on_outcome=report,
+                        stop=self.stopped,
+                    ),
                 )
 
         def each(account: Account) -> workflow.Applied:
             return then(runs[account.name], lambda the_plan: one(account, the_plan)).unwrap()
 
         return run_each([by_name[run.account] for run in plans if run.account in by_name], each)
+
+    def _locked(
+        self, client: Client, timeout: float, work: Callable[[], workflow.Applied]
+    ) -> workflow.Applied:
+        """`work` done while holding the account's lock (docs/safety.md, the lock)."""
+        from triggersync.engine import lock
+        from triggersync.errors import LockError
+
+        holder = lock.Holder.this_run()
+        if not lock.acquire(client, holder, timeout=timeout, stop=self.stopped):
+            raise LockError("interrupted while waiting for the account's lock; nothing was changed")
+        try:
+            applied = work()
+        except BaseException:
+            lock.release(client, holder)
+            raise
+        try:
+            warning = lock.release(client, holder)
+        except LockError as exc:
+            return dataclasses.replace(applied, lock_warnings=(str(exc),), lock_kept=True)
+        return dataclasses.replace(applied, lock_warnings=(warning,) if warning else ())
 
     def stop(self) -> None:
         """Start no new change, and no new retry, in any account."""

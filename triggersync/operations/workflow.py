@@ -55,14 +55,16 @@ def connect(
     )
 
 
-def plan(config: Config, client: Client, *, prune: bool = True) -> Plan:
+def plan(
+    config: Config, client: Client, *, prune: bool = True, live: Sequence[Trigger] | None = None
+) -> Plan:
     """What apply would change: the configuration against the live triggers (one list
-    request). `prune=False` keeps live triggers no file declares."""
+    request, unless `live` gives them). `prune=False` keeps live triggers no file declares."""
     from triggersync.engine.diff import make_plan
 
     return make_plan(
         config.triggers,
-        client.list(),
+        client.list() if live is None else live,
         ignore=[glob.pattern for glob in config.ignore],
         prune=prune,
         base_url=client.base_url,
@@ -84,12 +86,12 @@ def read_saved(path: PathLike) -> Plan:
     return read_plan_file(Path(path))
 
 
-def check_saved(saved: Plan, client: Client) -> Plan:
-    """The saved plan, once the live account is shown to be as it was when it was made
-    (StalePlanError, PlanFileError otherwise)."""
+def check_saved(saved: Plan, client: Client, *, live: Sequence[Trigger] | None = None) -> Plan:
+    """The saved plan, once the live account (listed now, unless `live` gives it) is shown to
+    be as it was when the plan was made (StalePlanError, PlanFileError otherwise)."""
     from triggersync.engine.apply import check_fresh
 
-    check_fresh(saved, client.list(), client.base_url)
+    check_fresh(saved, client.list() if live is None else live, client.base_url)
     return saved
 
 
@@ -100,6 +102,10 @@ class Applied:
 
     plan: Plan
     result: ApplyResult | None
+    # Taking and releasing the account's lock (Project.apply): what to say, and whether the
+    # lock may still be held (the run then fails).
+    lock_warnings: tuple[str, ...] = ()
+    lock_kept: bool = False
 
     @property
     def ok(self) -> bool:
