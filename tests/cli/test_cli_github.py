@@ -394,8 +394,8 @@ def test_drift_template_runs_nightly_and_adopts_into_one_pull_request() -> None:
 @pytest.mark.parametrize("name", ["plan.yml", "apply.yml", "drift.yml"])
 def test_templates_leave_a_place_for_several_accounts(name: str) -> None:
     text = (TEMPLATES / name).read_text(encoding="utf-8")
-    assert "# Several accounts" in text
-    assert "triggersync.yaml" in text
+    assert "# --- Several accounts: a project file" in text
+    assert "--project triggersync.yaml" in text
 
 
 def test_project_ci_runs_make_test_on_every_supported_python() -> None:
