@@ -198,10 +198,8 @@ class Client:
     # -- the five endpoints -------------------------------------------------------------
 
     @_masked
-    def list(self) -> list[Trigger]:
-        """Every live trigger but an apply's lock (engine/lock.py): this is where live
-        triggers enter the engine, so no plan, export, drift report, delete guard or stale
-        check ever sees the lock."""
+    def list_all(self) -> list[Trigger]:
+        """Every live trigger, the lock included: for the lock alone (engine/lock.py)."""
         try:
             answer = self._request("GET", None)
         except NotFoundError as exc:
@@ -214,7 +212,13 @@ class Client:
                 status=exc.status,
                 server_message=exc.server_message,
             ) from None
-        return outside_lock(triggers_from(json_body(answer, "GET /triggers"), "GET /triggers"))
+        return triggers_from(json_body(answer, "GET /triggers"), "GET /triggers")
+
+    def list(self) -> list[Trigger]:
+        """Every live trigger but an apply's lock (engine/lock.py): this is where live
+        triggers enter the engine, so no plan, export, drift report, delete guard or stale
+        check ever sees the lock."""
+        return outside_lock(self.list_all())
 
     @_masked
     def show(self, name: str) -> Trigger:
