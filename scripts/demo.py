@@ -1,9 +1,10 @@
 """`make demo`: the whole loop against the local emulator, no Zendesk account needed.
 
-Starts the emulator on a free loopback port with a temporary database, seeds it with a few
-"hand-made" triggers, then runs plan → apply → plan → (hand edits in the "UI", one of them to a
-definition) → drift → plan, the plans and drift showing each definition in words. Then, with
-no network at all, the scenarios: a passing run, a failing one (kept for the demo in
+Starts the emulator on a free loopback port with a temporary database and the departments the
+examples route to by name, seeds it with a few "hand-made" triggers, then runs plan → apply →
+plan → explain --live (departments named next to their ids) → (hand edits in the "UI", one of
+them to a definition) → drift → plan, the plans and drift showing each definition in words.
+Then, with no network at all, the scenarios: a passing run, a failing one (kept for the demo in
 examples/demo/), and explain and simulate showing why it fails.
 Every step's exit code is checked: the demo fails loudly, never silently.
 """
@@ -25,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CONFIG = "examples/triggers"
 SCENARIOS = "examples/scenarios"
 FAILING = "examples/demo/failing-scenario.yaml"
+DEPARTMENTS = "examples/departments.yaml"  # the configuration routes to these by name
 BIN = Path(sys.executable).parent / "triggersync"
 ENV = {
     **os.environ,
@@ -59,7 +61,10 @@ def run(*args: str, expect: int) -> None:
 def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="triggersync-demo-"))
     server = subprocess.Popen(
-        [str(BIN), "emulator", "--port", "0", "--db", str(workdir / "demo.db")],
+        [
+            *(str(BIN), "emulator", "--port", "0", "--db", str(workdir / "demo.db")),
+            *("--departments", str(ROOT / DEPARTMENTS)),
+        ],
         env=ENV,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
@@ -73,7 +78,10 @@ def main() -> None:
             raise SystemExit(f"demo failed: the emulator did not start ({first.strip()!r})")
         ENV["TRIGGERSYNC_API_URL"] = url
         auth = (ENV["TRIGGERSYNC_EMAIL"], ENV["TRIGGERSYNC_PASSWORD"])
-        banner(f"Emulator up at {url}; seeding {len(HAND_MADE)} hand-made triggers")
+        banner(
+            f"Emulator up at {url} with the departments of {DEPARTMENTS}; "
+            f"seeding {len(HAND_MADE)} hand-made triggers"
+        )
         with requests.Session() as http:
             for trigger in HAND_MADE:
                 http.post(f"{url}/triggers", json=trigger, auth=auth, timeout=10).raise_for_status()
@@ -85,8 +93,10 @@ def main() -> None:
             run("apply", CONFIG, "--yes", expect=0)
             banner("3. plan again: converged in one run")
             run("plan", CONFIG, "--detailed-exitcode", expect=0)
+            banner("4. explain --live: Zendesk holds the department's id; the words name it")
+            run("explain", "--live", "--name", "Route DACH to German support", expect=0)
 
-            banner("4. meanwhile, in the Zendesk UI: two edits, one new trigger, one deletion")
+            banner("5. meanwhile, in the Zendesk UI: two edits, one new trigger, one deletion")
             edit = {"description": "Edited in the UI on a Friday afternoon"}
             http.put(
                 f"{url}/triggers/Good%20Trigger", json=edit, auth=auth, timeout=10
@@ -98,13 +108,14 @@ def main() -> None:
             http.delete(f"{url}/triggers/Chat%20rescuer", auth=auth, timeout=10).raise_for_status()
             print('  deleted "Chat rescuer"')
             edit_definition(http, url, auth)
-        banner("5. drift: the nightly audit finds it (exit 2 = drift found, as expected)")
+        banner("6. drift: the nightly audit finds it (exit 2 = drift found, as expected)")
         run("drift", CONFIG, expect=2)
-        banner("6. plan: undoing it replaces the edited trigger (what it did, what it will do)")
+        banner("7. plan: undoing it replaces the edited trigger (what it did, what it will do)")
         run("plan", CONFIG, expect=0)
         scenarios()
         banner(
-            "Demo complete: plan, apply, plan, drift, plan, test, explain, simulate as expected."
+            "Demo complete: plan, apply, plan, explain, drift, plan, test, explain, simulate as "
+            "expected."
         )
     finally:
         server.terminate()
@@ -133,13 +144,13 @@ def edit_definition(http: requests.Session, url: str, auth: tuple[str, str]) -> 
 
 def scenarios() -> None:
     """What fires for whom, decided locally: no emulator, no credentials."""
-    banner(f"7. test: the scenarios of {SCENARIOS}/ pass (no network, no credentials)")
+    banner(f"8. test: the scenarios of {SCENARIOS}/ pass (no network, no credentials)")
     run("test", CONFIG, "--scenarios", SCENARIOS, expect=0)
-    banner(f"8. test: a scenario that fails (exit 1, as expected): {FAILING}")
+    banner(f"9. test: a scenario that fails (exit 1, as expected): {FAILING}")
     run("test", CONFIG, "--scenarios", FAILING, expect=1)
-    banner("9. explain: what the trigger checks, in words")
+    banner("10. explain: what the trigger checks, in words")
     run("explain", CONFIG, "--name", "Route DACH to German support", "--lines", expect=0)
-    banner('10. simulate: "at" is not "AT" (country codes compare exactly); "AT" fires')
+    banner('11. simulate: "at" is not "AT" (country codes compare exactly); "AT" fires')
     run(
         "simulate",
         CONFIG,

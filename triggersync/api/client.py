@@ -1,4 +1,5 @@
-"""The Zendesk Chat triggers API: five endpoints, one `_request` (docs/api.md).
+"""The Zendesk Chat triggers API: five endpoints, and the department list that names in a
+configuration are resolved against; one `_request` (docs/api.md).
 
 Every call goes through `_request`: one bounded exchange at a time (transport.py), the shared
 throttle, retries with backoff, and the mapping of statuses to typed errors. Triggers are
@@ -27,6 +28,7 @@ from requests.auth import AuthBase
 from triggersync.api import auth as auth_mod
 from triggersync.api import outcomes, transport
 from triggersync.api.attempt import Attempt
+from triggersync.api.departments import DEPARTMENTS_PATH, departments_from
 from triggersync.api.endpoint import (
     error_for,
     is_retired,
@@ -43,6 +45,7 @@ from triggersync.api.endpoint import (
 from triggersync.api.outcomes import GoneAfterRetry, OutcomeUnknown
 from triggersync.api.retry import RetryPolicy, Throttle, rate_limit_pause
 from triggersync.api.transport import Answer
+from triggersync.engine.departments import Departments
 from triggersync.engine.model import Trigger
 from triggersync.errors import (
     ApiError,
@@ -239,6 +242,14 @@ class Client:
         with contextlib.suppress(GoneAfterRetry):
             self._request("DELETE", name)
 
+    @_masked
+    def departments(self) -> Departments:
+        """The account's departments, to resolve the names a configuration routes to
+        (docs/api.md#departments)."""
+        what = f"GET {DEPARTMENTS_PATH}"
+        answer = self._request("GET", None, path=DEPARTMENTS_PATH)
+        return departments_from(json_body(answer, what), what)
+
     # -- the one place requests are made ------------------------------------------------
 
     def _request(
@@ -249,8 +260,10 @@ class Client:
         *,
         idempotent: bool = True,
         deadline: float | None = None,
+        path: str | None = None,
     ) -> Answer:
-        path = trigger_path(name)
+        """One call to `path`, by default the trigger `name`'s (or the list's)."""
+        path = path or trigger_path(name)
         what = f"{method} {path}"
         if deadline is None:
             deadline = time.monotonic() + self.policy.max_total

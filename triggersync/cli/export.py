@@ -31,23 +31,38 @@ if TYPE_CHECKING:
     is_flag=True,
     help="Replace an existing --out file, or hand-written files in the --out directory.",
 )
+@click.option(
+    "--department-ids",
+    is_flag=True,
+    help="Write setDepartment with department ids, not names (and do not read departments).",
+)
 @opts.console_options
 @pass_console
-def export(console: Console, api_url: str | None, out: str | None, force: bool) -> int:
+def export(
+    console: Console, api_url: str | None, out: str | None, force: bool, department_ids: bool
+) -> int:
     """Write the live triggers as configuration YAML.
 
     An existing --out file is never replaced without --force, nor a file in the --out
     directory that holds other triggers than the one exported to it (a file of an earlier
-    export of the same trigger is refreshed).
+    export of the same trigger is refreshed). A department is written by its name where the
+    account's departments can be read and the name is that department's alone.
 
     \b
     Example:
       triggersync export --out triggers/
     """
     from triggersync.engine import export as export_mod
+    from triggersync.engine.departments import with_names
 
     with steps.client(api_url, console) as client:
         live, refused = export_mod.exportable(client.list())
+        if not department_ids:
+            table = steps.departments_of(live, client, console, fallback="ids are written")
+            if table is not None:
+                live, kept = with_names(live, table)
+                for message in kept:
+                    console.warn(message)
     live = [_masked(trigger, console) for trigger in live]
     if out is None:
         console.emit(export_mod.to_yaml(live))

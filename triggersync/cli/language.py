@@ -80,9 +80,16 @@ def explain(
         raise click.UsageError("--vars applies to configuration PATHS, not --live")
     if api_url and not live:
         raise click.UsageError("--api-url applies to --live only")
+    departments: dict[int, str] = {}
     if live:
+        from triggersync.engine.departments import ids_in, names_for
+
         with steps.client(api_url, console) as client:
             triggers = sorted(client.list(), key=lambda trigger: trigger.name)
+            wanted = [t for t in triggers if t.name in names] if names else triggers
+            table = steps.departments_of(wanted, client, console, fallback="ids are shown")
+        if table is not None:
+            departments = names_for((n for t in wanted for n in ids_in(t.definition)), table)
         where, missing = "among the live triggers", LIVE_WITHOUT_DEFINITION
     else:
         triggers = list(steps.load(paths, vars_file, console).triggers)
@@ -94,7 +101,11 @@ def explain(
     if unknown:
         return 1
     chosen = [t for t in triggers if t.name in names] if names else triggers
-    console.emit(render_explanations(_specs(chosen), lines=lines, no_definition=missing))
+    console.emit(
+        render_explanations(
+            _specs(chosen), lines=lines, no_definition=missing, departments=departments
+        )
+    )
     return 0
 
 

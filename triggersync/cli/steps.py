@@ -15,6 +15,8 @@ from triggersync.cli.console import Console
 if TYPE_CHECKING:
     from triggersync.api.client import Client
     from triggersync.config.files import Config
+    from triggersync.engine.departments import Departments
+    from triggersync.engine.model import Trigger
     from triggersync.engine.plan import Plan
 
 
@@ -40,17 +42,49 @@ def client(api_url: str | None, console: Console, parallelism: int = 4) -> Clien
     return made
 
 
-def make_plan(cfg: Config, client: Client, prune: bool) -> Plan:
+def make_plan(cfg: Config, client: Client, prune: bool, console: Console) -> Plan:
+    """The plan of `cfg` against the live triggers; departments named in a definition are
+    resolved with one more request, made only then (docs/configuration.md#departments)."""
+    from triggersync.engine import departments
     from triggersync.engine.diff import make_plan
+    from triggersync.errors import ConfigError
 
     live = client.list()
+    desired, table = cfg.triggers, None
+    if departments.names_any(cfg.triggers):
+        table = client.departments()
+        resolved = departments.resolve(desired, table, places=cfg.departments, live=live)
+        for warning in resolved.warnings:
+            console.warn(str(warning))
+        if resolved.errors:
+            raise ConfigError(resolved.errors)
+        desired = resolved.triggers
     return make_plan(
-        cfg.triggers,
+        desired,
         live,
         ignore=[glob.pattern for glob in cfg.ignore],
         prune=prune,
         base_url=client.base_url,
+        departments=table,
     )
+
+
+def departments_of(
+    live: Sequence[Trigger], client: Client, console: Console, *, fallback: str
+) -> Departments | None:
+    """The account's departments, to show or write names for the ids these live triggers
+    route to; None when none routes by id, or (with a warning that says `fallback`) when the
+    list cannot be read."""
+    from triggersync.engine import departments
+    from triggersync.errors import ApiError
+
+    if not any(departments.ids_in(trigger.definition) for trigger in live):
+        return None
+    try:
+        return client.departments()
+    except ApiError as exc:
+        console.warn(f"the departments cannot be read, so {fallback}: {exc}")
+        return None
 
 
 def render_as(plan: Plan, fmt: str, console: Console, *, drift: bool = False) -> str:
