@@ -174,3 +174,20 @@ def test_a_name_held_inside_one_department_name_is_suggested() -> None:
 def test_an_unknown_name_in_a_small_account_lists_its_departments() -> None:
     (error,) = resolve([routing("Billing")], ACCOUNT).errors
     assert error.message.endswith('; the account\'s departments: "Sales", "Support"')
+
+
+def test_a_declared_name_for_the_same_department_is_kept_as_written() -> None:
+    renamed = Departments((Department(123, "Sales"),))
+    (kept,), _ = with_names([routing(123)], renamed, declared=[routing("Sales")])
+    assert kept.definition["actions"] == [["setDepartment", "Sales"]]
+
+
+def test_a_declared_id_for_the_same_department_is_kept_as_an_id() -> None:
+    (kept,), warnings = with_names([routing(123)], ACCOUNT, declared=[routing(123)])
+    assert kept.definition["actions"] == [["setDepartment", 123]]
+    assert warnings == []
+
+
+def test_a_declaration_routing_elsewhere_gets_the_live_departments_name() -> None:
+    (named,), _ = with_names([routing(456)], ACCOUNT, declared=[routing("Sales")])
+    assert named.definition["actions"] == [["setDepartment", "Support"]]

@@ -188,3 +188,30 @@ def test_offline_commands_show_the_name_as_written_and_send_nothing(
     simulated = run("simulate", path, "--event", "chat_requested")
     assert 'set department "Sales"' in simulated.stdout
     assert emulator.stats()["total"] == 0
+
+
+def test_adopt_writes_the_name_of_a_department_changed_in_zendesk(
+    emulator: Emulator, run: Run, tmp_path: Path
+) -> None:
+    ids = seed(emulator, "Sales", "Support")
+    path = routing(tmp_path, "Sales")
+    assert run("apply", path, "--yes").code == 0
+    emulator.store.delete("Route")
+    body = {"name": "Route", "definition": {"event": "chat_requested", "condition": ["and"]}}
+    body["definition"]["actions"] = [["setDepartment", ids["Support"]]]
+    emulator.store.create(body)
+    assert run("adopt", str(tmp_path)).code == 0
+    assert "[setDepartment, Support]" in Path(path).read_text(encoding="utf-8")
+    assert run("plan", str(tmp_path)).stdout == "No changes.\n"
+
+
+def test_adopt_leaves_a_department_the_file_already_names_rightly(
+    emulator: Emulator, run: Run, tmp_path: Path
+) -> None:
+    seed(emulator, "Sales")
+    path = routing(tmp_path, 1)
+    assert run("apply", path, "--yes").code == 0
+    before = Path(path).read_text(encoding="utf-8")
+    ran = run("adopt", str(tmp_path), "--diff")
+    assert (ran.code, ran.stdout) == (0, "")
+    assert Path(path).read_text(encoding="utf-8") == before

@@ -18,7 +18,7 @@ from typing import Any
 
 from triggersync.engine.model import Trigger
 from triggersync.engine.plan import Change
-from triggersync.errors import Location, Path, Problem, Severity
+from triggersync.errors import JsonPath, Location, Problem, Severity
 from triggersync.language.literals import literal
 from triggersync.language.vocabulary import SET_DEPARTMENT, did_you_mean
 
@@ -56,7 +56,7 @@ class NamedDepartment:
     trigger: str  # the declaring trigger's name
     action: int  # its index in the definition's actions
     name: str
-    path: Path = ()  # in its file's document, e.g. triggers[2].definition.actions[0][1]
+    path: JsonPath = ()  # in its file's document, e.g. triggers[2].definition.actions[0][1]
     location: Location | None = None
 
 
@@ -242,7 +242,7 @@ def _problem(
 ) -> Problem:
     if place is not None and place.location is not None:
         return Problem(path=place.path, location=place.location, message=message, severity=severity)
-    path: Path = ("definition", "actions", index, 1)
+    path: JsonPath = ("definition", "actions", index, 1)
     return Problem(
         path=path,
         location=trigger.location,
@@ -258,12 +258,20 @@ def names_for(ids: Iterable[int], departments: Departments) -> dict[int, str]:
 
 
 def with_names(
-    triggers: Sequence[Trigger], departments: Departments
+    triggers: Sequence[Trigger],
+    departments: Departments,
+    *,
+    declared: Sequence[Trigger] = (),
 ) -> tuple[list[Trigger], list[str]]:
     """Live triggers with each department id written as its name, where the name reads back
     to that id alone (for export and adopt); and a warning for each id kept: one no
-    department has, or one whose name another department shares."""
+    department has, or one whose name another department shares.
+
+    Where a `declared` trigger of the same name already routes that action to the same
+    department (by its id, or by a name that resolves to it), its operand is kept as written:
+    adopting a file changes no department it already names or numbers rightly."""
     names = departments.names()
+    written = {trigger.name: _actions(trigger.definition) for trigger in declared}
     out: list[Trigger] = []
     warnings: list[str] = []
     for trigger in triggers:
@@ -272,7 +280,12 @@ def with_names(
             out.append(trigger)
             continue
         actions = list(trigger.definition["actions"])
+        mine = written.get(trigger.name, [])
         for index, department_id in routes:
+            kept = _as_declared(mine, index, department_id, departments)
+            if kept is not None:
+                actions[index] = [SET_DEPARTMENT, kept]
+                continue
             if department_id in names:
                 actions[index] = [SET_DEPARTMENT, names[department_id]]
                 continue
@@ -287,3 +300,23 @@ def with_names(
             )
         out.append(replace(trigger, definition={**trigger.definition, "actions": actions}))
     return out, warnings
+
+
+def _as_declared(
+    actions: list[Any], index: int, department_id: int, departments: Departments
+) -> int | str | None:
+    """The operand a declaration writes for this department at `index`, if it names or
+    numbers the same department."""
+    if index >= len(actions):
+        return None
+    action = actions[index]
+    if not (isinstance(action, list) and len(action) == 2 and action[0] == SET_DEPARTMENT):
+        return None
+    operand = action[1]
+    if _is_id(operand) and operand == department_id:
+        return int(operand)
+    if isinstance(operand, str):
+        found = departments.named(operand)
+        if len(found) == 1 and found[0].id == department_id:
+            return operand
+    return None
