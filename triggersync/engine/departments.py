@@ -11,6 +11,7 @@ reads back to it alone. A string is always a name, digits included: ids are writ
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -37,10 +38,22 @@ class Departments:
     items: tuple[Department, ...] = ()
 
     def named(self, name: str) -> tuple[Department, ...]:
-        return tuple(department for department in self.items if department.name == name)
+        return self._by_name.get(name, ())
 
     def get(self, department_id: int) -> Department | None:
-        return next((d for d in self.items if d.id == department_id), None)
+        return self._by_id.get(department_id)
+
+    # Indexed once: a configuration of thousands of triggers looks up a name for each.
+    @functools.cached_property
+    def _by_name(self) -> dict[str, tuple[Department, ...]]:
+        index: dict[str, tuple[Department, ...]] = {}
+        for department in self.items:
+            index[department.name] = (*index.get(department.name, ()), department)
+        return index
+
+    @functools.cached_property
+    def _by_id(self) -> dict[int, Department]:
+        return {department.id: department for department in reversed(self.items)}
 
     def names(self) -> dict[int, str]:
         """id → name, for each department whose name no other department has: the name reads
