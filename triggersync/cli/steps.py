@@ -48,15 +48,21 @@ def client(api_url: str | None, console: Console, parallelism: int = 4) -> Clien
     return made
 
 
-def plan_live(cfg: Config, client: Client, prune: bool, console: Console) -> Plan:
-    """The plan of the configuration against the live triggers, fetched now; departments
-    named in a definition are resolved with one more request, made only then
+def plan_live(
+    cfg: Config,
+    client: Client,
+    prune: bool,
+    console: Console,
+    live: Sequence[Trigger] | None = None,
+) -> Plan:
+    """The plan of the configuration against the live triggers, fetched now unless given;
+    departments named in a definition are resolved with one more request, made only then
     (docs/configuration.md#departments)."""
     from triggersync.engine import departments
     from triggersync.engine.diff import make_plan
     from triggersync.errors import ConfigError
 
-    live = client.list()
+    live = client.list() if live is None else live
     desired, table = cfg.triggers, None
     if departments.names_any(cfg.triggers):
         table = client.departments()
