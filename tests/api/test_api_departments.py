@@ -6,11 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from api_clients import canned
+from canned_http import Canned
 
 from triggersync.api.client import Client
 from triggersync.api.departments import departments_from
 from triggersync.engine.departments import Department
-from triggersync.errors import TransportError
+from triggersync.errors import AuthError, TransportError
 
 
 def test_the_documented_shape_is_read() -> None:
@@ -54,3 +56,13 @@ def test_any_other_shape_is_one_error_naming_the_call(data: Any, message: str) -
 def test_the_client_reads_them_from_the_api(emulator_client: Client, emulator: Any) -> None:
     emulator.store.create_department({"name": "Sales", "enabled": 0})
     assert emulator_client.departments().items == (Department(1, "Sales", False),)
+
+
+def test_a_refused_department_list_says_it_needs_an_administrator() -> None:
+    body = b'{"error": "Forbidden"}'
+    with canned(Canned(403, body)) as (client, _), pytest.raises(AuthError) as caught:
+        client.departments()
+    message = str(caught.value)
+    assert message.startswith("GET /departments: HTTP 403: Forbidden; ")
+    assert "administrators only" in message
+    assert "write department ids" in message

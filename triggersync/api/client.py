@@ -52,6 +52,7 @@ from triggersync.engine.lock import outside_lock
 from triggersync.engine.model import Trigger
 from triggersync.errors import (
     ApiError,
+    AuthError,
     NotFoundError,
     TransportError,
     TriggersyncError,
@@ -261,7 +262,20 @@ class Client:
         """The account's departments, to resolve the names a configuration routes to
         (docs/api.md#departments)."""
         what = f"GET {DEPARTMENTS_PATH}"
-        answer = self._request("GET", None, path=DEPARTMENTS_PATH)
+        try:
+            answer = self._request("GET", None, path=DEPARTMENTS_PATH)
+        except AuthError as exc:
+            if exc.status != 403:
+                raise
+            # Zendesk lists departments for administrators only: a token that may read and
+            # write triggers can still be refused here, and "check the credentials" misleads.
+            raise AuthError(
+                f"{what}: HTTP 403: {exc.server_message}; Zendesk lists departments for "
+                "administrators only: use an administrator's credentials, or write department "
+                "ids (numbers) instead of names",
+                status=403,
+                server_message=exc.server_message,
+            ) from None
         return departments_from(json_body(answer, what), what)
 
     # -- the one place requests are made ------------------------------------------------
