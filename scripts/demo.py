@@ -1,12 +1,12 @@
 """`make demo`: the whole loop against the local emulator, no Zendesk account needed.
 
-Starts the emulator on a free loopback port with a temporary database and the departments the
-examples route to by name, seeds it with a few "hand-made" triggers, then runs plan → apply →
-plan → explain --live (departments named next to their ids) → (hand edits in the "UI", one of
-them to a definition) → drift → plan, the plans and drift showing each definition in words;
-then adopt keeps those edits in a copy of the files, and plan on it says No changes. Then, with
+Starts the emulator on a free loopback port with a temporary database, seeds it with a few
+"hand-made" triggers, then runs plan → apply → plan → (hand edits in the "UI", one of them to a
+definition) → drift → plan, the plans and drift showing each definition in words; then adopt
+keeps those edits in a copy of the files, and plan on it says No changes. Then, with
 no network at all, the scenarios: a passing run, a failing one (kept for the demo in
-examples/demo/), and explain and simulate showing why it fails.
+examples/demo/), and explain and simulate showing why it fails. Last, many accounts: a second
+emulator stands for a sandbox, and one plan covers both accounts from a project file.
 Every step's exit code is checked: the demo fails loudly, never silently.
 """
 
@@ -33,6 +33,9 @@ ENV = {
     **os.environ,
     "TRIGGERSYNC_EMAIL": "demo@example.com",
     "TRIGGERSYNC_PASSWORD": "demo-password",
+    # What the demo's project file names for its accounts (docs/projects.md).
+    "DEMO_EMAIL": "demo@example.com",
+    "DEMO_PASSWORD": "demo-password",
     "NO_COLOR": "1",
 }
 for var in ("TRIGGERSYNC_TOKEN", "TRIGGERSYNC_CLIENT_ID", "TRIGGERSYNC_CLIENT_SECRET"):
@@ -94,10 +97,8 @@ def main() -> None:
             run("apply", CONFIG, "--yes", expect=0)
             banner("3. plan again: converged in one run")
             run("plan", CONFIG, "--detailed-exitcode", expect=0)
-            banner("4. explain --live: Zendesk holds the department's id; the words name it")
-            run("explain", "--live", "--name", "Route DACH to German support", expect=0)
 
-            banner("5. meanwhile, in the Zendesk UI: two edits, one new trigger, one deletion")
+            banner("4. meanwhile, in the Zendesk UI: two edits, one new trigger, one deletion")
             edit = {"description": "Edited in the UI on a Friday afternoon"}
             http.put(
                 f"{url}/triggers/Good%20Trigger", json=edit, auth=auth, timeout=10
@@ -109,15 +110,16 @@ def main() -> None:
             http.delete(f"{url}/triggers/Chat%20rescuer", auth=auth, timeout=10).raise_for_status()
             print('  deleted "Chat rescuer"')
             edit_definition(http, url, auth)
-        banner("6. drift: the nightly audit finds it (exit 2 = drift found, as expected)")
+        banner("5. drift: the nightly audit finds it (exit 2 = drift found, as expected)")
         run("drift", CONFIG, expect=2)
-        banner("7. plan: undoing it replaces the edited trigger (what it did, what it will do)")
+        banner("6. plan: undoing it replaces the edited trigger (what it did, what it will do)")
         run("plan", CONFIG, expect=0)
         adopt(workdir)
         scenarios()
+        accounts(workdir, url)
         banner(
-            "Demo complete: plan, apply, plan, explain, drift, plan, adopt, plan, test, explain, "
-            "simulate as expected."
+            "Demo complete: plan, apply, plan, drift, plan, adopt, plan, test, explain, simulate, "
+            "and one plan over two accounts, as expected."
         )
     finally:
         server.terminate()
@@ -148,23 +150,75 @@ def adopt(workdir: Path) -> None:
     """Or keep the UI's edits: adopt writes them into (a copy of) the files, in place."""
     copy = workdir / "triggers"
     shutil.copytree(ROOT / CONFIG, copy)
-    banner(f"8. adopt --diff: keep the UI's edits instead, in a copy of {CONFIG}/ (exit 2: some)")
+    banner(f"7. adopt --diff: keep the UI's edits instead, in a copy of {CONFIG}/ (exit 2: some)")
     run("adopt", str(copy), "--diff", expect=2)
-    banner("9. adopt: write them; every other line of the files stays as it was")
+    banner("8. adopt: write them; every other line of the files stays as it was")
     run("adopt", str(copy), expect=0)
-    banner("10. plan on the adopted files: nothing left to do")
+    banner("9. plan on the adopted files: nothing left to do")
     run("plan", str(copy), "--detailed-exitcode", expect=0)
+
+
+def start_emulator(db: Path) -> tuple[subprocess.Popen[str], str]:
+    server = subprocess.Popen(
+        [
+            str(BIN),
+            "emulator",
+            "--port",
+            "0",
+            "--db",
+            str(db),
+            "--departments",
+            str(ROOT / DEPARTMENTS),
+        ],
+        env=ENV,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert server.stdout is not None
+    first = server.stdout.readline()
+    url = next((w for w in first.split() if w.startswith("http://")), None)
+    if url is None:
+        server.terminate()
+        raise SystemExit(f"demo failed: the emulator did not start ({first.strip()!r})")
+    return server, url
+
+
+def accounts(workdir: Path, production: str) -> None:
+    """Two accounts, one project file, one plan: the drifted "production" of the steps above
+    and a second emulator standing for an empty sandbox, planned at once."""
+    sandbox_server, sandbox = start_emulator(workdir / "sandbox.db")
+    try:
+        project = workdir / "triggersync.yaml"
+        lines = ["accounts:"]
+        for name, url in (("sandbox", sandbox), ("production", production)):
+            lines += [
+                f"  {name}:",
+                f"    api_url: {url}",
+                f"    paths: [{ROOT / CONFIG}]",
+                "    credentials: {email: DEMO_EMAIL, password: DEMO_PASSWORD}",
+            ]
+        project.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        banner("14. many accounts: a project file names a sandbox and production")
+        print(project.read_text(encoding="utf-8"), end="")
+        banner("15. plan: one report, a section per account, both planned at once")
+        run("plan", "--project", str(project), expect=0)
+    finally:
+        sandbox_server.terminate()
+        sandbox_server.wait(timeout=10)
+        if sandbox_server.stdout is not None:
+            sandbox_server.stdout.close()
 
 
 def scenarios() -> None:
     """What fires for whom, decided locally: no emulator, no credentials."""
-    banner(f"11. test: the scenarios of {SCENARIOS}/ pass (no network, no credentials)")
+    banner(f"10. test: the scenarios of {SCENARIOS}/ pass (no network, no credentials)")
     run("test", CONFIG, "--scenarios", SCENARIOS, expect=0)
-    banner(f"12. test: a scenario that fails (exit 1, as expected): {FAILING}")
+    banner(f"11. test: a scenario that fails (exit 1, as expected): {FAILING}")
     run("test", CONFIG, "--scenarios", FAILING, expect=1)
-    banner("13. explain: what the trigger checks, in words")
+    banner("12. explain: what the trigger checks, in words")
     run("explain", CONFIG, "--name", "Route DACH to German support", "--lines", expect=0)
-    banner('14. simulate: "at" is not "AT" (country codes compare exactly); "AT" fires')
+    banner('13. simulate: "at" is not "AT" (country codes compare exactly); "AT" fires')
     run(
         "simulate",
         CONFIG,
