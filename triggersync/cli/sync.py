@@ -72,7 +72,7 @@ def plan(
         )
     cfg = steps.load(paths, vars_file, console)
     with steps.client(api_url, console) as client:
-        the_plan = steps.plan_live(cfg, client, prune=not no_prune)
+        the_plan = steps.plan_live(cfg, client, prune=not no_prune, console=console)
     if out:
         console.write_file(Path(out), render_json(the_plan))
         # The reviewed form: what a fresh plan of the same files agrees with, and nothing else.
@@ -181,7 +181,7 @@ def apply(
             assert saved is not None
             the_plan = operations.check_saved(saved, client)
         else:
-            the_plan = operations.plan(cfg, client, prune=not no_prune)
+            the_plan = steps.plan_live(cfg, client, prune=not no_prune, console=console)
             if saved is not None:
                 # The saved plan is only a record of what was reviewed: the fresh plan runs,
                 # and every check below reads it (docs/plans.md).
@@ -207,7 +207,9 @@ def apply(
                 if saved is not None or not yes:  # not what was reviewed or confirmed
                     raise StalePlanError(f"{stale}; nothing was changed") from None
                 assert cfg is not None
-                the_plan = steps.plan_live(cfg, client, prune=not no_prune, live=live)
+                the_plan = steps.plan_live(
+                    cfg, client, prune=not no_prune, live=live, console=console
+                )
                 console.info("The account changed since the plan above was made; planned again:")
                 console.emit(render_text(the_plan, color=console.color))
                 if the_plan.empty:
@@ -268,6 +270,6 @@ def drift(
         return accounts.exit_code(runs, lambda value: 0 if value.plan.empty else 2)
     cfg = steps.load(paths, vars_file, console)
     with steps.client(api_url, console) as client:
-        the_plan = steps.plan_live(cfg, client, prune=True)
+        the_plan = steps.plan_live(cfg, client, prune=True, console=console)
     steps.report(the_plan, fmt, console, max_chars, drift=True)
     return 0 if the_plan.empty else 2
