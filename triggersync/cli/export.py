@@ -27,10 +27,16 @@ if TYPE_CHECKING:
 )
 @click.option("--force", is_flag=True, help="Replace an existing --out file.")
 @opts.vars
+@opts.targets
 @opts.console_options
 @pass_console
 def export(
-    console: Console, api_url: str | None, out: str | None, force: bool, vars_file: str | None
+    console: Console,
+    api_url: str | None,
+    out: str | None,
+    force: bool,
+    vars_file: str | None,
+    targets: tuple[str, ...],
 ) -> int:
     """Write the live triggers as configuration YAML.
 
@@ -42,9 +48,11 @@ def export(
     \b
     Example:
       triggersync export --out triggers/
+      triggersync export --target "Sales *"
     """
     from triggersync.config.files import EXTENSIONS, discover
     from triggersync.engine import export as export_mod
+    from triggersync.engine.targets import matches
 
     target = Path(out) if out is not None else None
     is_folder = target is not None and (
@@ -55,15 +63,17 @@ def export(
         cfg = _existing_configuration(str(target), vars_file, console)
     with steps.client(api_url, console) as client:
         listed = client.list()
+    steps.warn_unmatched(targets, [trigger.name for trigger in listed], console)
     if cfg is not None:
         from triggersync.config.adopt import adopt
 
         live = [steps.masked(trigger, console) for trigger in listed]
-        adoption = adopt(cfg, live, paths=[str(target)])
+        adoption = adopt(cfg, live, paths=[str(target)], targets=targets)
         for problem in adoption.problems:
             console.error(problem)
         steps.write_adoption(adoption, console)
         return 1 if adoption.problems else 0
+    listed = [trigger for trigger in listed if matches(trigger.name, targets)]
     live, refused = export_mod.exportable(listed)
     live = [steps.masked(trigger, console) for trigger in live]
     if target is None:

@@ -52,6 +52,7 @@ def _unknown_names(wanted: Sequence[str], names: Sequence[str], where: str) -> l
     "--name", "names", multiple=True, metavar="NAME", help="Only this trigger (repeatable)."
 )
 @click.option("--lines", is_flag=True, help="One line per event, condition and action.")
+@opts.targets
 @opts.vars
 @opts.api_url
 @opts.console_options
@@ -62,6 +63,7 @@ def explain(
     live: bool,
     names: tuple[str, ...],
     lines: bool,
+    targets: tuple[str, ...],
     vars_file: str | None,
     api_url: str | None,
 ) -> int:
@@ -93,7 +95,10 @@ def explain(
         console.error(message)
     if unknown:
         return 1
-    chosen = [t for t in triggers if t.name in names] if names else triggers
+    from triggersync.engine.targets import matches
+
+    steps.warn_unmatched(targets, known, console)
+    chosen = [t for t in triggers if (not names or t.name in names) and matches(t.name, targets)]
     console.emit(render_explanations(_specs(chosen), lines=lines, no_definition=missing))
     return 0
 

@@ -48,19 +48,42 @@ def client(api_url: str | None, console: Console, parallelism: int = 4) -> Clien
 
 
 def plan_live(
-    cfg: Config, client: Client, prune: bool, live: Sequence[Trigger] | None = None
+    cfg: Config,
+    client: Client,
+    prune: bool,
+    live: Sequence[Trigger] | None = None,
+    targets: Sequence[str] = (),
+    console: Console | None = None,
 ) -> Plan:
-    """The plan of the configuration against the live triggers, fetched now unless given."""
+    """The plan of the configuration against the live triggers, fetched now unless given;
+    narrowed to `targets` (globs) when there are any, with a warning for a glob that names
+    no trigger."""
     from triggersync.engine.diff import make_plan
 
     live = client.list() if live is None else live
+    if console is not None:
+        names = [t.name for t in cfg.triggers] + [t.name for t in live]
+        warn_unmatched(targets, names, console)
     return make_plan(
         cfg.triggers,
         live,
         ignore=[glob.pattern for glob in cfg.ignore],
         prune=prune,
         base_url=client.base_url,
+        targets=targets,
     )
+
+
+def warn_unmatched(targets: Sequence[str], names: Sequence[str], console: Console) -> None:
+    """A --target that names no trigger is most likely a typo: said, with the closest name,
+    rather than a quiet "No changes."."""
+    from triggersync.engine.targets import unmatched
+    from triggersync.language import did_you_mean, literal
+
+    for glob in unmatched(targets, names):
+        close = did_you_mean(glob, names)
+        hint = f" (did you mean {literal(close)}?)" if close is not None else ""
+        console.warn(f"--target {literal(glob)} matches no trigger, declared or live{hint}")
 
 
 def render_as(plan: Plan, fmt: str, console: Console, *, drift: bool = False) -> str:
@@ -76,16 +99,26 @@ def render_as(plan: Plan, fmt: str, console: Console, *, drift: bool = False) ->
     return text.render_text(plan, color=console.color)
 
 
-def report(plan: Plan, fmt: str, console: Console, max_chars: int | None, *, drift: bool) -> None:
-    """Print a plan or drift report; append its markdown to the GitHub job summary."""
+def report(
+    plan: Plan,
+    fmt: str,
+    console: Console,
+    max_chars: int | None,
+    *,
+    drift: bool,
+    summary: bool = True,
+) -> None:
+    """Print a plan or drift report; append its markdown to the GitHub job summary (unless
+    `summary` is off: `show` only shows what a job already reported)."""
     from triggersync.views import markdown
 
     text = render_as(plan, fmt, console, drift=drift)
     if max_chars is not None:
         text = markdown.truncate_markdown(text, max_chars, what="report" if drift else "plan")
     console.emit(text)
-    summary = markdown.render_drift_markdown if drift else markdown.render_markdown
-    console.append_step_summary(lambda: summary(plan))
+    if summary:
+        render = markdown.render_drift_markdown if drift else markdown.render_markdown
+        console.append_step_summary(lambda: render(plan))
 
 
 def masked(trigger: Trigger, console: Console) -> Trigger:

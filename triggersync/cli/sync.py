@@ -24,6 +24,7 @@ from triggersync.cli.lock import held, lock_timeout
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes.")
 @opts.max_chars
 @opts.no_prune
+@opts.targets
 @opts.console_options
 @pass_console
 def plan(
@@ -36,12 +37,14 @@ def plan(
     detailed_exitcode: bool,
     max_chars: int | None,
     no_prune: bool,
+    targets: tuple[str, ...],
 ) -> int:
     """Show what apply would change; writes nothing to the API.
 
     \b
     Example:
       triggersync plan triggers/ --out plan.json
+      triggersync plan triggers/ --target "Sales *"
       triggersync plan triggers/ --format markdown --max-chars 65000 > comment.md
     """
     from triggersync.views.json import render_json
@@ -49,7 +52,9 @@ def plan(
     opts.check_max_chars(fmt, max_chars)
     cfg = steps.load(paths, vars_file, console)
     with steps.client(api_url, console) as client:
-        the_plan = steps.plan_live(cfg, client, prune=not no_prune)
+        the_plan = steps.plan_live(
+            cfg, client, prune=not no_prune, targets=targets, console=console
+        )
     if out:
         console.write_file(Path(out), render_json(the_plan))
         console.info(f"Saved the plan to {out}; apply it with: triggersync apply --plan {out}")
@@ -70,6 +75,7 @@ def plan(
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @click.option("--force", is_flag=True, help="Allow a plan that deletes many triggers.")
 @opts.no_prune
+@opts.targets
 @opts.parallelism
 @lock_timeout
 @opts.console_options
@@ -83,6 +89,7 @@ def apply(
     yes: bool,
     force: bool,
     no_prune: bool,
+    targets: tuple[str, ...],
     parallelism: int,
     lock_timeout: float,
 ) -> int:
@@ -103,9 +110,10 @@ def apply(
 
     if bool(paths) == bool(plan_file):
         raise click.UsageError("give configuration PATHS or --plan FILE, not both or neither")
-    if plan_file and (no_prune or vars_file):
+    if plan_file and (no_prune or vars_file or targets):
         raise click.UsageError(
-            "--no-prune and --vars shape a new plan; a saved plan is applied as is"
+            "--no-prune, --vars and --target shape a new plan; a saved plan is applied as is "
+            "(it keeps the targets it was made with)"
         )
     # Files first (they are checked before anything else happens), then the API.
     saved = read_plan_file(Path(plan_file)) if plan_file else None
@@ -116,7 +124,9 @@ def apply(
             the_plan = saved
         else:
             assert cfg is not None
-            the_plan = steps.plan_live(cfg, client, prune=not no_prune)
+            the_plan = steps.plan_live(
+                cfg, client, prune=not no_prune, targets=targets, console=console
+            )
         console.emit(render_text(the_plan, color=console.color))
         if the_plan.empty:
             return 0  # nothing to change: no lock taken
@@ -143,7 +153,9 @@ def apply(
                 if saved is not None or not yes:  # not what was reviewed or confirmed
                     raise StalePlanError(f"{stale}; nothing was changed") from None
                 assert cfg is not None
-                the_plan = steps.plan_live(cfg, client, prune=not no_prune, live=live)
+                the_plan = steps.plan_live(
+                    cfg, client, prune=not no_prune, live=live, targets=targets
+                )
                 console.info("The account changed since the plan above was made; planned again:")
                 console.emit(render_text(the_plan, color=console.color))
                 if the_plan.empty:
@@ -186,6 +198,7 @@ def apply(
     help="json: a plan document (as plan --format json) of the changes an apply would make.",
 )
 @opts.max_chars
+@opts.targets
 @opts.console_options
 @pass_console
 def drift(
@@ -195,6 +208,7 @@ def drift(
     api_url: str | None,
     fmt: str,
     max_chars: int | None,
+    targets: tuple[str, ...],
 ) -> int:
     """Report live triggers that differ from the configuration; exit 2 on drift.
 
@@ -208,6 +222,6 @@ def drift(
     opts.check_max_chars(fmt, max_chars)
     cfg = steps.load(paths, vars_file, console)
     with steps.client(api_url, console) as client:
-        the_plan = steps.plan_live(cfg, client, prune=True)
+        the_plan = steps.plan_live(cfg, client, prune=True, targets=targets, console=console)
     steps.report(the_plan, fmt, console, max_chars, drift=True)
     return 0 if the_plan.empty else 2

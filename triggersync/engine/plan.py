@@ -170,12 +170,30 @@ def fingerprint(trigger: Trigger) -> str:
 
 
 @dataclass(frozen=True)
+class Targeting:
+    """What a plan narrowed by `--target` records (engine/targets.py): its globs, and how many
+    triggers they picked out of how many the run saw (declared names and owned live names,
+    each counted once)."""
+
+    globs: tuple[str, ...]
+    selected: int
+    total: int
+
+    @property
+    def line(self) -> str:
+        """`Targeted: 2 of 40 triggers.`"""
+        noun = "trigger" if self.total == 1 else "triggers"
+        return f"Targeted: {self.selected} of {self.total} {noun}."
+
+
+@dataclass(frozen=True)
 class Plan:
     changes: tuple[Change, ...]
     fingerprints: Mapping[str, str] = field(default_factory=dict)  # live name -> fingerprint
     live_names: tuple[str, ...] = ()  # every live name at plan time, ignored ones included
     base_url: str | None = None
     ignore: tuple[str, ...] = ()  # the configuration's ignore globs: what it does not own
+    targeting: Targeting | None = None  # set when --target narrowed the plan
     # The execution order (`execution_waves`), worked out once, when the plan is made.
     waves: tuple[tuple[Change, ...], ...] = field(init=False, repr=False, compare=False)
 
