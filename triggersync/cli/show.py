@@ -22,16 +22,30 @@ def show(console: Console, plan_file: str, fmt: str, max_chars: int | None) -> i
     """Render a saved plan (plan --out FILE) as text, markdown or JSON.
 
     The file is read as apply --plan reads it: anything that is not exactly a saved plan is
-    an error.
+    an error. A project's saved plan shows a section per account.
 
     \b
     Example:
       triggersync show plan.json
       triggersync show plan.json --format markdown > comment.md
     """
-    from triggersync.engine.planfile import read_plan_file
+    from triggersync.engine.planfile import read_saved
+    from triggersync.views import accounts as view
+    from triggersync.views.markdown import PLAN_MARKER, truncate_markdown
 
     opts.check_max_chars(fmt, max_chars)
-    saved = read_plan_file(Path(plan_file))
-    steps.report(saved, fmt, console, max_chars, drift=False, summary=False)
+    saved = read_saved(Path(plan_file))
+    if not isinstance(saved, dict):
+        text = steps.render_as(saved, fmt, console)
+    elif fmt == "json":
+        text = view.render_json(saved)
+    else:
+        sections = [(name, steps.render_as(part, fmt, console)) for name, part in saved.items()]
+        if fmt == "markdown":
+            text = view.render_markdown(sections, {}, PLAN_MARKER)
+        else:
+            text = view.render_text(sections, {})
+    if max_chars is not None:
+        text = truncate_markdown(text, max_chars, what="plan")
+    console.emit(text)
     return 0
