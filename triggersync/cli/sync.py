@@ -205,7 +205,7 @@ def apply(
                     raise StalePlanError(f"{stale}; nothing was changed") from None
                 assert cfg is not None
                 the_plan = steps.plan_live(
-                    cfg, client, prune=not no_prune, live=live, targets=targets
+                    cfg, client, prune=not no_prune, live=live, console=console, targets=targets
                 )
                 console.info("The account changed since the plan above was made; planned again:")
                 console.emit(render_text(the_plan, color=console.color))

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from triggersync.engine.departments import Departments, names_for, routed_ids
 from triggersync.engine.model import FIELD_ORDER, Trigger, canonical, same_definition, same_json
 from triggersync.engine.plan import (
     ABSENT,
@@ -99,14 +100,16 @@ def make_plan(
     ignore: Sequence[str] = (),
     prune: bool = True,
     base_url: str | None = None,
+    departments: Departments | None = None,
     targets: Sequence[str] = (),
 ) -> Plan:
     """A Plan with the fingerprints `apply --plan` checks; raises TriggersyncError when the
     changes cannot be ordered (renames in a cycle).
 
-    `ignore` holds the configuration's globs of live names it does not own; `targets` the
-    `--target` globs that narrow both sides (engine/targets.py). The plan keeps every live
-    name all the same: the stale check and the delete guard look at the whole account.
+    `ignore` holds the configuration's globs of live names it does not own; `departments`,
+    when the account's were read, names the department ids the changes route to; `targets`
+    the `--target` globs that narrow both sides (engine/targets.py). The plan keeps every
+    live name all the same: the stale check and the delete guard look at the whole account.
     """
 
     def is_ignored(name: str) -> bool:
@@ -121,12 +124,14 @@ def make_plan(
         for change in changes
         if change.action != "create"
     }
+    names = names_for(routed_ids(changes), departments) if departments is not None else {}
     return Plan(
         tuple(changes),
         fingerprints,
         tuple(live_by_name),
         base_url,
         tuple(ignore),
+        names,
         targeting=scoped.targeting,
     )
 
