@@ -26,6 +26,7 @@ from triggersync.cli.lock import held, lock_timeout
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes.")
 @opts.max_chars
 @opts.no_prune
+@opts.targets
 @opts.console_options
 @pass_console
 def plan(
@@ -38,6 +39,7 @@ def plan(
     detailed_exitcode: bool,
     max_chars: int | None,
     no_prune: bool,
+    targets: tuple[str, ...],
     project_file: str | None,
     account_names: tuple[str, ...],
 ) -> int:
@@ -48,6 +50,7 @@ def plan(
     \b
     Example:
       triggersync plan triggers/ --out plan.json
+      triggersync plan triggers/ --target "Sales *"
       triggersync plan triggers/ --format markdown --max-chars 65000 > comment.md
       triggersync plan --account staging
     """
@@ -59,7 +62,7 @@ def plan(
         console, paths, project_file, account_names, vars_file=vars_file, api_url=api_url
     )
     if project is not None:
-        runs = project.plan(account_names, prune=not no_prune)
+        runs = project.plan(account_names, prune=not no_prune, targets=targets)
         failures = accounts.report(runs, fmt, console, max_chars, drift=False)
         if out and failures:
             console.error(f"the plan is not saved to {out}: not every account could be planned")
@@ -72,7 +75,9 @@ def plan(
         )
     cfg = steps.load(paths, vars_file, console)
     with steps.client(api_url, console) as client:
-        the_plan = steps.plan_live(cfg, client, prune=not no_prune, console=console)
+        the_plan = steps.plan_live(
+            cfg, client, prune=not no_prune, targets=targets, console=console
+        )
     if out:
         console.write_file(Path(out), render_json(the_plan))
         # The reviewed form: what a fresh plan of the same files agrees with, and nothing else.
@@ -80,6 +85,7 @@ def plan(
             *paths,
             *(["--vars", vars_file] if vars_file else []),
             *(["--no-prune"] * no_prune),
+            *(arg for target in targets for arg in ("--target", target)),
         ]
         console.info(
             f"Saved the plan to {out}; apply it with: "
@@ -103,6 +109,7 @@ def plan(
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @click.option("--force", is_flag=True, help="Allow a plan that deletes many triggers.")
 @opts.no_prune
+@opts.targets
 @opts.parallelism
 @lock_timeout
 @opts.console_options
@@ -116,6 +123,7 @@ def apply(
     yes: bool,
     force: bool,
     no_prune: bool,
+    targets: tuple[str, ...],
     parallelism: int,
     lock_timeout: float,
     project_file: str | None,
@@ -153,8 +161,10 @@ def apply(
             console, paths, project_file, account_names, vars_file=vars_file, api_url=api_url
         )
         assert project is not None
-        if plan_file and no_prune:
-            raise click.UsageError("--no-prune shapes a new plan; a saved plan is applied as is")
+        if plan_file and (no_prune or targets):
+            raise click.UsageError(
+                "--no-prune and --target shape a new plan; a saved plan is applied as is"
+            )
         saved_plans = saved_any if isinstance(saved_any, dict) else None
         return accounts.apply(
             console,
@@ -166,12 +176,14 @@ def apply(
             force=force,
             parallelism=parallelism,
             lock_timeout=lock_timeout,
+            targets=targets,
         )
     if account_names:
         raise click.UsageError("--account chooses accounts of the project file: give no PATHS")
-    if plan_file and not paths and (no_prune or vars_file):
+    if plan_file and not paths and (no_prune or vars_file or targets):
         raise click.UsageError(
-            "--no-prune and --vars shape a new plan; a saved plan alone is applied as is"
+            "--no-prune, --vars and --target shape a new plan; a saved plan alone is applied as "
+            "is (it keeps the targets it was made with)"
         )
     # Files first (they are checked before anything else happens), then the API.
     saved = operations.read_saved(plan_file) if plan_file else None
@@ -181,7 +193,9 @@ def apply(
             assert saved is not None
             the_plan = operations.check_saved(saved, client)
         else:
-            the_plan = steps.plan_live(cfg, client, prune=not no_prune, console=console)
+            the_plan = steps.plan_live(
+                cfg, client, prune=not no_prune, targets=targets, console=console
+            )
             if saved is not None:
                 # The saved plan is only a record of what was reviewed: the fresh plan runs,
                 # and every check below reads it (docs/plans.md).
@@ -208,7 +222,7 @@ def apply(
                     raise StalePlanError(f"{stale}; nothing was changed") from None
                 assert cfg is not None
                 the_plan = steps.plan_live(
-                    cfg, client, prune=not no_prune, live=live, console=console
+                    cfg, client, prune=not no_prune, live=live, console=console, targets=targets
                 )
                 console.info("The account changed since the plan above was made; planned again:")
                 console.emit(render_text(the_plan, color=console.color))
@@ -239,6 +253,7 @@ def apply(
     help="json: a plan document (as plan --format json) of the changes an apply would make.",
 )
 @opts.max_chars
+@opts.targets
 @opts.console_options
 @pass_console
 def drift(
@@ -248,6 +263,7 @@ def drift(
     api_url: str | None,
     fmt: str,
     max_chars: int | None,
+    targets: tuple[str, ...],
     project_file: str | None,
     account_names: tuple[str, ...],
 ) -> int:
@@ -265,11 +281,11 @@ def drift(
         console, paths, project_file, account_names, vars_file=vars_file, api_url=api_url
     )
     if project is not None:
-        runs = project.drift(account_names)
+        runs = project.drift(account_names, targets=targets)
         accounts.report(runs, fmt, console, max_chars, drift=True)
         return accounts.exit_code(runs, lambda value: 0 if value.plan.empty else 2)
     cfg = steps.load(paths, vars_file, console)
     with steps.client(api_url, console) as client:
-        the_plan = steps.plan_live(cfg, client, prune=True, console=console)
+        the_plan = steps.plan_live(cfg, client, prune=True, targets=targets, console=console)
     steps.report(the_plan, fmt, console, max_chars, drift=True)
     return 0 if the_plan.empty else 2
