@@ -3,9 +3,11 @@ interrupted run cuts its exchanges off; plain http to loopback never goes throug
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable
 
+import loopback_tls
 import pytest
 from api_clients import MADE, basic_client
 from canned_http import Canned, canned_server
@@ -83,6 +85,36 @@ def test_plain_http_to_loopback_never_goes_through_a_proxy(
         with Client.from_env(env) as client:
             assert client.list() == []
     assert proxy.seen == []
+
+
+@pytest.mark.parametrize("variable", ["HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy"])
+def test_a_loopback_token_url_is_never_proxied_when_the_api_is_https(
+    monkeypatch: pytest.MonkeyPatch, variable: str
+) -> None:
+    """The client secret must never reach a plain-http proxy: the API URL's scheme does not
+    decide for the token URL."""
+    grant = json.dumps({"access_token": "grant-1", "expires_in": 3600}).encode()
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(loopback_tls.CERT))
+    with (
+        canned_server(Canned(502, b"proxy"), Canned(502, b"proxy")) as (proxy_url, proxy),
+        canned_server(Canned(200, b"[]"), tls=True) as (api, _),
+        canned_server(Canned(200, grant)) as (token_base, token),
+    ):
+        for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
+            for spelled in (name, name.lower()):
+                monkeypatch.delenv(spelled, raising=False)
+        monkeypatch.setenv(variable, proxy_url.split("/api/")[0])
+        monkeypatch.setenv("NO_PROXY", "example.com")
+        env = {
+            "TRIGGERSYNC_API_URL": api,
+            "TRIGGERSYNC_TOKEN_URL": token_base + "/oauth2/token",
+            "TRIGGERSYNC_CLIENT_ID": "id-1",
+            "TRIGGERSYNC_CLIENT_SECRET": "secret-1",
+        }
+        with Client.from_env(env) as client:
+            assert client.list() == []
+    assert proxy.seen == []
+    assert [method for method, _ in token.seen] == ["POST"]
 
 
 # -- an interrupted run cuts its exchanges off -------------------------------------------------

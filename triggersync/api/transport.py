@@ -22,6 +22,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -31,6 +32,7 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.poolmanager import ProxyManager
 
 from triggersync.api import settings
+from triggersync.api.urls import is_loopback
 
 if TYPE_CHECKING:
     from urllib3._base_connection import BaseHTTPConnection
@@ -138,6 +140,11 @@ def exchange(
     # The per-read timeouts never outlast the deadline; when one of them is what the deadline
     # cut short, the exchange expired rather than went silent.
     cut = (min(CONNECT_TIMEOUT, remaining), min(IDLE_TIMEOUT, remaining))
+    if is_loopback(urlsplit(url).hostname or ""):
+        # Whatever HTTP(S)_PROXY, ALL_PROXY and NO_PROXY say: a proxy could not reach this
+        # machine's loopback, and a plain-http one would see the credentials in clear
+        # (docs/safety.md#plain-http-only-on-loopback). None here hides the variable's value.
+        kwargs["proxies"] = dict.fromkeys(("http", "https", "all"))
     with _watching(seconds, deadline, cutoff) as watch:
         # Checked once the watch is registered: a cut from now on reaches this exchange.
         if cutoff is not None and cutoff.done:
