@@ -11,9 +11,15 @@ import re
 from typing import Any
 
 from triggersync.api.transport import Answer
-from triggersync.engine.model import Trigger, normalise
+from triggersync.engine.model import Trigger, deeper_than, normalise
 from triggersync.errors import ApiError, AuthError, NotFoundError, TransportError
+from triggersync.untrusted import shown
 
+# Levels of nesting a live trigger may have. A configuration holds at most 64 levels from the
+# top of its file, so every trigger it can declare fits well within this; the plan, the diff
+# and the renderings recurse over definitions, and a trigger nested hundreds of levels would
+# exhaust the stack there. Refused where it enters, by name (docs/safety.md#bounds).
+MAX_LIVE_DEPTH = 128
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]+")  # C0, DEL and C1: a terminal acts on them
 
 
@@ -91,6 +97,13 @@ def json_body(answer: Answer, what: str) -> Any:
 def trigger_from(item: Any, what: str) -> Trigger:
     if not isinstance(item, dict):
         raise TransportError(f"{what}: expected a trigger object, got {type(item).__name__}")
+    if deeper_than(item, MAX_LIVE_DEPTH):
+        name = item.get("name")
+        which = f"the trigger {shown(name)}" if isinstance(name, str) else "a trigger"
+        raise TransportError(
+            f"{what}: {which} nests deeper than {MAX_LIVE_DEPTH} levels, more than any "
+            "configuration can declare; fix it in Zendesk"
+        )
     try:
         return normalise(item)
     except ValueError as exc:

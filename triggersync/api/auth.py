@@ -206,6 +206,9 @@ class ClientCredentialsAuth(AuthBase):
             return ""
 
 
+_MAX_LIFETIME = 365 * 86400
+
+
 def _token_from(body: bytes) -> tuple[str | None, float]:
     try:
         answer = loads(body)
@@ -217,7 +220,8 @@ def _token_from(body: bytes) -> tuple[str | None, float]:
     if not isinstance(token, str) or not token:
         return None, 0.0
     valid = isinstance(lifetime, (int, float)) and not isinstance(lifetime, bool)
-    return token, float(lifetime) if valid else 86400.0
+    # A lifetime beyond a year is a year: an integer of hundreds of digits has no float.
+    return token, float(min(lifetime, _MAX_LIFETIME)) if valid else 86400.0
 
 
 def _no_auth(request: requests.PreparedRequest) -> requests.PreparedRequest:

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from triggersync.engine.model import Trigger
+from triggersync.engine.model import Trigger, deeper_than
 from triggersync.errors import TriggersyncError
 from triggersync.language import check
 from triggersync.untrusted import is_clean, shown, yaml_double_quoted
@@ -139,7 +139,7 @@ def _unwritable(trigger: Trigger) -> str | None:
             f"its {field} holds a lone surrogate, which is not Unicode text and which YAML "
             "cannot hold"
         )
-    if _deeper_than(trigger.definition, MAX_DEFINITION_DEPTH):
+    if deeper_than(trigger.definition, MAX_DEFINITION_DEPTH):
         return (
             f"its definition nests deeper than {MAX_DEFINITION_DEPTH} levels, more than a "
             f"configuration file may ({CONFIG_MAX_DEPTH} levels from its top)"
@@ -168,20 +168,6 @@ def _holds_surrogate(value: Any) -> bool:
         elif isinstance(item, dict):
             stack.extend(item)
             stack.extend(item.values())
-    return False
-
-
-def _deeper_than(value: Any, limit: int) -> bool:
-    """Whether any value inside `value` sits more than `limit` levels below it."""
-    stack = [(value, 0)]
-    while stack:
-        item, depth = stack.pop()
-        if depth > limit:
-            return True
-        if isinstance(item, list):
-            stack.extend((child, depth + 1) for child in item)
-        elif isinstance(item, dict):
-            stack.extend((child, depth + 1) for child in item.values())
     return False
 
 

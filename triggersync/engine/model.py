@@ -173,3 +173,18 @@ def normalise(raw: Mapping[str, Any], location: Location | None = None) -> Trigg
         renamed_from=renamed_from if isinstance(renamed_from, str) else None,
         location=location,
     )
+
+
+def deeper_than(value: Any, limit: int) -> bool:
+    """Whether any value inside `value` sits more than `limit` levels below it. A walk with a
+    stack, not recursion: live JSON may nest beyond the recursion limit."""
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(item, list):
+            stack.extend((child, depth + 1) for child in item)
+        elif isinstance(item, dict):
+            stack.extend((child, depth + 1) for child in item.values())
+    return False
