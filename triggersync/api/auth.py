@@ -267,8 +267,14 @@ def credentials(env: Mapping[str, str]) -> dict[str, str]:
             continue
         if _CONTROL.search(value):
             problem: str | None = "a control character (such as a line break or a tab)"
+        elif name == TOKEN_VARS:
+            problem = header_problem(value)
+        elif name == "TRIGGERSYNC_EMAIL" and ":" in value:
+            # Basic auth joins the two with a colon: the server would split the email there,
+            # refuse the login, and the run would end in a puzzling 401.
+            problem = "a colon (:), which basic authentication uses to end the email"
         else:
-            problem = header_problem(value) if name == TOKEN_VARS else None
+            problem = None
         if problem:
             raise UsageError(
                 f"{name} holds {problem} inside it, which no HTTP request can carry as a "
