@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import secrets
@@ -208,9 +209,19 @@ def _documents(triggers: Sequence[Trigger]) -> str:
     return body
 
 
+# File systems hold names of at most 255 bytes; a stem this long leaves room for a `-2`
+# suffix and `.yaml`. A longer one is cut, with a hash of the whole name kept unique.
+MAX_STEM = 100
+
+
 def file_stem(name: str) -> str:
-    stem = re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-").lower()
-    return stem or "trigger"
+    """The name as ASCII letters, digits and dashes (so its length in bytes is its length),
+    at most MAX_STEM long."""
+    stem = re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-").lower() or "trigger"
+    if len(stem) <= MAX_STEM:
+        return stem
+    digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    return f"{stem[: MAX_STEM - len(digest) - 1].rstrip('-')}-{digest}"
 
 
 def write_directory(triggers: Sequence[Trigger], directory: Path) -> tuple[list[Path], list[Path]]:
