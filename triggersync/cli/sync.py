@@ -50,7 +50,7 @@ def plan(
     with steps.client(api_url, console) as client:
         the_plan = steps.plan_live(cfg, client, prune=not no_prune)
     if out:
-        console.write_file(Path(out), render_json(the_plan))
+        console.write_file(Path(out), render_json(the_plan, console.mask), masked=True)
         console.info(f"Saved the plan to {out}; apply it with: triggersync apply --plan {out}")
     steps.report(the_plan, fmt, console, max_chars, drift=False)
     return 2 if detailed_exitcode and not the_plan.empty else 0
