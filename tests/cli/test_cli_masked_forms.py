@@ -12,7 +12,10 @@ from canned_http import Canned, canned_server
 from run_cli import run_cli, write_config
 
 SECRETS = {
-    "zero-width": {"TRIGGERSYNC_EMAIL": "ops@example.com", "TRIGGERSYNC_PASSWORD": "pa\u200bss-9f3k"},
+    "zero-width": {
+        "TRIGGERSYNC_EMAIL": "ops@example.com",
+        "TRIGGERSYNC_PASSWORD": "pa\u200bss-9f3k",
+    },
     "old-command": {"TRIGGERSYNC_TOKEN": "tok##[en]-9f3k"},
     "slash": {"TRIGGERSYNC_TOKEN": "tok/en\\9f3k"},
 }
