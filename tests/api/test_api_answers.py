@@ -70,4 +70,3 @@ def test_an_answer_of_millions_of_tiny_values_is_refused_before_it_is_parsed() -
         "GET /triggers: the answer holds over 4000000 JSON values, more than triggersync reads "
         "(about 190,000 triggers)"
     )
-
