@@ -4,7 +4,9 @@ interrupted run cuts its exchanges off; plain http to loopback never goes throug
 from __future__ import annotations
 
 import json
+import socket
 import threading
+import time
 from collections.abc import Callable
 
 import loopback_tls
@@ -171,3 +173,37 @@ def test_a_create_cut_off_is_not_looked_up_and_its_outcome_is_unknown() -> None:
     assert [type(exc) for exc in raised] == [OutcomeUnknown]
     assert str(raised[0]).startswith("POST /triggers: cut off by the interrupt")
     assert script.seen == [("POST", "/api/v2/chat/triggers")]  # no look-up after the cut
+
+
+# -- a name that never resolves ---------------------------------------------------------------
+
+
+def test_a_black_holed_resolver_is_bounded_by_the_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The system resolver cannot be interrupted (nothing real on loopback can black-hole it,
+    so getaddrinfo is replaced): the exchange ends at its deadline all the same."""
+    released = threading.Event()
+    real = socket.getaddrinfo
+
+    def black_hole(host: str, *args: object, **kwargs: object) -> object:
+        if host == "chat.black-hole.example":
+            released.wait(WAIT)  # a black hole answers late, if at all
+            raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+        return real(host, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket, "getaddrinfo", black_hole)
+    for name in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    started = time.monotonic()
+    try:
+        with (
+            basic_client("https://chat.black-hole.example/api/v2/chat", timeout=1) as client,
+            pytest.raises(TransportError) as caught,
+        ):
+            client.list()
+    finally:
+        waited = time.monotonic() - started
+        released.set()
+    assert waited < WAIT / 2  # three attempts of 1 s each, not the resolver's own wait
+    assert str(caught.value) == (
+        "GET /triggers: no complete answer within 1 s (TRIGGERSYNC_TIMEOUT)"
+    )
