@@ -11,7 +11,7 @@ import pytest
 from canned_http import Canned, canned_server
 from run_cli import run_cli, write_config
 
-from triggersync.api.answers import MAX_LIVE_DEPTH
+from triggersync.engine.model import MAX_LIVE_DEPTH
 
 
 def _nested(levels: int) -> dict[str, Any]:
@@ -32,7 +32,7 @@ def test_a_live_definition_nested_hundreds_of_levels_is_one_clear_error(
     with canned_server(answer, answer) as (url, _):
         code, _out, err = run_cli(*command, config, url=url)
     assert code == 1
-    assert err.startswith("Error: GET /triggers: ")  # one line, whichever bound met it first
+    assert err.startswith("Error: ")  # the plan's bound, or JSON's nested too deeply
     assert err.count("\n") == 1
 
 
@@ -43,15 +43,25 @@ def test_a_live_definition_nested_beyond_the_bound_is_refused_by_name(tmp_path: 
         code, _out, err = run_cli("plan", config, url=url)
     assert code == 1
     assert err == (
-        f'Error: GET /triggers: the trigger "Deep" nests deeper than {MAX_LIVE_DEPTH} levels, '
+        f'Error: the live trigger "Deep" nests deeper than {MAX_LIVE_DEPTH} levels, '
         "more than any configuration can declare; fix it in Zendesk\n"
     )
 
 
-def test_a_live_definition_within_the_bound_is_planned(tmp_path: Path) -> None:
+def test_an_ignored_live_definition_nested_beyond_the_bound_is_left_alone(tmp_path: Path) -> None:
     config = write_config(tmp_path, "triggers: []\nignore: ['*']\n")
-    answer = Canned(200, json.dumps([_nested(MAX_LIVE_DEPTH - 4)]).encode())
+    answer = Canned(200, json.dumps([_nested(300)]).encode())
     with canned_server(answer) as (url, _):
         code, out, _err = run_cli("plan", config, url=url)
     assert code == 0
     assert "No changes" in out
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "json"])
+def test_a_live_definition_at_the_bound_is_planned_and_shown(tmp_path: Path, fmt: str) -> None:
+    config = write_config(tmp_path, "triggers: []\n")
+    answer = Canned(200, json.dumps([_nested(MAX_LIVE_DEPTH - 2)]).encode())
+    with canned_server(answer) as (url, _):
+        code, out, err = run_cli("plan", config, "--format", fmt, url=url)
+    assert (code, err) == (0, "")
+    assert "Deep" in out

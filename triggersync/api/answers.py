@@ -11,15 +11,9 @@ import re
 from typing import Any
 
 from triggersync.api.transport import Answer
-from triggersync.engine.model import Trigger, deeper_than, normalise
+from triggersync.engine.model import Trigger, normalise
 from triggersync.errors import ApiError, AuthError, NotFoundError, TransportError
-from triggersync.untrusted import shown
 
-# Levels of nesting a live trigger may have. A configuration holds at most 64 levels from the
-# top of its file, so every trigger it can declare fits well within this; the plan, the diff
-# and the renderings recurse over definitions, and a trigger nested hundreds of levels would
-# exhaust the stack there. Refused where it enters, by name (docs/safety.md#bounds).
-MAX_LIVE_DEPTH = 128
 # Values in one answer. Parsed, a JSON value takes up to ~30 times its text (`{}` is 3 bytes
 # as text, a 64-byte dict and a pointer as data): 64 MiB of `[{},...]` would need 1.7 GB. A
 # realistic trigger holds ~20 values, so this is ~190,000 triggers (a Chat account has
@@ -111,13 +105,6 @@ def json_body(answer: Answer, what: str) -> Any:
 def trigger_from(item: Any, what: str) -> Trigger:
     if not isinstance(item, dict):
         raise TransportError(f"{what}: expected a trigger object, got {type(item).__name__}")
-    if deeper_than(item, MAX_LIVE_DEPTH):
-        name = item.get("name")
-        which = f"the trigger {shown(name)}" if isinstance(name, str) else "a trigger"
-        raise TransportError(
-            f"{what}: {which} nests deeper than {MAX_LIVE_DEPTH} levels, more than any "
-            "configuration can declare; fix it in Zendesk"
-        )
     try:
         return normalise(item)
     except ValueError as exc:

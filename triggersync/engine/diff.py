@@ -12,7 +12,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from triggersync.engine.model import FIELD_ORDER, Trigger, canonical, same_definition, same_json
+from triggersync.engine.model import (
+    FIELD_ORDER,
+    MAX_LIVE_DEPTH,
+    Trigger,
+    canonical,
+    deeper_than,
+    same_definition,
+    same_json,
+)
 from triggersync.engine.plan import (
     ABSENT,
     LEFTOVER_REASON,
@@ -24,7 +32,7 @@ from triggersync.engine.plan import (
     ignored_by,
     temporary_name,
 )
-from triggersync.errors import TriggersyncError, format_path
+from triggersync.errors import ApiError, TriggersyncError, format_path
 from triggersync.untrusted import shown
 
 
@@ -104,6 +112,12 @@ def make_plan(
 
     `ignore` holds the configuration's globs of live names it does not own.
     """
+    for trigger in live:
+        if deeper_than(trigger.definition, MAX_LIVE_DEPTH) and not ignored_by(trigger.name, ignore):
+            raise ApiError(
+                f"the live trigger {shown(trigger.name)} nests deeper than {MAX_LIVE_DEPTH} "
+                "levels, more than any configuration can declare; fix it in Zendesk"
+            )
     changes = diff(desired, live, is_ignored=lambda name: ignored_by(name, ignore), prune=prune)
     live_by_name = {trigger.name: trigger for trigger in live}
     fingerprints = {

@@ -189,6 +189,13 @@ def normalise(raw: Mapping[str, Any], location: Location | None = None) -> Trigg
     )
 
 
+# Levels of nesting a live definition may have to be planned. A configuration holds at most
+# 64 levels from the top of its file, so every trigger it can declare fits well within this;
+# the diff and the renderings recurse over definitions, and one nested hundreds of levels
+# would exhaust the stack there (docs/safety.md#bounds).
+MAX_LIVE_DEPTH = 128
+
+
 def deeper_than(value: Any, limit: int) -> bool:
     """Whether any value inside `value` sits more than `limit` levels below it. A walk with a
     stack, not recursion: live JSON may nest beyond the recursion limit."""
