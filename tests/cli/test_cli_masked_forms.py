@@ -41,6 +41,23 @@ def test_a_credential_echoed_in_a_live_name_is_masked_in_every_format(
         json.loads(out)
 
 
+@pytest.mark.parametrize("fmt", ["text", "markdown", "json"])
+def test_a_json_escaped_echo_of_a_credential_inside_a_name_is_masked(
+    tmp_path: Path, fmt: str
+) -> None:
+    secret = "tok/en-9f3k"
+    # The server quotes the request it got (`\/` for `/`) inside a trigger's name.
+    name = "you sent " + json.dumps({"token": secret}).replace("/", "\\/")
+    body = json.dumps([{"name": name, "enabled": 1}])
+    config = write_config(tmp_path, "triggers: []\n")
+    with canned_server(Canned(200, body.encode())) as (url, _):
+        code, out, err = run_cli(
+            "plan", config, "--format", fmt, url=url, env={"TRIGGERSYNC_TOKEN": secret}
+        )
+    assert code == 0, err
+    assert "9f3k" not in out + err
+
+
 @pytest.mark.parametrize("token", ["null", "true", "1234"])
 def test_a_credential_spelled_like_json_keeps_the_json_plan_valid(
     tmp_path: Path, token: str
