@@ -448,3 +448,24 @@ def test_an_account_whose_lock_is_held_fails_alone(
     assert len(emulators[0].store.list()) == len(emulators[2].store.list()) == 2
     assert [t["name"] for t in emulators[1].store.list()] == ["triggersync lock"]
     assert [t["name"] for t in emulators[0].store.list() if "lock" in t["name"]] == []
+
+
+def test_a_credential_spelled_null_keeps_every_json_document_valid(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a/own.yaml").write_text("triggers:\n  - name: Only a\n")
+    with Emulator(port=0, credentials=Credentials(token="null")) as em:
+        em.store.create({"name": "Stray"})
+        (tmp_path / "triggersync.yaml").write_text(
+            "accounts:\n"
+            f"  a:\n    api_url: {em.url}\n    paths: [a]\n    credentials: {{token: TOKEN_A}}\n"
+            f"  b:\n    api_url: {em.url}\n    paths: [a]\n    credentials: {{token: TOKEN_A}}\n"
+        )
+        env = {"TOKEN_A": "null"}
+        shown = CliRunner().invoke(cli, ["plan", "--format", "json"], env=env)
+        saved = CliRunner().invoke(cli, ["plan", "--out", "plan.json"], env=env)
+    assert (shown.exit_code, saved.exit_code) == (0, 0), shown.stderr + saved.stderr
+    json.loads(shown.stdout)
+    json.loads(Path("plan.json").read_text())

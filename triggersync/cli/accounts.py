@@ -100,7 +100,8 @@ def render(
 
     if fmt == "json":
         plans = {run.account: run.value.plan for run in runs if run.value is not None}
-        return view.render_json(plans, [run.account for run in runs if run.value is None])
+        failed = [run.account for run in runs if run.value is None]
+        return view.render_json(plans, failed, console.mask)
     sections = [
         (
             run.account,
@@ -143,7 +144,7 @@ def report(
     text = render(runs, fmt, console, failures, drift=drift)
     if max_chars is not None:
         text = truncate_markdown(text, max_chars, what="report" if drift else "plan")
-    console.emit(text)
+    console.emit(text, masked=fmt == "json")
     console.append_step_summary(lambda: markdown(runs, failures, drift))
     return failures
 
