@@ -470,3 +470,20 @@ def test_a_credential_spelled_null_keeps_every_json_document_valid(
     assert (shown.exit_code, saved.exit_code) == (0, 0), shown.stderr + saved.stderr
     json.loads(shown.stdout)
     json.loads(Path("plan.json").read_text())
+
+
+def test_a_target_narrows_every_accounts_plan(project: Path, run: Run) -> None:
+    ran = run("plan", "--target", "Only *")
+    assert ran.exit_code == 0
+    assert ran.stdout.count("Targeted: 1 of 2 triggers.") == 3
+    assert "Shared" not in ran.stdout
+
+
+def test_show_renders_a_projects_saved_plan_by_account(
+    project: Path, run: Run, tmp_path: Path
+) -> None:
+    saved = tmp_path / "plan.json"
+    assert run("plan", "--out", str(saved)).exit_code == 0
+    shown = run("show", str(saved))
+    assert shown.exit_code == 0
+    assert shown.stdout == run("plan").stdout
