@@ -487,3 +487,18 @@ def test_show_renders_a_projects_saved_plan_by_account(
     shown = run("show", str(saved))
     assert shown.exit_code == 0
     assert shown.stdout == run("plan").stdout
+
+
+def test_a_disabled_department_is_a_warning_in_its_accounts_plan(
+    project: Path, run: Run, emulators: list[Emulator]
+) -> None:
+    emulators[1].store.create_department({"name": "Sales", "enabled": 0})
+    (project.parent / "two" / "own.yaml").write_text(
+        "triggers:\n  - name: Only two\n    definition:\n      event: chat_requested\n"
+        "      condition: [and]\n      actions: [[setDepartment, Sales]]\n"
+    )
+    ran = run("plan")
+    assert ran.exit_code == 0
+    assert "warning: account two: two/own.yaml:6:33: " in ran.stderr
+    assert 'department "Sales" (id 1) is disabled' in ran.stderr
+    assert ran.stderr.count("is disabled") == 1

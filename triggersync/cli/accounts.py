@@ -139,7 +139,7 @@ def report(
 
     for run in runs:
         if run.value is not None:
-            warn(console, run.account, run.value.config.warnings)
+            warn(console, run.account, run.value.all_warnings)
     failures = errors(console, runs)
     text = render(runs, fmt, console, failures, drift=drift)
     if max_chars is not None:
@@ -187,7 +187,7 @@ def apply(
         planned = project.plan(names, prune=prune, targets=targets)
         for one in planned:
             if one.value is not None:
-                warn(console, one.account, one.value.config.warnings)
+                warn(console, one.account, one.value.all_warnings)
         runs = [
             AccountRun(one.account, value=one.value.plan)
             if one.value is not None
