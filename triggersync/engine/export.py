@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import secrets
 import shutil
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from triggersync.engine import layout
 from triggersync.engine.model import Trigger
 from triggersync.errors import TriggersyncError
 from triggersync.language import check
@@ -219,12 +222,40 @@ def _documents(triggers: Sequence[Trigger]) -> str:
         raise TriggersyncError(
             "cannot write the live triggers as YAML: a definition is nested too deeply"
         ) from None
-    return body
+    # fmt's layout, so that an exported file is fmt-clean (docs/configuration.md#layout).
+    return layout.canonical(body)
+
+
+# A file name's stem stays well under the 255 bytes file systems allow, leaving room for a
+# collision suffix and `.yaml`.
+MAX_STEM_BYTES = 100
 
 
 def file_stem(name: str) -> str:
-    stem = re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-").lower()
-    return stem or "trigger"
+    """A readable file name for a trigger: its letters and digits, lowercase, joined by `-`.
+
+    Accents are dropped, not the letters that carry them (`Café Bäckerei` → `cafe-backerei`:
+    each letter decomposed, NFKD, and its marks left out). A name with no Latin letters keeps
+    its own letters (`Привет мир` → `привет-мир`); one with none at all (only symbols or
+    emoji) gets `trigger-` and a short hash of the name, the same on every export.
+    """
+    folded = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    stem = re.sub(r"[^A-Za-z0-9]+", "-", folded).strip("-").lower()
+    if not stem:
+        words = re.sub(r"[\W_]+", "-", unicodedata.normalize("NFC", name)).strip("-")
+        stem = words.casefold()
+    if not stem:
+        return "trigger-" + hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return _cut(stem, MAX_STEM_BYTES)
+
+
+def _cut(stem: str, limit: int) -> str:
+    """At most `limit` UTF-8 bytes, cut after a whole word when one ends past half of it."""
+    if len(stem.encode()) <= limit:
+        return stem
+    cut = stem.encode()[:limit].decode("utf-8", "ignore")
+    word_end = cut.rfind("-")
+    return cut[:word_end] if word_end > len(cut) // 2 else cut.rstrip("-")
 
 
 def write_directory(triggers: Sequence[Trigger], directory: Path) -> tuple[list[Path], list[Path]]:
