@@ -29,9 +29,11 @@ from triggersync.api import outcomes, transport
 from triggersync.api.attempt import Attempt
 from triggersync.api.endpoint import (
     error_for,
+    is_retired,
     json_body,
     redirect_advice,
     resolve_base_url,
+    retired_warning,
     server_message,
     trigger_from,
     trigger_path,
@@ -90,6 +92,10 @@ class Client:
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.url_setting = url_setting  # which setting chose base_url, for messages
+        # What the caller should show before the first request (the core never prints).
+        self.warnings: list[str] = []
+        if is_retired(self.base_url):
+            self.warnings.append(retired_warning(url_setting or "the API URL"))
         # Taken once, never released: the first worker to retry announces it, atomically.
         self._retry_announced = threading.Lock()
         # What the auth sends, and any other value never to show (e.g. unused variables).
@@ -132,13 +138,13 @@ class Client:
         timeout = transport.timeout_from(env)
         session = requests.Session()
         try:
-            auth, auth_vars = auth_mod.from_env(env, session)
+            auth, auth_vars = auth_mod.from_env(env, session, base_url)
         except TriggersyncError:
             session.close()
             raise
         # Every secret that is set, the unused ones too: a server might echo any of them.
         found = auth_mod.credentials(env)
-        return cls(
+        made = cls(
             base_url,
             auth,
             auth_vars=auth_vars,
@@ -149,6 +155,10 @@ class Client:
             timeout=timeout,
             url_setting=url_setting(env, api_url),
         )
+        explicit_token_url = env.get("TRIGGERSYNC_TOKEN_URL", "").strip()
+        if isinstance(auth, auth_mod.ClientCredentialsAuth) and is_retired(explicit_token_url):
+            made.warnings.append(retired_warning("TRIGGERSYNC_TOKEN_URL"))
+        return made
 
     def cut_off(self) -> None:
         """End every request still running, and start none: for an interrupted run whose

@@ -1,7 +1,8 @@
 """Where the API lives, whether it is safe to talk to it, and how its answers are read.
 
 The base URL is `--api-url`, else TRIGGERSYNC_API_URL, else the host Zendesk serves a
-subdomain's Chat API from, else the legacy host of the API document (docs/api.md). Credentials
+subdomain's Chat API from; with none of them set, nothing is sent (docs/api.md). The OAuth
+token URL defaults to the Chat token endpoint on the same origin. Credentials
 go to that URL's origin (scheme, host and port) only; a redirect away from it is explained,
 never followed. Answers are read defensively: a wrong shape, an HTML error page or garbage is
 one clear TransportError naming the call.
@@ -24,29 +25,32 @@ from triggersync.engine.model import Trigger, normalise
 from triggersync.errors import ApiError, AuthError, NotFoundError, TransportError, UsageError
 from triggersync.untrusted import shown
 
-LEGACY_BASE_URL = "https://www.zopim.com/api/v2"
+RETIRED_HOST = "www.zopim.com"
+RETIRED_ON = "2025-05-12"
 _SUBDOMAIN = re.compile(r"^[a-z0-9][a-z0-9-]*$", re.IGNORECASE)
 _USERINFO = re.compile(r"^([^:/?#]*://)[^@]*@")  # up to the last @: a password may hold / or :
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
-
-LEGACY_SETTING = "the legacy default (neither TRIGGERSYNC_API_URL nor TRIGGERSYNC_SUBDOMAIN is set)"
+NO_URL = (
+    "no API URL: set TRIGGERSYNC_SUBDOMAIN to the account's subdomain (acme for "
+    "acme.zendesk.com), or TRIGGERSYNC_API_URL (or --api-url) to the API's base URL"
+)
 
 
 def resolve_base_url(env: Mapping[str, str], override: str | None = None) -> str:
-    """--api-url, else TRIGGERSYNC_API_URL, else the subdomain's host, else the legacy host."""
+    """--api-url, else TRIGGERSYNC_API_URL, else the subdomain's host; none of them is an
+    error, raised before any request (docs/api.md#where-the-api-is)."""
     setting = url_setting(env, override)
     if setting == "--api-url":
         url = override or ""
     elif setting == "TRIGGERSYNC_API_URL":
         url = env["TRIGGERSYNC_API_URL"]
     elif setting == "TRIGGERSYNC_SUBDOMAIN":
-        subdomain = env["TRIGGERSYNC_SUBDOMAIN"].strip()
-        if not _SUBDOMAIN.match(subdomain):
-            raise UsageError(f"TRIGGERSYNC_SUBDOMAIN is not a valid subdomain: {subdomain!r}")
-        url = f"https://{subdomain}.zendesk.com/api/v2/chat"
+        url = subdomain_url(env["TRIGGERSYNC_SUBDOMAIN"])
     else:
-        url, setting = LEGACY_BASE_URL, "API URL"
+        # The document's www.zopim.com is retired: guessing it would send the credentials
+        # to a host that no longer serves the API, and then retry for seconds.
+        raise UsageError(NO_URL)
     url = check_url(url.strip().rstrip("/"), what=setting)
     if "?" in url or "#" in url:
         # The paths are appended to the base URL: after a query or fragment they would not
@@ -58,15 +62,65 @@ def resolve_base_url(env: Mapping[str, str], override: str | None = None) -> str
     return url
 
 
+def subdomain_url(value: str) -> str:
+    """The Chat API of the account `value` names: `acme` → https://acme.zendesk.com/api/v2/chat.
+    A host or URL in its place is refused with the subdomain it holds, which is what was meant."""
+    subdomain = value.strip()
+    if _SUBDOMAIN.match(subdomain):
+        return f"https://{subdomain}.zendesk.com/api/v2/chat"
+    try:
+        host = urlsplit(subdomain if "//" in subdomain else "//" + subdomain).hostname or ""
+    except ValueError:
+        host = ""
+    first = host.split(".", 1)[0]
+    if "." in host and _SUBDOMAIN.match(first):
+        raise UsageError(
+            f"TRIGGERSYNC_SUBDOMAIN is the subdomain alone: set TRIGGERSYNC_SUBDOMAIN={first} "
+            f"(not {redacted(subdomain)!r}), or TRIGGERSYNC_API_URL to a full base URL"
+        )
+    raise UsageError(
+        "TRIGGERSYNC_SUBDOMAIN is not a valid subdomain (letters, digits and -, as acme in "
+        f"acme.zendesk.com): {redacted(subdomain)!r}"
+    )
+
+
 def url_setting(env: Mapping[str, str], override: str | None = None) -> str:
-    """Which setting chose the base URL, for messages: a user who forgot one must see it."""
+    """Which setting chose the base URL, for messages: a user who forgot one must see it.
+    Empty when none is set (resolve_base_url refuses that)."""
     if override:
         return "--api-url"
     if env.get("TRIGGERSYNC_API_URL"):
         return "TRIGGERSYNC_API_URL"
     if env.get("TRIGGERSYNC_SUBDOMAIN", "").strip():
         return "TRIGGERSYNC_SUBDOMAIN"
-    return LEGACY_SETTING
+    return ""
+
+
+def is_retired(url: str) -> bool:
+    """Whether `url` is on the host Zendesk retired on RETIRED_ON (the API document's)."""
+    try:
+        return (urlsplit(url).hostname or "").lower() == RETIRED_HOST
+    except ValueError:
+        return False
+
+
+def retired_warning(setting: str) -> str:
+    """The warning for a URL on the retired host; `setting` names where it came from."""
+    if setting == "TRIGGERSYNC_TOKEN_URL":
+        advice = "unset it, and the token URL is the Chat one on the API's own host"
+    else:
+        advice = "set TRIGGERSYNC_SUBDOMAIN (acme for acme.zendesk.com) instead"
+    return (
+        f"{setting} names {RETIRED_HOST}, which Zendesk retired on {RETIRED_ON}; the Chat API "
+        f"is served from the account's own host ({{subdomain}}.zendesk.com/api/v2/chat): {advice}"
+    )
+
+
+def token_url(base_url: str) -> str:
+    """The OAuth token endpoint on the API's own host: the Chat one (`/oauth2/chat/token`), or
+    the retired host's `/oauth2/token` (docs/api.md#oauth-client-credentials)."""
+    path = "/oauth2/token" if is_retired(base_url) else "/oauth2/chat/token"
+    return origin(base_url) + path
 
 
 def trigger_path(name: str | None) -> str:

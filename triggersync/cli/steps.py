@@ -35,6 +35,8 @@ def client(api_url: str | None, console: Console, parallelism: int = 4) -> Clien
     console.setup_logging()
     made = Client.from_env(api_url=api_url, parallelism=parallelism)
     console.secrets = made.secrets
+    for warning in made.warnings:
+        console.warn(warning)
     return made
 
 

@@ -30,6 +30,12 @@ NOTHING_DECLARED = (
     "the file declares neither `triggers` nor `ignore`; declare no triggers with `triggers: []`"
 )
 SAVED_PLAN = "this is a saved plan, not configuration; did you mean `triggersync apply --plan {}`?"
+PROJECT_FILE = (
+    "this is a project file (it names accounts or settings), not configuration: run the command "
+    "without PATH to use it, or with --project {}"
+)
+# A folder's project file is not configuration: folders are walked without it.
+PROJECT_FILE_NAME = "triggersync.yaml"
 SCENARIOS = "scenario files are not configuration: pass them with `triggersync test --scenarios {}`"
 
 
@@ -102,7 +108,7 @@ def _walk(folder: str) -> list[str]:
         files.extend(
             os.path.join(directory, n)
             for n in names
-            if n.endswith(EXTENSIONS) and not n.startswith(".")
+            if n.endswith(EXTENSIONS) and not n.startswith(".") and n != PROJECT_FILE_NAME
         )
     return files
 
@@ -173,6 +179,8 @@ def _not_configuration(document: Document) -> str | None:
         return SCENARIOS.format(document.file)
     if "format_version" in data or "changes" in data:
         return SAVED_PLAN.format(document.file)
+    if "accounts" in data or "strict" in data or "rules" in data:
+        return PROJECT_FILE.format(document.file)
     return NOTHING_DECLARED if not data else None  # other keys: each is an unknown key
 
 

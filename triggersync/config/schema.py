@@ -192,7 +192,12 @@ def explain(error: ValidationError, prefix: Path = ()) -> Iterator[Found]:
     elif keyword == "required":
         missing = [k for k in expected if k not in instance]
         yield said(f"missing required key {missing[0]!r}")
-    elif keyword == "minLength":
+    elif keyword in ("minLength", "minItems", "minProperties") and expected == 1:
         yield said("must not be empty")
+    elif keyword == "dependentRequired" and isinstance(instance, dict):
+        for key, needed in expected.items():
+            missing = [other for other in needed if key in instance and other not in instance]
+            if missing:
+                yield said(f"{key!r} needs {missing[0]!r} too", (*path, str(key)), at_key=True)
     else:
         yield said(f"{describe(instance)} is not allowed here ({keyword})")
