@@ -6,6 +6,7 @@ end of and between random lines; then loaded before and after `fmt`'s layout.
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -85,7 +86,9 @@ def loaded(text: str, folder: Path, name: str) -> Any:
     try:
         cfg = config.load([str(path)])
     except TriggersyncError as exc:
-        return [problem.message for problem in getattr(exc, "problems", ())] or str(exc)
+        # The same errors, at their new places.
+        messages = [problem.message for problem in getattr(exc, "problems", ())] or [str(exc)]
+        return sorted(re.sub(r"\S+\.yaml:\d+:\d+", "<place>", m) for m in messages)
     return [(t.name, t.description, t.enabled, t.definition, t.renamed_from) for t in cfg.triggers]
 
 
