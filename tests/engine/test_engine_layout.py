@@ -176,3 +176,21 @@ def test_a_file_of_only_comments_is_left_as_it_is() -> None:
 def test_nesting_deeper_than_the_bound_is_an_error_not_a_crash() -> None:
     with pytest.raises(LayoutError, match="nested deeper than"):
         canonical("a: " + "[" * 200 + "]" * 200 + "\n")
+
+
+def test_a_key_order_that_would_put_an_alias_above_its_anchor_is_refused() -> None:
+    text = "base: &b {enabled: false}\ntriggers:\n- <<: *b\n  name: A\n"
+    with pytest.raises(LayoutError, match=r"would put \*b before &b"):
+        canonical(text)
+
+
+def test_a_byte_order_mark_is_dropped() -> None:
+    assert canonical("\ufefftriggers: []\n") == "triggers: []\n"
+
+
+def test_a_plain_string_starting_like_an_indicator_is_quoted_in_a_one_line_list() -> None:
+    text = (
+        "triggers:\n- name: A\n  definition:\n    condition:\n"
+        "    - eq\n    - ?0\n    - -x\n    - -5\n"
+    )
+    assert '      condition: [eq, "?0", "-x", -5]\n' in canonical(text)

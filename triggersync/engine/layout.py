@@ -189,7 +189,7 @@ def canonical(text: str) -> str:
 def lay_out(text: str) -> Layout:
     """`text` in the canonical layout, and what its top level holds. LayoutError if it cannot
     be laid out unchanged; yaml.YAMLError if it is not YAML."""
-    text = text.replace("\r\n", "\n")
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
     tree = _Tree(text)
     root = tree.root
     if root is None:
@@ -414,8 +414,10 @@ class _Emitter:
             return text
         if not text.strip():  # an empty plain scalar: null
             return "null"
-        if _FLOW_INDICATORS.search(node.value or ""):
-            # A one-line list ends a plain scalar at these: the value is quoted there.
+        value = node.value or ""
+        if _FLOW_INDICATORS.search(value) or (value[:1] in "?:-" and _is_text(value)):
+            # A one-line list ends a plain scalar at these, or reads `?`, `:` or `-` first as
+            # an indicator: the value is quoted there.
             props = text[: len(text) - len(node.value or "")] if node.anchor or node.tag else ""
             return f'{props}"{yaml_double_quoted(node.value or "")}"'
         return text
@@ -515,8 +517,19 @@ def _check_same(tree: _Tree, after: str) -> None:
     try:
         get: Callable[[], Any] = loader.get_event
         get(), get()  # stream start, document start
+        anchors: set[str] = set()
         for node in _written_order(tree.root, "top"):
-            if not _same(node, get()):
+            event = get()
+            if node.kind == "alias" and node.anchor not in anchors:
+                # Keys put in order moved an alias above its anchor: it would not read back.
+                raise LayoutError(
+                    f"the canonical key order would put *{node.anchor} before &{node.anchor}; "
+                    "the file is left as it is",
+                    node.line + 1,
+                )
+            if node.anchor is not None:
+                anchors.add(node.anchor)
+            if not _same(node, event):
                 raise LayoutError(
                     "the canonical layout would change what this line holds; the file is "
                     "left as it is (please report it)",
@@ -529,6 +542,7 @@ def _check_same(tree: _Tree, after: str) -> None:
 
 
 _END = _Node.__new__(_Node)  # stands for the end of a list or mapping in the walk
+_END.kind, _END.anchor = "end", None
 
 
 def _written_order(node: _Node, place: str) -> Iterator[_Node]:
@@ -569,5 +583,10 @@ def _same(node: _Node, event: Any) -> bool:  # event: a PyYAML event, which is u
     if (not event.style) == (not node.style) or node.tag not in (None, "!"):
         return True
     # Quoted where it was plain: the same only if plain read it as text, too.
-    plain: str = _resolver.resolve(yaml.ScalarNode, node.value, (True, False))  # type: ignore[no-untyped-call]
-    return plain == "tag:yaml.org,2002:str"
+    return _is_text(node.value or "")
+
+
+def _is_text(plain: str) -> bool:
+    """Whether YAML reads this plain scalar as a string (not a number, true/false, null)."""
+    tag: str = _resolver.resolve(yaml.ScalarNode, plain, (True, False))  # type: ignore[no-untyped-call]
+    return tag == "tag:yaml.org,2002:str"
