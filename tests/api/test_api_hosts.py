@@ -8,7 +8,7 @@ import requests
 
 from triggersync.api import auth as auth_mod
 from triggersync.api.client import Client
-from triggersync.api.endpoint import resolve_base_url, token_url, url_setting
+from triggersync.api.urls import resolve_base_url, token_url, url_setting
 from triggersync.errors import UsageError
 
 

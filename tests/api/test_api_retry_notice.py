@@ -10,8 +10,8 @@ import pytest
 from requests.auth import HTTPBasicAuth
 
 from triggersync.api.client import Client
-from triggersync.api.endpoint import url_setting
 from triggersync.api.retry import RetryPolicy
+from triggersync.api.urls import url_setting
 from triggersync.errors import TransportError
 
 

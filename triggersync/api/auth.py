@@ -23,8 +23,9 @@ import requests
 from requests.auth import AuthBase, HTTPBasicAuth
 
 from triggersync.api import transport
-from triggersync.api.endpoint import check_url, display_url, loads, origin, token_url
+from triggersync.api.answers import loads
 from triggersync.api.secrets import Secrets
+from triggersync.api.urls import check_url, display_url, origin, token_url
 from triggersync.errors import ApiError, AuthError, TransportError, UsageError
 
 _RENEWED = "_triggersync_token_renewed"  # marks the one resend after a 401

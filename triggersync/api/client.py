@@ -26,23 +26,25 @@ from requests.auth import AuthBase
 
 from triggersync.api import auth as auth_mod
 from triggersync.api import outcomes, transport
-from triggersync.api.attempt import Attempt
-from triggersync.api.endpoint import (
+from triggersync.api.answers import (
     error_for,
-    is_retired,
     json_body,
-    redirect_advice,
-    resolve_base_url,
-    retired_warning,
     server_message,
     trigger_from,
-    trigger_path,
     triggers_from,
-    url_setting,
 )
+from triggersync.api.attempt import Attempt
 from triggersync.api.outcomes import GoneAfterRetry, OutcomeUnknown
 from triggersync.api.retry import RetryPolicy, Throttle, rate_limit_pause
 from triggersync.api.transport import Answer
+from triggersync.api.urls import (
+    is_retired,
+    redirect_advice,
+    resolve_base_url,
+    retired_warning,
+    trigger_path,
+    url_setting,
+)
 from triggersync.engine.model import Trigger
 from triggersync.errors import (
     ApiError,
@@ -120,7 +122,7 @@ class Client:
         self._session.auth = auth
         self._session.headers["User-Agent"] = "triggersync"
         if urlsplit(self.base_url).scheme == "http":
-            # Plain http is loopback only (endpoint.check_url); a proxy elsewhere could not
+            # Plain http is loopback only (urls.check_url); a proxy elsewhere could not
             # reach it anyway, and would see the credentials in clear: never use one.
             self._session.trust_env = False
 

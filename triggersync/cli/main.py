@@ -30,10 +30,11 @@ COMMANDS: dict[str, str] = {
     "apply": "triggersync.cli.sync:apply",
     "drift": "triggersync.cli.sync:drift",
     "export": "triggersync.cli.export:export",
+    "adopt": "triggersync.cli.adopt:adopt",
     "schema": "triggersync.cli.export:schema",
-    "explain": "triggersync.cli.language:explain",
-    "simulate": "triggersync.cli.language:simulate",
-    "test": "triggersync.cli.language:test",
+    "explain": "triggersync.cli.meaning:explain",
+    "simulate": "triggersync.cli.meaning:simulate",
+    "test": "triggersync.cli.meaning:test",
     "emulator": "triggersync.emulator.command:emulator",
 }
 

@@ -14,14 +14,14 @@ import fnmatch
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path as FilePath
+from pathlib import Path
 from typing import Any
 
 from triggersync.config import schema
 from triggersync.config import variables as refs
 from triggersync.config.reader import Document, paused_gc, read
 from triggersync.engine.model import Trigger, normalise
-from triggersync.errors import ConfigError, Location, Path, Problem
+from triggersync.errors import ConfigError, JsonPath, Location, Problem
 from triggersync.language import check as check_definition
 
 EXTENSIONS = (".yaml", ".yml")
@@ -94,7 +94,7 @@ def discover(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[str], list[P
             found.setdefault(os.path.realpath(path), path)
         else:
             problems.append(_at_top(path, "no such file or folder"))
-    return sorted(found.values(), key=lambda f: FilePath(f).parts), problems
+    return sorted(found.values(), key=lambda f: Path(f).parts), problems
 
 
 def _at_top(file: str, message: str) -> Problem:
@@ -188,7 +188,7 @@ def _trigger(
     item: dict[str, Any], index: int, document: Document, loading: _Loading
 ) -> list[schema.Found]:
     """The trigger declared, and the problems of its definition (not yet placed)."""
-    path: Path = ("triggers", index)
+    path: JsonPath = ("triggers", index)
     found: list[schema.Found] = []
     if "definition" in item:
         problems = check_definition(item["definition"])

@@ -26,7 +26,7 @@ from triggersync.config import schema
 from triggersync.config.files import PROJECT_FILE_NAME as FILE_NAME
 from triggersync.config.reader import Document, read
 from triggersync.engine.schemas import packaged_schema
-from triggersync.errors import ConfigError, Location, Path, Problem
+from triggersync.errors import ConfigError, JsonPath, Location, Problem
 
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
@@ -158,7 +158,7 @@ def load(path: str | os.PathLike[str]) -> ProjectFile:
     )
 
 
-def _own(path: Path) -> bool:
+def _own(path: JsonPath) -> bool:
     """Values this module checks itself, with messages that never show a secret's value and
     that suggest the fix: each credential, each subdomain."""
     if len(path) == 4 and path[0] == "accounts" and path[2] == "credentials":
@@ -168,7 +168,7 @@ def _own(path: Path) -> bool:
 
 def _account(document: Document, name: str, raw: Any) -> tuple[Account | None, list[schema.Found]]:
     """One account, and the problems the schema leaves to this module."""
-    at: Path = ("accounts", name)
+    at: JsonPath = ("accounts", name)
     found: list[schema.Found] = []
     if not _ACCOUNT.match(name):
         message = (
@@ -220,7 +220,7 @@ def _usable(raw: dict[str, Any]) -> bool:
     return isinstance(paths, list) and all(isinstance(path, str) for path in paths)
 
 
-def _subdomain_problems(value: str, at: Path) -> list[schema.Found]:
+def _subdomain_problems(value: str, at: JsonPath) -> list[schema.Found]:
     if _SUBDOMAIN.match(value):
         return []
     host = value.split("://", 1)[-1].split("/", 1)[0]

@@ -20,7 +20,7 @@ from triggersync.config import schema
 from triggersync.config.files import discover
 from triggersync.config.reader import Document, read
 from triggersync.engine.schemas import packaged_schema
-from triggersync.errors import ConfigError, Location, Path, PathPart, Problem, Severity
+from triggersync.errors import ConfigError, JsonPath, JsonPathPart, Location, Problem, Severity
 from triggersync.language import EVENTS, did_you_mean
 from triggersync.language.scenarios import (
     Scenario,
@@ -46,7 +46,7 @@ CONFIGURATION_GIVEN = (
 class PlacedScenario:
     scenario: Scenario
     location: Location  # the scenario's own mapping in its file
-    path: Path  # where in its file: ("scenarios", 2)
+    path: JsonPath  # where in its file: ("scenarios", 2)
 
 
 @dataclass(frozen=True)
@@ -190,7 +190,7 @@ def _load_file(
     ):
         issues.append(source.issue((), SAVED_PLAN.format(file)))
         return
-    broken: set[Path] = set()
+    broken: set[JsonPath] = set()
     for problem, at_key in check(data):
         issues.append(source.issue(problem.path, problem.message, key=at_key))
         broken.add(problem.path[:2])
@@ -212,7 +212,7 @@ class _Source:
 
     def issue(
         self,
-        path: Sequence[PathPart],
+        path: Sequence[JsonPathPart],
         message: str,
         *,
         key: bool = False,
@@ -222,13 +222,13 @@ class _Source:
         [placed] = self.document.place([(problem, key)])
         return placed
 
-    def warning(self, path: Sequence[PathPart], message: str, *, key: bool = False) -> Problem:
+    def warning(self, path: Sequence[JsonPathPart], message: str, *, key: bool = False) -> Problem:
         return self.issue(path, message, key=key, severity=Severity.WARNING)
 
 
 def _scenario(
     item: dict[str, Any],
-    path: Path,
+    path: JsonPath,
     source: _Source,
     context: _Context,
     issues: list[Problem],
@@ -264,7 +264,7 @@ def _scenario(
 
 def _visitor(
     given: dict[str, Any],
-    path: Path,
+    path: JsonPath,
     source: _Source,
     context: _Context,
     issues: list[Problem],

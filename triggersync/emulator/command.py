@@ -85,8 +85,8 @@ def emulator(
     """
     import sqlite3
 
-    from triggersync.api.endpoint import is_loopback
     from triggersync.emulator.auth import ENV_NAMES
+    from triggersync.emulator.hosts import is_loopback
     from triggersync.emulator.server import Credentials, Emulator, Faults
 
     if not is_loopback(host):

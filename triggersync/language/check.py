@@ -18,16 +18,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from triggersync.errors import Path, Problem, Severity
+from triggersync.errors import JsonPath, Problem, Severity
 from triggersync.language import values
 from triggersync.language.explain import condition_words
 from triggersync.language.literals import MAX_DEPTH, describe
 from triggersync.language.vocabulary import (
-    ACTIONS,
     DEFINITION_KEYS,
     EVENTS,
     METADATA_KEYS,
     OPERATORS,
+    TRIGGER_ACTIONS,
     VARIABLES,
     Kind,
     Operator,
@@ -61,10 +61,10 @@ def check(definition: Any) -> tuple[Problem, ...]:
 class _Found:
     problems: list[Problem] = field(default_factory=list)
 
-    def error(self, path: Path, message: str) -> None:
+    def error(self, path: JsonPath, message: str) -> None:
         self.problems.append(Problem(path=path, message=message, severity=Severity.ERROR))
 
-    def warn(self, path: Path, message: str) -> None:
+    def warn(self, path: JsonPath, message: str) -> None:
         self.problems.append(Problem(path=path, message=message, severity=Severity.WARNING))
 
 
@@ -99,7 +99,7 @@ def _events() -> str:
     return ", ".join(EVENTS)
 
 
-def _check_condition(node: Any, path: Path, found: _Found, *, top: bool = False) -> None:
+def _check_condition(node: Any, path: JsonPath, found: _Found, *, top: bool = False) -> None:
     if not isinstance(node, list):
         what = "a condition is a list (an operator, then its operands)"
         found.error(path, f"{what}, got {describe(node)}")
@@ -145,7 +145,7 @@ def _count(operands: list[Any]) -> str:
     return f"{len(operands)} operand" + ("" if len(operands) == 1 else "s")
 
 
-def _check_variable(known: Operator, name: Any, path: Path, found: _Found) -> Variable | None:
+def _check_variable(known: Operator, name: Any, path: JsonPath, found: _Found) -> Variable | None:
     if not isinstance(name, str):
         what = f"{known.name!r} compares a variable (e.g. '@visitor_country_code')"
         found.warn(path, f"{what}, got {describe(name)}")
@@ -161,7 +161,7 @@ def _check_variable(known: Operator, name: Any, path: Path, found: _Found) -> Va
 
 
 def _check_value(
-    known: Operator, variable: Variable | None, value: Any, path: Path, found: _Found
+    known: Operator, variable: Variable | None, value: Any, path: JsonPath, found: _Found
 ) -> None:
     name = known.name
     if isinstance(value, (list, dict)) or (value is None and known.value_kind is not Kind.ANY):
@@ -193,7 +193,9 @@ def _mismatch(known: Operator, variable: Variable, value: Any) -> str:
         return f"{known.name!r} compares text, but {about}"
     if value is None or known.shape is not Shape.COMPARE or known.value_kind is not Kind.ANY:
         return ""
-    if variable.kind is Kind.BOOLEAN and True not in (values.same(b, value) for b in (True, False)):
+    if variable.kind is Kind.BOOLEAN and True not in (
+        values.equals(b, value) for b in (True, False)
+    ):
         return f"{describe(value)} can never equal {about}"
     if variable.kind is Kind.NUMBER and values.read_number(value) is None:
         return f"{describe(value)} can never equal {about}"
@@ -202,7 +204,7 @@ def _mismatch(known: Operator, variable: Variable, value: Any) -> str:
     return ""
 
 
-def _check_seconds(name: str, seconds: Any, path: Path, found: _Found) -> None:
+def _check_seconds(name: str, seconds: Any, path: JsonPath, found: _Found) -> None:
     number = values.read_number(seconds)
     if number is None:
         found.warn(path, f"{name!r} takes a number of seconds, got {describe(seconds)}")
@@ -218,15 +220,15 @@ def _check_actions(actions: Any, found: _Found) -> None:
         found.error(("actions",), f"actions is a list of actions, got {describe(actions)}")
         return
     for index, action in enumerate(actions):
-        path: Path = ("actions", index)
+        path: JsonPath = ("actions", index)
         if not isinstance(action, list) or not action or not isinstance(action[0], str):
             what = "an action is a list that starts with its name (e.g. ['addTag', 'vip'])"
             found.error(path, f"{what}, got {describe(action)}")
             continue
         name, operands = action[0], action[1:]
-        known = ACTIONS.get(name)
+        known = TRIGGER_ACTIONS.get(name)
         if known is None:
-            found.warn(path, _unknown("action", name, ACTIONS))
+            found.warn(path, _unknown("action", name, TRIGGER_ACTIONS))
         elif not known.min_arity <= len(operands) <= known.max_arity:
             found.warn(path, f"{name!r} takes {known.arity_text()}, got {_count(operands)}")
         else:
@@ -262,7 +264,7 @@ def _check_repeated_message(definition: dict[Any, Any], found: _Found) -> None:
 def _messages_visitor(action: Any) -> bool:
     if not isinstance(action, list) or not action or not isinstance(action[0], str):
         return False
-    known = ACTIONS.get(action[0])
+    known = TRIGGER_ACTIONS.get(action[0])
     return known is not None and known.messages_visitor
 
 
@@ -290,7 +292,7 @@ def _comparison(node: Any) -> tuple[Operator, str, Any] | None:
     return known, node[1], node[2]
 
 
-def _check_contradiction(node: Any, seen: list[Any], path: Path, found: _Found) -> None:
+def _check_contradiction(node: Any, seen: list[Any], path: JsonPath, found: _Found) -> None:
     """Warn when `node` and a comparison before it (in `seen`) test one variable so that no
     value satisfies both: `eq X "US"` next to `eq X "DE"`, or `gt X 5` next to `lt X 3`."""
     comparison = _comparison(node)
