@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from triggersync.config import files as config
-from triggersync.engine.layout import canonical
+from triggersync.engine.canonical import canonical
 from triggersync.errors import TriggersyncError
 
 PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

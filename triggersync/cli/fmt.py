@@ -33,13 +33,14 @@ def fmt(console: Console, paths: tuple[str, ...], check: bool, diff: bool) -> in
       triggersync fmt triggers/
       triggersync fmt --check triggers/    # in CI or a pre-commit hook
     """
-    from triggersync.config import fmt as layout
+    from triggersync.config import fmt as formatting
+    from triggersync.views.diff import text_diff
 
-    formatted, problems = layout.lay_out(paths)
+    formatted, problems = formatting.lay_out(paths)
     changed = [entry for entry in formatted if entry.changed]
     for entry in changed:
         if diff:
-            console.emit(entry.diff())
+            console.emit(text_diff(entry.before, entry.after, entry.file, entry.file))
         elif check:
             console.echo(entry.file)
         else:

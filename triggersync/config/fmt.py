@@ -1,4 +1,4 @@
-"""`fmt`: configuration files in the one canonical layout (engine/layout.py; docs/commands.md).
+"""`fmt`: configuration files in the one canonical layout (engine/canonical.py; docs/commands.md).
 
 Files are found as every command finds them. A file that is not configuration (a saved plan,
 scenarios, any other YAML without `triggers` or `ignore`) is refused rather than rewritten, so
@@ -8,14 +8,13 @@ is wrong with it).
 
 from __future__ import annotations
 
-import difflib
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from triggersync.config.files import SAVED_PLAN, SCENARIOS, discover
 from triggersync.config.reader import read_text, yaml_errors
-from triggersync.engine import layout
+from triggersync.engine import canonical
 from triggersync.errors import ConfigError, Location, Problem
 
 
@@ -31,16 +30,6 @@ class Formatted:
     def changed(self) -> bool:
         return self.before != self.after
 
-    def diff(self) -> str:
-        """A unified diff from the file to its canonical layout ("" when the same)."""
-        lines = difflib.unified_diff(
-            self.before.splitlines(keepends=True),
-            self.after.splitlines(keepends=True),
-            fromfile=self.file,
-            tofile=self.file,
-        )
-        return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
-
 
 def lay_out(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[Formatted], list[Problem]]:
     """Each configuration file with its canonical text, and the problems of the files that
@@ -51,11 +40,11 @@ def lay_out(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[Formatted], l
         try:
             text = read_text(file)
             with yaml_errors(file):
-                laid = layout.lay_out(text)
+                laid = canonical.lay_out(text)
         except ConfigError as exc:
             problems.extend(exc.problems)
             continue
-        except layout.LayoutError as exc:
+        except canonical.LayoutError as exc:
             problems.append(Problem(location=Location(file, exc.line or 1, 1), message=str(exc)))
             continue
         refused = _not_configuration(file, laid)
@@ -66,7 +55,7 @@ def lay_out(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[Formatted], l
     return formatted, problems
 
 
-def _not_configuration(file: str, laid: layout.Layout) -> str | None:
+def _not_configuration(file: str, laid: canonical.Layout) -> str | None:
     if laid.top is None:
         return None
     if laid.top != "mapping":

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from triggersync.engine import layout
+from triggersync.engine import canonical
 from triggersync.engine.model import Trigger
 from triggersync.errors import TriggersyncError
 from triggersync.language import check
@@ -253,7 +253,7 @@ def modeline(target_dir: Path) -> str:
 def to_yaml(triggers: Sequence[Trigger], target_dir: Path | None = None) -> str:
     """A configuration file of the triggers, in fmt's layout (docs/configuration.md#layout),
     so that an exported file is fmt-clean."""
-    return layout.canonical(modeline(target_dir or Path.cwd()) + _documents(triggers))
+    return canonical.canonical(modeline(target_dir or Path.cwd()) + _documents(triggers))
 
 
 def _documents(triggers: Sequence[Trigger], *, ordered: bool = True) -> str:
@@ -346,6 +346,6 @@ def _write_files(triggers: Sequence[Trigger], folder: Path, head: str) -> list[s
     names: list[str] = []
     for trigger, name in file_names(triggers):
         names.append(name)
-        text = layout.canonical(head + _documents([trigger]))
+        text = canonical.canonical(head + _documents([trigger]))
         (folder / name).write_text(text, encoding="utf-8")
     return names

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from triggersync.engine.layout import WIDTH, LayoutError, canonical
+from triggersync.engine.canonical import WIDTH, LayoutError, canonical
 
 
 def same_data(before: str, after: str) -> bool:
