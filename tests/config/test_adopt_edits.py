@@ -77,7 +77,7 @@ def test_a_byte_order_mark_and_windows_line_breaks_stay(tmp_path: Path) -> None:
     text, _ = adopted(tmp_path, original, live({"name": "A", "description": "new"}, {"name": "B"}))
     assert text == (
         "\ufefftriggers:\r\n  - name: A\r\n    description: new\r\n"
-        "  - name: B\r\n    description: ''\r\n    enabled: true\r\n"
+        "\r\n  - name: B\r\n    description: ''\r\n    enabled: true\r\n"
     )
 
 

@@ -65,3 +65,29 @@ def test_a_one_word_edit_of_an_exported_condition_is_a_one_line_diff(
     assert run("fmt", "--check", str(path)).code == 0
     plan = run("plan", str(tmp_path / "live")).stdout
     assert '~ definition.condition[4][2]: "LI" -> "FR"' in plan
+
+
+def test_what_adopt_writes_into_an_fmt_clean_folder_keeps_it_fmt_clean(
+    run: Run, emulator: Emulator, tmp_path: Path
+) -> None:
+    emulator.store.create({"name": "Kept", "description": "", "enabled": 1})
+    folder = tmp_path / "triggers"
+    folder.mkdir()
+    assert run("export", "--out", str(folder / "all.yaml")).code == 0
+    seed(emulator)  # a long condition to add, and a trigger whose description changes
+    emulator.store.update("Kept", {"description": "changed in Zendesk"})
+    assert run("adopt", str(folder)).code == 0
+    assert run("fmt", "--check", str(folder)).code == 0
+
+
+def test_triggers_adopt_adds_to_an_fmt_clean_file_keep_it_fmt_clean(
+    run: Run, emulator: Emulator, tmp_path: Path
+) -> None:
+    emulator.store.create({"name": "Kept", "description": "", "enabled": 1})
+    path = tmp_path / "all.yaml"
+    assert run("export", "--out", str(path)).code == 0
+    seed(emulator)
+    assert run("adopt", str(path)).code == 0
+    assert "name: Route DACH" in path.read_text(encoding="utf-8")
+    ran = run("fmt", "--check", "--diff", str(path))
+    assert (ran.code, ran.stdout) == (0, "")

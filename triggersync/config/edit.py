@@ -210,7 +210,8 @@ class FileEdits:
             )
             return
         at = self._after_line(last.end)
-        lead = "" if self.text[:at].endswith("\n") else "\n"
+        # A blank line parts two triggers, as fmt lays them out (docs/configuration.md#layout).
+        lead = "\n" if self.text[:at].endswith("\n") else "\n\n"
         rendered = _placed(export.items_yaml(added), self._dash_column(last))
         self.edits.append(TextEdit(at, at, lead + rendered))
 

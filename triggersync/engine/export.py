@@ -117,8 +117,15 @@ def field_yaml(key: str, value: Any, *, in_definition: bool = False, flow: bool 
     """One `key: value` of a trigger (or, `in_definition`, of its definition) as export writes
     it, with no line break at the end: in block layout, lines after the first indented from
     column 0; or, `flow`, on one line for a `{...}` mapping. adopt splices it into a file."""
-    text = _dump(lambda: {key: _shaped(key, value, in_definition)}, flow=flow).rstrip("\n")
-    return text[1:-1] if flow else text
+    if flow:
+        return _dump(lambda: {key: _shaped(key, value, in_definition)}, flow=True)[1:-2]
+    field = {key: _shaped(key, value, in_definition)}
+    # Laid out where it goes in a file in fmt's layout (a trigger's keys at column 4, its
+    # definition's at 6), so that the width of its one-line lists is decided as fmt decides.
+    item = {"definition": field} if in_definition else field
+    lines = canonical.canonical(_dump(lambda: {"triggers": [item]}, flow=False)).splitlines()
+    column = 6 if in_definition else 4
+    return "\n".join(line[column:] for line in lines[2 if in_definition else 1 :])
 
 
 def items_yaml(triggers: Sequence[Trigger], *, flow: bool = False) -> str:
@@ -127,7 +134,9 @@ def items_yaml(triggers: Sequence[Trigger], *, flow: bool = False) -> str:
     if flow:
         documents = _dump(lambda: [trigger_document(t) for t in triggers], flow=True)
         return documents.rstrip("\n")[1:-1]
-    return _documents(triggers, ordered=False).split("\n", 1)[1]
+    # In fmt's layout, items at column 2 (a blank line between two), then moved to column 0.
+    laid = canonical.canonical(_documents(triggers, ordered=False)).split("\n", 1)[1]
+    return "".join(line[2:] if line != "\n" else line for line in laid.splitlines(keepends=True))
 
 
 def _dump(data: Callable[[], Any], *, flow: bool) -> str:
