@@ -106,3 +106,21 @@ def test_the_examples_are_fmt_clean() -> None:
     examples = ROOT / "examples"
     code, stdout, _ = fmt("--check", str(examples / "triggers"), str(examples / "environments"))
     assert (code, stdout) == (0, "")
+
+
+def test_a_file_name_with_a_line_break_is_named_on_one_line(tmp_path: Path) -> None:
+    path = messy(tmp_path, "a\n::error::injected.yaml")
+    code, stdout, _ = fmt("--check", str(path))
+    assert code == 1
+    assert stdout.count("\n") == 1
+    assert "\n::error" not in stdout
+
+
+def test_fmt_through_a_symbolic_link_rewrites_the_file_and_keeps_the_link(tmp_path: Path) -> None:
+    target = messy(tmp_path, "real.yaml")
+    (tmp_path / "links").mkdir()
+    link = tmp_path / "links" / "a.yaml"
+    link.symlink_to(target)
+    assert fmt(str(link))[0] == 0
+    assert link.is_symlink()
+    assert target.read_text(encoding="utf-8") == TIDY

@@ -9,6 +9,7 @@ import click
 from triggersync.cli import options as opts
 from triggersync.cli.console import Console, pass_console
 from triggersync.errors import ConfigError
+from triggersync.untrusted import clean
 
 
 @click.command(epilog="Exit codes: 0 ok; with --check, 1 when a file would change; 1 error.")
@@ -40,12 +41,14 @@ def fmt(console: Console, paths: tuple[str, ...], check: bool, diff: bool) -> in
     changed = [entry for entry in formatted if entry.changed]
     for entry in changed:
         if diff:
-            console.emit(text_diff(entry.before, entry.after, entry.file, entry.file))
+            name = clean(entry.file)
+            console.emit(text_diff(entry.before, entry.after, name, name))
         elif check:
-            console.echo(entry.file)
+            console.echo(clean(entry.file))
         else:
-            console.write_file(Path(entry.file), entry.after)
-            console.echo(entry.file)
+            # Through a symbolic link to the file it names: the link stays a link.
+            console.write_file(Path(entry.file).resolve(), entry.after)
+            console.echo(clean(entry.file))
     if problems:
         raise ConfigError(problems)
     if check and changed:
