@@ -66,17 +66,39 @@ def test_diff_prints_a_unified_diff_and_writes_nothing(tmp_path: Path) -> None:
     assert path.read_text(encoding="utf-8") == MESSY
 
 
-def test_a_file_that_is_not_configuration_is_named_and_not_rewritten(tmp_path: Path) -> None:
+def test_a_file_named_that_is_not_configuration_is_an_error_and_not_rewritten(
+    tmp_path: Path,
+) -> None:
     workflow = tmp_path / "ci.yml"
     workflow.write_text("on: push\njobs: {}\n", encoding="utf-8")
     path = messy(tmp_path)
-    code, stdout, stderr = fmt(str(tmp_path))
+    code, stdout, stderr = fmt(str(workflow), str(path))
     assert (code, stdout) == (1, f"{path}\n")
     assert stderr == (
         f"Error: {workflow}:1:1: not a configuration file: it declares neither `triggers` "
         "nor `ignore`\n"
     )
     assert workflow.read_text(encoding="utf-8") == "on: push\njobs: {}\n"
+
+
+def test_a_file_in_a_folder_that_is_not_configuration_is_passed_over_and_named(
+    tmp_path: Path,
+) -> None:
+    workflow = tmp_path / "ci.yml"
+    workflow.write_text("on: push\njobs: {}\n", encoding="utf-8")
+    path = messy(tmp_path)
+    code, stdout, stderr = fmt(str(tmp_path))
+    assert (code, stdout) == (0, f"{path}\n")
+    assert stderr == (
+        f"left alone: {workflow}:1:1: not a configuration file: it declares neither "
+        "`triggers` nor `ignore`\n"
+    )
+    assert workflow.read_text(encoding="utf-8") == "on: push\njobs: {}\n"
+
+
+def test_the_whole_examples_folder_is_fmt_clean() -> None:
+    code, stdout, _ = fmt("--check", "-q", str(ROOT / "examples"))
+    assert (code, stdout) == (0, "")
 
 
 def test_a_scenario_file_points_to_test(tmp_path: Path) -> None:

@@ -258,7 +258,8 @@ def test_a_renamed_from_outside_the_targets_goes_when_adopt_adds_its_name(tmp_pa
         targets=["Old"],
     )
     assert (
-        text == "triggers:\n  - name: New\n  - name: Old\n    description: ''\n    enabled: true\n"
+        text
+        == "triggers:\n  - name: New\n\n  - name: Old\n    description: ''\n    enabled: true\n"
     )
 
 

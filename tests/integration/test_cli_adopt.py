@@ -297,7 +297,7 @@ def test_a_new_file_given_that_does_not_exist_yet_is_made_in_the_folder(
     emulator.store.create({"name": "Eta", "description": "", "enabled": 1})
     assert run("adopt", ".", "--new-file", "new/made.yaml").code == 0
     assert (folder / "new" / "made.yaml").read_text(encoding="utf-8") == (
-        "triggers:\n- name: Eta\n  description: ''\n  enabled: true\n"
-        "- name: Zeta\n  description: ''\n  enabled: true\n"
+        "triggers:\n  - name: Eta\n    description: ''\n    enabled: true\n\n"
+        "  - name: Zeta\n    description: ''\n    enabled: true\n"
     )
     converged(run, ".")

@@ -37,8 +37,10 @@ def fmt(console: Console, paths: tuple[str, ...], check: bool, diff: bool) -> in
     from triggersync.config import fmt as formatting
     from triggersync.views.diff import text_diff
 
-    formatted, problems = formatting.lay_out(paths)
-    changed = [entry for entry in formatted if entry.changed]
+    laid = formatting.lay_out(paths)
+    for skipped in laid.passed_over:
+        console.info(f"left alone: {skipped}")
+    changed = [entry for entry in laid.formatted if entry.changed]
     for entry in changed:
         if diff:
             name = clean(entry.file)
@@ -49,8 +51,8 @@ def fmt(console: Console, paths: tuple[str, ...], check: bool, diff: bool) -> in
             # Through a symbolic link to the file it names: the link stays a link.
             console.write_file(Path(entry.file).resolve(), entry.after)
             console.echo(clean(entry.file))
-    if problems:
-        raise ConfigError(problems)
+    if laid.problems:
+        raise ConfigError(laid.problems)
     if check and changed:
         files = "1 file is" if len(changed) == 1 else f"{len(changed)} files are"
         console.error(f"{files} not in the canonical layout; run `triggersync fmt` on them")

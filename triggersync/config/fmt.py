@@ -1,9 +1,9 @@
 """`fmt`: configuration files in the one canonical layout (engine/canonical.py; docs/commands.md).
 
 Files are found as every command finds them. A file that is not configuration (a saved plan,
-scenarios, any other YAML without `triggers` or `ignore`) is refused rather than rewritten, so
-that `fmt .` never rewrites a workflow file; an empty file is left as it is (validate says what
-is wrong with it).
+scenarios, any other YAML without `triggers` or `ignore`) is never rewritten, so that `fmt .`
+never rewrites a workflow file: named on the command line, it is an error; found in a folder,
+it is passed over and named. An empty file is left as it is (validate says what is wrong).
 """
 
 from __future__ import annotations
@@ -31,11 +31,19 @@ class Formatted:
         return self.before != self.after
 
 
-def lay_out(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[Formatted], list[Problem]]:
-    """Each configuration file with its canonical text, and the problems of the files that
-    cannot be laid out (not found, not YAML, not configuration), each at its place."""
+@dataclass(frozen=True)
+class Laid:
+    formatted: list[Formatted]  # each configuration file, with its canonical text
+    problems: list[Problem]  # files that cannot be laid out: not found, not YAML, ...
+    passed_over: list[Problem]  # files in the folders given that are not configuration
+
+
+def lay_out(paths: Sequence[str | os.PathLike[str]]) -> Laid:
+    """Each configuration file with its canonical text, and why the others are not laid out."""
     files, problems = discover(paths)
+    named = {os.path.normpath(os.fspath(path)) for path in paths}
     formatted: list[Formatted] = []
+    passed_over: list[Problem] = []
     for file in files:
         try:
             text = read_text(file)
@@ -49,10 +57,11 @@ def lay_out(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[Formatted], l
             continue
         refused = _not_configuration(file, laid)
         if refused is not None:
-            problems.append(Problem(location=Location(file, 1, 1), message=refused))
+            found = passed_over if file not in named else problems
+            found.append(Problem(location=Location(file, 1, 1), message=refused))
             continue
         formatted.append(Formatted(file, text, laid.text))
-    return formatted, problems
+    return Laid(formatted, problems, passed_over)
 
 
 def _not_configuration(file: str, laid: canonical.Layout) -> str | None:
