@@ -25,6 +25,7 @@ COMMANDS = [
     "explain",
     "simulate",
     "test",
+    "unlock",
 ]
 
 ODD_CONFIG = """\
