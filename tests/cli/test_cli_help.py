@@ -26,6 +26,7 @@ COMMANDS = [
     "simulate",
     "test",
     "unlock",
+    "show",
 ]
 
 ODD_CONFIG = """\
