@@ -99,7 +99,7 @@ def _release(
 
     if interrupted:
         # The requests in flight may have been cut off: releasing the lock is owed all the same.
-        client.reopen(Interrupts.GRACE)
+        client.reopen(lock.RELEASE_TIMEOUT)
     try:
         warning = lock.release(client, holder)
     except LockError as exc:

@@ -41,6 +41,9 @@ MAX_POLL: Final = 15.0
 # A create refused while no lock was there (the lock just released, or the create refused
 # for another reason): tried once more, then the refusal is the answer.
 REFUSED_TRIES: Final = 2
+# Seconds the release of the lock may take after an interrupt cut off the run's requests:
+# the run still ends within seconds.
+RELEASE_TIMEOUT: Final = 5.0
 MAX_SHOWN: Final = 300  # characters of a lock's description shown; a server may send more
 
 _PREFIX: Final = "Held by triggersync apply: "

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from triggersync.api.client import Client
     from triggersync.config.files import Config
     from triggersync.engine.apply import ApplyOutcome
+    from triggersync.engine.lock import Holder
     from triggersync.engine.model import Trigger
     from triggersync.engine.plan import Plan
 
@@ -223,13 +224,22 @@ class Project:
         try:
             applied = work()
         except BaseException:
-            lock.release(client, holder)
+            self._release(client, holder)
             raise
         try:
-            warning = lock.release(client, holder)
+            warning = self._release(client, holder)
         except LockError as exc:
             return dataclasses.replace(applied, lock_warnings=(str(exc),), lock_kept=True)
         return dataclasses.replace(applied, lock_warnings=(warning,) if warning else ())
+
+    def _release(self, client: Client, holder: Holder) -> str | None:
+        from triggersync.engine import lock
+
+        if self.stopped.is_set():
+            # An interrupt may have cut off the requests in flight, and the client with them:
+            # releasing the lock is owed all the same, within seconds.
+            client.reopen(lock.RELEASE_TIMEOUT)
+        return lock.release(client, holder)
 
     def stop(self) -> None:
         """Start no new change, and no new retry, in any account."""
