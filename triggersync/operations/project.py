@@ -195,6 +195,7 @@ class Project:
             with self.connect(account, parallelism=parallelism) as client:
                 return self._locked(
                     client,
+                    account.name,
                     lock_timeout,
                     lambda: workflow.apply(
                         workflow.check_saved(the_plan, client),
@@ -212,34 +213,35 @@ class Project:
         return run_each([by_name[run.account] for run in plans if run.account in by_name], each)
 
     def _locked(
-        self, client: Client, timeout: float, work: Callable[[], workflow.Applied]
+        self, client: Client, name: str, timeout: float, work: Callable[[], workflow.Applied]
     ) -> workflow.Applied:
         """`work` done while holding the account's lock (docs/safety.md, the lock)."""
         from triggersync.engine import lock
         from triggersync.errors import LockError
 
         holder = lock.Holder.this_run()
-        if lock.acquire(client, holder, timeout=timeout, stop=self.stopped) is None:
+        unlock = f"{lock.UNLOCK} --account {name}"  # the command that reaches this account
+        if lock.acquire(client, holder, timeout=timeout, stop=self.stopped, unlock=unlock) is None:
             raise LockError("interrupted while waiting for the account's lock; nothing was changed")
         try:
             applied = work()
         except BaseException:
-            self._release(client, holder)
+            self._release(client, holder, unlock)
             raise
         try:
-            warning = self._release(client, holder)
+            warning = self._release(client, holder, unlock)
         except LockError as exc:
             return dataclasses.replace(applied, lock_warnings=(str(exc),), lock_kept=True)
         return dataclasses.replace(applied, lock_warnings=(warning,) if warning else ())
 
-    def _release(self, client: Client, holder: Holder) -> str | None:
+    def _release(self, client: Client, holder: Holder, unlock: str) -> str | None:
         from triggersync.engine import lock
 
         if self.stopped.is_set():
             # An interrupt may have cut off the requests in flight, and the client with them:
             # releasing the lock is owed all the same, within seconds.
             client.reopen(lock.RELEASE_TIMEOUT)
-        return lock.release(client, holder)
+        return lock.release(client, holder, unlock=unlock)
 
     def stop(self) -> None:
         """Start no new change, and no new retry, in any account."""
