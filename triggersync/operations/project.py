@@ -170,7 +170,7 @@ class Project:
 
     def apply(
         self,
-        plans: Sequence[AccountRun[Plan]],
+        plans: Sequence[AccountRun[Plan]] | Sequence[AccountRun[AccountPlan]],
         *,
         force: bool = False,
         parallelism: int = 4,
@@ -182,11 +182,15 @@ class Project:
         (waiting up to `lock_timeout` seconds for another apply to end), and under it the
         account is checked to be as the plan found it (StalePlanError: nothing changed there).
         `on_outcome(account, outcome)` hears of each change. `stop()` (e.g. on Ctrl-C) starts
-        no new change in any account."""
+        no new change in any account. `plans` is what `plan()` or `check_saved()` returned."""
         by_name = {account.name: account for account in self.accounts}
-        runs = {run.account: run for run in plans}
+        runs: dict[str, AccountRun[Plan] | AccountRun[AccountPlan]] = {
+            run.account: run for run in plans
+        }
 
-        def one(account: Account, the_plan: Plan) -> workflow.Applied:
+        def one(account: Account, planned: Plan | AccountPlan) -> workflow.Applied:
+            # plan() gives each plan with its configuration; check_saved() the plan alone.
+            the_plan = planned.plan if isinstance(planned, AccountPlan) else planned
             if the_plan.empty:
                 return workflow.Applied(the_plan, None)
             report = None
@@ -208,7 +212,9 @@ class Project:
                 )
 
         def each(account: Account) -> workflow.Applied:
-            return then(runs[account.name], lambda the_plan: one(account, the_plan)).unwrap()
+            run = runs[account.name]
+            planned: AccountRun[Plan | AccountPlan] = AccountRun(run.account, run.value, run.error)
+            return then(planned, lambda the_plan: one(account, the_plan)).unwrap()
 
         return run_each([by_name[run.account] for run in plans if run.account in by_name], each)
 
