@@ -176,12 +176,14 @@ class Project:
         parallelism: int = 4,
         on_outcome: Callable[[str, ApplyOutcome], None] | None = None,
         lock_timeout: float = 0.0,
+        on_wait: Callable[[str, Holder], None] | None = None,
     ) -> list[AccountRun[workflow.Applied]]:
         """Each account's plan applied to its own account, all at once; a run that failed
         before (no plan) stays failed. Each account's lock is held while its changes are made
         (waiting up to `lock_timeout` seconds for another apply to end), and under it the
         account is checked to be as the plan found it (StalePlanError: nothing changed there).
-        `on_outcome(account, outcome)` hears of each change. `stop()` (e.g. on Ctrl-C) starts
+        `on_outcome(account, outcome)` hears of each change, `on_wait(account, holder)` of a
+        wait for another run's lock. `stop()` (e.g. on Ctrl-C) starts
         no new change in any account. `plans` is what `plan()` or `check_saved()` returned."""
         by_name = {account.name: account for account in self.accounts}
         runs: dict[str, AccountRun[Plan] | AccountRun[AccountPlan]] = {
@@ -197,10 +199,12 @@ class Project:
             if on_outcome is not None:
                 report = functools.partial(on_outcome, account.name)
             with self.connect(account, parallelism=parallelism) as client:
+                waiting = None if on_wait is None else functools.partial(on_wait, account.name)
                 return self._locked(
                     client,
                     account.name,
                     lock_timeout,
+                    waiting,
                     lambda: workflow.apply(
                         workflow.check_saved(the_plan, client),
                         client,
@@ -219,7 +223,12 @@ class Project:
         return run_each([by_name[run.account] for run in plans if run.account in by_name], each)
 
     def _locked(
-        self, client: Client, name: str, timeout: float, work: Callable[[], workflow.Applied]
+        self,
+        client: Client,
+        name: str,
+        timeout: float,
+        on_wait: Callable[[Holder], None] | None,
+        work: Callable[[], workflow.Applied],
     ) -> workflow.Applied:
         """`work` done while holding the account's lock (docs/safety.md, the lock)."""
         from triggersync.engine import lock
@@ -227,7 +236,11 @@ class Project:
 
         holder = lock.Holder.this_run()
         unlock = f"{lock.UNLOCK} --account {name}"  # the command that reaches this account
-        if lock.acquire(client, holder, timeout=timeout, stop=self.stopped, unlock=unlock) is None:
+        stop = self.stopped
+        if (
+            lock.acquire(client, holder, timeout=timeout, stop=stop, on_wait=on_wait, unlock=unlock)
+            is None
+        ):
             raise LockError("interrupted while waiting for the account's lock; nothing was changed")
         try:
             applied = work()
