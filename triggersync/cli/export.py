@@ -30,6 +30,11 @@ if TYPE_CHECKING:
     "is updated in place, as adopt does). Default: stdout.",
 )
 @click.option("--force", is_flag=True, help="Replace an existing --out file.")
+@click.option(
+    "--department-ids",
+    is_flag=True,
+    help="Write setDepartment with department ids, not names (and do not read departments).",
+)
 @opts.vars
 @opts.console_options
 @pass_console
@@ -38,6 +43,7 @@ def export(
     api_url: str | None,
     out: str | None,
     force: bool,
+    department_ids: bool,
     vars_file: str | None,
     project_file: str | None,
     account_names: tuple[str, ...],
@@ -47,7 +53,9 @@ def export(
     An existing --out file is never replaced without --force. An --out directory that
     already holds configuration is updated as `adopt DIR` updates it: each live trigger where
     a file declares it, the others in new files, declarations of triggers gone from Zendesk
-    removed, and triggers its `ignore` globs match left out (--vars fills its ${NAME}s).
+    removed, and triggers its `ignore` globs match left out (--vars fills its ${NAME}s). A
+    department is written by its name where the account's departments can be read and the
+    name is that department's alone.
 
     \b
     Example:
@@ -64,9 +72,12 @@ def export(
     if account_names or project_file:
         raise click.UsageError("--account and --project need a project file's accounts")
 
-    def fetch() -> list[Trigger]:
+    def fetch(cfg: Config | None) -> list[Trigger]:
         with steps.client(api_url, console) as client:
-            return client.list()
+            listed = client.list()
+            if department_ids:
+                return listed
+            return steps.named_departments(listed, cfg, client, console)
 
     return _export(console, fetch, out, force, vars_file)
 
@@ -98,7 +109,7 @@ def _export_accounts(
             continue
         target = os.path.join(out, run.account) if several and out is not None else out
         try:
-            given: Callable[[], list[Trigger]] = functools.partial(list, listed)
+            given: Callable[[Config | None], list[Trigger]] = functools.partial(_given, listed)
             codes.append(_export(console, given, target, force, vars_file))
         except TriggersyncError as exc:
             console.error(f"account {run.account}: {exc}")
@@ -106,9 +117,13 @@ def _export_accounts(
     return combined_exit(codes)
 
 
+def _given(listed: list[Trigger], cfg: Config | None) -> list[Trigger]:
+    return list(listed)
+
+
 def _export(
     console: Console,
-    fetch: Callable[[], list[Trigger]],
+    fetch: Callable[[Config | None], list[Trigger]],
     out: str | None,
     force: bool,
     vars_file: str | None,
@@ -124,7 +139,7 @@ def _export(
     cfg = None
     if is_folder and target is not None and target.is_dir() and discover([target])[0]:
         cfg = _existing_configuration(str(target), vars_file, console)
-    listed = fetch()
+    listed = fetch(cfg)
     if cfg is not None:
         from triggersync.config.adopt import adopt
 

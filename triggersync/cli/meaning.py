@@ -90,14 +90,21 @@ def explain(
         raise click.UsageError("--vars applies to configuration PATHS, not --live")
     if api_url and not live:
         raise click.UsageError("--api-url applies to --live only")
+    departments: dict[int, str] = {}
     if live:
+        from triggersync.engine.departments import ids_in, names_for
+
         with steps.client(api_url, console) as client:
             triggers = sorted(client.list(), key=lambda trigger: trigger.name)
+            wanted = [t for t in triggers if t.name in names] if names else triggers
+            table = steps.departments_of(wanted, client, console, fallback="ids are shown")
+        if table is not None:
+            departments = names_for((n for t in wanted for n in ids_in(t.definition)), table)
         where, missing = "among the live triggers", LIVE_WITHOUT_DEFINITION
     else:
         triggers = list(steps.load(paths, vars_file, console).triggers)
         where, missing = "in the configuration", CONFIG_WITHOUT_DEFINITION
-    text = _explained(console, triggers, names, lines, where, missing)
+    text = _explained(console, triggers, names, lines, where, missing, departments=departments)
     if text is None:
         return 1
     console.emit(text)
@@ -112,6 +119,8 @@ def _explained(
     where: str,
     missing: str,
     prefix: str = "",
+    *,
+    departments: dict[int, str] | None = None,
 ) -> str | None:
     """The chosen triggers in words; None (each unknown name said) when a name is unknown."""
     from triggersync.views.explain import render_explanations
@@ -123,7 +132,9 @@ def _explained(
     if unknown:
         return None
     chosen = [t for t in triggers if t.name in names] if names else list(triggers)
-    return render_explanations(_specs(chosen), lines=lines, no_definition=missing)
+    return render_explanations(
+        _specs(chosen), lines=lines, no_definition=missing, departments=departments
+    )
 
 
 def _project(

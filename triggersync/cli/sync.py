@@ -71,7 +71,7 @@ def plan(
         )
     cfg = steps.load(paths, vars_file, console)
     with steps.client(api_url, console) as client:
-        the_plan = steps.plan_live(cfg, client, prune=not no_prune)
+        the_plan = steps.plan_live(cfg, client, prune=not no_prune, console=console)
     if out:
         console.write_file(Path(out), render_json(the_plan))
         console.info(f"Saved the plan to {out}; apply it with: triggersync apply --plan {out}")
@@ -169,7 +169,7 @@ def apply(
             the_plan = operations.check_saved(saved, client)
         else:
             assert cfg is not None
-            the_plan = operations.plan(cfg, client, prune=not no_prune)
+            the_plan = steps.plan_live(cfg, client, prune=not no_prune, console=console)
         console.emit(render_text(the_plan, color=console.color))
         if the_plan.empty:
             return 0  # nothing to change: no lock taken
@@ -191,7 +191,9 @@ def apply(
                 if saved is not None or not yes:  # not what was reviewed or confirmed
                     raise StalePlanError(f"{stale}; nothing was changed") from None
                 assert cfg is not None
-                the_plan = steps.plan_live(cfg, client, prune=not no_prune, live=live)
+                the_plan = steps.plan_live(
+                    cfg, client, prune=not no_prune, live=live, console=console
+                )
                 console.info("The account changed since the plan above was made; planned again:")
                 console.emit(render_text(the_plan, color=console.color))
                 if the_plan.empty:
@@ -252,6 +254,6 @@ def drift(
         return accounts.exit_code(runs, lambda value: 0 if value.plan.empty else 2)
     cfg = steps.load(paths, vars_file, console)
     with steps.client(api_url, console) as client:
-        the_plan = steps.plan_live(cfg, client, prune=True)
+        the_plan = steps.plan_live(cfg, client, prune=True, console=console)
     steps.report(the_plan, fmt, console, max_chars, drift=True)
     return 0 if the_plan.empty else 2

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from triggersync.engine.departments import Departments, names_for, routed_ids
 from triggersync.engine.model import FIELD_ORDER, Trigger, canonical, same_definition, same_json
 from triggersync.engine.plan import (
     ABSENT,
@@ -98,11 +99,13 @@ def make_plan(
     ignore: Sequence[str] = (),
     prune: bool = True,
     base_url: str | None = None,
+    departments: Departments | None = None,
 ) -> Plan:
     """A Plan with the fingerprints `apply --plan` checks; raises TriggersyncError when the
     changes cannot be ordered (renames in a cycle).
 
-    `ignore` holds the configuration's globs of live names it does not own.
+    `ignore` holds the configuration's globs of live names it does not own; `departments`,
+    when the account's were read, names the department ids the changes route to.
     """
     changes = diff(desired, live, is_ignored=lambda name: ignored_by(name, ignore), prune=prune)
     live_by_name = {trigger.name: trigger for trigger in live}
@@ -111,7 +114,8 @@ def make_plan(
         for change in changes
         if change.action != "create"
     }
-    return Plan(tuple(changes), fingerprints, tuple(live_by_name), base_url, tuple(ignore))
+    names = names_for(routed_ids(changes), departments) if departments is not None else {}
+    return Plan(tuple(changes), fingerprints, tuple(live_by_name), base_url, tuple(ignore), names)
 
 
 def _compare(want: Trigger, have: Trigger) -> Change | None:

@@ -176,6 +176,9 @@ class Plan:
     live_names: tuple[str, ...] = ()  # every live name at plan time, ignored ones included
     base_url: str | None = None
     ignore: tuple[str, ...] = ()  # the configuration's ignore globs: what it does not own
+    # Names of the department ids the changes route to, where the account's list was read:
+    # shown next to the ids (`set department "Sales" (id 123)`), never compared.
+    department_names: Mapping[int, str] = field(default_factory=dict)
     # The execution order (`execution_waves`), worked out once, when the plan is made.
     waves: tuple[tuple[Change, ...], ...] = field(init=False, repr=False, compare=False)
 
@@ -185,6 +188,7 @@ class Plan:
         object.__setattr__(self, "fingerprints", dict(sorted(self.fingerprints.items())))
         object.__setattr__(self, "live_names", tuple(sorted(set(self.live_names))))
         object.__setattr__(self, "ignore", tuple(self.ignore))
+        object.__setattr__(self, "department_names", dict(sorted(self.department_names.items())))
         # Ordered here, so a plan whose changes cannot be ordered is never made (nor shown),
         # and apply runs the very waves that were checked.
         object.__setattr__(self, "waves", execution_waves(self.changes))

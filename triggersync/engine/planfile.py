@@ -61,7 +61,16 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             "ignore": list(plan.ignore),
             "owned_live": plan.owned_live,
         },
+        **_departments_to_dict(plan),
     }
+
+
+def _departments_to_dict(plan: Plan) -> dict[str, Any]:
+    """The names of the departments the changes route to, for readers (`show`, `apply
+    --plan`); only when there are some, so a plan without departments keeps its shape."""
+    if not plan.department_names:
+        return {}
+    return {"departments": {str(key): name for key, name in plan.department_names.items()}}
 
 
 def _guard_to_dict(refusal: Refusal | None) -> dict[str, Any] | None:
@@ -187,6 +196,7 @@ def plan_from_dict(data: Any) -> Plan:
             live_names=tuple(state["live_names"]),
             base_url=state["base_url"],
             ignore=tuple(state["ignore"]),
+            department_names={int(key): name for key, name in data.get("departments", {}).items()},
         )
     except TriggersyncError as exc:  # the changes cannot be ordered
         raise PlanFileError(f"plan file: {exc}") from exc

@@ -56,7 +56,7 @@ def render_markdown(plan: Plan) -> str:
     for change in plan.changes:
         body.append(f"{_diff_mark(CHANGE_KINDS[change.action].symbol)} {heading(change)}")
         body.extend(_fields(change))
-    words = _in_words(plan.changes, _plan_words, _plan_title)
+    words = _in_words(plan.changes, lambda change: _plan_words(change, plan), _plan_title)
     changes = _diff_block(body, len(plan.changes))
     return "\n".join([*parts, *changes, "", *words, PLAN_MARKER]) + "\n"
 
@@ -76,7 +76,7 @@ def render_drift_markdown(plan: Plan) -> str:
             if item.before is not ABSENT:
                 body.append(f"+    {clean(item.path)}: {value(item.path, item.before)} (Zendesk)")
     parts = [f"**{drift_summary_line(plan)}**", ""]
-    words = _in_words(ordered, _drift_words, _drift_title)
+    words = _in_words(ordered, lambda change: _drift_words(change, plan), _drift_title)
     changes = _diff_block(body, len(plan.changes))
     return "\n".join([*parts, *changes, "", *words, DRIFT_MARKER]) + "\n"
 
@@ -122,13 +122,14 @@ def _fields(change: Change) -> Iterator[str]:
             yield f"+    {clean(item.path)}: {value(item.path, item.after)}"
 
 
-def _plan_words(change: Change) -> list[str]:
-    return [f"{'-' if side == 'before' else '+'} {words}" for side, words in plan_words(change)]
+def _plan_words(change: Change, plan: Plan) -> list[str]:
+    said = plan_words(change, plan)
+    return [f"{'-' if side == 'before' else '+'} {words}" for side, words in said]
 
 
-def _drift_words(change: Change) -> list[str]:
+def _drift_words(change: Change, plan: Plan) -> list[str]:
     # As drift's field lines: the code's side first, on `-`; Zendesk's then, on `+`.
-    said = reversed(drift_words(change))
+    said = reversed(drift_words(change, plan))
     return [f"{'+' if side == 'before' else '-'} {words}" for side, words in said]
 
 

@@ -48,7 +48,7 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
     for change in plan.changes:
         lines.append(f"{_mark(CHANGE_KINDS[change.action].symbol, paint)} {heading(change)}")
         lines.extend(_fields(change, paint))
-        lines.extend(f"{_INDENT}{words}" for _, words in plan_words(change))
+        lines.extend(f"{_INDENT}{words}" for _, words in plan_words(change, plan))
     notice = guard_notice(plan)
     if notice is not None:
         lines += ["", f"Warning: {notice}"]
@@ -65,7 +65,7 @@ def render_drift_text(plan: Plan, *, color: bool = False) -> str:
             f"{_mark(CHANGE_KINDS[change.action].drift_symbol, paint)} {drift_heading(change)}"
         )
         lines.extend(f"{_INDENT}{_drift_field(item, paint)}" for item in change.diff)
-        lines.extend(f"{_INDENT}{words}" for _, words in drift_words(change))
+        lines.extend(f"{_INDENT}{words}" for _, words in drift_words(change, plan))
     return "\n".join([*lines, "", drift_summary_line(plan)]) + "\n"
 
 
