@@ -480,3 +480,20 @@ def test_unlock_with_an_account_typo_suggests_the_name(project: Path, run: Run) 
     ran = run("unlock", "--account", "tow", "--yes")
     assert ran.exit_code == 1
     assert ran.stderr == "Error: triggersync.yaml:1:1: no account 'tow'; did you mean 'two'?\n"
+
+
+def test_a_target_narrows_every_accounts_plan(project: Path, run: Run) -> None:
+    ran = run("plan", "--target", "Only *")
+    assert ran.exit_code == 0
+    assert ran.stdout.count("Targeted: 1 of 2 triggers.") == 3
+    assert "Shared" not in ran.stdout
+
+
+def test_show_renders_a_projects_saved_plan_by_account(
+    project: Path, run: Run, tmp_path: Path
+) -> None:
+    saved = tmp_path / "plan.json"
+    assert run("plan", "--out", str(saved)).exit_code == 0
+    shown = run("show", str(saved))
+    assert shown.exit_code == 0
+    assert shown.stdout == run("plan").stdout

@@ -167,6 +167,7 @@ def apply(
     force: bool,
     parallelism: int,
     lock_timeout: float = 0.0,
+    targets: Sequence[str] = (),
 ) -> int:
     """Plan every account (or check each part of a saved plan against its own account),
     show the plans, confirm once, and apply each account's plan to it, all at once."""
@@ -182,7 +183,7 @@ def apply(
             {name: part for name, part in saved.items() if not names or name in chosen}
         )
     else:
-        planned = project.plan(names, prune=prune)
+        planned = project.plan(names, prune=prune, targets=targets)
         for one in planned:
             if one.value is not None:
                 warn(console, one.account, one.value.config.warnings)

@@ -32,13 +32,7 @@ if TYPE_CHECKING:
 @opts.project
 @opts.vars
 @opts.api_url
-@click.option(
-    "--target",
-    "targets",
-    multiple=True,
-    metavar="NAME",
-    help="Only triggers whose name matches this glob (repeatable).",
-)
+@opts.targets
 @click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff; write nothing.")
 @click.option(
     "--new-file",

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     help="Write setDepartment with department ids, not names (and do not read departments).",
 )
 @opts.vars
+@opts.targets
 @opts.console_options
 @pass_console
 def export(
@@ -45,6 +46,7 @@ def export(
     force: bool,
     department_ids: bool,
     vars_file: str | None,
+    targets: tuple[str, ...],
     project_file: str | None,
     account_names: tuple[str, ...],
 ) -> int:
@@ -60,6 +62,7 @@ def export(
     \b
     Example:
       triggersync export --out triggers/
+      triggersync export --target "Sales *"
 
     With a project file naming accounts (and no --api-url), every account's (or those of
     --account): --out DIR gets a folder per account, DIR/NAME.
@@ -68,7 +71,9 @@ def export(
 
     found = None if api_url else project_settings.find(project_file)
     if found is not None and project_settings.load(found).accounts:
-        return _export_accounts(console, project_file, account_names, out, force, vars_file)
+        return _export_accounts(
+            console, project_file, account_names, out, force, vars_file, targets
+        )
     if account_names or project_file:
         raise click.UsageError("--account and --project need a project file's accounts")
 
@@ -79,7 +84,7 @@ def export(
                 return listed
             return steps.named_departments(listed, cfg, client, console)
 
-    return _export(console, fetch, out, force, vars_file)
+    return _export(console, fetch, out, force, vars_file, targets)
 
 
 def _export_accounts(
@@ -89,6 +94,7 @@ def _export_accounts(
     out: str | None,
     force: bool,
     vars_file: str | None,
+    targets: Sequence[str],
 ) -> int:
     """Each account's live triggers, to DIR/NAME (or to stdout or FILE, for one account)."""
     from triggersync.config.files import EXTENSIONS
@@ -110,7 +116,7 @@ def _export_accounts(
         target = os.path.join(out, run.account) if several and out is not None else out
         try:
             given: Callable[[Config | None], list[Trigger]] = functools.partial(_given, listed)
-            codes.append(_export(console, given, target, force, vars_file))
+            codes.append(_export(console, given, target, force, vars_file, targets))
         except TriggersyncError as exc:
             console.error(f"account {run.account}: {exc}")
             codes.append(1)
@@ -127,10 +133,13 @@ def _export(
     out: str | None,
     force: bool,
     vars_file: str | None,
+    targets: Sequence[str] = (),
 ) -> int:
-    """The live triggers `fetch` gives, written to `out` (stdout when None)."""
+    """The live triggers `fetch` gives (those `targets` match), written to `out` (stdout
+    when None)."""
     from triggersync.config.files import EXTENSIONS, discover
     from triggersync.engine import export as export_mod
+    from triggersync.engine.targets import matches
 
     target = Path(out) if out is not None else None
     is_folder = target is not None and (
@@ -140,15 +149,17 @@ def _export(
     if is_folder and target is not None and target.is_dir() and discover([target])[0]:
         cfg = _existing_configuration(str(target), vars_file, console)
     listed = fetch(cfg)
+    steps.warn_unmatched(targets, [trigger.name for trigger in listed], console)
     if cfg is not None:
         from triggersync.config.adopt import adopt
 
         live = [steps.masked(trigger, console) for trigger in listed]
-        adoption = adopt(cfg, live, paths=[str(target)])
+        adoption = adopt(cfg, live, paths=[str(target)], targets=targets)
         for problem in adoption.problems:
             console.error(problem)
         steps.write_adoption(adoption, console)
         return 1 if adoption.problems else 0
+    listed = [trigger for trigger in listed if matches(trigger.name, targets)]
     live, refused = export_mod.exportable(listed)
     live = [steps.masked(trigger, console) for trigger in live]
     if target is None:

@@ -55,6 +55,7 @@ def _unknown_names(wanted: Sequence[str], names: Sequence[str], where: str) -> l
     "--name", "names", multiple=True, metavar="NAME", help="Only this trigger (repeatable)."
 )
 @click.option("--lines", is_flag=True, help="One line per event, condition and action.")
+@opts.targets
 @opts.vars
 @opts.api_url
 @opts.console_options
@@ -65,6 +66,7 @@ def explain(
     live: bool,
     names: tuple[str, ...],
     lines: bool,
+    targets: tuple[str, ...],
     vars_file: str | None,
     api_url: str | None,
     project_file: str | None,
@@ -83,7 +85,7 @@ def explain(
 
     project = _project(console, paths, live, project_file, account_names, vars_file, api_url)
     if project is not None:
-        return _explain_accounts(console, project, account_names, live, names, lines)
+        return _explain_accounts(console, project, account_names, live, names, lines, targets)
     if bool(paths) == live:
         raise click.UsageError("give configuration PATHS or --live, not both or neither")
     if live and vars_file:
@@ -104,7 +106,9 @@ def explain(
     else:
         triggers = list(steps.load(paths, vars_file, console).triggers)
         where, missing = "in the configuration", CONFIG_WITHOUT_DEFINITION
-    text = _explained(console, triggers, names, lines, where, missing, departments=departments)
+    text = _explained(
+        console, triggers, names, lines, where, missing, departments=departments, targets=targets
+    )
     if text is None:
         return 1
     console.emit(text)
@@ -121,8 +125,11 @@ def _explained(
     prefix: str = "",
     *,
     departments: dict[int, str] | None = None,
+    targets: Sequence[str] = (),
 ) -> str | None:
-    """The chosen triggers in words; None (each unknown name said) when a name is unknown."""
+    """The chosen triggers (by --name, and among those --target's globs match) in words;
+    None (each unknown name said) when a name is unknown."""
+    from triggersync.engine.targets import matches
     from triggersync.views.explain import render_explanations
 
     known = [trigger.name for trigger in triggers]
@@ -131,7 +138,8 @@ def _explained(
         console.error(f"{prefix}{message}")
     if unknown:
         return None
-    chosen = [t for t in triggers if t.name in names] if names else list(triggers)
+    steps.warn_unmatched(targets, known, console)
+    chosen = [t for t in triggers if (not names or t.name in names) and matches(t.name, targets)]
     return render_explanations(
         _specs(chosen), lines=lines, no_definition=missing, departments=departments
     )
@@ -171,6 +179,7 @@ def _explain_accounts(
     live: bool,
     names: Sequence[str],
     lines: bool,
+    targets: Sequence[str] = (),
 ) -> int:
     """Each account's triggers in words, a section each."""
     from triggersync.views import accounts as view
@@ -196,7 +205,10 @@ def _explain_accounts(
     for name, triggers in found:
         text = None
         if triggers is not None:
-            text = _explained(console, triggers, names, lines, where, missing, f"account {name}: ")
+            prefix = f"account {name}: "
+            text = _explained(
+                console, triggers, names, lines, where, missing, prefix, targets=targets
+            )
             if text is None:
                 failures[name] = f"no such trigger {where}"
         sections.append((name, text))

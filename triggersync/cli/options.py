@@ -77,6 +77,14 @@ parallelism = click.option(
     show_default=True,
     help="Changes applied at once.",
 )
+targets = click.option(
+    "--target",
+    "targets",
+    multiple=True,
+    metavar="NAME",
+    help="Only triggers whose name (live or declared) matches this glob; repeatable. "
+    "Pruning, too, stays among them.",
+)
 max_chars = click.option(
     "--max-chars",
     type=click.IntRange(min=1000),

@@ -58,12 +58,35 @@ def plan_live(
     live: Sequence[Trigger] | None = None,
     *,
     console: Console,
+    targets: Sequence[str] = (),
 ) -> Plan:
     """The plan of the configuration against the live triggers, fetched now unless given;
-    a warning about a department it names is shown (docs/configuration.md#departments)."""
+    a warning about a department it names is shown (docs/configuration.md#departments).
+    Narrowed to `targets` (globs), with a warning for a glob that names no trigger."""
     from triggersync.operations import plan
 
-    return plan(cfg, client, prune=prune, live=live, on_warning=lambda p: console.warn(str(p)))
+    live = client.list() if live is None else live
+    warn_unmatched(targets, [t.name for t in cfg.triggers] + [t.name for t in live], console)
+    return plan(
+        cfg,
+        client,
+        prune=prune,
+        live=live,
+        targets=targets,
+        on_warning=lambda p: console.warn(str(p)),
+    )
+
+
+def warn_unmatched(targets: Sequence[str], names: Sequence[str], console: Console) -> None:
+    """A --target that names no trigger is most likely a typo: said, with the closest name,
+    rather than a quiet "No changes."."""
+    from triggersync.engine.targets import unmatched
+    from triggersync.language import did_you_mean, literal
+
+    for glob in unmatched(targets, names):
+        close = did_you_mean(glob, names)
+        hint = f" (did you mean {literal(close)}?)" if close is not None else ""
+        console.warn(f"--target {literal(glob)} matches no trigger, declared or live{hint}")
 
 
 def named_departments(

@@ -25,6 +25,7 @@ from triggersync.engine.plan import (
     ignored_by,
     temporary_name,
 )
+from triggersync.engine.targets import narrow
 from triggersync.errors import TriggersyncError, format_path
 from triggersync.untrusted import shown
 
@@ -100,14 +101,23 @@ def make_plan(
     prune: bool = True,
     base_url: str | None = None,
     departments: Departments | None = None,
+    targets: Sequence[str] = (),
 ) -> Plan:
     """A Plan with the fingerprints `apply --plan` checks; raises TriggersyncError when the
     changes cannot be ordered (renames in a cycle).
 
     `ignore` holds the configuration's globs of live names it does not own; `departments`,
-    when the account's were read, names the department ids the changes route to.
+    when the account's were read, names the department ids the changes route to; `targets`
+    the `--target` globs that narrow both sides (engine/targets.py). The plan keeps every
+    live name all the same: the stale check and the delete guard look at the whole account.
     """
-    changes = diff(desired, live, is_ignored=lambda name: ignored_by(name, ignore), prune=prune)
+
+    def is_ignored(name: str) -> bool:
+        return ignored_by(name, ignore)
+
+    owned = (trigger.name for trigger in live if not is_ignored(trigger.name))
+    scoped = narrow(desired, live, targets, owned=owned)
+    changes = diff(scoped.desired, scoped.live, is_ignored=is_ignored, prune=prune)
     live_by_name = {trigger.name: trigger for trigger in live}
     fingerprints = {
         change.name: fingerprint(live_by_name[change.name])
@@ -115,7 +125,15 @@ def make_plan(
         if change.action != "create"
     }
     names = names_for(routed_ids(changes), departments) if departments is not None else {}
-    return Plan(tuple(changes), fingerprints, tuple(live_by_name), base_url, tuple(ignore), names)
+    return Plan(
+        tuple(changes),
+        fingerprints,
+        tuple(live_by_name),
+        base_url,
+        tuple(ignore),
+        names,
+        targeting=scoped.targeting,
+    )
 
 
 def _compare(want: Trigger, have: Trigger) -> Change | None:

@@ -170,6 +170,23 @@ def fingerprint(trigger: Trigger) -> str:
 
 
 @dataclass(frozen=True)
+class Targeting:
+    """What a plan narrowed by `--target` records (engine/targets.py): its globs, and how many
+    triggers they picked out of how many the run saw (declared names and owned live names,
+    each counted once)."""
+
+    globs: tuple[str, ...]
+    selected: int
+    total: int
+
+    @property
+    def line(self) -> str:
+        """`Targeted: 2 of 40 triggers.`"""
+        noun = "trigger" if self.total == 1 else "triggers"
+        return f"Targeted: {self.selected} of {self.total} {noun}."
+
+
+@dataclass(frozen=True)
 class Plan:
     changes: tuple[Change, ...]
     fingerprints: Mapping[str, str] = field(default_factory=dict)  # live name -> fingerprint
@@ -179,6 +196,7 @@ class Plan:
     # Names of the department ids the changes route to, where the account's list was read:
     # shown next to the ids (`set department "Sales" (id 123)`), never compared.
     department_names: Mapping[int, str] = field(default_factory=dict)
+    targeting: Targeting | None = None  # set when --target narrowed the plan
     # The execution order (`execution_waves`), worked out once, when the plan is made.
     waves: tuple[tuple[Change, ...], ...] = field(init=False, repr=False, compare=False)
 

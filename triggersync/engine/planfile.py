@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Final, NoReturn
 from triggersync.engine.guard import Refusal, delete_guard
 from triggersync.engine.kinds import ChangeKind
 from triggersync.engine.model import as_declared, same_json
-from triggersync.engine.plan import ABSENT, Change, FieldChange, Plan, ignored_by
+from triggersync.engine.plan import ABSENT, Change, FieldChange, Plan, Targeting, ignored_by
 from triggersync.engine.schemas import packaged_schema
 from triggersync.errors import PlanFileError, TriggersyncError, format_path
 
@@ -49,10 +49,18 @@ _JSON_TYPES: Final = {
 
 def plan_to_dict(plan: Plan) -> dict[str, Any]:
     """The plan as the document schemas/plan.schema.json describes."""
-    return {
+    document: dict[str, Any] = {
         "format_version": FORMAT_VERSION,
         "summary": plan.summary,
         "guard": _guard_to_dict(delete_guard(plan)),
+    }
+    if plan.targeting is not None:  # only when narrowed: a whole plan's document is unchanged
+        document["targets"] = {
+            "globs": list(plan.targeting.globs),
+            "selected": plan.targeting.selected,
+            "total": plan.targeting.total,
+        }
+    return document | {
         "changes": [_change_to_dict(change) for change in plan.changes],
         "state": {
             "base_url": plan.base_url,
@@ -197,6 +205,7 @@ def plan_from_dict(data: Any) -> Plan:
             base_url=state["base_url"],
             ignore=tuple(state["ignore"]),
             department_names={int(key): name for key, name in data.get("departments", {}).items()},
+            targeting=_targeting(data.get("targets")),
         )
     except TriggersyncError as exc:  # the changes cannot be ordered
         raise PlanFileError(f"plan file: {exc}") from exc
@@ -212,6 +221,14 @@ def plan_from_dict(data: Any) -> Plan:
     if "guard" in data and data["guard"] != _guard_to_dict(delete_guard(plan)):
         _fail("guard", "does not match what the delete guard makes of the changes")
     return plan
+
+
+def _targeting(raw: dict[str, Any] | None) -> Targeting | None:
+    if raw is None:
+        return None
+    if raw["selected"] > raw["total"]:
+        _fail("targets.selected", f"is {raw['selected']}, more than the total {raw['total']}")
+    return Targeting(tuple(raw["globs"]), raw["selected"], raw["total"])
 
 
 # --- the shape: schemas/plan.schema.json ----------------------------------------------------

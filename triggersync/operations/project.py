@@ -121,20 +121,24 @@ class Project:
     # -- against the accounts --------------------------------------------------------------
 
     def plan(
-        self, accounts: Sequence[str] = (), *, prune: bool = True
+        self, accounts: Sequence[str] = (), *, prune: bool = True, targets: Sequence[str] = ()
     ) -> list[AccountRun[AccountPlan]]:
-        """Every account's plan (one list request each, all accounts at once)."""
+        """Every account's plan (one list request each, all accounts at once), narrowed to
+        `targets` (globs) when there are any."""
 
         def one(account: Account) -> AccountPlan:
             config = self.load_config(account)
             with self.connect(account) as client:
-                return AccountPlan(config, workflow.plan(config, client, prune=prune))
+                planned = workflow.plan(config, client, prune=prune, targets=targets)
+                return AccountPlan(config, planned)
 
         return run_each(self.select(accounts), one)
 
-    def drift(self, accounts: Sequence[str] = ()) -> list[AccountRun[AccountPlan]]:
+    def drift(
+        self, accounts: Sequence[str] = (), *, targets: Sequence[str] = ()
+    ) -> list[AccountRun[AccountPlan]]:
         """Every account's drift: the plan that would undo what differs."""
-        return self.plan(accounts, prune=True)
+        return self.plan(accounts, prune=True, targets=targets)
 
     def live(self, accounts: Sequence[str] = ()) -> list[AccountRun[list[Trigger]]]:
         """Every account's live triggers, sorted by name."""

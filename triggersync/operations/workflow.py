@@ -62,10 +62,12 @@ def plan(
     *,
     prune: bool = True,
     live: Sequence[Trigger] | None = None,
+    targets: Sequence[str] = (),
     on_warning: Callable[[Problem], None] | None = None,
 ) -> Plan:
     """What apply would change: the configuration against the live triggers (one list
-    request, unless `live` gives them). `prune=False` keeps live triggers no file declares.
+    request, unless `live` gives them). `prune=False` keeps live triggers no file declares;
+    `targets` (globs, as `--target`) narrow both sides, pruning included.
 
     Departments a definition names are resolved to the account's ids with one more request,
     made only then (docs/configuration.md#departments): a name no department has, or one two
@@ -92,13 +94,14 @@ def plan(
         prune=prune,
         base_url=client.base_url,
         departments=table,
+        targets=targets,
     )
 
 
-def drift(config: Config, client: Client) -> Plan:
+def drift(config: Config, client: Client, *, targets: Sequence[str] = ()) -> Plan:
     """The live triggers that differ from the configuration, as the plan that would undo
     them (every owned trigger counts: drift always prunes)."""
-    return plan(config, client, prune=True)
+    return plan(config, client, prune=True, targets=targets)
 
 
 def read_saved(path: PathLike) -> Plan:

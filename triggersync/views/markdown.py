@@ -45,8 +45,8 @@ COMMENT_LIMIT: Final = 65_000  # GitHub refuses a comment or issue body over 65,
 
 def render_markdown(plan: Plan) -> str:
     if plan.empty:
-        return f"**No changes.**\n\n{PLAN_MARKER}\n"
-    parts = [f"**{summary_line(plan)}**", ""]
+        return f"**No changes.**\n\n{_targeted(plan)}{PLAN_MARKER}\n"
+    parts = [f"**{summary_line(plan)}**", "", *_targeted_lines(plan)]
     if any("delete" in CHANGE_KINDS[change.action].counts_as for change in plan.changes):
         parts += [WARNING, ""]
     notice = guard_notice(plan)
@@ -63,7 +63,7 @@ def render_markdown(plan: Plan) -> str:
 
 def render_drift_markdown(plan: Plan) -> str:
     if plan.empty:
-        return f"**No drift.**\n\n{DRIFT_MARKER}\n"
+        return f"**No drift.**\n\n{_targeted(plan)}{DRIFT_MARKER}\n"
     ordered = drift_order(plan)
     body: list[str] = []
     for change in ordered:
@@ -75,10 +75,20 @@ def render_drift_markdown(plan: Plan) -> str:
                 body.append(f"-    {clean(item.path)}: {value(item.path, item.after)} (code)")
             if item.before is not ABSENT:
                 body.append(f"+    {clean(item.path)}: {value(item.path, item.before)} (Zendesk)")
-    parts = [f"**{drift_summary_line(plan)}**", ""]
+    parts = [f"**{drift_summary_line(plan)}**", "", *_targeted_lines(plan)]
     words = _in_words(ordered, lambda change: _drift_words(change, plan), _drift_title)
     changes = _diff_block(body, len(plan.changes))
     return "\n".join([*parts, *changes, "", *words, DRIFT_MARKER]) + "\n"
+
+
+def _targeted_lines(plan: Plan) -> list[str]:
+    """Under the summary line, that the plan was narrowed by --target (a reviewer must not
+    take it for the whole account)."""
+    return [] if plan.targeting is None else [f"> {plan.targeting.line}", ""]
+
+
+def _targeted(plan: Plan) -> str:
+    return "\n".join(_targeted_lines(plan)) + "\n" if plan.targeting is not None else ""
 
 
 def truncate_markdown(text: str, limit: int = COMMENT_LIMIT, *, what: str = "plan") -> str:
