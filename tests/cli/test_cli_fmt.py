@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from triggersync.cli.main import cli
@@ -138,7 +139,12 @@ def test_a_file_name_with_a_line_break_is_named_on_one_line(tmp_path: Path) -> N
     assert "\n::error" not in stdout
 
 
-def test_fmt_through_a_symbolic_link_rewrites_the_file_and_keeps_the_link(tmp_path: Path) -> None:
+def test_fmt_through_a_symbolic_link_rewrites_the_file_and_keeps_the_link(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The link resolves inside the working directory: a link leading outside it and outside
+    # the folders given is refused (docs/safety.md, files not devices).
+    monkeypatch.chdir(tmp_path)
     target = messy(tmp_path, "real.yaml")
     (tmp_path / "links").mkdir()
     link = tmp_path / "links" / "a.yaml"

@@ -150,3 +150,12 @@ def test_a_long_name_gives_a_file_name_within_the_limit() -> None:
 def test_names_that_fold_alike_get_numbered_file_names() -> None:
     named = file_names([Trigger("Cafe"), Trigger("Café")])
     assert [name for _, name in named] == ["cafe.yaml", "cafe-2.yaml"]
+
+
+def test_a_name_too_long_for_a_file_name_is_cut_and_kept_unique(tmp_path: Path) -> None:
+    long_a, long_b = "Ä" * 10 + "x" * 290 + "a", "Ä" * 10 + "x" * 290 + "b"
+    written = write_directory([Trigger(long_a), Trigger(long_b), Trigger("Short")], tmp_path)
+    names = sorted(path.name for path in written)
+    assert len(set(names)) == 3
+    assert all(len(name.encode()) <= 255 for name in names)
+    assert sorted(t.name for t in load([tmp_path]).triggers) == sorted([long_a, long_b, "Short"])

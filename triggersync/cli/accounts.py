@@ -100,7 +100,8 @@ def render(
 
     if fmt == "json":
         plans = {run.account: run.value.plan for run in runs if run.value is not None}
-        return view.render_json(plans, [run.account for run in runs if run.value is None])
+        failed = [run.account for run in runs if run.value is None]
+        return view.render_json(plans, failed, console.mask)
     sections = [
         (
             run.account,
@@ -138,12 +139,12 @@ def report(
 
     for run in runs:
         if run.value is not None:
-            warn(console, run.account, run.value.config.warnings)
+            warn(console, run.account, run.value.all_warnings)
     failures = errors(console, runs)
     text = render(runs, fmt, console, failures, drift=drift)
     if max_chars is not None:
         text = truncate_markdown(text, max_chars, what="report" if drift else "plan")
-    console.emit(text)
+    console.emit(text, masked=fmt == "json")
     console.append_step_summary(lambda: markdown(runs, failures, drift))
     return failures
 
@@ -186,7 +187,7 @@ def apply(
         planned = project.plan(names, prune=prune, targets=targets)
         for one in planned:
             if one.value is not None:
-                warn(console, one.account, one.value.config.warnings)
+                warn(console, one.account, one.value.all_warnings)
         runs = [
             AccountRun(one.account, value=one.value.plan)
             if one.value is not None
@@ -225,6 +226,10 @@ def apply(
             parallelism=parallelism,
             on_outcome=lambda account, outcome: progress.update(outcome, account),
             lock_timeout=lock_timeout,
+            on_wait=lambda account, other: console.info(
+                f"{account}: Waiting up to {lock_timeout:g} s for the account's lock: held by "
+                f"{other.said()}"
+            ),
         )
     codes = [1] * len(failures)
     errors(console, applied)
@@ -243,4 +248,5 @@ def apply(
                 lock_kept=done.value.lock_kept,
             )
         )
-    return combined_exit(codes)
+    # An interrupted run exits 130 or 143, whatever each account's own code (as one account's).
+    return interrupts.exit_code or combined_exit(codes)

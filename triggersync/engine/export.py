@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from triggersync.engine import canonical
-from triggersync.engine.model import Trigger
+from triggersync.engine.model import Trigger, deeper_than
 from triggersync.errors import TriggersyncError
 from triggersync.language import check
 from triggersync.untrusted import is_clean, shown, yaml_double_quoted
@@ -198,7 +198,7 @@ def _unwritable(trigger: Trigger) -> str | None:
             f"its {field} holds a lone surrogate, which is not Unicode text and which YAML "
             "cannot hold"
         )
-    if _deeper_than(trigger.definition, MAX_DEFINITION_DEPTH):
+    if deeper_than(trigger.definition, MAX_DEFINITION_DEPTH):
         return (
             f"its definition nests deeper than {MAX_DEFINITION_DEPTH} levels, more than a "
             f"configuration file may ({CONFIG_MAX_DEPTH} levels from its top)"
@@ -227,20 +227,6 @@ def _holds_surrogate(value: Any) -> bool:
         elif isinstance(item, dict):
             stack.extend(item)
             stack.extend(item.values())
-    return False
-
-
-def _deeper_than(value: Any, limit: int) -> bool:
-    """Whether any value inside `value` sits more than `limit` levels below it."""
-    stack = [(value, 0)]
-    while stack:
-        item, depth = stack.pop()
-        if depth > limit:
-            return True
-        if isinstance(item, list):
-            stack.extend((child, depth + 1) for child in item)
-        elif isinstance(item, dict):
-            stack.extend((child, depth + 1) for child in item.values())
     return False
 
 
@@ -281,16 +267,22 @@ def file_stem(name: str) -> str:
     Accents are dropped, not the letters that carry them (`Café Bäckerei` → `cafe-backerei`:
     each letter decomposed, NFKD, and its marks left out). A name with no Latin letters keeps
     its own letters (`Привет мир` → `привет-мир`); one with none at all (only symbols or
-    emoji) gets `trigger-` and a short hash of the name, the same on every export.
+    emoji) gets `trigger-` and a short hash of the name, the same on every export. A stem
+    longer than MAX_STEM_BYTES is cut and ends with a hash of the whole name.
     """
     folded = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
     stem = re.sub(r"[^A-Za-z0-9]+", "-", folded).strip("-").lower()
     if not stem:
         words = re.sub(r"[\W_]+", "-", unicodedata.normalize("NFC", name)).strip("-")
         stem = words.casefold()
+    digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()
     if not stem:
-        return "trigger-" + hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
-    return _cut(stem, MAX_STEM_BYTES)
+        return "trigger-" + digest[:8]
+    if len(stem.encode()) <= MAX_STEM_BYTES:
+        return stem
+    # Cut, with a hash of the whole name, so that two long names alike in their first
+    # hundred bytes still get two files.
+    return f"{_cut(stem, MAX_STEM_BYTES - 13)}-{digest[:12]}"
 
 
 def _cut(stem: str, limit: int) -> str:
