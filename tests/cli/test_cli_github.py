@@ -345,8 +345,10 @@ def test_plan_template_validates_tests_plans_and_saves_the_plan() -> None:
     workflow = _load(TEMPLATES / "plan.yml")
     assert set(workflow["on"]) == {"pull_request"}
     assert workflow["on"]["pull_request"]["paths"] == ["triggers/**", "scenarios/**"]
-    validate, test, plan = _action_steps(workflow)
+    validate, fmt, test, plan = _action_steps(workflow)
     assert validate["with"]["args"] == "${{ env.TRIGGERS_DIR }} --format github"
+    assert fmt["with"]["command"] == "fmt"
+    assert fmt["with"]["args"] == "--check --diff ${{ env.TRIGGERS_DIR }}"
     assert test["with"]["command"] == "test"
     assert "--scenarios ${{ env.SCENARIOS_DIR }} --format github" in test["with"]["args"]
     assert "--format markdown" in plan["with"]["args"]
@@ -409,7 +411,7 @@ def test_project_ci_runs_make_test_on_every_supported_python() -> None:
 
 def test_pre_commit_hook_validates_yaml_files() -> None:
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
-    (hook,) = hooks
+    hook, _ = hooks
     assert hook["id"] == "triggersync-validate"
     assert hook["language"] == "python"
     assert hook["entry"] == "triggersync validate"
@@ -417,6 +419,15 @@ def test_pre_commit_hook_validates_yaml_files() -> None:
     assert re.search(hook["files"], "triggers/chat.yml")
     assert not re.search(hook["files"], "README.md")
     assert isinstance(hook["pass_filenames"], bool)
+
+
+def test_pre_commit_hook_checks_the_layout_without_rewriting() -> None:
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    _, hook = hooks
+    assert hook["id"] == "triggersync-fmt"
+    assert hook["entry"] == "triggersync fmt --check"
+    assert re.search(hook["files"], "triggers/chat.yaml")
+    assert hook["pass_filenames"] is True
 
 
 def test_pre_commit_entry_accepts_file_names(tmp_path: Path) -> None:
