@@ -122,7 +122,7 @@ def test_a_yaml_syntax_error_is_one_line_at_its_place(tmp_path: Path) -> None:
 def test_a_missing_path_is_an_error(tmp_path: Path) -> None:
     code, _, stderr = fmt(str(tmp_path / "nope"))
     assert code == 1
-    assert "no such file or folder" in stderr
+    assert "no such file or directory" in stderr
 
 
 def test_the_examples_are_fmt_clean() -> None:
