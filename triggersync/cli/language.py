@@ -137,6 +137,7 @@ def simulate(
         --set visitor_page_url=https://example.com/pricing --set visitor_time_on_page=45
     """
     from triggersync.language import EVENTS
+    from triggersync.language.rules import OVERLAPPING_MESSAGES
     from triggersync.language.scenarios import (
         Suite,
         kind_mismatch,
@@ -172,7 +173,7 @@ def simulate(
     simulation = Suite(specs).simulate(event, visitor, fired_before)
     clash = two_messages(simulation)
     if clash:
-        console.warn(clash)
+        console.warn(f"{OVERLAPPING_MESSAGES}: {clash}")
     console.emit(render_simulation(simulation, verbose=verbose))
     return 0
 
@@ -221,6 +222,7 @@ def test(
     """
     from triggersync.config import scenarios as scenario_files
     from triggersync.language import literal
+    from triggersync.language.rules import OVERLAPPING_MESSAGES
     from triggersync.language.scenarios import Suite, two_messages
     from triggersync.views.scenarios import (
         render_results_markdown,
@@ -255,6 +257,7 @@ def test(
                     location=where,
                     message=message,
                     severity=Severity.WARNING,
+                    rule=OVERLAPPING_MESSAGES,
                 )
             )
         if github and not result.passed:
