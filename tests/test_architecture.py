@@ -24,7 +24,8 @@ ALLOWED: dict[str, set[str]] = {
     "config": {"errors", "engine", "language"},
     "api": {"errors", "engine"},
     "views": {"errors", "engine", "language"},
-    "emulator": {"errors", "api", "engine", "language"},
+    # The emulator stands in for Zendesk: it never imports the client it is tested with.
+    "emulator": {"errors", "engine", "language"},
     "cli": {"errors", "language", "engine", "config", "api", "views", "emulator", "__init__"},
     "__main__": {"cli"},
     "__init__": set(),

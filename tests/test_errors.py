@@ -6,8 +6,8 @@ import pytest
 
 from triggersync.errors import (
     ConfigError,
+    JsonPath,
     Location,
-    Path,
     Problem,
     Severity,
     format_path,
@@ -28,7 +28,7 @@ from triggersync.errors import (
         (("a", "1", "b\\c"), 'a["1"]["b\\\\c"]'),
     ],
 )
-def test_format_path(path: Path, written: str) -> None:
+def test_format_path(path: JsonPath, written: str) -> None:
     assert format_path(path) == written
 
 

@@ -14,6 +14,7 @@ SCHEMAS_IN_WHEEL = [
     "triggersync/schemas/triggersync.schema.json",
     "triggersync/schemas/plan.schema.json",
     "triggersync/schemas/scenarios.schema.json",
+    "triggersync/schemas/project.schema.json",
 ]
 
 

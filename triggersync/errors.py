@@ -11,11 +11,11 @@ from enum import Enum
 
 # A place inside a JSON document: mapping keys and list indexes, from the top down, e.g.
 # ("triggers", 3, "definition", "condition", 1).
-PathPart = str | int
-Path = tuple[PathPart, ...]
+JsonPathPart = str | int
+JsonPath = tuple[JsonPathPart, ...]
 
 
-def format_path(path: Iterable[PathPart]) -> str:
+def format_path(path: Iterable[JsonPathPart]) -> str:
     """("triggers", 3, "definition", "condition", 1, 2) → triggers[3].definition.condition[1][2].
 
     A key that is not an identifier is quoted (`definition["a b"]`, `["bad-name"]`), so that
@@ -68,7 +68,7 @@ class Problem:
     """One thing wrong with an input: where in the document (path), where in the file
     (location, once known), what, and how bad."""
 
-    path: Path = ()
+    path: JsonPath = ()
     location: Location | None = None
     message: str
     severity: Severity = Severity.ERROR
@@ -82,7 +82,7 @@ class Problem:
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
 
-    def under(self, prefix: Path) -> Problem:
+    def under(self, prefix: JsonPath) -> Problem:
         """This problem inside a larger document: a definition's under the trigger's path."""
         return replace(self, path=(*prefix, *self.path))
 

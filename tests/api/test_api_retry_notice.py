@@ -10,8 +10,8 @@ import pytest
 from requests.auth import HTTPBasicAuth
 
 from triggersync.api.client import Client
-from triggersync.api.endpoint import url_setting
 from triggersync.api.retry import RetryPolicy
+from triggersync.api.urls import url_setting
 from triggersync.errors import TransportError
 
 
@@ -46,21 +46,9 @@ def test_the_notice_counts_the_backoff_ceilings_and_comes_once(
         ({"TRIGGERSYNC_API_URL": "http://127.0.0.1:1"}, "http://127.0.0.1:2", "--api-url"),
         ({"TRIGGERSYNC_API_URL": "http://127.0.0.1:1"}, None, "TRIGGERSYNC_API_URL"),
         ({"TRIGGERSYNC_SUBDOMAIN": "acme"}, None, "TRIGGERSYNC_SUBDOMAIN"),
-        (
-            {},
-            None,
-            "the legacy default (neither TRIGGERSYNC_API_URL nor TRIGGERSYNC_SUBDOMAIN is set)",
-        ),
     ],
 )
 def test_the_setting_that_chose_the_url_is_named(
     env: dict[str, str], override: str | None, expected: str
 ) -> None:
     assert url_setting(env, override) == expected
-
-
-def test_a_client_from_an_empty_environment_names_the_legacy_default() -> None:
-    client = Client.from_env({"TRIGGERSYNC_TOKEN": "t"})
-    with client:
-        assert client.base_url == "https://www.zopim.com/api/v2"
-        assert client.url_setting.startswith("the legacy default")

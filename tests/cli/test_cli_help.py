@@ -108,3 +108,10 @@ def test_help_of_a_command_that_talks_to_the_api_names_credentials_and_exit_code
 def test_drift_help_says_what_its_json_is() -> None:
     result = CliRunner().invoke(cli, ["drift", "--help"], terminal_width=200)
     assert "the changes an apply would make" in " ".join(result.stdout.split())
+
+
+def test_help_names_the_token_url_and_no_retired_default() -> None:
+    result = CliRunner().invoke(cli, ["plan", "--help"], terminal_width=100)
+    assert "/oauth2/chat/token" in result.stdout
+    assert "zopim" not in result.stdout
+    assert "one of them is required" in result.stdout

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import tempfile
 from collections.abc import Iterator
-from pathlib import Path as FilePath
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -13,10 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from triggersync.config import locations, reader
-from triggersync.errors import Path, Problem
+from triggersync.errors import JsonPath, Problem
 
 
-def _places(text: str, *paths: Path, key: bool = False) -> list[tuple[int, int]]:
+def _places(text: str, *paths: JsonPath, key: bool = False) -> list[tuple[int, int]]:
     found = locations.find(text, [(path, key) for path in paths])
     return [found[(path, key)] for path in paths]
 
@@ -60,7 +60,7 @@ def test_an_empty_document_is_placed_at_its_start() -> None:
     assert _places("# nothing\n", ("a",)) == [(1, 1)]
 
 
-def test_a_document_places_its_problems_at_once(tmp_path: FilePath) -> None:
+def test_a_document_places_its_problems_at_once(tmp_path: Path) -> None:
     path = tmp_path / "chat.yaml"
     path.write_text("triggers:\n  - name: A\n    enabled: maybe\n", encoding="utf-8")
     document = reader.read(path)
@@ -75,7 +75,7 @@ def test_a_document_places_its_problems_at_once(tmp_path: FilePath) -> None:
 # -- one truth: the walk agrees with PyYAML's node graph, for every path of the data ----------
 
 
-def _reference(node: yaml.Node, path: Path, key: bool) -> tuple[int, int]:
+def _reference(node: yaml.Node, path: JsonPath, key: bool) -> tuple[int, int]:
     """PyYAML's composed graph, walked down the path: an independent reading."""
     for index, part in enumerate(path):
         last = index == len(path) - 1
@@ -88,7 +88,7 @@ def _reference(node: yaml.Node, path: Path, key: bool) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
-def _paths(value: Any, path: Path = ()) -> Iterator[Path]:
+def _paths(value: Any, path: JsonPath = ()) -> Iterator[JsonPath]:
     yield path
     if isinstance(value, list):
         for index, item in enumerate(value):
@@ -103,7 +103,7 @@ def _assert_places_agree_with_pyyaml(text: str) -> None:
     where PyYAML's graph has it: by the walk over the whole text, and by the document (from
     its top-level places and the text of each item)."""
     with tempfile.TemporaryDirectory() as folder:
-        path = FilePath(folder) / "generated.yaml"
+        path = Path(folder) / "generated.yaml"
         path.write_text(text, encoding="utf-8")
         document = reader.read(path)
     root = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -154,7 +154,7 @@ def test_keys_written_as_other_types_are_where_pyyaml_composes_them(written: str
     _assert_places_agree_with_pyyaml(f"top: {written}\n")
 
 
-def test_an_item_whose_text_does_not_stand_alone_is_found_in_the_whole(tmp_path: FilePath) -> None:
+def test_an_item_whose_text_does_not_stand_alone_is_found_in_the_whole(tmp_path: Path) -> None:
     path = tmp_path / "chat.yaml"
     path.write_text("a: [x, {b: [1, 2]}]\n", encoding="utf-8")
     document = reader.read(path)

@@ -8,7 +8,7 @@ import pytest
 
 from triggersync.api.client import Client
 from triggersync.emulator.server import Emulator
-from triggersync.engine.apply import Outcome, apply_plan, check_safety
+from triggersync.engine.apply import ApplyOutcome, apply_plan, check_safety
 from triggersync.engine.diff import make_plan
 from triggersync.engine.model import Trigger
 from triggersync.engine.plan import Change, Plan, temporary_name
@@ -78,7 +78,7 @@ def test_a_stop_before_the_start_applies_nothing(
 def test_a_stop_starts_no_new_change(emulator: Emulator, emulator_client: Client) -> None:
     stop = threading.Event()
 
-    def stop_after_the_first(outcome: Outcome) -> None:
+    def stop_after_the_first(outcome: ApplyOutcome) -> None:
         stop.set()
 
     result = apply_plan(

@@ -13,7 +13,7 @@ import pytest
 from jsonschema import Draft202012Validator
 from plan_builders import create, delete, rename, replace, view
 
-from triggersync.engine.actions import ACTIONS
+from triggersync.engine.kinds import CHANGE_KINDS
 from triggersync.engine.model import Trigger
 from triggersync.engine.plan import ABSENT, REPLACE_REASON, Change, FieldChange, Plan, fingerprint
 from triggersync.engine.planfile import SCHEMA_NAME, plan_from_dict, plan_to_dict
@@ -314,9 +314,9 @@ def test_the_schema_is_a_valid_draft_2020_12_schema() -> None:
     Draft202012Validator.check_schema(packaged_schema(SCHEMA_NAME))
 
 
-def test_the_schema_names_the_actions_of_the_action_table() -> None:
+def test_the_schema_names_the_change_kinds_of_their_table() -> None:
     schema = packaged_schema(SCHEMA_NAME)["$defs"]["change"]["properties"]["action"]
-    assert schema["enum"] == list(ACTIONS)
+    assert schema["enum"] == list(CHANGE_KINDS)
 
 
 def test_the_schema_accepts_the_golden_plan() -> None:

@@ -38,7 +38,7 @@ def running(*args: str, env: Mapping[str, str] | None = None) -> Iterator[subpro
                 process.communicate(timeout=WAIT)
 
 
-BANNER_LINES = 8  # the URL, export lines: the API URL, five credentials, the token URL
+BANNER_LINES = 7  # the URL, export lines: the API URL, five credentials
 
 
 def banner(process: subprocess.Popen[str]) -> list[str]:
@@ -98,7 +98,15 @@ def test_prints_its_default_credentials() -> None:
         stop(process)
     for expected in ("demo@example.com", "demo-password", "demo-token", "demo-client"):
         assert expected in stdout
-    assert "/oauth2/token" in stdout
+
+
+def test_prints_no_token_url_to_outlive_it() -> None:
+    # The token URL follows the API URL by default; one exported for the emulator would
+    # stay in the shell and send the next real account's client secret to localhost.
+    with running() as process:
+        stdout = "".join(banner(process))
+        stop(process)
+    assert "TRIGGERSYNC_TOKEN_URL" not in stdout
 
 
 def test_uses_and_never_prints_credentials_from_its_environment() -> None:

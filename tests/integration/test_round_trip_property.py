@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from triggersync.cli.main import cli
 from triggersync.emulator.server import Emulator
 from triggersync.engine.plan import TEMPORARY_SUFFIX
-from triggersync.language.vocabulary import ACTIONS, EVENTS, OPERATORS, VARIABLES
+from triggersync.language.vocabulary import EVENTS, OPERATORS, TRIGGER_ACTIONS, VARIABLES
 
 # Each example starts an emulator and runs three commands: kept few, so the suite stays fast.
 ROUND_TRIPS = settings(
@@ -66,7 +66,7 @@ conditions = st.recursive(
 )
 actions = st.lists(
     st.tuples(
-        st.one_of(st.sampled_from(sorted(ACTIONS)), text), st.lists(json_values, max_size=3)
+        st.one_of(st.sampled_from(sorted(TRIGGER_ACTIONS)), text), st.lists(json_values, max_size=3)
     ).map(lambda t: [t[0], *t[1]]),
     max_size=3,
 )

@@ -6,17 +6,21 @@ from typing import Any
 
 import pytest
 
-from triggersync.language import Outcome, Rulebook, fires
+from triggersync.language import EvaluationOutcome, Rulebook, fires
 
 EVENT = "page_enter"
 
 
-def _outcome(condition: Any, visitor: dict[str, Any], fired_before: Any = ()) -> Outcome:
+def _outcome(condition: Any, visitor: dict[str, Any], fired_before: Any = ()) -> EvaluationOutcome:
     definition = {"event": EVENT, "condition": condition, "actions": []}
     return fires("Greeting", definition, EVENT, visitor, fired_before).outcome
 
 
-FIRES, NOT, UNKNOWN = Outcome.FIRES, Outcome.DOES_NOT_FIRE, Outcome.UNKNOWN
+FIRES, NOT, UNKNOWN = (
+    EvaluationOutcome.FIRES,
+    EvaluationOutcome.DOES_NOT_FIRE,
+    EvaluationOutcome.UNKNOWN,
+)
 
 
 # eq / neq
@@ -43,7 +47,7 @@ FIRES, NOT, UNKNOWN = Outcome.FIRES, Outcome.DOES_NOT_FIRE, Outcome.UNKNOWN
     ],
 )
 def test_eq_compares_numbers_as_numbers_and_the_rest_exactly(
-    expected: Any, actual: Any, outcome: Outcome
+    expected: Any, actual: Any, outcome: EvaluationOutcome
 ) -> None:
     assert _outcome(["eq", "@visitor_x", expected], {"visitor_x": actual}) is outcome
 
@@ -88,7 +92,9 @@ def test_eq_with_null_in_the_definition_is_unknown() -> None:
         ("gt", ["4"], UNKNOWN),
     ],
 )
-def test_order_comparisons_compare_numbers(operator: str, actual: Any, outcome: Outcome) -> None:
+def test_order_comparisons_compare_numbers(
+    operator: str, actual: Any, outcome: EvaluationOutcome
+) -> None:
     condition = [operator, "@visitor_previous_visits", 3]
     assert _outcome(condition, {"visitor_previous_visits": actual}) is outcome
 
@@ -125,7 +131,7 @@ def test_large_integers_compare_exactly() -> None:
     ],
 )
 def test_substring_tests_respect_case_only_without_i(
-    operator: str, actual: str, outcome: Outcome
+    operator: str, actual: str, outcome: EvaluationOutcome
 ) -> None:
     condition = [operator, "@visitor_page_url", "Pricing"]
     assert _outcome(condition, {"visitor_page_url": actual}) is outcome
@@ -217,7 +223,7 @@ def test_not_fired_before_holds_for_a_new_visitor() -> None:
     [(None, FIRES), (10, NOT), (30, FIRES), (45, FIRES), ("45", FIRES), ("soon", UNKNOWN)],
 )
 def test_still_on_page_holds_when_the_visitor_stays_long_enough(
-    time_on_page: Any, outcome: Outcome
+    time_on_page: Any, outcome: EvaluationOutcome
 ) -> None:
     visitor = {} if time_on_page is None else {"visitor_time_on_page": time_on_page}
     assert _outcome(["stillOnPage", 30], visitor) is outcome

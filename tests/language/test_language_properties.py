@@ -9,11 +9,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from triggersync.language import (
-    ACTIONS,
     EVENTS,
     OPERATORS,
+    TRIGGER_ACTIONS,
     VARIABLES,
-    Outcome,
+    EvaluationOutcome,
     Severity,
     check,
     explain,
@@ -49,7 +49,7 @@ json_like = st.recursive(
 
 # Definitions that look like real ones, with the vocabulary's names mixed into the noise.
 names = st.one_of(
-    st.sampled_from(sorted(OPERATORS)), st.sampled_from(sorted(ACTIONS)), awkward_text
+    st.sampled_from(sorted(OPERATORS)), st.sampled_from(sorted(TRIGGER_ACTIONS)), awkward_text
 )
 variables = st.one_of(st.sampled_from(sorted(VARIABLES)), awkward_text)
 conditions = st.recursive(
@@ -117,10 +117,10 @@ def test_evaluation_always_gives_a_verdict_with_its_reasons(
     definition: Any, visitor: dict[str, Any], fired_before: list[str]
 ) -> None:
     verdict = fires("T", definition, "page_enter", visitor, fired_before)
-    if verdict.outcome is Outcome.DOES_NOT_FIRE:
+    if verdict.outcome is EvaluationOutcome.DOES_NOT_FIRE:
         assert verdict.stopped_by is not None
         assert _one_line(str(verdict.stopped_by))
-    elif verdict.outcome is Outcome.UNKNOWN:
+    elif verdict.outcome is EvaluationOutcome.UNKNOWN:
         assert verdict.unknown
         assert all(_one_line(str(reason)) for reason in verdict.unknown)
 
@@ -135,4 +135,4 @@ def test_deep_nesting_is_read_without_recursion_errors() -> None:
         _one_line(explain(definition)),
         fires("T", definition, "page_enter", {"visitor_city": "Oslo"}).outcome,
     )
-    assert results == ([Severity.WARNING, Severity.WARNING], True, Outcome.UNKNOWN)
+    assert results == ([Severity.WARNING, Severity.WARNING], True, EvaluationOutcome.UNKNOWN)

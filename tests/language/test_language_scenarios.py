@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from triggersync.language import Outcome, Rulebook
+from triggersync.language import EvaluationOutcome, Rulebook
 from triggersync.language.scenarios import (
     Scenario,
     Suite,
@@ -179,8 +179,8 @@ def test_a_simulation_decides_every_enabled_trigger_of_the_event_in_order() -> N
     specs = [_spec("B", ["and"]), PRICING, _spec("Off", ["and"], enabled=False), DACH]
     simulation = Suite(specs).simulate("page_enter", {"visitor_page_url": "/docs"})
     assert [(d.name, d.outcome) for d in simulation.decided] == [
-        ("B", Outcome.FIRES),
-        ("Pricing greeting", Outcome.DOES_NOT_FIRE),
+        ("B", EvaluationOutcome.FIRES),
+        ("Pricing greeting", EvaluationOutcome.DOES_NOT_FIRE),
     ]
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from triggersync.language import literal
-from triggersync.language.values import containing, has_tag, read_number, same
+from triggersync.language.values import containing, equals, has_tag, read_number
 
 
 @pytest.mark.parametrize(
@@ -62,7 +62,7 @@ def test_a_literal_nested_too_deep_is_cut() -> None:
 
 
 def test_equality_never_compares_lists() -> None:
-    assert same([1], [1]) is None
+    assert equals([1], [1]) is None
 
 
 def test_a_substring_test_with_a_list_in_the_definition_is_unknown() -> None:

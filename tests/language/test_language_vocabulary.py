@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from triggersync.language import ACTIONS, EVENTS, OPERATORS, VARIABLES, did_you_mean
+from triggersync.language import EVENTS, OPERATORS, TRIGGER_ACTIONS, VARIABLES, did_you_mean
 from triggersync.language.vocabulary import Evidence, Kind, Shape
 
 # The variables the language is documented (or expected) to have.
@@ -43,7 +43,7 @@ def test_every_variable_the_language_names_is_known() -> None:
     "name", ["sendMessageToVisitor", "addTag", "removeTag", "setDepartment", "setTriggered", "wait"]
 )
 def test_every_action_the_language_names_is_known(name: str) -> None:
-    assert name in ACTIONS
+    assert name in TRIGGER_ACTIONS
 
 
 @pytest.mark.parametrize("operator", sorted(OPERATORS))
@@ -60,9 +60,9 @@ def test_every_operator_reads_in_words_with_its_operands(operator: str) -> None:
     assert "{" not in shown
 
 
-@pytest.mark.parametrize("action", sorted(ACTIONS))
+@pytest.mark.parametrize("action", sorted(TRIGGER_ACTIONS))
 def test_every_action_reads_in_words_with_its_operands(action: str) -> None:
-    entry = ACTIONS[action]
+    entry = TRIGGER_ACTIONS[action]
     operands = [f"<{index}>" for index in range(entry.max_arity)]
     shown = [
         entry.words.format(*operands),
@@ -72,7 +72,12 @@ def test_every_action_reads_in_words_with_its_operands(action: str) -> None:
 
 
 def test_every_entry_says_where_it_comes_from() -> None:
-    entries = [*EVENTS.values(), *OPERATORS.values(), *VARIABLES.values(), *ACTIONS.values()]
+    entries = [
+        *EVENTS.values(),
+        *OPERATORS.values(),
+        *VARIABLES.values(),
+        *TRIGGER_ACTIONS.values(),
+    ]
     assert all(isinstance(entry.evidence, Evidence) and entry.source for entry in entries)
 
 
@@ -108,10 +113,10 @@ def test_a_kind_accepts_its_values(kind: Kind, value: object, accepted: bool) ->
     [
         ("@visitor_contry_code", VARIABLES, "@visitor_country_code"),
         ("visitor_country_code", VARIABLES, "@visitor_country_code"),
-        ("sendMesageToVisitor", ACTIONS, "sendMessageToVisitor"),
+        ("sendMesageToVisitor", TRIGGER_ACTIONS, "sendMessageToVisitor"),
         ("STILLONPAGE", OPERATORS, "stillOnPage"),
         ("page_entr", EVENTS, "page_enter"),
-        ("launchRocket", ACTIONS, None),
+        ("launchRocket", TRIGGER_ACTIONS, None),
     ],
 )
 def test_did_you_mean_finds_the_close_name(
@@ -127,12 +132,12 @@ def test_and_takes_any_number_of_conditions() -> None:
 def test_docs_list_every_entry_of_the_vocabulary() -> None:
     doc = (Path(__file__).resolve().parents[2] / "docs" / "language.md").read_text("utf-8")
     listed = set(re.findall(r"^\| `([^`]+)` \|", doc, re.M))
-    assert listed == {*EVENTS, *OPERATORS, *VARIABLES, *ACTIONS}
+    assert listed == {*EVENTS, *OPERATORS, *VARIABLES, *TRIGGER_ACTIONS}
 
 
-@pytest.mark.parametrize("name", sorted({*EVENTS, *OPERATORS, *VARIABLES, *ACTIONS}))
+@pytest.mark.parametrize("name", sorted({*EVENTS, *OPERATORS, *VARIABLES, *TRIGGER_ACTIONS}))
 def test_docs_give_each_entry_its_evidence(name: str) -> None:
     doc = (Path(__file__).resolve().parents[2] / "docs" / "language.md").read_text("utf-8")
-    entry = {**EVENTS, **OPERATORS, **VARIABLES, **ACTIONS}[name]
+    entry = {**EVENTS, **OPERATORS, **VARIABLES, **TRIGGER_ACTIONS}[name]
     (row,) = re.findall(rf"^\| `{re.escape(name)}` \|.*$", doc, re.M)
     assert f"| {entry.evidence.value} |" in row

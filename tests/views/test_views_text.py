@@ -9,7 +9,7 @@ import pytest
 from plan_builders import create, rename, replace
 from plan_samples import documented_plan, full_plan
 
-from triggersync.engine.apply import Outcome
+from triggersync.engine.apply import ApplyOutcome
 from triggersync.engine.plan import Change, Plan
 from triggersync.views.text import outcome_line, render_drift_text, render_text
 
@@ -107,4 +107,4 @@ def test_drift_summary_counts_a_replace_once() -> None:
     ids=["created", "replaced", "renamed", "failed", "skipped"],
 )
 def test_each_applied_change_is_one_line(change: Change, status: str, line: str) -> None:
-    assert outcome_line(Outcome(change, status)) == line  # type: ignore[arg-type]
+    assert outcome_line(ApplyOutcome(change, status)) == line  # type: ignore[arg-type]

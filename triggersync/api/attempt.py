@@ -15,9 +15,9 @@ import requests
 from urllib3.exceptions import NewConnectionError
 
 from triggersync.api import transport
-from triggersync.api.endpoint import display_url, redacted
 from triggersync.api.retry import parse_retry_after
 from triggersync.api.transport import Answer
+from triggersync.api.urls import display_url, redacted
 
 
 @dataclass(frozen=True)

@@ -23,11 +23,11 @@ import requests
 from requests.auth import AuthBase, HTTPBasicAuth
 
 from triggersync.api import transport
-from triggersync.api.endpoint import check_url, display_url, loads, origin
+from triggersync.api.answers import loads
 from triggersync.api.secrets import Secrets
+from triggersync.api.urls import check_url, display_url, origin, token_url
 from triggersync.errors import ApiError, AuthError, TransportError, UsageError
 
-DEFAULT_TOKEN_URL = "https://www.zopim.com/oauth2/token"
 _RENEWED = "_triggersync_token_renewed"  # marks the one resend after a 401
 _TOKEN_ANSWER_LIMIT = 1024 * 1024  # a token answer is a few hundred bytes
 # Values never to repeat, even when a server echoes them back in an error message.
@@ -102,6 +102,11 @@ class ClientCredentialsAuth(AuthBase):
 
     def __repr__(self) -> str:
         return "ClientCredentialsAuth(<hidden>)"
+
+    @property
+    def token_url(self) -> str:
+        """Where the client secret goes."""
+        return self._token_url
 
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
         request.register_hook("response", self._renew_on_401)  # type: ignore[no-untyped-call]
@@ -269,15 +274,19 @@ def credentials(env: Mapping[str, str]) -> dict[str, str]:
     return found
 
 
-def from_env(env: Mapping[str, str], session: requests.Session) -> tuple[AuthBase, str]:
-    """The auth to use and the variables it came from (named in authentication errors)."""
+def from_env(
+    env: Mapping[str, str], session: requests.Session, base_url: str
+) -> tuple[AuthBase, str]:
+    """The auth to use and the variables it came from (named in authentication errors).
+    Client credentials go to TRIGGERSYNC_TOKEN_URL, else to the token endpoint on base_url's
+    own host, so the client secret never leaves the account's origin unasked."""
     found = credentials(env)
     if TOKEN_VARS in found:
         return BearerAuth(found[TOKEN_VARS]), TOKEN_VARS
     if "TRIGGERSYNC_CLIENT_ID" in found and "TRIGGERSYNC_CLIENT_SECRET" in found:
-        token_url = env.get("TRIGGERSYNC_TOKEN_URL", "").strip() or DEFAULT_TOKEN_URL
+        url = env.get("TRIGGERSYNC_TOKEN_URL", "").strip() or token_url(base_url)
         auth = ClientCredentialsAuth(
-            token_url, found["TRIGGERSYNC_CLIENT_ID"], found["TRIGGERSYNC_CLIENT_SECRET"], session
+            url, found["TRIGGERSYNC_CLIENT_ID"], found["TRIGGERSYNC_CLIENT_SECRET"], session
         )
         return auth, CLIENT_VARS
     if "TRIGGERSYNC_EMAIL" in found and "TRIGGERSYNC_PASSWORD" in found:

@@ -26,21 +26,25 @@ from requests.auth import AuthBase
 
 from triggersync.api import auth as auth_mod
 from triggersync.api import outcomes, transport
-from triggersync.api.attempt import Attempt
-from triggersync.api.endpoint import (
+from triggersync.api.answers import (
     error_for,
     json_body,
-    redirect_advice,
-    resolve_base_url,
     server_message,
     trigger_from,
-    trigger_path,
     triggers_from,
-    url_setting,
 )
+from triggersync.api.attempt import Attempt
 from triggersync.api.outcomes import GoneAfterRetry, OutcomeUnknown
 from triggersync.api.retry import RetryPolicy, Throttle, rate_limit_pause
 from triggersync.api.transport import Answer
+from triggersync.api.urls import (
+    is_retired,
+    redirect_advice,
+    resolve_base_url,
+    retired_warning,
+    trigger_path,
+    url_setting,
+)
 from triggersync.engine.model import Trigger
 from triggersync.errors import (
     ApiError,
@@ -90,6 +94,10 @@ class Client:
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.url_setting = url_setting  # which setting chose base_url, for messages
+        # What the caller should show before the first request (the core never prints).
+        self.warnings: list[str] = []
+        if is_retired(self.base_url):
+            self.warnings.append(retired_warning(url_setting or "the API URL"))
         # Taken once, never released: the first worker to retry announces it, atomically.
         self._retry_announced = threading.Lock()
         # What the auth sends, and any other value never to show (e.g. unused variables).
@@ -114,7 +122,7 @@ class Client:
         self._session.auth = auth
         self._session.headers["User-Agent"] = "triggersync"
         if urlsplit(self.base_url).scheme == "http":
-            # Plain http is loopback only (endpoint.check_url); a proxy elsewhere could not
+            # Plain http is loopback only (urls.check_url); a proxy elsewhere could not
             # reach it anyway, and would see the credentials in clear: never use one.
             self._session.trust_env = False
 
@@ -132,13 +140,13 @@ class Client:
         timeout = transport.timeout_from(env)
         session = requests.Session()
         try:
-            auth, auth_vars = auth_mod.from_env(env, session)
+            auth, auth_vars = auth_mod.from_env(env, session, base_url)
         except TriggersyncError:
             session.close()
             raise
         # Every secret that is set, the unused ones too: a server might echo any of them.
         found = auth_mod.credentials(env)
-        return cls(
+        made = cls(
             base_url,
             auth,
             auth_vars=auth_vars,
@@ -149,6 +157,10 @@ class Client:
             timeout=timeout,
             url_setting=url_setting(env, api_url),
         )
+        explicit_token_url = env.get("TRIGGERSYNC_TOKEN_URL", "").strip()
+        if isinstance(auth, auth_mod.ClientCredentialsAuth) and is_retired(explicit_token_url):
+            made.warnings.append(retired_warning("TRIGGERSYNC_TOKEN_URL"))
+        return made
 
     def cut_off(self) -> None:
         """End every request still running, and start none: for an interrupted run whose

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Protocol
 
-from triggersync.api.endpoint import json_body, trigger_from
+from triggersync.api.answers import json_body, trigger_from
 from triggersync.api.transport import Answer
 from triggersync.engine.model import Trigger, holds
 from triggersync.errors import ApiError, NotFoundError, TransportError

@@ -39,7 +39,9 @@ class RetryPolicy:
         )
 
     def backoff(self, attempt: int, rng: Callable[[], float] = random.random) -> float:
-        """Exponential backoff with full jitter (attempt counts from 1)."""
+        """Exponential backoff with equal jitter (attempt counts from 1): half the doubled delay
+        for certain, plus a random share of the other half. Unlike full jitter, a wait is never
+        near zero, so retries cannot come back to back (docs/safety.md#retries)."""
         ceiling = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
         return float(ceiling * (0.5 + rng() / 2))
 

@@ -31,7 +31,7 @@ from triggersync.errors import TriggersyncError
 from triggersync.untrusted import clean
 
 if TYPE_CHECKING:
-    from triggersync.engine.apply import Outcome
+    from triggersync.engine.apply import ApplyOutcome
 
 
 class Masker(Protocol):
@@ -162,7 +162,7 @@ class Progress:
         if self._bar is not None:
             self._bar.__exit__(None, None, None)
 
-    def update(self, outcome: Outcome) -> None:
+    def update(self, outcome: ApplyOutcome) -> None:
         if self._bar is not None:
             self._bar.update(1)
             return

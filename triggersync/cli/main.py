@@ -30,9 +30,9 @@ COMMANDS: dict[str, str] = {
     "drift": "triggersync.cli.sync:drift",
     "export": "triggersync.cli.export:export",
     "schema": "triggersync.cli.export:schema",
-    "explain": "triggersync.cli.language:explain",
-    "simulate": "triggersync.cli.language:simulate",
-    "test": "triggersync.cli.language:test",
+    "explain": "triggersync.cli.meaning:explain",
+    "simulate": "triggersync.cli.meaning:simulate",
+    "test": "triggersync.cli.meaning:test",
     "emulator": "triggersync.emulator.command:emulator",
 }
 

@@ -41,7 +41,9 @@ vars = click.option(
     "--vars", "vars_file", type=click.Path(), help="YAML mapping of names for ${NAME}."
 )
 api_url = click.option(
-    "--api-url", help="API base URL; overrides TRIGGERSYNC_API_URL (credentials: env only)."
+    "--api-url",
+    help="API base URL; overrides TRIGGERSYNC_API_URL and TRIGGERSYNC_SUBDOMAIN "
+    "(credentials: env only).",
 )
 no_prune = click.option(
     "--no-prune", is_flag=True, help="Keep live triggers that no file declares."
@@ -74,9 +76,11 @@ def api_epilog(exit_codes: str) -> str:
         "Credentials (environment only; the first set wins):\n"
         "  TRIGGERSYNC_TOKEN                                 OAuth access token\n"
         "  TRIGGERSYNC_CLIENT_ID + TRIGGERSYNC_CLIENT_SECRET OAuth client credentials\n"
-        "  TRIGGERSYNC_EMAIL + TRIGGERSYNC_PASSWORD          basic auth\n"
+        "  TRIGGERSYNC_EMAIL + TRIGGERSYNC_PASSWORD          basic auth (Chat-only\n"
+        "                                                    accounts, the emulator)\n"
         "API URL: --api-url, else TRIGGERSYNC_API_URL, else TRIGGERSYNC_SUBDOMAIN\n"
-        "(https://SUBDOMAIN.zendesk.com/api/v2/chat), else https://www.zopim.com/api/v2.\n"
+        "(acme: https://acme.zendesk.com/api/v2/chat); one of them is required.\n"
+        "OAuth token URL: TRIGGERSYNC_TOKEN_URL, else the API's origin + /oauth2/chat/token.\n"
         f"Exit codes: {exit_codes}"
     )
 

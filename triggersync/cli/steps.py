@@ -35,10 +35,13 @@ def client(api_url: str | None, console: Console, parallelism: int = 4) -> Clien
     console.setup_logging()
     made = Client.from_env(api_url=api_url, parallelism=parallelism)
     console.secrets = made.secrets
+    for warning in made.warnings:
+        console.warn(warning)
     return made
 
 
-def make_plan(cfg: Config, client: Client, prune: bool) -> Plan:
+def plan_live(cfg: Config, client: Client, prune: bool) -> Plan:
+    """The plan of the configuration against the live triggers, fetched now."""
     from triggersync.engine.diff import make_plan
 
     live = client.list()

@@ -48,7 +48,7 @@ def plan(
     opts.check_max_chars(fmt, max_chars)
     cfg = steps.load(paths, vars_file, console)
     with steps.client(api_url, console) as client:
-        the_plan = steps.make_plan(cfg, client, prune=not no_prune)
+        the_plan = steps.plan_live(cfg, client, prune=not no_prune)
     if out:
         console.write_file(Path(out), render_json(the_plan))
         console.info(f"Saved the plan to {out}; apply it with: triggersync apply --plan {out}")
@@ -109,7 +109,7 @@ def apply(
             the_plan = saved
         else:
             assert cfg is not None
-            the_plan = steps.make_plan(cfg, client, prune=not no_prune)
+            the_plan = steps.plan_live(cfg, client, prune=not no_prune)
         console.emit(render_text(the_plan, color=console.color))
         if the_plan.empty:
             return 0
@@ -182,6 +182,6 @@ def drift(
     opts.check_max_chars(fmt, max_chars)
     cfg = steps.load(paths, vars_file, console)
     with steps.client(api_url, console) as client:
-        the_plan = steps.make_plan(cfg, client, prune=True)
+        the_plan = steps.plan_live(cfg, client, prune=True)
     steps.report(the_plan, fmt, console, max_chars, drift=True)
     return 0 if the_plan.empty else 2

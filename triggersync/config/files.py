@@ -14,14 +14,14 @@ import fnmatch
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path as FilePath
+from pathlib import Path
 from typing import Any
 
 from triggersync.config import schema
 from triggersync.config import variables as refs
 from triggersync.config.reader import Document, paused_gc, read
 from triggersync.engine.model import Trigger, normalise
-from triggersync.errors import ConfigError, Location, Path, Problem
+from triggersync.errors import ConfigError, JsonPath, Location, Problem
 from triggersync.language import across
 from triggersync.language import check as check_definition
 from triggersync.language.rules import RuleSettings, enforce, ignored_on_line
@@ -32,6 +32,12 @@ NOTHING_DECLARED = (
     "the file declares neither `triggers` nor `ignore`; declare no triggers with `triggers: []`"
 )
 SAVED_PLAN = "this is a saved plan, not configuration; did you mean `triggersync apply --plan {}`?"
+PROJECT_FILE = (
+    "this is a project file (it names accounts or settings), not configuration: run the command "
+    "without PATH to use it, or with --project {}"
+)
+# A folder's project file is not configuration: folders are walked without it.
+PROJECT_FILE_NAME = "triggersync.yaml"
 SCENARIOS = "scenario files are not configuration: pass them with `triggersync test --scenarios {}`"
 
 
@@ -90,7 +96,7 @@ def discover(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[str], list[P
             found.setdefault(os.path.realpath(path), path)
         else:
             problems.append(_at_top(path, "no such file or folder"))
-    return sorted(found.values(), key=lambda f: FilePath(f).parts), problems
+    return sorted(found.values(), key=lambda f: Path(f).parts), problems
 
 
 def _at_top(file: str, message: str) -> Problem:
@@ -104,7 +110,7 @@ def _walk(folder: str) -> list[str]:
         files.extend(
             os.path.join(directory, n)
             for n in names
-            if n.endswith(EXTENSIONS) and not n.startswith(".")
+            if n.endswith(EXTENSIONS) and not n.startswith(".") and n != PROJECT_FILE_NAME
         )
     return files
 
@@ -186,7 +192,7 @@ def _kept(loading: _Loading, settings: RuleSettings) -> list[Problem]:
 
 def _ignored_on_name_line(document: Document, index: int) -> frozenset[str]:
     """The rule ids a trigger's `name` line switches off (its key's line, and its value's)."""
-    name: Path = ("triggers", index, "name")
+    name: JsonPath = ("triggers", index, "name")
     found = document.locate([(name, True), (name, False)])
     lines = document.text.splitlines()
     ids: set[str] = set()
@@ -240,6 +246,8 @@ def _not_configuration(document: Document) -> str | None:
         return SCENARIOS.format(document.file)
     if "format_version" in data or "changes" in data:
         return SAVED_PLAN.format(document.file)
+    if "accounts" in data or "strict" in data or "rules" in data:
+        return PROJECT_FILE.format(document.file)
     return NOTHING_DECLARED if not data else None  # other keys: each is an unknown key
 
 
@@ -247,7 +255,7 @@ def _trigger(
     item: dict[str, Any], index: int, document: Document, loading: _Loading
 ) -> list[schema.Found]:
     """The trigger declared, and the problems of its definition (not yet placed)."""
-    path: Path = ("triggers", index)
+    path: JsonPath = ("triggers", index)
     found: list[schema.Found] = []
     if "definition" in item:
         problems = check_definition(item["definition"])

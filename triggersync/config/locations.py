@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from triggersync.errors import Path
+from triggersync.errors import JsonPath
 
 # The C parser when PyYAML has it, as the reader uses; both read the same events.
 Parser: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -31,7 +31,7 @@ _SCALAR = yaml.ScalarEvent
 _OPENING = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
 _CLOSING = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
 
-Request = tuple[Path, bool]  # a path, and whether its key (not its value) is meant
+Request = tuple[JsonPath, bool]  # a path, and whether its key (not its value) is meant
 Place = tuple[int, int]  # 1-based line and column
 
 
@@ -69,9 +69,9 @@ class _Walk:
         self._requests = requests
         self._unmet = len(requests)
         self._wanted = {path[:depth] for path, _ in requests for depth in range(len(path) + 1)}
-        self.nodes: dict[Path, Place] = {}
-        self.keys: dict[Path, Place] = {}
-        self.merges: dict[Path, Place] = {}  # a mapping's `<<` key
+        self.nodes: dict[JsonPath, Place] = {}
+        self.keys: dict[JsonPath, Place] = {}
+        self.merges: dict[JsonPath, Place] = {}  # a mapping's `<<` key
         self._scalar_text: dict[str, str] = {}  # an anchored scalar's text, for an aliased key
 
     def run(self) -> None:
@@ -84,7 +84,7 @@ class _Walk:
         finally:
             self._loader.dispose()
 
-    def place(self, path: Path, key: bool) -> Place:
+    def place(self, path: JsonPath, key: bool) -> Place:
         if key and path in self.keys:
             return self.keys[path]
         for depth in range(len(path), -1, -1):
@@ -100,7 +100,7 @@ class _Walk:
             if not self._unmet:
                 raise _AllFound
 
-    def _node(self, event: Any, path: Path) -> None:
+    def _node(self, event: Any, path: JsonPath) -> None:
         self.nodes[path] = _mark(event)
         self._met((path, False))
         kind = type(event)
@@ -124,7 +124,7 @@ class _Walk:
                     self._met((child, True))
                 self._child(value, child)
 
-    def _child(self, event: Any, path: Path) -> None:
+    def _child(self, event: Any, path: JsonPath) -> None:
         if path in self._wanted:
             self._node(event, path)
         else:

@@ -32,7 +32,7 @@ import yaml
 
 from triggersync.config import locations
 from triggersync.config.locations import Parser, Place, Request, is_merge_key
-from triggersync.errors import ConfigError, Location, Path, PathPart, Problem
+from triggersync.errors import ConfigError, JsonPath, JsonPathPart, Location, Problem
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_DEPTH = 64
@@ -56,8 +56,8 @@ class Document:
     file: str
     text: str
     data: Any  # None for an empty file
-    places: Mapping[Path, Place] = field(default_factory=dict)  # the top two levels
-    spans: Mapping[Path, tuple[int, int]] = field(default_factory=dict)  # see _placed_value
+    places: Mapping[JsonPath, Place] = field(default_factory=dict)  # the top two levels
+    spans: Mapping[JsonPath, tuple[int, int]] = field(default_factory=dict)  # see _placed_value
     problems: tuple[Problem, ...] = ()  # what is not JSON: a non-string key, `.nan`, `.inf`
 
     def locate(self, requests: Iterable[Request]) -> dict[Request, Location]:
@@ -66,7 +66,7 @@ class Document:
         warnings in a file of 50,000 triggers do not walk the whole file; what no item's text
         can answer alone (data through an alias or a merge) in one walk of the whole file."""
         found: dict[Request, Place] = {}
-        by_item: dict[Path, list[Request]] = {}
+        by_item: dict[JsonPath, list[Request]] = {}
         whole: list[Request] = []
         for request in set(requests):
             path, key = request
@@ -85,7 +85,7 @@ class Document:
             found.update(locations.find(self.text, whole))
         return {request: Location(self.file, *place) for request, place in found.items()}
 
-    def _find_in_item(self, item: Path, requests: list[Request]) -> dict[Request, Place]:
+    def _find_in_item(self, item: JsonPath, requests: list[Request]) -> dict[Request, Place]:
         """Places from the item's own text, put back where it starts: its first line padded
         to its column, so that every column reads as in the file."""
         start, end = self.spans[item]
@@ -99,7 +99,7 @@ class Document:
             placed[request] = (line - 1 + row, column)
         return placed
 
-    def location(self, path: Path) -> Location:
+    def location(self, path: JsonPath) -> Location:
         return self.locate([(path, False)])[(path, False)]
 
     def place(self, pending: Iterable[tuple[Problem, bool]]) -> list[Problem]:
@@ -190,9 +190,9 @@ class _Builder:
         self._loader = Parser(text)
         self._next = self._loader.get_event
         self._resolve = self._loader.resolve
-        self.path: list[PathPart] = []
-        self.places: dict[Path, Place] = {}
-        self.spans: dict[Path, tuple[int, int]] = {}  # text offsets of the items placed
+        self.path: list[JsonPathPart] = []
+        self.places: dict[JsonPath, Place] = {}
+        self.spans: dict[JsonPath, tuple[int, int]] = {}  # text offsets of the items placed
         self._end = 0  # text offset after the last container built
         self._indirect = 0  # aliases and merges met so far
         self.problems: list[Problem] = []  # not JSON: a non-string key, a non-finite number
@@ -408,7 +408,7 @@ class _Builder:
     def _fail(self, event: Any, message: str) -> ConfigError:
         return ConfigError([self._problem(event, tuple(self.path), message)])
 
-    def _problem(self, event: Any, path: Path, message: str) -> Problem:
+    def _problem(self, event: Any, path: JsonPath, message: str) -> Problem:
         mark = event.start_mark
         location = Location(self._file, mark.line + 1, mark.column + 1)
         return Problem(path=path, location=location, message=message)

@@ -20,7 +20,15 @@ from triggersync.config import schema
 from triggersync.config.files import discover
 from triggersync.config.reader import Document, read
 from triggersync.engine.schemas import packaged_schema
-from triggersync.errors import ConfigError, Location, Path, PathPart, Problem, Rule, Severity
+from triggersync.errors import (
+    ConfigError,
+    JsonPath,
+    JsonPathPart,
+    Location,
+    Problem,
+    Rule,
+    Severity,
+)
 from triggersync.language import EVENTS, did_you_mean, rules
 from triggersync.language.scenarios import (
     Scenario,
@@ -46,7 +54,7 @@ CONFIGURATION_GIVEN = (
 class PlacedScenario:
     scenario: Scenario
     location: Location  # the scenario's own mapping in its file
-    path: Path  # where in its file: ("scenarios", 2)
+    path: JsonPath  # where in its file: ("scenarios", 2)
 
 
 @dataclass(frozen=True)
@@ -190,7 +198,7 @@ def _load_file(
     ):
         issues.append(source.issue((), SAVED_PLAN.format(file)))
         return
-    broken: set[Path] = set()
+    broken: set[JsonPath] = set()
     for problem, at_key in check(data):
         issues.append(source.issue(problem.path, problem.message, key=at_key))
         broken.add(problem.path[:2])
@@ -212,7 +220,7 @@ class _Source:
 
     def issue(
         self,
-        path: Sequence[PathPart],
+        path: Sequence[JsonPathPart],
         message: str,
         *,
         key: bool = False,
@@ -223,7 +231,7 @@ class _Source:
         return placed
 
     def warning(
-        self, rule: Rule, path: Sequence[PathPart], message: str, *, key: bool = False
+        self, rule: Rule, path: Sequence[JsonPathPart], message: str, *, key: bool = False
     ) -> Problem:
         problem = self.issue(path, message, key=key, severity=Severity.WARNING)
         return replace(problem, rule=rule)
@@ -231,7 +239,7 @@ class _Source:
 
 def _scenario(
     item: dict[str, Any],
-    path: Path,
+    path: JsonPath,
     source: _Source,
     context: _Context,
     issues: list[Problem],
@@ -273,7 +281,7 @@ def _scenario(
 
 def _visitor(
     given: dict[str, Any],
-    path: Path,
+    path: JsonPath,
     source: _Source,
     context: _Context,
     issues: list[Problem],

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from triggersync.engine.schemas import packaged_schema, schema_path
-from triggersync.errors import Path, Problem
+from triggersync.errors import JsonPath, Problem
 
 if TYPE_CHECKING:  # jsonschema costs ~50 ms to import: only files with problems need it
     from importlib.abc import Traversable
@@ -100,12 +100,12 @@ def without_definition(trigger: Any) -> Any:
     return trigger
 
 
-def problems(checker: Draft202012Validator, instance: Any, prefix: Path = ()) -> list[Found]:
+def problems(checker: Draft202012Validator, instance: Any, prefix: JsonPath = ()) -> list[Found]:
     """Every problem `checker` finds in `instance`, in the same plain words (any schema)."""
     return _problems(checker, instance, prefix)
 
 
-def _problems(checker: Draft202012Validator, instance: Any, prefix: Path) -> list[Found]:
+def _problems(checker: Draft202012Validator, instance: Any, prefix: JsonPath) -> list[Found]:
     return [found for error in checker.iter_errors(instance) for found in explain(error, prefix)]
 
 
@@ -163,16 +163,16 @@ def suggest(word: str, choices: list[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-def explain(error: ValidationError, prefix: Path = ()) -> Iterator[Found]:
+def explain(error: ValidationError, prefix: JsonPath = ()) -> Iterator[Found]:
     """One jsonschema error in plain words, at its path under `prefix`."""
-    path: Path = (*prefix, *(p if isinstance(p, int) else str(p) for p in error.absolute_path))
+    path: JsonPath = (*prefix, *(p if isinstance(p, int) else str(p) for p in error.absolute_path))
     schema = error.schema if isinstance(error.schema, dict) else {}
     instance: Any = error.instance
     keyword = error.validator
     expected: Any = error.validator_value
     custom = schema.get("errorMessage")
 
-    def said(message: str, at: Path = path, *, at_key: bool = False) -> Found:
+    def said(message: str, at: JsonPath = path, *, at_key: bool = False) -> Found:
         return Problem(path=at, message=message), at_key
 
     if custom and keyword in ("anyOf", "oneOf", "type", "minLength", "enum"):
@@ -192,7 +192,12 @@ def explain(error: ValidationError, prefix: Path = ()) -> Iterator[Found]:
     elif keyword == "required":
         missing = [k for k in expected if k not in instance]
         yield said(f"missing required key {missing[0]!r}")
-    elif keyword == "minLength":
+    elif keyword in ("minLength", "minItems", "minProperties") and expected == 1:
         yield said("must not be empty")
+    elif keyword == "dependentRequired" and isinstance(instance, dict):
+        for key, needed in expected.items():
+            missing = [other for other in needed if key in instance and other not in instance]
+            if missing:
+                yield said(f"{key!r} needs {missing[0]!r} too", (*path, str(key)), at_key=True)
     else:
         yield said(f"{describe(instance)} is not allowed here ({keyword})")

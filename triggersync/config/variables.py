@@ -16,7 +16,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from triggersync.errors import Path, Problem
+from triggersync.errors import JsonPath, Problem
 
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _TOKEN = re.compile(r"\$\$\{|\$\{(?P<body>[^}]*)(?P<close>\})?")
@@ -58,7 +58,7 @@ def substitute(data: Any, variables: Mapping[str, str]) -> tuple[Any, list[Probl
     caller places it in the file)."""
     problems: list[Problem] = []
 
-    def walk(value: Any, path: Path) -> Any:
+    def walk(value: Any, path: JsonPath) -> Any:
         if isinstance(value, str):
             out, found = expand(value, variables)
             problems.extend(Problem(path=path, message=message) for message in found)

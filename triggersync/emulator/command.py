@@ -85,8 +85,8 @@ def emulator(
     """
     import sqlite3
 
-    from triggersync.api.endpoint import is_loopback
     from triggersync.emulator.auth import ENV_NAMES
+    from triggersync.emulator.hosts import is_loopback
     from triggersync.emulator.server import Credentials, Emulator, Faults
 
     if not is_loopback(host):
@@ -127,7 +127,6 @@ def emulator(
             else:
                 # Only the emulator's own defaults are printed: an environment value may be real.
                 click.echo(f"# {env_name} is taken from this environment (not shown)")
-        click.echo(f"export TRIGGERSYNC_TOKEN_URL={shlex.quote(em.token_url)}")
         sys.stdout.flush()
         # Waiting with a timeout keeps the main thread responsive to signals on every platform.
         while not em.wait(1.0):

@@ -69,7 +69,8 @@ class _Route:
 def _route(path: str) -> _Route | None:
     """The path's target; the trigger name is exactly one percent-encoded segment."""
     segments = path.split("/")
-    if segments == ["", "oauth2", "token"]:
+    # The Chat token endpoint on the account's host, and the retired host's one.
+    if segments in (["", "oauth2", "chat", "token"], ["", "oauth2", "token"]):
         return _Route("token")
     if segments == ["", "_emulator", "stats"]:
         return _Route("stats")

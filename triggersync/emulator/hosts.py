@@ -29,8 +29,24 @@ def is_own_host(value: str, port: int) -> bool:
     name, ip6 = match["name"], match["ip6"]
     if name is not None and name.lower() == "localhost":
         return True
+    address = _address(ip6 or name)
+    return (
+        address is not None and address.is_loopback and (address.version == 6) == (ip6 is not None)
+    )
+
+
+def is_loopback(host: str) -> bool:
+    """Whether `host` (a --host value: a name or a bare address) is `localhost` or a loopback
+    address: the only hosts the emulator may listen on, as it accepts well-known credentials
+    over plain http."""
+    if host.lower() == "localhost":
+        return True
+    address = _address(host)
+    return address is not None and address.is_loopback
+
+
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
-        address = ipaddress.ip_address(ip6 or name)
+        return ipaddress.ip_address(text)
     except ValueError:
-        return False
-    return address.is_loopback and (address.version == 6) == (ip6 is not None)
+        return None

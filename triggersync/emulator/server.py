@@ -94,7 +94,8 @@ class Emulator:
 
     @property
     def token_url(self) -> str:
-        return f"{self.origin}/oauth2/token"
+        """The Chat token endpoint, where a client pointed at `url` asks by default."""
+        return f"{self.origin}/oauth2/chat/token"
 
     @property
     def stats_url(self) -> str:

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Iterable
 from typing import Any
 
-from triggersync.engine.model import as_declared, same
+from triggersync.engine.model import as_declared, same_json
 from triggersync.language.check import check
 
 SCHEMA_VERSION = 1
@@ -136,7 +136,7 @@ class Store:
             # with or without the metadata the store stamped on it. Equal as JSON: `true` where
             # it holds 1 is a change, 1.0 where it holds 1 is not.
             sent = fields.get("definition")
-            if "definition" in fields and not same(
+            if "definition" in fields and not same_json(
                 as_declared(current.get("definition"), sent), sent
             ):
                 raise InvalidTrigger(

@@ -17,8 +17,8 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
-from triggersync.engine.actions import PAST, Counted
 from triggersync.engine.guard import delete_guard
+from triggersync.engine.kinds import PAST, Counted
 from triggersync.engine.model import Trigger, holds
 from triggersync.engine.plan import Change, Plan, fingerprint
 from triggersync.errors import (
@@ -49,7 +49,7 @@ class TriggerWriter(Protocol):
 
 
 @dataclass(frozen=True)
-class Outcome:
+class ApplyOutcome:
     change: Change
     status: Status
     message: str = ""  # for failed and skipped: trigger, HTTP status and the server's words
@@ -58,8 +58,8 @@ class Outcome:
 
 
 @dataclass(frozen=True)
-class Result:
-    outcomes: tuple[Outcome, ...]
+class ApplyResult:
+    outcomes: tuple[ApplyOutcome, ...]
 
     @property
     def ok(self) -> bool:
@@ -73,7 +73,7 @@ class Result:
                 counts[PAST[effect]] += 1
         return counts
 
-    def failures(self) -> list[Outcome]:
+    def failures(self) -> list[ApplyOutcome]:
         return [outcome for outcome in self.outcomes if outcome.status in ("failed", "skipped")]
 
     def count(self, status: Status) -> int:
@@ -129,18 +129,18 @@ def apply_plan(
     client: TriggerWriter,
     *,
     parallelism: int = 4,
-    on_outcome: Callable[[Outcome], None] | None = None,
+    on_outcome: Callable[[ApplyOutcome], None] | None = None,
     stop: threading.Event | None = None,
-) -> Result:
+) -> ApplyResult:
     """Apply every change, at most `parallelism` at once. Once `stop` is set no change
     starts; those running finish and are reported, the rest come back as not applied."""
     stop = stop or threading.Event()
     workers = max(1, parallelism)
-    outcomes: list[Outcome] = []
+    outcomes: list[ApplyOutcome] = []
     unfreed: set[str] = set()  # names a failed or skipped change did not free
     not_applied: list[Change] = []
 
-    def finish(outcome: Outcome) -> None:
+    def finish(outcome: ApplyOutcome) -> None:
         if outcome.status != "ok":
             unfreed.update(outcome.change.frees())  # what waits for these must not run either
         outcomes.append(outcome)
@@ -151,7 +151,7 @@ def apply_plan(
     with ThreadPoolExecutor(max_workers=workers) as pool:
         for number, wave in enumerate(waves):
             queue = deque(wave)
-            running: set[Future[Outcome]] = set()
+            running: set[Future[ApplyOutcome]] = set()
             while running or (queue and not stop.is_set()):
                 while queue and len(running) < workers and not stop.is_set():
                     change = queue.popleft()
@@ -171,36 +171,36 @@ def apply_plan(
                     *(change for later in waves[number + 1 :] for change in later),
                 ]
                 break
-    outcomes.extend(Outcome(change, "not_applied") for change in not_applied)
-    return Result(tuple(outcomes))
+    outcomes.extend(ApplyOutcome(change, "not_applied") for change in not_applied)
+    return ApplyResult(tuple(outcomes))
 
 
-def _skipped(change: Change, blocked: str) -> Outcome:
+def _skipped(change: Change, blocked: str) -> ApplyOutcome:
     reason = f"{shown(blocked)} was not freed, as the change freeing it did not succeed"
-    return Outcome(change, "skipped", f"{shown(change.name)}: skipped: {reason}")
+    return ApplyOutcome(change, "skipped", f"{shown(change.name)}: skipped: {reason}")
 
 
-def _execute(change: Change, client: TriggerWriter) -> Outcome:
+def _execute(change: Change, client: TriggerWriter) -> ApplyOutcome:
     if change.action == "replace":
         return _replace(change, client)
     try:
         if change.action == "create":
             client.create(change.create_body())
-            return Outcome(change, "ok", effects=("create",))
+            return ApplyOutcome(change, "ok", effects=("create",))
         if change.action == "update":
             client.update(change.name, change.update_body())
-            return Outcome(change, "ok", effects=("update",))
+            return ApplyOutcome(change, "ok", effects=("update",))
         client.delete(change.name)
-        return Outcome(change, "ok", effects=("delete",))
+        return ApplyOutcome(change, "ok", effects=("delete",))
     except ApiError as exc:
         # A create is looked up by the client itself before it is sent again (docs/safety.md).
         if change.action == "update" and _updated(
             client, exc, change.new_name, change.update_body()
         ):
-            return Outcome(change, "ok", effects=("update",))
+            return ApplyOutcome(change, "ok", effects=("update",))
         if change.action == "delete" and _unsure(exc) and _gone(client, change.name):
-            return Outcome(change, "ok", effects=("delete",))
-        return Outcome(change, "failed", f"{shown(change.name)}: {exc}")
+            return ApplyOutcome(change, "ok", effects=("delete",))
+        return ApplyOutcome(change, "failed", f"{shown(change.name)}: {exc}")
 
 
 def _unsure(exc: ApiError) -> bool:
@@ -228,7 +228,7 @@ def _updated(client: TriggerWriter, exc: ApiError, name: str, body: Mapping[str,
     return found is not None and holds(found, body)
 
 
-def _replace(change: Change, client: TriggerWriter) -> Outcome:
+def _replace(change: Change, client: TriggerWriter) -> ApplyOutcome:
     """Zendesk cannot update a definition, and names are unique. So the new trigger is
     created first, disabled, under its temporary name; then the old one is deleted; then the
     new one gets its name and `enabled` in one PUT. A refusal at any step leaves a state the
@@ -241,7 +241,7 @@ def _replace(change: Change, client: TriggerWriter) -> Outcome:
     try:
         client.create(change.replacement_body())
     except ApiError as exc:
-        return Outcome(change, "failed", f"{old}: not replaced, {old} is unchanged: {exc}")
+        return ApplyOutcome(change, "failed", f"{old}: not replaced, {old} is unchanged: {exc}")
     try:
         client.delete(change.name)
     except ApiError as exc:
@@ -249,7 +249,7 @@ def _replace(change: Change, client: TriggerWriter) -> Outcome:
         maybe = _unsure(exc) or isinstance(exc, NotFoundError)
         gone = _gone(client, change.name) if maybe else False
         if gone is None:
-            return Outcome(
+            return ApplyOutcome(
                 change,
                 "failed",
                 f"{old}: not replaced: deleting {old} failed ({exc}) and whether it is still "
@@ -261,28 +261,28 @@ def _replace(change: Change, client: TriggerWriter) -> Outcome:
     return _finish(change, client)
 
 
-def _withdraw(change: Change, client: TriggerWriter, exc: ApiError) -> Outcome:
+def _withdraw(change: Change, client: TriggerWriter, exc: ApiError) -> ApplyOutcome:
     """The old trigger is still live: remove its replacement, so nothing has changed."""
     old, temporary = shown(change.name), shown(change.temporary_name)
     try:
         client.delete(change.temporary_name)
     except ApiError as cleanup:
         if not (_unsure(cleanup) and _gone(client, change.temporary_name)):
-            return Outcome(
+            return ApplyOutcome(
                 change,
                 "failed",
                 f"{old}: not replaced, {old} is unchanged: {exc}; its disabled replacement "
                 f"{temporary} is left over, as removing it failed too ({cleanup}): the next "
                 "apply removes it",
             )
-    return Outcome(
+    return ApplyOutcome(
         change,
         "failed",
         f"{old}: not replaced, {old} is unchanged (its replacement was withdrawn): {exc}",
     )
 
 
-def _finish(change: Change, client: TriggerWriter) -> Outcome:
+def _finish(change: Change, client: TriggerWriter) -> ApplyOutcome:
     """The old trigger is gone: give its replacement the name and `enabled` it is to have."""
     old, new, temporary = shown(change.name), shown(change.new_name), shown(change.temporary_name)
     body = change.finishing_body()
@@ -290,7 +290,7 @@ def _finish(change: Change, client: TriggerWriter) -> Outcome:
         client.update(change.temporary_name, body)
     except ApiError as exc:
         if not _updated(client, exc, change.new_name, body):
-            return Outcome(
+            return ApplyOutcome(
                 change,
                 "failed",
                 f"{old}: replaced halfway: {old} is deleted and its replacement is live, "
@@ -298,4 +298,4 @@ def _finish(change: Change, client: TriggerWriter) -> Outcome:
                 "finishes it",
                 effects=("delete",),
             )
-    return Outcome(change, "ok", effects=("create", "delete"))
+    return ApplyOutcome(change, "ok", effects=("create", "delete"))

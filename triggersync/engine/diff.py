@@ -1,7 +1,7 @@
 """Desired × live → Changes.
 
 Both sides are already `Trigger`s (one normalisation, model.normalise), so comparing their
-`managed_view()` dicts with `model.same` is exact, and blind to what the configuration does
+`managed_view()` dicts with `model.same_json` is exact, and blind to what the configuration does
 not manage (fields it leaves out, server metadata in a definition). The work is linear: dicts
 by name, one cheap equality per pair, and deepdiff (slow to import, slower to run) only for the
 pairs that differ, to name the paths.
@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from triggersync.engine.model import FIELD_ORDER, Trigger, canonical, same, same_definition
+from triggersync.engine.model import FIELD_ORDER, Trigger, canonical, same_definition, same_json
 from triggersync.engine.plan import (
     ABSENT,
     LEFTOVER_REASON,
@@ -119,7 +119,7 @@ def _compare(want: Trigger, have: Trigger) -> Change | None:
     # nor do the keys of a declared one that the file leaves out (model.as_declared).
     before = have.managed_view(want)
     after = want.managed_view(want)
-    if same(before, after):
+    if same_json(before, after):
         return None
     fields = tuple(field_changes(before, after))
     if not same_definition(have, want):
@@ -145,7 +145,7 @@ def field_changes(before: dict[str, Any], after: dict[str, Any]) -> list[FieldCh
             if old != new:
                 found.append(([key], FieldChange(format_path([key]), old, new)))
             continue
-        if same(old, new):
+        if same_json(old, new):
             continue
         if old is not ABSENT:
             deep_before[key] = old

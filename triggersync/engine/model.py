@@ -2,7 +2,7 @@
 one equality that compares them.
 
 Comparing desired and live only ever compares `Trigger.managed_view()` dicts built here, with
-`same`, so a difference can never come from representation alone (`enabled: true` vs 1, null vs
+`same_json`, so a difference can never come from representation alone (`enabled: true` vs 1, null vs
 "", 1.0 vs 1), nor from server metadata the configuration leaves out (`as_declared`), and a
 real one is never hidden by Python's `True == 1`.
 """
@@ -34,7 +34,7 @@ class Trigger:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Trigger):
             return NotImplemented
-        return self.renamed_from == other.renamed_from and same(
+        return self.renamed_from == other.renamed_from and same_json(
             self.view(with_definition=True), other.view(with_definition=True)
         )
 
@@ -88,7 +88,7 @@ def holds(live: Trigger, body: Mapping[str, Any]) -> bool:
     What a write whose answer was lost did is read back with it."""
     view = live.view(with_definition=True)
     wanted = normalise({**view, **{key: value for key, value in body.items() if key != "id"}})
-    return same(live.managed_view(wanted), wanted.managed_view(wanted))
+    return same_json(live.managed_view(wanted), wanted.managed_view(wanted))
 
 
 def same_definition(live: Trigger, declared: Trigger) -> bool:
@@ -96,10 +96,10 @@ def same_definition(live: Trigger, declared: Trigger) -> bool:
     definition out (it is then not managed)."""
     if declared.definition is None:
         return True
-    return same(as_declared(live.definition, declared.definition), declared.definition)
+    return same_json(as_declared(live.definition, declared.definition), declared.definition)
 
 
-def same(a: Any, b: Any) -> bool:
+def same_json(a: Any, b: Any) -> bool:
     """Whether two JSON values are equal as JSON: numbers by value (JSON has one number type,
     so 1.0 is 1), booleans only to booleans (`true` is not 1, though Python's True == 1), and
     objects whatever their key order."""
@@ -130,7 +130,7 @@ def canonical(value: Any) -> Any:
 
 
 def canonical_json(value: Any) -> str:
-    """One text per JSON value, equal where `same` is true: keys sorted, 1.0 written as 1,
+    """One text per JSON value, equal where `same_json` is true: keys sorted, 1.0 written as 1,
     `true` never as 1."""
     return json.dumps(canonical(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 

@@ -1,7 +1,7 @@
 """Plans are data: Changes in a stable display order, an execution order that respects names,
 and the fingerprints `apply --plan` needs to refuse a stale plan.
 
-Display order: by action, in the order of the action table (engine/actions.py), then by
+Display order: by change kind, in the order of their table (engine/kinds.py), then by
 name (case-insensitively, ties broken by the exact name), so a plan reads the same on every
 run. Execution order is separate (`Plan.waves`), because Zendesk addresses triggers by name
 and names are unique: whatever frees a name must finish before whatever takes it starts.
@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from triggersync.engine.actions import ACTIONS, COUNTED, Action, Counted
+from triggersync.engine.kinds import CHANGE_KINDS, COUNTED, ChangeKind, Counted
 from triggersync.engine.model import Trigger, canonical_json
 from triggersync.errors import TriggersyncError
 from triggersync.untrusted import shown
@@ -67,7 +67,7 @@ class FieldChange:
 
 @dataclass(frozen=True)
 class Change:
-    action: Action
+    action: ChangeKind
     name: str  # the name in the API path: live name, except for a create
     before: dict[str, Any] | None  # managed view of the live trigger; None for create
     after: dict[str, Any] | None  # managed view of the desired trigger; None for delete
@@ -155,14 +155,14 @@ def _post_body(after: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def display_key(change: Change) -> tuple[int, str, str]:
-    return (ACTIONS[change.action].rank, change.name.casefold(), change.name)
+    return (CHANGE_KINDS[change.action].rank, change.name.casefold(), change.name)
 
 
 def fingerprint(trigger: Trigger) -> str:
     """sha256 of the canonical JSON of every managed field, definition included.
 
     Built from `Trigger.body()`, so fields the tool does not manage never move it, and from
-    the text `model.same` agrees with, so it moves exactly when the trigger compares unequal.
+    the text `model.same_json` agrees with, so it moves exactly when the trigger compares unequal.
     A lone surrogate (JSON can carry one in an escape) is hashed as it is, not refused.
     """
     text = canonical_json(trigger.body())
@@ -223,7 +223,7 @@ class Plan:
         """Counts as Terraform gives them: a replace is one create plus one delete."""
         counts = dict.fromkeys(COUNTED, 0)
         for change in self.changes:
-            for counted in ACTIONS[change.action].counts_as:
+            for counted in CHANGE_KINDS[change.action].counts_as:
                 counts[counted] += 1
         return counts
 

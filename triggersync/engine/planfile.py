@@ -21,9 +21,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, NoReturn
 
-from triggersync.engine.actions import Action
 from triggersync.engine.guard import Refusal, delete_guard
-from triggersync.engine.model import as_declared, same
+from triggersync.engine.kinds import ChangeKind
+from triggersync.engine.model import as_declared, same_json
 from triggersync.engine.plan import ABSENT, Change, FieldChange, Plan, ignored_by
 from triggersync.engine.schemas import packaged_schema
 from triggersync.errors import PlanFileError, TriggersyncError, format_path
@@ -212,7 +212,7 @@ def _kind(value: Any) -> str:
 
 
 def _change_from_dict(raw: dict[str, Any], where: str) -> Change:
-    action: Action = raw["action"]
+    action: ChangeKind = raw["action"]
     name, before, after = raw["name"], raw["before"], raw["after"]
     if before is not None and before["name"] != name:
         _fail(f"{where}.before.name", f"expected {name!r}, the name the change addresses")
@@ -227,17 +227,19 @@ def _change_from_dict(raw: dict[str, Any], where: str) -> Change:
     return Change(action, name, before, after, diff, raw.get("reason", ""))
 
 
-def _check_pair(action: Action, before: dict[str, Any], after: dict[str, Any], where: str) -> None:
+def _check_pair(
+    action: ChangeKind, before: dict[str, Any], after: dict[str, Any], where: str
+) -> None:
     # Mirrors the diff's rules, so a hand edit cannot smuggle a definition change into a PUT;
     # like the diff, it compares only the definition keys that `after` manages.
     if "definition" in before and "definition" in after:
         before = {**before, "definition": as_declared(before["definition"], after["definition"])}
-    same_definition = same(before.get("definition"), after.get("definition"))
+    same_definition = same_json(before.get("definition"), after.get("definition"))
     if action == "update" and ("definition" in before) != ("definition" in after):
         _fail(where, "an update must manage the definition on both sides or neither")
     if action == "update" and not same_definition:
         _fail(where, "an update cannot change the definition (that is a replace)")
-    if action == "update" and same(before, after):
+    if action == "update" and same_json(before, after):
         _fail(where, "an update that changes nothing")
     if action == "replace" and ("definition" not in after or same_definition):
         _fail(where, "a replace must change the definition")

@@ -12,7 +12,7 @@ from triggersync.errors import Problem, Severity, format_path
 from triggersync.language.check import check
 from triggersync.language.evaluate import (
     CompiledTrigger,
-    Outcome,
+    EvaluationOutcome,
     Reason,
     Rulebook,
     Verdict,
@@ -27,16 +27,22 @@ from triggersync.language.explain import (
     explain_lines,
 )
 from triggersync.language.literals import literal
-from triggersync.language.vocabulary import ACTIONS, EVENTS, OPERATORS, VARIABLES, did_you_mean
+from triggersync.language.vocabulary import (
+    EVENTS,
+    OPERATORS,
+    TRIGGER_ACTIONS,
+    VARIABLES,
+    did_you_mean,
+)
 
 __all__ = [
-    "ACTIONS",
     "EVENTS",
     "OPERATORS",
+    "TRIGGER_ACTIONS",
     "VARIABLES",
     "CompiledTrigger",
+    "EvaluationOutcome",
     "Line",
-    "Outcome",
     "Problem",
     "Reason",
     "Rulebook",

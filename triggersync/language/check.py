@@ -18,16 +18,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from triggersync.errors import Path, Problem, Rule, Severity
+from triggersync.errors import JsonPath, Problem, Rule, Severity
 from triggersync.language import rules, values
 from triggersync.language.explain import condition_words
 from triggersync.language.literals import MAX_DEPTH, describe
 from triggersync.language.vocabulary import (
-    ACTIONS,
     DEFINITION_KEYS,
     EVENTS,
     METADATA_KEYS,
     OPERATORS,
+    TRIGGER_ACTIONS,
     VARIABLES,
     Kind,
     Operator,
@@ -65,10 +65,10 @@ def check(definition: Any) -> tuple[Problem, ...]:
 class _Found:
     problems: list[Problem] = field(default_factory=list)
 
-    def error(self, path: Path, message: str) -> None:
+    def error(self, path: JsonPath, message: str) -> None:
         self.problems.append(Problem(path=path, message=message, severity=Severity.ERROR))
 
-    def warn(self, rule: Rule, path: Path, message: str) -> None:
+    def warn(self, rule: Rule, path: JsonPath, message: str) -> None:
         self.problems.append(
             Problem(path=path, message=message, severity=Severity.WARNING, rule=rule)
         )
@@ -117,7 +117,7 @@ def _events() -> str:
     return ", ".join(EVENTS)
 
 
-def _check_condition(node: Any, path: Path, found: _Found, *, top: bool = False) -> None:
+def _check_condition(node: Any, path: JsonPath, found: _Found, *, top: bool = False) -> None:
     if not isinstance(node, list):
         what = "a condition is a list (an operator, then its operands)"
         found.error(path, f"{what}, got {describe(node)}")
@@ -178,7 +178,7 @@ def _count(operands: list[Any]) -> str:
     return f"{len(operands)} operand" + ("" if len(operands) == 1 else "s")
 
 
-def _check_variable(known: Operator, name: Any, path: Path, found: _Found) -> Variable | None:
+def _check_variable(known: Operator, name: Any, path: JsonPath, found: _Found) -> Variable | None:
     if not isinstance(name, str):
         what = f"{known.name!r} compares a variable (e.g. '@visitor_country_code')"
         found.warn(rules.UNKNOWN_VARIABLE, path, f"{what}, got {describe(name)}")
@@ -198,7 +198,7 @@ def _check_variable(known: Operator, name: Any, path: Path, found: _Found) -> Va
 
 
 def _check_value(
-    known: Operator, variable: Variable | None, value: Any, path: Path, found: _Found
+    known: Operator, variable: Variable | None, value: Any, path: JsonPath, found: _Found
 ) -> None:
     name = known.name
     if isinstance(value, (list, dict)) or (value is None and known.value_kind is not Kind.ANY):
@@ -236,7 +236,9 @@ def _mismatch(known: Operator, variable: Variable, value: Any) -> str:
         return f"{known.name!r} compares text, but {about}"
     if value is None or known.shape is not Shape.COMPARE or known.value_kind is not Kind.ANY:
         return ""
-    if variable.kind is Kind.BOOLEAN and True not in (values.same(b, value) for b in (True, False)):
+    if variable.kind is Kind.BOOLEAN and True not in (
+        values.equals(b, value) for b in (True, False)
+    ):
         return f"{describe(value)} can never equal {about}"
     if variable.kind is Kind.NUMBER and values.read_number(value) is None:
         return f"{describe(value)} can never equal {about}"
@@ -245,7 +247,7 @@ def _mismatch(known: Operator, variable: Variable, value: Any) -> str:
     return ""
 
 
-def _check_seconds(name: str, seconds: Any, path: Path, found: _Found) -> None:
+def _check_seconds(name: str, seconds: Any, path: JsonPath, found: _Found) -> None:
     number = values.read_number(seconds)
     if number is None:
         found.warn(
@@ -269,15 +271,15 @@ def _check_actions(actions: Any, found: _Found) -> None:
         found.error(("actions",), f"actions is a list of actions, got {describe(actions)}")
         return
     for index, action in enumerate(actions):
-        path: Path = ("actions", index)
+        path: JsonPath = ("actions", index)
         if not isinstance(action, list) or not action or not isinstance(action[0], str):
             what = "an action is a list that starts with its name (e.g. ['addTag', 'vip'])"
             found.error(path, f"{what}, got {describe(action)}")
             continue
         name, operands = action[0], action[1:]
-        known = ACTIONS.get(name)
+        known = TRIGGER_ACTIONS.get(name)
         if known is None:
-            found.warn(rules.UNKNOWN_ACTION, path, _unknown("action", name, ACTIONS))
+            found.warn(rules.UNKNOWN_ACTION, path, _unknown("action", name, TRIGGER_ACTIONS))
         elif not known.min_arity <= len(operands) <= known.max_arity:
             found.warn(
                 rules.WRONG_ARITY,
@@ -326,7 +328,7 @@ def _check_repeated_message(definition: dict[Any, Any], found: _Found) -> None:
 def _messages_visitor(action: Any) -> bool:
     if not isinstance(action, list) or not action or not isinstance(action[0], str):
         return False
-    known = ACTIONS.get(action[0])
+    known = TRIGGER_ACTIONS.get(action[0])
     return known is not None and known.messages_visitor
 
 
@@ -354,7 +356,7 @@ def _comparison(node: Any) -> tuple[Operator, str, Any] | None:
     return known, node[1], node[2]
 
 
-def _check_contradiction(node: Any, seen: list[Any], path: Path, found: _Found) -> None:
+def _check_contradiction(node: Any, seen: list[Any], path: JsonPath, found: _Found) -> None:
     """Warn when `node` and a comparison before it (in `seen`) test one variable so that no
     value satisfies both: `eq X "US"` next to `eq X "DE"`, or `gt X 5` next to `lt X 3`."""
     comparison = _comparison(node)

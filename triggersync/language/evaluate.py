@@ -19,20 +19,20 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from triggersync.errors import Path, format_path
+from triggersync.errors import JsonPath, format_path
 from triggersync.language import values
 from triggersync.language.explain import condition_words, event_words
 from triggersync.language.literals import MAX_DEPTH, bare, describe, literal
 from triggersync.language.values import Truth
 from triggersync.language.vocabulary import OPERATORS, Kind, Operator, Shape
 
-Visitor = Mapping[str, Any]
+VisitorData = Mapping[str, Any]
 Fired = Collection[str]
-_Run = Callable[[Visitor, Fired], Truth]
-_Why = Callable[[Visitor, Fired], str]
+_Run = Callable[[VisitorData, Fired], Truth]
+_Why = Callable[[VisitorData, Fired], str]
 
 
-class Outcome(Enum):
+class EvaluationOutcome(Enum):
     FIRES = "fires"
     DOES_NOT_FIRE = "does not fire"
     UNKNOWN = "unknown"
@@ -42,7 +42,7 @@ class Outcome(Enum):
 class Reason:
     """A condition that decided (or could not be decided), and what the tool saw there."""
 
-    path: Path
+    path: JsonPath
     words: str
     why: str
 
@@ -56,7 +56,7 @@ class Reason:
 
 @dataclass(frozen=True, eq=False)
 class _Node:
-    path: Path
+    path: JsonPath
     source: Any
     shape: Shape | None  # ALL, ANY, NOT for the logic; None for a leaf
     children: tuple[_Node, ...]
@@ -92,9 +92,9 @@ class Verdict:
     def __init__(
         self,
         trigger: str,
-        outcome: Outcome,
+        outcome: EvaluationOutcome,
         root: _Node,
-        visitor: Visitor,
+        visitor: VisitorData,
         fired_before: Fired,
         other_event: Reason | None = None,
     ) -> None:
@@ -109,7 +109,7 @@ class Verdict:
 
     @property
     def fired(self) -> bool:
-        return self.outcome is Outcome.FIRES
+        return self.outcome is EvaluationOutcome.FIRES
 
     @property
     def stopped_by(self) -> Reason | None:
@@ -117,7 +117,7 @@ class Verdict:
         if self._stopped_by is _UNSET:
             if self._other_event is not None:
                 self._stopped_by = self._other_event
-            elif self.outcome is Outcome.DOES_NOT_FIRE:
+            elif self.outcome is EvaluationOutcome.DOES_NOT_FIRE:
                 node = _deciding(self._root, self._visitor, self._fired_before)
                 self._stopped_by = self._reason(node)
             else:
@@ -129,7 +129,7 @@ class Verdict:
         """The conditions the tool could not decide, that left the outcome unknown."""
         if self._unknown is _UNSET:
             nodes: list[_Node] = []
-            if self.outcome is Outcome.UNKNOWN:
+            if self.outcome is EvaluationOutcome.UNKNOWN:
                 nodes = _undecided(self._root, self._visitor, self._fired_before)
             self._unknown = tuple(self._reason(node) for node in nodes)
         return self._unknown
@@ -145,7 +145,11 @@ class Verdict:
         return f"{self.trigger}: unknown: " + "; ".join(str(reason) for reason in self.unknown)
 
 
-_OUTCOMES = {True: Outcome.FIRES, False: Outcome.DOES_NOT_FIRE, None: Outcome.UNKNOWN}
+_OUTCOMES = {
+    True: EvaluationOutcome.FIRES,
+    False: EvaluationOutcome.DOES_NOT_FIRE,
+    None: EvaluationOutcome.UNKNOWN,
+}
 
 
 class CompiledTrigger:
@@ -160,16 +164,16 @@ class CompiledTrigger:
         else:
             self._root = _compile_top(condition, name)
 
-    def run(self, event: str, visitor: Visitor, fired_before: Fired = ()) -> Verdict:
+    def run(self, event: str, visitor: VisitorData, fired_before: Fired = ()) -> Verdict:
         if self.event != event:
             why = f"the visitor's event is {literal(event)}"
             other = Reason(("event",), event_words(self.event), why)
             return Verdict(
-                self.name, Outcome.DOES_NOT_FIRE, self._root, visitor, fired_before, other
+                self.name, EvaluationOutcome.DOES_NOT_FIRE, self._root, visitor, fired_before, other
             )
         return self.decide(visitor, fired_before)
 
-    def decide(self, visitor: Visitor, fired_before: Fired = ()) -> Verdict:
+    def decide(self, visitor: VisitorData, fired_before: Fired = ()) -> Verdict:
         """The verdict for a visitor of this trigger's own event."""
         outcome = _OUTCOMES[self._root.run(visitor, fired_before)]
         return Verdict(self.name, outcome, self._root, visitor, fired_before)
@@ -192,19 +196,21 @@ class Rulebook:
     def triggers(self, event: str) -> tuple[CompiledTrigger, ...]:
         return tuple(self._by_event.get(event, ()))
 
-    def run(self, event: str, visitor: Visitor, fired_before: Fired = ()) -> tuple[Verdict, ...]:
+    def run(
+        self, event: str, visitor: VisitorData, fired_before: Fired = ()
+    ) -> tuple[Verdict, ...]:
         """A verdict for each trigger of `event`, in the order they were given."""
         fired = fired_before if isinstance(fired_before, (set, frozenset)) else set(fired_before)
         return tuple(trigger.decide(visitor, fired) for trigger in self._by_event.get(event, ()))
 
-    def firing(self, event: str, visitor: Visitor, fired_before: Fired = ()) -> list[str]:
+    def firing(self, event: str, visitor: VisitorData, fired_before: Fired = ()) -> list[str]:
         """The names of the triggers of `event` that fire, in order: `run` without a verdict
         for each, for callers that ask why only of a few (a test of many scenarios)."""
         fired = fired_before if isinstance(fired_before, (set, frozenset)) else set(fired_before)
         return [name for name, run in self._runs.get(event, ()) if run(visitor, fired) is True]
 
     def decide(
-        self, name: str, event: str, visitor: Visitor, fired_before: Fired = ()
+        self, name: str, event: str, visitor: VisitorData, fired_before: Fired = ()
     ) -> Verdict | None:
         """The verdict of the trigger `name` for a visitor of `event`; None when no trigger
         of that name runs on `event`."""
@@ -219,7 +225,7 @@ def fires(
     trigger_name: str,
     definition: Any,
     event: str,
-    visitor: Visitor,
+    visitor: VisitorData,
     fired_before: Fired = (),
 ) -> Verdict:
     """Whether the trigger `trigger_name` with `definition` fires for a visitor of `event`.
@@ -233,7 +239,7 @@ def fires(
 # Why the logic decided as it did: walked only when a verdict is asked for its reasons.
 
 
-def _deciding(node: _Node, visitor: Visitor, fired: Fired) -> _Node:
+def _deciding(node: _Node, visitor: VisitorData, fired: Fired) -> _Node:
     """The condition that made a false `node` false: the first false one under an `and`."""
     if node.shape is Shape.ALL:
         for child in node.children:
@@ -242,7 +248,7 @@ def _deciding(node: _Node, visitor: Visitor, fired: Fired) -> _Node:
     return node
 
 
-def _undecided(node: _Node, visitor: Visitor, fired: Fired) -> list[_Node]:
+def _undecided(node: _Node, visitor: VisitorData, fired: Fired) -> list[_Node]:
     """The unknown conditions under an unknown `node`, left to right."""
     if not node.children:
         return [node]
@@ -256,11 +262,11 @@ def _undecided(node: _Node, visitor: Visitor, fired: Fired) -> list[_Node]:
 # Compiling a condition into closures.
 
 
-def _always(_visitor: Visitor, _fired: Fired) -> Truth:
+def _always(_visitor: VisitorData, _fired: Fired) -> Truth:
     return True
 
 
-def _never_known(_visitor: Visitor, _fired: Fired) -> Truth:
+def _never_known(_visitor: VisitorData, _fired: Fired) -> Truth:
     return None
 
 
@@ -270,11 +276,11 @@ def _compile_top(condition: Any, trigger: str) -> _Node:
     return _compile(condition, ("condition",), trigger)
 
 
-def _unknown_leaf(path: Path, source: Any, why: str) -> _Node:
+def _unknown_leaf(path: JsonPath, source: Any, why: str) -> _Node:
     return _Node(path, source, None, (), _never_known, lambda _v, _f: why)
 
 
-def _compile(node: Any, path: Path, trigger: str) -> _Node:
+def _compile(node: Any, path: JsonPath, trigger: str) -> _Node:
     if not isinstance(node, list):
         return _unknown_leaf(path, node, "not a condition (a list)")
     if not node:
@@ -309,7 +315,7 @@ def _compile(node: Any, path: Path, trigger: str) -> _Node:
 def _all_of(children: tuple[_Node, ...]) -> _Run:
     runs = tuple(child.run for child in children)
 
-    def run(visitor: Visitor, fired: Fired) -> Truth:
+    def run(visitor: VisitorData, fired: Fired) -> Truth:
         unknown = False
         for each in runs:
             result = each(visitor, fired)
@@ -327,7 +333,7 @@ def _any_of(children: tuple[_Node, ...]) -> _Run:
         return _always
     runs = tuple(child.run for child in children)
 
-    def run(visitor: Visitor, fired: Fired) -> Truth:
+    def run(visitor: VisitorData, fired: Fired) -> Truth:
         unknown = False
         for each in runs:
             result = each(visitor, fired)
@@ -341,7 +347,7 @@ def _any_of(children: tuple[_Node, ...]) -> _Run:
 
 
 def _not(inner: _Run) -> _Run:
-    def run(visitor: Visitor, fired: Fired) -> Truth:
+    def run(visitor: VisitorData, fired: Fired) -> Truth:
         result = inner(visitor, fired)
         return None if result is None else not result
 
@@ -353,7 +359,7 @@ def _group_why(shape: Shape) -> _Why:
     return lambda _v, _f: said
 
 
-def _not_why(_visitor: Visitor, _fired: Fired) -> str:
+def _not_why(_visitor: VisitorData, _fired: Fired) -> str:
     return "the condition inside holds"
 
 
@@ -362,13 +368,13 @@ def _fired_before(trigger: str) -> _Run:
 
 
 def _fired_why(trigger: str) -> _Why:
-    def why(_visitor: Visitor, fired: Fired) -> str:
+    def why(_visitor: VisitorData, fired: Fired) -> str:
         return f"{literal(trigger)} is {'' if trigger in fired else 'not '}in fired_before"
 
     return why
 
 
-def _compile_comparison(known: Operator, node: list[Any], path: Path) -> _Node:
+def _compile_comparison(known: Operator, node: list[Any], path: JsonPath) -> _Node:
     variable, value = node[1], node[2]
     if not isinstance(variable, str) or not variable.startswith("@"):
         return _unknown_leaf(path, node, f"{describe(variable)} is not a variable")
@@ -378,11 +384,11 @@ def _compile_comparison(known: Operator, node: list[Any], path: Path) -> _Node:
     assert known.make_test is not None  # every comparison has one
     test = known.make_test(value)
 
-    def run(visitor: Visitor, _fired: Fired) -> Truth:
+    def run(visitor: VisitorData, _fired: Fired) -> Truth:
         actual = visitor.get(key)
         return None if actual is None else test(actual)
 
-    def why(visitor: Visitor, _fired: Fired) -> str:
+    def why(visitor: VisitorData, _fired: Fired) -> str:
         actual = visitor.get(key)
         if actual is None:
             return f"{key} is not set"
@@ -407,7 +413,7 @@ def _cannot_compare(known: Operator, value: Any) -> str:
     return f"{known.name} compares plain values only"
 
 
-def _compile_reading(known: Operator, node: list[Any], path: Path) -> _Node:
+def _compile_reading(known: Operator, node: list[Any], path: JsonPath) -> _Node:
     """A delay or hasTag: an operand written in the definition, tested against what the
     visitor has in one known variable."""
     key = known.reads
@@ -415,10 +421,10 @@ def _compile_reading(known: Operator, node: list[Any], path: Path) -> _Node:
     assert known.make_test is not None  # every delay and tag test has one
     test = known.make_test(operand)  # it decides what an unset value means, too
 
-    def run(visitor: Visitor, _fired: Fired) -> Truth:
+    def run(visitor: VisitorData, _fired: Fired) -> Truth:
         return test(visitor.get(key))
 
-    def why(visitor: Visitor, _fired: Fired) -> str:
+    def why(visitor: VisitorData, _fired: Fired) -> str:
         actual = visitor.get(key)
         if actual is None:
             return f"{key} is not set"

@@ -15,9 +15,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from triggersync.errors import Path, format_path
+from triggersync.errors import JsonPath, format_path
 from triggersync.language.literals import MAX_DEPTH, as_written, bare, literal
-from triggersync.language.vocabulary import ACTIONS, EVENTS, OPERATORS, VARIABLES, Operator, Shape
+from triggersync.language.vocabulary import (
+    EVENTS,
+    OPERATORS,
+    TRIGGER_ACTIONS,
+    VARIABLES,
+    Operator,
+    Shape,
+)
 
 ALWAYS = "always"
 NOTHING = "do nothing"
@@ -30,7 +37,7 @@ class Line:
 
     depth: int
     text: str
-    path: Path
+    path: JsonPath
 
     @property
     def where(self) -> str:
@@ -64,7 +71,7 @@ def action_words(action: Any) -> str:
     """`["sendMessageToVisitor", "Sales", "Hi!"]` → `send "Hi!" as "Sales"`."""
     if not isinstance(action, list) or not action or not isinstance(action[0], str):
         return as_written(action)
-    known = ACTIONS.get(action[0])
+    known = TRIGGER_ACTIONS.get(action[0])
     operands = action[1:]
     if known is None or not known.min_arity <= len(operands) <= known.max_arity:
         return as_written(action)
@@ -224,7 +231,7 @@ def _actions_sentence(actions: Any) -> str:
     return "; ".join(action_words(action) for action in actions)
 
 
-def _condition_lines(node: Any, depth: int, path: Path, prefix: str, lines: list[Line]) -> None:
+def _condition_lines(node: Any, depth: int, path: JsonPath, prefix: str, lines: list[Line]) -> None:
     known = _operator(node)
     if known is not None and len(path) < MAX_DEPTH:
         if known.variadic and len(node) > 1:

@@ -9,18 +9,24 @@ decided it. docs/scenarios.md describes the format and the model; everything her
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from triggersync.errors import Path
+from triggersync.errors import JsonPath
 from triggersync.language import values
-from triggersync.language.evaluate import Outcome, Reason, Rulebook, Verdict, fires
+from triggersync.language.evaluate import (
+    EvaluationOutcome,
+    Reason,
+    Rulebook,
+    Verdict,
+    VisitorData,
+    fires,
+)
 from triggersync.language.explain import action_words, condition_words
 from triggersync.language.literals import MAX_DEPTH, literal
-from triggersync.language.vocabulary import ACTIONS, OPERATORS, VARIABLES, Kind, Shape
+from triggersync.language.vocabulary import OPERATORS, TRIGGER_ACTIONS, VARIABLES, Kind, Shape
 
-Visitor = Mapping[str, Any]
 NAMED_AT_MOST = 4  # triggers named in one warning; the rest are counted
 
 
@@ -28,7 +34,7 @@ NAMED_AT_MOST = 4  # triggers named in one warning; the rest are counted
 class Scenario:
     name: str
     event: str
-    visitor: Visitor = field(default_factory=dict)  # keys without "@"; None or missing: unset
+    visitor: VisitorData = field(default_factory=dict)  # keys without "@"; None or missing: unset
     fired_before: tuple[str, ...] = ()
     fires: tuple[str, ...] | None = None  # exactly these fire, when given
     does_not_fire: tuple[str, ...] = ()
@@ -48,13 +54,13 @@ class Decided:
     """One enabled trigger of the event, decided for the visitor, with its reasons in words."""
 
     name: str
-    outcome: Outcome
+    outcome: EvaluationOutcome
     why: str  # what made it fire, stopped it, or left it undecided
     actions: tuple[str, ...]  # its actions in words
 
     @property
     def fired(self) -> bool:
-        return self.outcome is Outcome.FIRES
+        return self.outcome is EvaluationOutcome.FIRES
 
 
 @dataclass(frozen=True)
@@ -69,11 +75,11 @@ class Simulation:
 
     @property
     def undecided(self) -> tuple[Decided, ...]:
-        return tuple(entry for entry in self.decided if entry.outcome is Outcome.UNKNOWN)
+        return tuple(entry for entry in self.decided if entry.outcome is EvaluationOutcome.UNKNOWN)
 
 
 @dataclass(frozen=True)
-class Result:
+class ScenarioResult:
     scenario: Scenario
     fired: tuple[str, ...]  # the enabled triggers of the event that fire, in configuration order
     failures: tuple[str, ...]  # one phrase per broken expectation, naming its trigger
@@ -105,14 +111,14 @@ class Suite:
         )
 
     def simulate(
-        self, event: str, visitor: Visitor, fired_before: Sequence[str] = ()
+        self, event: str, visitor: VisitorData, fired_before: Sequence[str] = ()
     ) -> Simulation:
         verdicts = self._rulebook.run(event, visitor, fired_before)
         decided = tuple(self._decided(verdict, visitor, fired_before) for verdict in verdicts)
         fired = [entry.name for entry in decided if entry.fired]
         return Simulation(event, decided, tuple(n for n in fired if n in self._messaging))
 
-    def run(self, scenario: Scenario) -> Result:
+    def run(self, scenario: Scenario) -> ScenarioResult:
         event, visitor = scenario.event, scenario.visitor
         fired_before = frozenset(scenario.fired_before)
         fired = tuple(self._rulebook.firing(event, visitor, fired_before))
@@ -129,7 +135,7 @@ class Suite:
             held = held_words(name, self._triggers[name].definition, scenario)
             failures.append(f"{literal(name)} fired, expected not to: {held}")
         messages = tuple(name for name in fired if name in self._messaging)
-        return Result(scenario, fired, tuple(failures), messages)
+        return ScenarioResult(scenario, fired, tuple(failures), messages)
 
     def _not_fired(self, name: str, verdict: Verdict | None, scenario: Scenario) -> str:
         said = f"{literal(name)} did not fire"
@@ -146,7 +152,9 @@ class Suite:
         why = why_not(verdict, trigger.definition, scenario.visitor, scenario.fired_before)
         return f"{said}: {why}"
 
-    def _decided(self, verdict: Verdict, visitor: Visitor, fired_before: Sequence[str]) -> Decided:
+    def _decided(
+        self, verdict: Verdict, visitor: VisitorData, fired_before: Sequence[str]
+    ) -> Decided:
         definition = self._triggers[verdict.trigger].definition
         if verdict.fired:
             event = definition.get("event")
@@ -160,7 +168,7 @@ class Suite:
 
 
 def why_not(
-    verdict: Verdict, definition: Any, visitor: Visitor, fired_before: Sequence[str] = ()
+    verdict: Verdict, definition: Any, visitor: VisitorData, fired_before: Sequence[str] = ()
 ) -> str:
     """Why a trigger of the visitor's event did not fire: the first condition that did not
     hold and what the visitor has there, or every condition that could not be decided."""
@@ -222,7 +230,7 @@ def _operator(node: Any) -> Any:
 
 
 def _seen_at(
-    reason: Reason, definition: Any, trigger: str, visitor: Visitor, fired_before: Sequence[str]
+    reason: Reason, definition: Any, trigger: str, visitor: VisitorData, fired_before: Sequence[str]
 ) -> str:
     """What the visitor has where `reason` stopped a trigger: the evaluator's own words for
     one comparison; for a group (`or`, `not`) the values of every variable it reads."""
@@ -234,7 +242,7 @@ def _seen_at(
     return "; ".join(seen) if seen else reason.why
 
 
-def _node_at(definition: Any, path: Path) -> Any:
+def _node_at(definition: Any, path: JsonPath) -> Any:
     node: Any = definition
     for part in path:
         if isinstance(part, str) and isinstance(node, dict):
@@ -247,7 +255,7 @@ def _node_at(definition: Any, path: Path) -> Any:
 
 
 def _readings(
-    node: Any, visitor: Visitor, fired_before: Sequence[str], trigger: str, depth: int
+    node: Any, visitor: VisitorData, fired_before: Sequence[str], trigger: str, depth: int
 ) -> Iterator[str]:
     known = _operator(node)
     if known is None or depth > MAX_DEPTH:
@@ -264,7 +272,7 @@ def _readings(
         yield _reading(known.reads, visitor)
 
 
-def _reading(key: str, visitor: Visitor) -> str:
+def _reading(key: str, visitor: VisitorData) -> str:
     value = visitor.get(key)
     return f"{key} is not set" if value is None else f"{key} is {literal(value)}"
 
@@ -279,13 +287,13 @@ def messages_visitor(definition: Any) -> bool:
         return False
     for action in actions:
         if isinstance(action, list) and action and isinstance(action[0], str):
-            known = ACTIONS.get(action[0])
+            known = TRIGGER_ACTIONS.get(action[0])
             if known is not None and known.messages_visitor:
                 return True
     return False
 
 
-def two_messages(result: Result | Simulation) -> str | None:
+def two_messages(result: ScenarioResult | Simulation) -> str | None:
     """The warning for a visitor who gets more than one message at once, or None."""
     names = result.messages
     if len(names) < 2:

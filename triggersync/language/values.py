@@ -79,7 +79,7 @@ def _scalar(value: Any) -> bool:
     return isinstance(value, (str, int, float))  # bool is an int
 
 
-def same(actual: Any, expected: Any) -> Truth:
+def equals(actual: Any, expected: Any) -> Truth:
     """`eq`: numbers as numbers, everything else as exact strings, booleans as booleans."""
     if not _scalar(actual) or not _scalar(expected):
         return None
@@ -95,10 +95,10 @@ def equal_to(expected: Any) -> Test:
     if isinstance(expected, str) and read_number(expected) is None:
 
         def plain_text(actual: Any) -> Truth:  # the common case, kept cheap
-            return actual == expected if type(actual) is str else same(actual, expected)
+            return actual == expected if type(actual) is str else equals(actual, expected)
 
         return plain_text
-    return lambda actual: same(actual, expected)
+    return lambda actual: equals(actual, expected)
 
 
 def not_equal_to(expected: Any) -> Test:

@@ -132,7 +132,7 @@ class Operator:
 
 
 @dataclass(frozen=True)
-class Action:
+class TriggerAction:
     name: str
     operands: tuple[Kind, ...]
     words: str  # str.format template over the required operands
@@ -355,9 +355,9 @@ VARIABLES: dict[str, Variable] = _table(
     ]
 )
 
-ACTIONS: dict[str, Action] = _table(
+TRIGGER_ACTIONS: dict[str, TriggerAction] = _table(
     [
-        Action(
+        TriggerAction(
             "sendMessageToVisitor",
             (_TEXT, _TEXT),
             "send {1} as {0}",
@@ -366,15 +366,17 @@ ACTIONS: dict[str, Action] = _table(
             optional=((_TEXT, "with quick replies {2}"),),
             messages_visitor=True,
         ),
-        Action("addTag", (_TEXT,), "add tag {0}", _O, PUBLIC_DEFINITIONS),
-        Action("setDepartment", (_NUMBER,), "set department to {0}", _O, PUBLIC_DEFINITIONS),
-        Action("wait", (_NUMBER,), "wait {0} seconds", _I, MESSAGING_TRIGGERS),
-        Action("setTriggered", (_BOOLEAN,), "set triggered to {0}", _I, DASHBOARD),
-        Action("removeTag", (_TEXT,), "remove tag {0}", _I, NO_SOURCE),
-        Action("setName", (_TEXT,), "set visitor name to {0}", _I, NO_SOURCE),
-        Action("setNote", (_TEXT,), "set visitor notes to {0}", _I, NO_SOURCE),
-        Action("appendNote", (_TEXT,), "append {0} to visitor notes", _I, NO_SOURCE),
-        Action("ban", (), "ban the visitor", _I, NO_SOURCE, optional=((_TEXT, "because {0}"),)),
+        TriggerAction("addTag", (_TEXT,), "add tag {0}", _O, PUBLIC_DEFINITIONS),
+        TriggerAction("setDepartment", (_NUMBER,), "set department to {0}", _O, PUBLIC_DEFINITIONS),
+        TriggerAction("wait", (_NUMBER,), "wait {0} seconds", _I, MESSAGING_TRIGGERS),
+        TriggerAction("setTriggered", (_BOOLEAN,), "set triggered to {0}", _I, DASHBOARD),
+        TriggerAction("removeTag", (_TEXT,), "remove tag {0}", _I, NO_SOURCE),
+        TriggerAction("setName", (_TEXT,), "set visitor name to {0}", _I, NO_SOURCE),
+        TriggerAction("setNote", (_TEXT,), "set visitor notes to {0}", _I, NO_SOURCE),
+        TriggerAction("appendNote", (_TEXT,), "append {0} to visitor notes", _I, NO_SOURCE),
+        TriggerAction(
+            "ban", (), "ban the visitor", _I, NO_SOURCE, optional=((_TEXT, "because {0}"),)
+        ),
     ]
 )
 

@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Final
 
-from triggersync.engine.actions import ACTIONS
+from triggersync.engine.kinds import CHANGE_KINDS
 from triggersync.engine.plan import ABSENT, Change, Plan
 from triggersync.untrusted import clean, shown
 from triggersync.views.words import (
@@ -47,14 +47,14 @@ def render_markdown(plan: Plan) -> str:
     if plan.empty:
         return f"**No changes.**\n\n{PLAN_MARKER}\n"
     parts = [f"**{summary_line(plan)}**", ""]
-    if any("delete" in ACTIONS[change.action].counts_as for change in plan.changes):
+    if any("delete" in CHANGE_KINDS[change.action].counts_as for change in plan.changes):
         parts += [WARNING, ""]
     notice = guard_notice(plan)
     if notice is not None:
         parts += [f"> **Warning:** {notice}", ""]
     body: list[str] = []
     for change in plan.changes:
-        body.append(f"{_diff_mark(ACTIONS[change.action].symbol)} {heading(change)}")
+        body.append(f"{_diff_mark(CHANGE_KINDS[change.action].symbol)} {heading(change)}")
         body.extend(_fields(change))
     words = _in_words(plan.changes, _plan_words, _plan_title)
     changes = _diff_block(body, len(plan.changes))
@@ -67,7 +67,9 @@ def render_drift_markdown(plan: Plan) -> str:
     ordered = drift_order(plan)
     body: list[str] = []
     for change in ordered:
-        body.append(f"{_diff_mark(ACTIONS[change.action].drift_symbol)} {drift_heading(change)}")
+        body.append(
+            f"{_diff_mark(CHANGE_KINDS[change.action].drift_symbol)} {drift_heading(change)}"
+        )
         for item in change.diff:
             if item.after is not ABSENT:
                 body.append(f"-    {clean(item.path)}: {value(item.path, item.after)} (code)")

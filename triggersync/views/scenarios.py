@@ -18,11 +18,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from triggersync.language import Outcome, literal
-from triggersync.language.scenarios import Result, Simulation
+from triggersync.language import EvaluationOutcome, literal
+from triggersync.language.scenarios import ScenarioResult, Simulation
 from triggersync.untrusted import clean
 
-_SYMBOLS = {Outcome.FIRES: "+", Outcome.DOES_NOT_FIRE: "-", Outcome.UNKNOWN: "?"}
+_SYMBOLS = {
+    EvaluationOutcome.FIRES: "+",
+    EvaluationOutcome.DOES_NOT_FIRE: "-",
+    EvaluationOutcome.UNKNOWN: "?",
+}
 # Every ASCII punctuation character: a backslash before one makes markdown read it literally.
 _MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 
@@ -40,7 +44,7 @@ def render_simulation(simulation: Simulation, *, verbose: bool = False) -> str:
         if entry.fired:
             lines.append(f"  + {name} fires" + (f": {entry.why}" if verbose else ""))
             lines.extend(f"      {words}" for words in entry.actions or ("do nothing",))
-        elif verbose and entry.outcome is Outcome.DOES_NOT_FIRE:
+        elif verbose and entry.outcome is EvaluationOutcome.DOES_NOT_FIRE:
             lines.append(f"  - {name} does not fire: {entry.why}")
         elif verbose:
             lines.append(f"  ? {name} cannot be decided: {entry.why}")
@@ -54,17 +58,17 @@ def render_simulation(simulation: Simulation, *, verbose: bool = False) -> str:
     return "\n".join(clean(line) for line in lines) + "\n"
 
 
-def result_line(result: Result) -> str:
+def result_line(result: ScenarioResult) -> str:
     name = result.scenario.name
     return clean(f"PASS {name}" if result.passed else f"FAIL {name}: {result.why}")
 
 
-def results_summary(results: Sequence[Result]) -> str:
+def results_summary(results: Sequence[ScenarioResult]) -> str:
     passed = sum(1 for result in results if result.passed)
     return f"Scenarios: {passed} passed, {len(results) - passed} failed."
 
 
-def render_results_markdown(results: Sequence[Result]) -> str:
+def render_results_markdown(results: Sequence[ScenarioResult]) -> str:
     """A table for the GitHub job summary: one row per scenario."""
     lines = [
         "### triggersync test",

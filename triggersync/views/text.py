@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Final
 
-from triggersync.engine.actions import ACTIONS
+from triggersync.engine.kinds import CHANGE_KINDS
 from triggersync.engine.plan import ABSENT, Change, FieldChange, Plan
 from triggersync.untrusted import clean, shown
 from triggersync.views.words import (
@@ -31,7 +31,7 @@ from triggersync.views.words import (
 )
 
 if TYPE_CHECKING:
-    from triggersync.engine.apply import Outcome, Result
+    from triggersync.engine.apply import ApplyOutcome, ApplyResult
 
 _GREEN, _YELLOW, _RED, _RESET = "\x1b[32m", "\x1b[33m", "\x1b[31m", "\x1b[0m"
 _COLORS: Final = {"+": _GREEN, "~": _YELLOW, "-": _RED}
@@ -46,7 +46,7 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
     paint = _painter(color)
     lines: list[str] = []
     for change in plan.changes:
-        lines.append(f"{_mark(ACTIONS[change.action].symbol, paint)} {heading(change)}")
+        lines.append(f"{_mark(CHANGE_KINDS[change.action].symbol, paint)} {heading(change)}")
         lines.extend(_fields(change, paint))
         lines.extend(f"{_INDENT}{words}" for _, words in plan_words(change))
     notice = guard_notice(plan)
@@ -61,22 +61,24 @@ def render_drift_text(plan: Plan, *, color: bool = False) -> str:
     paint = _painter(color)
     lines: list[str] = []
     for change in drift_order(plan):
-        lines.append(f"{_mark(ACTIONS[change.action].drift_symbol, paint)} {drift_heading(change)}")
+        lines.append(
+            f"{_mark(CHANGE_KINDS[change.action].drift_symbol, paint)} {drift_heading(change)}"
+        )
         lines.extend(f"{_INDENT}{_drift_field(item, paint)}" for item in change.diff)
         lines.extend(f"{_INDENT}{words}" for _, words in drift_words(change))
     return "\n".join([*lines, "", drift_summary_line(plan)]) + "\n"
 
 
-def outcome_line(outcome: Outcome) -> str:
+def outcome_line(outcome: ApplyOutcome) -> str:
     """What apply reports as each change finishes: `created "Name"`, `failed create "Name"`."""
     change = outcome.change
     if outcome.status != "ok":
         return f"{outcome.status} {change.action} {shown(change.name)}"
     rename = f" ({renamed(change)})" if change.is_rename else ""
-    return f"{ACTIONS[change.action].past} {shown(change.name)}{rename}"
+    return f"{CHANGE_KINDS[change.action].past} {shown(change.name)}{rename}"
 
 
-def applied_summary(result: Result) -> str:
+def applied_summary(result: ApplyResult) -> str:
     """`2 created, 1 updated, 2 deleted.`: what apply did (a whole replace counts as both)."""
     return ", ".join(f"{count} {past}" for past, count in result.counts().items()) + "."
 

@@ -3,17 +3,17 @@ them, definitions in plain words and the delete guard's notice.
 
 Everything a plan carries may be untrusted (live names and values, and a saved plan file is any
 file): values go through untrusted.shown and free text (field paths, reasons, definitions in
-words) through untrusted.clean, never raw. Marks, verbs and drift wording come from the action
-table (engine/actions.py); definitions in words from the language package (docs/language.md),
-which never guesses: what it does not know it shows as written.
+words) through untrusted.clean, never raw. Marks, verbs and drift wording come from the table
+of change kinds (engine/kinds.py); definitions in words from the language package
+(docs/language.md), which never guesses: what it does not know it shows as written.
 """
 
 from __future__ import annotations
 
 from typing import Any, Final, Literal
 
-from triggersync.engine.actions import ACTIONS, COUNTED, DRIFTED
 from triggersync.engine.guard import delete_guard
+from triggersync.engine.kinds import CHANGE_KINDS, COUNTED, DRIFTED
 from triggersync.engine.plan import Change, Plan
 from triggersync.language import explain
 from triggersync.untrusted import clean, shown
@@ -37,7 +37,7 @@ def drift_summary_line(plan: Plan) -> str:
     """`Drift: 1 changed in Zendesk, 1 missing from Zendesk, 1 not in code.` (a replace once)."""
     counts = dict.fromkeys(DRIFTED, 0)
     for change in plan.changes:
-        counts[ACTIONS[change.action].drifted] += 1
+        counts[CHANGE_KINDS[change.action].drifted] += 1
     return "Drift: " + ", ".join(f"{count} {words}" for words, count in counts.items()) + "."
 
 
@@ -51,7 +51,7 @@ def heading(change: Change) -> str:
 
 def drift_heading(change: Change) -> str:
     """`"Name" changed in Zendesk`, worded from Zendesk's side."""
-    kind = ACTIONS[change.action]
+    kind = CHANGE_KINDS[change.action]
     notes = [kind.drift_detail] if kind.drift_detail else []
     if change.is_rename:
         notes.append(f"{renamed(change)} in code")
@@ -121,7 +121,7 @@ def drift_order(plan: Plan) -> list[Change]:
     """Changed triggers first, then missing ones, then those not in code; each by name."""
     return sorted(
         plan.changes,
-        key=lambda c: (ACTIONS[c.action].drift_rank, c.name.casefold(), c.name),
+        key=lambda c: (CHANGE_KINDS[c.action].drift_rank, c.name.casefold(), c.name),
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final, Literal
 
-Action = Literal["create", "update", "delete", "replace"]
+ChangeKind = Literal["create", "update", "delete", "replace"]
 # What a plan's summary counts, and what apply reports as done (a replace is both a create and
 # a delete, as Terraform counts it).
 Counted = Literal["create", "update", "delete"]
@@ -22,8 +22,8 @@ DRIFTED: Final[tuple[Drifted, ...]] = ("changed in Zendesk", "missing from Zende
 
 
 @dataclass(frozen=True)
-class ActionKind:
-    action: Action  # as the plan file and the plan's headers spell it
+class ChangeKindEntry:
+    action: ChangeKind  # as the plan file and the plan's headers spell it
     symbol: str  # the plan's mark
     past: str  # the word for it done: progress lines and the apply summary
     counts_as: tuple[Counted, ...]  # what the plan summary counts it as
@@ -33,7 +33,7 @@ class ActionKind:
 
     @property
     def rank(self) -> int:
-        """The display order: the order of ACTIONS."""
+        """The display order: the order of CHANGE_KINDS."""
         return _RANK[self.action]
 
     @property
@@ -43,10 +43,10 @@ class ActionKind:
 
 
 # In display order: the documented plan example shows an update, then a create, then a delete.
-ACTIONS: Final[dict[Action, ActionKind]] = {
+CHANGE_KINDS: Final[dict[ChangeKind, ChangeKindEntry]] = {
     kind.action: kind
     for kind in (
-        ActionKind(
+        ChangeKindEntry(
             "update",
             symbol="~",
             past="updated",
@@ -54,7 +54,7 @@ ACTIONS: Final[dict[Action, ActionKind]] = {
             drift_symbol="~",
             drifted="changed in Zendesk",
         ),
-        ActionKind(
+        ChangeKindEntry(
             "create",
             symbol="+",
             past="created",
@@ -62,7 +62,7 @@ ACTIONS: Final[dict[Action, ActionKind]] = {
             drift_symbol="-",
             drifted="missing from Zendesk",
         ),
-        ActionKind(
+        ChangeKindEntry(
             "replace",
             symbol="-/+",
             past="replaced",
@@ -71,7 +71,7 @@ ACTIONS: Final[dict[Action, ActionKind]] = {
             drifted="changed in Zendesk",
             drift_detail="definition",
         ),
-        ActionKind(
+        ChangeKindEntry(
             "delete",
             symbol="-",
             past="deleted",
@@ -81,7 +81,7 @@ ACTIONS: Final[dict[Action, ActionKind]] = {
         ),
     )
 }
-_RANK: Final[dict[Action, int]] = {action: rank for rank, action in enumerate(ACTIONS)}
+_RANK: Final[dict[ChangeKind, int]] = {action: rank for rank, action in enumerate(CHANGE_KINDS)}
 
 # The past tense of each counted kind, for what apply reports as done.
-PAST: Final[dict[Counted, str]] = {counted: ACTIONS[counted].past for counted in COUNTED}
+PAST: Final[dict[Counted, str]] = {counted: CHANGE_KINDS[counted].past for counted in COUNTED}

@@ -1,0 +1,257 @@
+"""The project file: accounts and settings read, every problem at its file:line:col, and a
+secret written where a variable's name belongs refused without being shown."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from triggersync.config import load as load_config
+from triggersync.config import project
+from triggersync.errors import ConfigError
+
+TWO_ACCOUNTS = """\
+accounts:
+  production:
+    subdomain: acme
+    paths: [triggers/common, triggers/production]
+    vars: vars/production.yaml
+    credentials:
+      client_id: ACME_CLIENT_ID
+      client_secret: ACME_CLIENT_SECRET
+  staging:
+    api_url: http://127.0.0.1:8080/api/v2/chat
+    paths: [triggers/common]
+    credentials: {token: STAGING_TOKEN}
+strict: true
+rules: {ignore: [TS201]}
+"""
+
+
+ACCOUNT = "accounts:\n  a:\n    subdomain: acme\n    paths: [t]\n"
+
+
+def _write(tmp_path: Path, text: str, name: str = "triggersync.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _problems(path: Path) -> list[str]:
+    with pytest.raises(ConfigError) as caught:
+        project.load(path)
+    return [str(problem) for problem in caught.value.problems]
+
+
+def test_accounts_are_read_in_file_order_with_paths_from_the_files_folder(
+    tmp_path: Path,
+) -> None:
+    loaded = project.load(_write(tmp_path, TWO_ACCOUNTS))
+    production, staging = loaded.accounts
+    assert (production.name, production.subdomain, production.api_url) == (
+        "production",
+        "acme",
+        None,
+    )
+    assert production.paths == (
+        str(tmp_path / "triggers/common"),
+        str(tmp_path / "triggers/production"),
+    )
+    assert production.vars == str(tmp_path / "vars/production.yaml")
+    assert dict(production.credentials) == {
+        "client_id": "ACME_CLIENT_ID",
+        "client_secret": "ACME_CLIENT_SECRET",
+    }
+    assert (staging.api_url, dict(staging.credentials)) == (
+        "http://127.0.0.1:8080/api/v2/chat",
+        {"token": "STAGING_TOKEN"},
+    )
+
+
+def test_strict_and_rules_are_passed_through(tmp_path: Path) -> None:
+    loaded = project.load(_write(tmp_path, TWO_ACCOUNTS))
+    assert (loaded.strict, dict(loaded.rules)) == (True, {"ignore": ["TS201"]})
+
+
+def test_a_file_with_settings_only_has_no_accounts(tmp_path: Path) -> None:
+    loaded = project.load(_write(tmp_path, "strict: true\n"))
+    assert (loaded.accounts, loaded.strict, dict(loaded.rules)) == ((), True, {})
+
+
+def test_a_relative_project_file_keeps_relative_paths(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _write(tmp_path, "accounts:\n  a: {subdomain: acme, paths: [triggers]}\n")
+    monkeypatch.chdir(tmp_path)
+    (account,) = project.load("triggersync.yaml").accounts
+    assert account.paths == ("triggers",)
+
+
+def test_an_unknown_key_is_an_error_with_a_suggestion(tmp_path: Path) -> None:
+    path = _write(tmp_path, "accounts:\n  a:\n    subdomain: acme\n    path: [triggers]\n")
+    assert _problems(path) == [
+        f"{path}:3:5: accounts.a: missing required key 'paths'",
+        f"{path}:4:5: accounts.a.path: unknown key 'path' (did you mean 'paths'?)",
+    ]
+
+
+def test_an_unknown_top_level_key_is_an_error_with_a_suggestion(tmp_path: Path) -> None:
+    path = _write(tmp_path, "acounts: {}\n")
+    assert _problems(path) == [
+        f"{path}:1:1: acounts: unknown key 'acounts' (did you mean 'accounts'?)"
+    ]
+
+
+@pytest.mark.parametrize(
+    "secret",
+    [
+        "ghp_16C7e42F292c6912E7710c838347Ae178B4a",  # a token, lower case and digits
+        "AKIAIOSFODNN7EXAMPLE",  # an access key: name-shaped, but random
+        "hunter2",
+        "s3cr3t pass!",
+        "correct-horse-battery-staple",
+    ],
+)
+def test_a_secret_where_a_variable_name_belongs_is_refused_without_showing_it(
+    tmp_path: Path, secret: str
+) -> None:
+    text = f"{ACCOUNT}    credentials:\n      token: '{secret}'\n"
+    path = _write(tmp_path, text)
+    (problem,) = _problems(path)
+    assert problem.startswith(f"{path}:6:14: accounts.a.credentials.token: ")
+    assert "(the value is not shown)" in problem
+    assert secret not in problem
+
+
+def test_a_numeric_secret_is_refused_without_showing_it(tmp_path: Path) -> None:
+    text = f"{ACCOUNT}    credentials:\n      token: 12345678901234\n"
+    (problem,) = _problems(_write(tmp_path, text))
+    assert "12345678901234" not in problem
+    assert "expected the name of an environment variable" in problem
+
+
+@pytest.mark.parametrize(
+    "name", ["ACME_TOKEN", "TRIGGERSYNC_TOKEN", "PROD_2024_CLIENT_SECRET", "_PRIVATE"]
+)
+def test_a_variable_name_is_accepted(tmp_path: Path, name: str) -> None:
+    text = f"{ACCOUNT}    credentials: {{token: {name}}}\n"
+    (account,) = project.load(_write(tmp_path, text)).accounts
+    assert dict(account.credentials) == {"token": name}
+
+
+def test_client_id_without_client_secret_is_an_error(tmp_path: Path) -> None:
+    text = (
+        "accounts:\n  a:\n    subdomain: acme\n    paths: [t]\n    credentials: {client_id: ID}\n"
+    )
+    path = _write(tmp_path, text)
+    assert _problems(path) == [
+        f"{path}:5:19: accounts.a.credentials.client_id: 'client_id' needs 'client_secret' too"
+    ]
+
+
+def test_a_host_given_as_subdomain_suggests_the_subdomain(tmp_path: Path) -> None:
+    path = _write(tmp_path, "accounts:\n  a: {subdomain: https://acme.zendesk.com, paths: [t]}\n")
+    assert _problems(path) == [
+        f"{path}:2:18: accounts.a.subdomain: write the subdomain only: 'acme', not a host or URL"
+    ]
+
+
+def test_subdomain_and_api_url_together_are_an_error(tmp_path: Path) -> None:
+    text = "accounts:\n  a: {subdomain: acme, api_url: 'http://127.0.0.1:1', paths: [t]}\n"
+    path = _write(tmp_path, text)
+    assert _problems(path) == [
+        f"{path}:2:3: accounts.a: give subdomain (acme for https://acme.zendesk.com) or "
+        "api_url, not both"
+    ]
+
+
+def test_an_account_without_an_api_is_an_error(tmp_path: Path) -> None:
+    path = _write(tmp_path, "accounts:\n  a: {paths: [t]}\n")
+    assert _problems(path) == [
+        f"{path}:2:3: accounts.a: missing subdomain or api_url: where is this account's API?"
+    ]
+
+
+def test_an_account_name_that_cannot_be_typed_is_an_error(tmp_path: Path) -> None:
+    path = _write(tmp_path, "accounts:\n  'a b': {subdomain: acme, paths: [t]}\n")
+    (problem,) = _problems(path)
+    assert problem.startswith(f'{path}:2:3: accounts["a b"]: an account\'s name is letters')
+
+
+def test_an_empty_project_file_is_an_error(tmp_path: Path) -> None:
+    path = _write(tmp_path, "")
+    assert _problems(path) == [
+        f"{path}:1:1: expected a mapping with `accounts`, `strict` and/or `rules`, "
+        "got an empty file"
+    ]
+
+
+def test_configuration_given_as_the_project_file_is_an_error(tmp_path: Path) -> None:
+    path = _write(tmp_path, "triggers: []\n")
+    (problem,) = _problems(path)
+    assert problem.startswith(f"{path}:1:1: this is configuration")
+
+
+def test_strict_must_be_true_or_false(tmp_path: Path) -> None:
+    path = _write(tmp_path, "strict: yes please\n")
+    assert _problems(path) == [f"{path}:1:9: strict: expected true/false, got 'yes please'"]
+
+
+def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
+    text = "accounts:\n  a: {subdomain: acme, paths: []}\n  b: {api_url: x, paths: [t], vars: 3}\n"
+    assert len(_problems(_write(tmp_path, text))) == 2
+
+
+def test_select_keeps_file_order_and_refuses_an_unknown_name(tmp_path: Path) -> None:
+    loaded = project.load(_write(tmp_path, TWO_ACCOUNTS))
+    assert [a.name for a in loaded.select(["staging", "production"])] == [
+        "production",
+        "staging",
+    ]
+    with pytest.raises(ConfigError, match="no account 'prodution'; did you mean 'production'"):
+        loaded.select(["prodution"])
+
+
+def test_find_prefers_the_file_given(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert project.find() is None
+    _write(tmp_path, "strict: false\n")
+    assert project.find() == "triggersync.yaml"
+    assert project.find(tmp_path / "other.yaml") == os.fspath(tmp_path / "other.yaml")
+
+
+def test_a_folder_walk_leaves_the_project_file_out(tmp_path: Path) -> None:
+    _write(tmp_path, TWO_ACCOUNTS)
+    _write(tmp_path, "triggers: [{name: A}]\n", "chat.yaml")
+    assert [t.name for t in load_config([tmp_path]).triggers] == ["A"]
+
+
+def test_the_project_file_named_as_configuration_points_to_project(tmp_path: Path) -> None:
+    path = _write(tmp_path, TWO_ACCOUNTS)
+    with pytest.raises(ConfigError) as caught:
+        load_config([path])
+    (problem,) = caught.value.problems
+    assert "this is a project file" in str(problem)
+    assert f"--project {path}" in str(problem)
+
+
+def test_settings_without_a_project_file_are_the_defaults(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert project.settings() == project.ProjectFile(file="")
+
+
+def test_settings_read_the_working_directorys_project_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    _write(tmp_path, "strict: true\nrules: {ignore: [TS201]}\n")
+    loaded = project.settings()
+    assert (loaded.file, loaded.strict, dict(loaded.rules)) == (
+        "triggersync.yaml",
+        True,
+        {"ignore": ["TS201"]},
+    )

@@ -1,0 +1,283 @@
+"""The project file, `triggersync.yaml`: which accounts a repository manages, and settings.
+
+It names each account's API (a subdomain or a URL), its configuration paths, its `--vars`
+file and the *names* of the environment variables that hold its credentials, plus `strict` and
+`rules`, which apply to every command. It is read by the same loader as configuration (every
+problem at its file:line:col), checked against `schemas/project.schema.json`, and every problem
+is reported at once. A credential written where a variable's name belongs is refused without
+being shown: the message names the place, never the value (docs/projects.md).
+
+Paths inside the file are relative to the file's folder, so a project runs the same from any
+working directory.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import os
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+from triggersync.config import schema
+from triggersync.config.files import PROJECT_FILE_NAME as FILE_NAME
+from triggersync.config.reader import Document, read
+from triggersync.engine.schemas import packaged_schema
+from triggersync.errors import ConfigError, JsonPath, Location, Problem
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+
+SCHEMA_NAME = "project.schema.json"
+# The credential roles, each as the TRIGGERSYNC_* variable it stands for (docs/commands.md).
+CREDENTIAL_ROLES: Mapping[str, str] = MappingProxyType(
+    {
+        "token": "TRIGGERSYNC_TOKEN",
+        "client_id": "TRIGGERSYNC_CLIENT_ID",
+        "client_secret": "TRIGGERSYNC_CLIENT_SECRET",
+        "email": "TRIGGERSYNC_EMAIL",
+        "password": "TRIGGERSYNC_PASSWORD",
+    }
+)
+_VARIABLE = re.compile(r"^[A-Z_][A-Z0-9_]*$")
+_ACCOUNT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+_SUBDOMAIN = re.compile(r"^[a-z0-9][a-z0-9-]*$", re.IGNORECASE)
+_HOST_SUFFIX = ".zendesk.com"
+
+
+@dataclass(frozen=True)
+class Account:
+    """One account: where its API is, which files configure it, and where its credentials
+    are (the names of environment variables, by role: token, client_id, ...)."""
+
+    name: str
+    paths: tuple[str, ...]
+    subdomain: str | None = None
+    api_url: str | None = None
+    token_url: str | None = None
+    vars: str | None = None
+    credentials: Mapping[str, str] = field(default_factory=dict)
+    location: Location | None = None
+
+
+@dataclass(frozen=True)
+class ProjectFile:
+    """A project file's content: its accounts (in file order) and settings."""
+
+    file: str
+    accounts: tuple[Account, ...] = ()
+    strict: bool = False
+    rules: Mapping[str, Any] = field(default_factory=dict)
+
+    def account(self, name: str) -> Account:
+        for account in self.accounts:
+            if account.name == name:
+                return account
+        names = [account.name for account in self.accounts]
+        close = difflib.get_close_matches(name, names, n=1)
+        hint = f"did you mean {close[0]!r}?" if close else f"the accounts: {', '.join(names)}"
+        raise ConfigError(
+            [Problem(location=Location(self.file, 1, 1), message=f"no account {name!r}; {hint}")]
+        )
+
+    def select(self, names: Sequence[str]) -> tuple[Account, ...]:
+        """The accounts named (all when none is), in file order; an unknown name is an error."""
+        if not names:
+            return self.accounts
+        wanted = {self.account(name).name for name in names}
+        return tuple(account for account in self.accounts if account.name in wanted)
+
+
+def find(explicit: str | os.PathLike[str] | None = None) -> str | None:
+    """The project file to use: the one given, else `triggersync.yaml` in the working
+    directory when there is one, else none."""
+    if explicit is not None:
+        return os.fspath(explicit)
+    return FILE_NAME if os.path.isfile(FILE_NAME) else None
+
+
+def settings(explicit: str | os.PathLike[str] | None = None) -> ProjectFile:
+    """The project file in use (`find`), loaded; with none, an empty one: no accounts, the
+    default settings."""
+    found = find(explicit)
+    return load(found) if found is not None else ProjectFile(file="")
+
+
+def load_schema() -> dict[str, Any]:
+    return packaged_schema(SCHEMA_NAME)
+
+
+@functools.cache
+def _validator() -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+
+    document = load_schema()
+    Draft202012Validator.check_schema(document)
+    return Draft202012Validator(document)
+
+
+def load(path: str | os.PathLike[str]) -> ProjectFile:
+    """Read and check a project file: ConfigError carrying every problem, each at its place."""
+    document = read(path)
+    data = document.data
+    if not isinstance(data, dict):
+        got = "an empty file" if data is None else schema.describe(data)
+        message = f"expected a mapping with `accounts`, `strict` and/or `rules`, got {got}"
+        raise ConfigError([Problem(location=document.location(()), message=message)])
+    if "triggers" in data or "ignore" in data:
+        message = (
+            "this is configuration (it declares triggers or ignore), not a project file: "
+            "give it as a PATH, and name it in a project file's `accounts: {NAME: {paths}}`"
+        )
+        raise ConfigError([Problem(location=document.location(()), message=message)])
+    pending = [
+        (problem, at_key)
+        for problem, at_key in schema.problems(_validator(), data)
+        if at_key or not _own(problem.path)
+    ]
+    accounts: list[Account] = []
+    raw_accounts = data.get("accounts")
+    if isinstance(raw_accounts, dict):
+        for name, raw in raw_accounts.items():
+            account, found = _account(document, str(name), raw)
+            pending.extend(found)
+            if account is not None:
+                accounts.append(account)
+    problems = [*document.problems, *document.place(pending)]
+    if problems:
+        raise ConfigError(problems)
+    rules = data.get("rules", {})
+    return ProjectFile(
+        file=document.file,
+        accounts=tuple(accounts),
+        strict=bool(data.get("strict", False)),
+        rules=MappingProxyType(dict(rules)),
+    )
+
+
+def _own(path: JsonPath) -> bool:
+    """Values this module checks itself, with messages that never show a secret's value and
+    that suggest the fix: each credential, each subdomain."""
+    if len(path) == 4 and path[0] == "accounts" and path[2] == "credentials":
+        return path[3] in CREDENTIAL_ROLES
+    return len(path) == 3 and path[0] == "accounts" and path[2] == "subdomain"
+
+
+def _account(document: Document, name: str, raw: Any) -> tuple[Account | None, list[schema.Found]]:
+    """One account, and the problems the schema leaves to this module."""
+    at: JsonPath = ("accounts", name)
+    found: list[schema.Found] = []
+    if not _ACCOUNT.match(name):
+        message = (
+            "an account's name is letters, digits, '_', '.' and '-', starting with a letter "
+            "or digit (it is given to --account and shown in reports)"
+        )
+        found.append((Problem(path=at, message=message), True))
+    if not isinstance(raw, dict):
+        return None, found
+    subdomain = raw.get("subdomain")
+    if isinstance(subdomain, str):
+        found.extend(_subdomain_problems(subdomain, at))
+    if ("subdomain" in raw) == ("api_url" in raw):
+        message = (
+            "give subdomain (acme for https://acme.zendesk.com) or api_url, not both"
+            if "subdomain" in raw
+            else "missing subdomain or api_url: where is this account's API?"
+        )
+        found.append((Problem(path=at, message=message), True))
+    credentials = raw.get("credentials")
+    names: dict[str, str] = {}
+    if isinstance(credentials, dict):
+        for role, variable in credentials.items():
+            problem = _variable_problem(variable)
+            if problem is not None:
+                found.append((Problem(path=(*at, "credentials", role), message=problem), False))
+            elif role in CREDENTIAL_ROLES:
+                names[role] = variable
+    if found or not _usable(raw):
+        return None, found
+    folder = os.path.dirname(document.file)
+    vars_file = raw.get("vars")
+    account = Account(
+        name=name,
+        paths=tuple(os.path.join(folder, path) for path in raw["paths"]),
+        subdomain=subdomain if isinstance(subdomain, str) else None,
+        api_url=raw.get("api_url"),
+        token_url=raw.get("token_url"),
+        vars=os.path.join(folder, vars_file) if isinstance(vars_file, str) else None,
+        credentials=MappingProxyType(names),
+        location=document.location(at),
+    )
+    return account, found
+
+
+def _usable(raw: dict[str, Any]) -> bool:
+    """The schema vouched for the fields an Account reads (its problems stop the load)."""
+    paths = raw.get("paths")
+    return isinstance(paths, list) and all(isinstance(path, str) for path in paths)
+
+
+def _subdomain_problems(value: str, at: JsonPath) -> list[schema.Found]:
+    if _SUBDOMAIN.match(value):
+        return []
+    host = value.split("://", 1)[-1].split("/", 1)[0]
+    if host.lower().endswith(_HOST_SUFFIX) and _SUBDOMAIN.match(host[: -len(_HOST_SUFFIX)]):
+        message = f"write the subdomain only: {host[: -len(_HOST_SUFFIX)]!r}, not a host or URL"
+    else:
+        message = (
+            f"{schema.describe(value)} is not a subdomain (letters, digits and '-'); "
+            "for another host give api_url"
+        )
+    return [(Problem(path=(*at, "subdomain"), message=message), False)]
+
+
+def _variable_problem(value: Any) -> str | None:
+    """Why `value` is not the name of an environment variable; the message never holds the
+    value, which may be the secret itself."""
+    if not isinstance(value, str):
+        return (
+            "expected the name of an environment variable (e.g. ACME_TOKEN), got a "
+            f"{'list or mapping' if isinstance(value, list | dict) else 'number or true/false'}"
+        )
+    if _VARIABLE.match(value) and not _looks_random(value):
+        return None
+    what = (
+        "this looks like a secret, not the name of an environment variable"
+        if looks_like_secret(value)
+        else "this is not the name of an environment variable (A-Z, 0-9 and _)"
+    )
+    return (
+        f"{what}: put the value in an environment variable (a CI secret) and write that "
+        "variable's name here, e.g. ACME_TOKEN (the value is not shown)"
+    )
+
+
+def looks_like_secret(value: str) -> bool:
+    """A token, key or password rather than a variable's name: long, or mixing lower case
+    with digits, or random-looking. Used for wording only: anything that is not a variable's
+    name is refused either way."""
+    if _looks_random(value):
+        return True
+    stripped = value.strip()
+    if len(stripped) >= 20 and " " not in stripped:
+        return True
+    has_lower = any(char.islower() for char in stripped)
+    has_digit = any(char.isdigit() for char in stripped)
+    has_other = any(not char.isalnum() and char not in "_- " for char in stripped)
+    return (has_lower and has_digit) or (has_other and len(stripped) >= 8)
+
+
+def _looks_random(name: str) -> bool:
+    """A name-shaped string that is a key, not a name: a long run with no `_` that mixes
+    letters and digits (`AKIAIOSFODNN7EXAMPLE`), or mostly digits."""
+    for word in name.split("_"):
+        letters = sum(char.isalpha() for char in word)
+        digits = sum(char.isdigit() for char in word)
+        if len(word) >= 16 and letters and digits:
+            return True
+        if len(word) >= 8 and digits * 2 > len(word):
+            return True
+    return False
