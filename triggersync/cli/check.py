@@ -16,21 +16,26 @@ def _plural(count: int, word: str) -> str:
 @click.command()
 @opts.paths
 @opts.vars
-@opts.format(["text", "github"], help="github prints ::error annotations on stdout.")
+@opts.format(["text", "github"], help="github prints ::error and ::warning annotations on stdout.")
+@opts.strict
 @pass_console
-def validate(console: Console, paths: tuple[str, ...], vars_file: str | None, fmt: str) -> int:
+def validate(
+    console: Console, paths: tuple[str, ...], vars_file: str | None, fmt: str, strict: bool
+) -> int:
     """Load and validate configuration files; no network.
 
     \b
     Example:
       triggersync validate triggers/ --vars env/production.yaml
     """
+    from triggersync.cli.steps import rule_settings
     from triggersync.config import files as config
     from triggersync.views.github import annotation
 
     github = fmt == "github"
     try:
-        cfg = config.load(paths, variables=config.load_vars(vars_file) if vars_file else None)
+        variables = config.load_vars(vars_file) if vars_file else None
+        cfg = config.load(paths, variables=variables, settings=rule_settings(strict))
     except ConfigError as exc:
         if not github:
             raise

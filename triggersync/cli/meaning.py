@@ -277,7 +277,8 @@ def _load_config(
 ) -> Config:
     from triggersync.config import files as config
 
-    cfg = config.load(paths, variables=config.load_vars(vars_file) if vars_file else None)
+    variables = config.load_vars(vars_file) if vars_file else None
+    cfg = config.load(paths, variables=variables, settings=steps.rule_settings(None))
     _warn(cfg.warnings, console, github)
     return cfg
 

@@ -7,7 +7,9 @@ so that `triggersync --version` and `--help` pay for none of it.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from triggersync.cli.console import Console
@@ -16,15 +18,34 @@ if TYPE_CHECKING:
     from triggersync.api.client import Client
     from triggersync.config.files import Config
     from triggersync.engine.plan import Plan
+    from triggersync.language.rules import RuleSettings
 
 
-def load(paths: Sequence[str], vars_file: str | None, console: Console) -> Config:
+def load(
+    paths: Sequence[str], vars_file: str | None, console: Console, strict: bool | None = None
+) -> Config:
+    """The configuration, its warnings shown; `strict`: see `rule_settings`."""
     from triggersync.config import files as config
 
-    cfg = config.load(paths, variables=config.load_vars(vars_file) if vars_file else None)
+    settings = rule_settings(strict)
+    variables = config.load_vars(vars_file) if vars_file else None
+    cfg = config.load(paths, variables=variables, settings=settings)
     for warning in cfg.warnings:
         console.warn(str(warning))
     return cfg
+
+
+def rule_settings(strict: bool | None) -> RuleSettings:
+    """The rule settings of the project file at the working directory, when there is one
+    (docs/rules.md#settings). `strict` is the --strict flag of a command that can be strict
+    (validate, plan, apply); None for a command that never is, whatever the project says."""
+    from triggersync.config import project
+    from triggersync.config.files import PROJECT_FILE_NAME
+    from triggersync.language.rules import RuleSettings
+
+    found = os.path.isfile(PROJECT_FILE_NAME)
+    settings = project.load(PROJECT_FILE_NAME).rule_settings if found else RuleSettings()
+    return replace(settings, strict=False) if strict is None else settings.with_strict(strict)
 
 
 def client(api_url: str | None, console: Console, parallelism: int = 4) -> Client:
@@ -45,13 +66,14 @@ def plan_live(cfg: Config, client: Client, prune: bool) -> Plan:
     from triggersync.engine.diff import make_plan
 
     live = client.list()
-    return make_plan(
+    made = make_plan(
         cfg.triggers,
         live,
         ignore=[glob.pattern for glob in cfg.ignore],
         prune=prune,
         base_url=client.base_url,
     )
+    return replace(made, warnings=cfg.warnings)
 
 
 def render_as(plan: Plan, fmt: str, console: Console, *, drift: bool = False) -> str:

@@ -23,6 +23,7 @@ from triggersync.cli.console import Console, Interrupts, Progress, pass_console
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes.")
 @opts.max_chars
 @opts.no_prune
+@opts.strict
 @opts.console_options
 @pass_console
 def plan(
@@ -35,6 +36,7 @@ def plan(
     detailed_exitcode: bool,
     max_chars: int | None,
     no_prune: bool,
+    strict: bool,
 ) -> int:
     """Show what apply would change; writes nothing to the API.
 
@@ -46,7 +48,7 @@ def plan(
     from triggersync.views.json import render_json
 
     opts.check_max_chars(fmt, max_chars)
-    cfg = steps.load(paths, vars_file, console)
+    cfg = steps.load(paths, vars_file, console, strict)
     with steps.client(api_url, console) as client:
         the_plan = steps.plan_live(cfg, client, prune=not no_prune)
     if out:
@@ -70,6 +72,7 @@ def plan(
 @click.option("--force", is_flag=True, help="Allow a plan that deletes many triggers.")
 @opts.no_prune
 @opts.parallelism
+@opts.strict
 @opts.console_options
 @pass_console
 def apply(
@@ -82,6 +85,7 @@ def apply(
     force: bool,
     no_prune: bool,
     parallelism: int,
+    strict: bool,
 ) -> int:
     """Plan, confirm, and apply; or apply a saved plan exactly.
 
@@ -92,6 +96,7 @@ def apply(
     """
     from triggersync.engine import apply as apply_mod
     from triggersync.engine.planfile import read_plan_file
+    from triggersync.language.rules import enforce
     from triggersync.views.text import applied_summary, render_text
 
     if bool(paths) == bool(plan_file):
@@ -102,7 +107,9 @@ def apply(
         )
     # Files first (they are checked before anything else happens), then the API.
     saved = read_plan_file(Path(plan_file)) if plan_file else None
-    cfg = None if saved else steps.load(paths, vars_file, console)
+    if saved is not None:
+        enforce(saved.warnings, steps.rule_settings(strict))
+    cfg = None if saved else steps.load(paths, vars_file, console, strict)
     with steps.client(api_url, console, parallelism) as client:
         if saved is not None:
             apply_mod.check_fresh(saved, client.list(), client.base_url)

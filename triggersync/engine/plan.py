@@ -22,7 +22,7 @@ from typing import Any, Final
 
 from triggersync.engine.kinds import CHANGE_KINDS, COUNTED, ChangeKind, Counted
 from triggersync.engine.model import Trigger, canonical_json
-from triggersync.errors import TriggersyncError
+from triggersync.errors import Problem, TriggersyncError
 from triggersync.untrusted import shown
 
 REPLACE_REASON: Final = "definition cannot be updated in place"
@@ -176,6 +176,8 @@ class Plan:
     live_names: tuple[str, ...] = ()  # every live name at plan time, ignored ones included
     base_url: str | None = None
     ignore: tuple[str, ...] = ()  # the configuration's ignore globs: what it does not own
+    # The configuration's warnings (docs/rules.md): every report lists them.
+    warnings: tuple[Problem, ...] = ()
     # The execution order (`execution_waves`), worked out once, when the plan is made.
     waves: tuple[tuple[Change, ...], ...] = field(init=False, repr=False, compare=False)
 
@@ -185,6 +187,7 @@ class Plan:
         object.__setattr__(self, "fingerprints", dict(sorted(self.fingerprints.items())))
         object.__setattr__(self, "live_names", tuple(sorted(set(self.live_names))))
         object.__setattr__(self, "ignore", tuple(self.ignore))
+        object.__setattr__(self, "warnings", tuple(self.warnings))
         # Ordered here, so a plan whose changes cannot be ordered is never made (nor shown),
         # and apply runs the very waves that were checked.
         object.__setattr__(self, "waves", execution_waves(self.changes))

@@ -12,6 +12,7 @@ TS4xx the account and the data as written.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -131,23 +132,16 @@ class RuleSettings:
         cls, strict: Any = False, rules: Mapping[str, Any] | None = None
     ) -> RuleSettings:
         """From a project file's `strict` and `rules` values, already shaped by its schema;
-        a value the schema cannot express (an unknown rule id, a pattern that does not
-        compile) is a ValueError naming it."""
+        ValueError names the first value that `settings_problems` finds wrong."""
         rules = rules or {}
-        ignore = frozenset(str(rule_id) for rule_id in rules.get("ignore", ()))
-        unknown = sorted(rule_id for rule_id in ignore if rule_id not in RULES)
-        if unknown:
-            raise ValueError(f"rules.ignore: unknown rule id {unknown[0]!r}; see docs/rules.md")
-        patterns: dict[str, str | None] = {}
-        for key in ("name_pattern", "description_pattern"):
-            pattern = rules.get(key)
-            if pattern is not None:
-                try:
-                    re.compile(pattern)
-                except re.error as exc:
-                    raise ValueError(f"rules.{key}: the pattern does not compile: {exc}") from None
-            patterns[key] = pattern
-        return cls(bool(strict), ignore, patterns["name_pattern"], patterns["description_pattern"])
+        for path, message in settings_problems(rules):
+            raise ValueError(f"rules.{'.'.join(map(str, path))}: {message}")
+        return cls(
+            strict=bool(strict),
+            ignore=frozenset(str(rule_id) for rule_id in rules.get("ignore", ())),
+            name_pattern=rules.get("name_pattern"),
+            description_pattern=rules.get("description_pattern"),
+        )
 
     def with_strict(self, strict: bool) -> RuleSettings:
         """These settings, made strict by `--strict` (the flag never makes them lenient)."""
@@ -156,6 +150,28 @@ class RuleSettings:
     def keeps(self, problem: Problem) -> bool:
         """Whether a warning stays once the project's switched-off rules are taken away."""
         return problem.rule is None or problem.rule.id not in self.ignore
+
+
+def settings_problems(rules: Mapping[str, Any]) -> list[tuple[tuple[str | int, ...], str]]:
+    """What a `rules` mapping of the right shape gets wrong, each with its path inside it: a
+    rule id no rule has, a pattern that does not compile."""
+    found: list[tuple[tuple[str | int, ...], str]] = []
+    ignore = rules.get("ignore", ())
+    for index, rule_id in enumerate(ignore if isinstance(ignore, list | tuple) else ()):
+        if rule_id not in RULES:
+            close = difflib.get_close_matches(str(rule_id), RULES, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            found.append(
+                (("ignore", index), f"unknown rule id {rule_id!r}{hint}; see docs/rules.md")
+            )
+    for key in ("name_pattern", "description_pattern"):
+        pattern = rules.get(key)
+        if isinstance(pattern, str):
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                found.append(((key,), f"the pattern does not compile: {exc}"))
+    return found
 
 
 def enforce(warnings: Iterable[Problem], settings: RuleSettings) -> None:
