@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import difflib
 import json
 import os
 import platform
@@ -229,6 +230,74 @@ def bench_test(n: int, reps: int, work: Path, report: Report) -> Sample:
     return sample
 
 
+def bench_adopt(n: int, reps: int, work: Path, report: Report) -> Sample:
+    """`adopt` of the plan benchmark's configuration (~10% differing from the live triggers)
+    against the emulator, with `plan` on the same files as its reference; then one real adopt,
+    after which plan must say No changes, and how many lines it changed."""
+    db, cfg = work / f"adopt-live-{n}.db", work / f"adopt-config-{n}.yaml"
+    made = subprocess.run(
+        [PYTHON, str(HERE / "workload.py"), str(n), str(db), str(cfg)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=600,
+    )
+    counts = json.loads(made.stdout)
+    print(f"\n== adopt, {n:,} triggers ({sum(counts.values())} differing)")
+    before = cfg.read_text(encoding="utf-8")
+    with Emulator(db) as em:
+        diff_cmd = [TRIGGERSYNC, "adopt", str(cfg), "--api-url", em.url, "--diff", "-q"]
+        sample = repeat(diff_cmd, reps, expect=2)
+        plan = repeat(_cfg_plan(cfg, em.url), reps)
+        harness.run([TRIGGERSYNC, "adopt", str(cfg), "--api-url", em.url, "-q"])
+        harness.run(_cfg_plan(cfg, em.url, "--detailed-exitcode"), expect=0)
+    after = cfg.read_text(encoding="utf-8")
+    changed = sum(
+        1
+        for line in difflib.unified_diff(before.splitlines(), after.splitlines(), n=0)
+        if line[:1] in "-+" and line[:3] not in ("---", "+++")
+    )
+    report.row(
+        f"adopt --diff {n:,}",
+        _s(sample.wall),
+        f"{sample.peak_mb:.0f} MB",
+        "1 (1 list)",
+        f"plan {_s(plan.wall)}",
+        f"{sample.wall / plan.wall:.2f}× plan",
+        f"then plan: No changes; {changed} lines added or removed of {len(before.splitlines())}"
+        + _round_trip_note(work, before),
+    )
+    report.target(
+        "adopt 1,000 vs plan",
+        "≤ 2×",
+        f"{sample.wall / plan.wall:.2f}×",
+        sample.wall <= 2 * plan.wall,
+    )
+    return sample
+
+
+def _round_trip_note(work: Path, text: str) -> str:
+    """ruamel.yaml's round trip of the same file, when a Python with it is given
+    (TRIGGERSYNC_BENCH_RUAMEL_PYTHON): the technique adopt did not take."""
+    python = os.environ.get("TRIGGERSYNC_BENCH_RUAMEL_PYTHON")
+    if not python:
+        return ""
+    path = work / "round-trip.yaml"
+    path.write_text(text, encoding="utf-8")
+    made = subprocess.run(
+        [python, str(HERE / "round_trip_yaml.py"), str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=600,
+    )
+    found = json.loads(made.stdout)
+    return (
+        f"; ruamel.yaml round trip of one description: {_s(found['seconds'])} in-process, "
+        f"{found['lines_changed']} lines rewritten"
+    )
+
+
 def bench_startup(reps: int, report: Report) -> tuple[Sample, Sample]:
     print("\n== start-up")
     version = repeat([TRIGGERSYNC, "--version"], reps)
@@ -299,12 +368,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", help="comma-separated trigger counts (default 1000,10000,50000)")
     parser.add_argument("--out", default=str(HERE / "results.md"), help="where to write results")
     parser.add_argument(
-        "--only", choices=["plan", "apply", "rate", "startup", "test"], action="append"
+        "--only", choices=["plan", "apply", "rate", "startup", "test", "adopt"], action="append"
     )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else None
     sizes = sizes or ([1000, 10000] if args.quick else [1000, 10000, 50000])
-    only: set[str] = set(args.only or ["plan", "apply", "rate", "startup", "test"])
+    only: set[str] = set(args.only or ["plan", "apply", "rate", "startup", "test", "adopt"])
     command = "make bench" if argv is None and len(sys.argv) == 1 else shlex.join(sys.argv)
     report = Report()
     started = time.perf_counter()
@@ -317,6 +386,8 @@ def main(argv: list[str] | None = None) -> int:
             steps.append(lambda: _startup(args.quick, report))
         if "test" in only:
             steps.append(lambda: _test(args.quick, work, report))
+        if "adopt" in only:
+            steps.append(lambda: bench_adopt(1000, 3 if args.quick else 5, work, report))
         if "apply" in only:
             steps.append(lambda: _applies(args.quick, work, report))
         if "rate" in only:

@@ -2,7 +2,8 @@
 
 Starts the emulator on a free loopback port with a temporary database, seeds it with a few
 "hand-made" triggers, then runs plan → apply → plan → (hand edits in the "UI", one of them to a
-definition) → drift → plan, the plans and drift showing each definition in words. Then, with
+definition) → drift → plan, the plans and drift showing each definition in words; then adopt
+keeps those edits in a copy of the files, and plan on it says No changes. Then, with
 no network at all, the scenarios: a passing run, a failing one (kept for the demo in
 examples/demo/), and explain and simulate showing why it fails.
 Every step's exit code is checked: the demo fails loudly, never silently.
@@ -102,9 +103,11 @@ def main() -> None:
         run("drift", CONFIG, expect=2)
         banner("6. plan: undoing it replaces the edited trigger (what it did, what it will do)")
         run("plan", CONFIG, expect=0)
+        adopt(workdir)
         scenarios()
         banner(
-            "Demo complete: plan, apply, plan, drift, plan, test, explain, simulate as expected."
+            "Demo complete: plan, apply, plan, drift, plan, adopt, plan, test, explain, simulate "
+            "as expected."
         )
     finally:
         server.terminate()
@@ -131,15 +134,27 @@ def edit_definition(http: requests.Session, url: str, auth: tuple[str, str]) -> 
     print(f'  edited the definition of "{name}": Switzerland dropped')
 
 
+def adopt(workdir: Path) -> None:
+    """Or keep the UI's edits: adopt writes them into (a copy of) the files, in place."""
+    copy = workdir / "triggers"
+    shutil.copytree(ROOT / CONFIG, copy)
+    banner(f"7. adopt --diff: keep the UI's edits instead, in a copy of {CONFIG}/ (exit 2: some)")
+    run("adopt", str(copy), "--diff", expect=2)
+    banner("8. adopt: write them; every other line of the files stays as it was")
+    run("adopt", str(copy), expect=0)
+    banner("9. plan on the adopted files: nothing left to do")
+    run("plan", str(copy), "--detailed-exitcode", expect=0)
+
+
 def scenarios() -> None:
     """What fires for whom, decided locally: no emulator, no credentials."""
-    banner(f"7. test: the scenarios of {SCENARIOS}/ pass (no network, no credentials)")
+    banner(f"10. test: the scenarios of {SCENARIOS}/ pass (no network, no credentials)")
     run("test", CONFIG, "--scenarios", SCENARIOS, expect=0)
-    banner(f"8. test: a scenario that fails (exit 1, as expected): {FAILING}")
+    banner(f"11. test: a scenario that fails (exit 1, as expected): {FAILING}")
     run("test", CONFIG, "--scenarios", FAILING, expect=1)
-    banner("9. explain: what the trigger checks, in words")
+    banner("12. explain: what the trigger checks, in words")
     run("explain", CONFIG, "--name", "Route DACH to German support", "--lines", expect=0)
-    banner('10. simulate: "at" is not "AT" (country codes compare exactly); "AT" fires')
+    banner('13. simulate: "at" is not "AT" (country codes compare exactly); "AT" fires')
     run(
         "simulate",
         CONFIG,

@@ -18,6 +18,7 @@ COMMANDS = [
     "apply",
     "drift",
     "export",
+    "adopt",
     "schema",
     "emulator",
     "explain",
@@ -85,7 +86,12 @@ def test_errors_go_to_stderr_only(tmp_path: Path) -> None:
         ("plan", "Exit codes: 0 ok; with --detailed-exitcode 0 no changes, 2 changes; 1 error."),
         ("apply", "Exit codes: 0 applied or nothing to do; 1 any failure or refusal;"),
         ("drift", "Exit codes: 0 no drift; 2 drift; 1 error."),
-        ("export", "Exit codes: 0 ok; 1 error."),
+        ("export", "Exit codes: 0 ok; 1 error, or a trigger left out."),
+        (
+            "adopt",
+            "Exit codes: 0 adopted (or nothing to adopt); with --diff 0 nothing to adopt, 2 "
+            "something; 1 error, or a trigger not adopted.",
+        ),
         ("explain", "Exit codes: 0 ok; 1 error (with --live only)."),
     ],
 )

@@ -40,18 +40,13 @@ def test_a_failure_midway_leaves_an_existing_folder_as_it_was(tmp_path: Path) ->
     assert (target / "a.yaml").read_text(encoding="utf-8") == "earlier export\n"
 
 
-def test_an_export_into_an_existing_folder_replaces_its_files_and_names_the_others(
-    tmp_path: Path,
-) -> None:
+def test_an_export_into_an_existing_folder_replaces_its_files(tmp_path: Path) -> None:
     (tmp_path / "a.yaml").write_text("earlier export\n", encoding="utf-8")
-    (tmp_path / "gone.yaml").write_text("triggers: []\n", encoding="utf-8")
-    written, others = write_directory([Trigger("A", "new"), Trigger("A!")], tmp_path)
-    assert (written, others) == (
-        [tmp_path / "a.yaml", tmp_path / "a-2.yaml"],
-        [tmp_path / "gone.yaml"],
-    )
+    (tmp_path / "notes.txt").write_text("mine\n", encoding="utf-8")
+    written = write_directory([Trigger("A", "new"), Trigger("A!")], tmp_path)
+    assert written == [tmp_path / "a.yaml", tmp_path / "a-2.yaml"]
     assert "description: new" in (tmp_path / "a.yaml").read_text(encoding="utf-8")
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["a-2.yaml", "a.yaml", "gone.yaml"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["a-2.yaml", "a.yaml", "notes.txt"]
 
 
 # -- a definition nested deeper than a configuration file may be ------------------------------

@@ -131,7 +131,7 @@ def test_export_to_a_directory_over_a_file_is_one_message(
     assert ran.stderr.startswith("Error: cannot create")
 
 
-def test_export_into_a_folder_with_other_yaml_files_warns(
+def test_export_into_a_configuration_removes_what_is_gone_from_zendesk(
     run: Run, emulator: Emulator, tmp_path: Path
 ) -> None:
     emulator.store.create({"name": "One", "description": "", "enabled": 1})
@@ -139,9 +139,52 @@ def test_export_into_a_folder_with_other_yaml_files_warns(
     folder.mkdir()
     (folder / "gone-from-zendesk.yaml").write_text("triggers:\n  - name: Gone\n")
     ran = run("export", "--out", str(folder))
-    assert ran.code == 0
-    assert "gone-from-zendesk.yaml" in ran.stderr
-    assert (folder / "gone-from-zendesk.yaml").exists()
+    assert (ran.code, ran.stderr) == (0, "")
+    assert (folder / "gone-from-zendesk.yaml").read_text() == "triggers: []\n"
+    assert run("plan", str(folder)).stdout == "No changes.\n"
+
+
+def test_export_into_a_configuration_never_declares_a_trigger_twice(
+    run: Run, emulator: Emulator, tmp_path: Path
+) -> None:
+    emulator.store.create({"name": "Shipping questions", "description": "new", "enabled": 1})
+    folder = tmp_path / "triggers"
+    folder.mkdir()
+    mine = "# ours\ntriggers:\n  - name: Shipping questions   # renamed file\n"
+    (folder / "shipping.yaml").write_text(mine)
+    assert run("export", "--out", str(folder)).code == 0
+    assert sorted(p.name for p in folder.iterdir()) == ["shipping.yaml"]
+    assert (folder / "shipping.yaml").read_text() == mine + "    description: new\n"
+    assert run("validate", str(folder)).code == 0
+
+
+def test_export_into_a_configuration_leaves_out_what_it_ignores(
+    run: Run, emulator: Emulator, tmp_path: Path
+) -> None:
+    emulator.store.create({"name": "Legacy chat", "description": "", "enabled": 1})
+    folder = tmp_path / "triggers"
+    folder.mkdir()
+    (folder / "ignore.yaml").write_text("ignore: ['Legacy *']\n")
+    ran = run("export", "--out", str(folder))
+    assert (ran.code, ran.stdout) == (0, "Nothing to adopt.\n")
+    assert sorted(p.name for p in folder.iterdir()) == ["ignore.yaml"]
+
+
+def test_export_into_a_folder_of_other_yaml_is_refused(
+    run: Run, emulator: Emulator, tmp_path: Path
+) -> None:
+    emulator.store.create({"name": "One", "description": "", "enabled": 1})
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (folder / "compose.yaml").write_text("services: {}\n")
+    ran = run("export", "--out", str(folder))
+    assert ran.code == 1
+    assert ran.stderr.endswith(
+        "holds YAML files that are not a valid configuration (above); export updates the "
+        "configuration in a folder in place: fix them, or export to another folder\n"
+    )
+    assert sorted(p.name for p in folder.iterdir()) == ["compose.yaml"]
+    assert emulator.stats()["total"] == 0
 
 
 def test_export_refuses_to_replace_an_existing_file_without_force(
@@ -169,20 +212,18 @@ def test_export_with_force_replaces_an_existing_file(
     assert "name: One" in target.read_text()
 
 
-def test_export_refuses_to_replace_a_hand_written_file_in_the_folder(
+def test_export_updates_a_file_that_declares_several_triggers_in_place(
     run: Run, emulator: Emulator, tmp_path: Path
 ) -> None:
     emulator.store.create({"name": "One", "description": "", "enabled": 1})
+    emulator.store.create({"name": "Two", "description": "2", "enabled": 1})
     folder = tmp_path / "out"
     folder.mkdir()
     (folder / "one.yaml").write_text("triggers:\n  - name: One\n  - name: Two\n")
-    ran = run("export", "--out", str(folder))
-    assert ran.code == 1
-    assert ran.stderr == (
-        f'Error: {folder / "one.yaml"} holds "One", "Two": export would replace it with one '
-        "live trigger; pass --force to replace it, or export to another directory\n"
-    )
-    assert (folder / "one.yaml").read_text() == "triggers:\n  - name: One\n  - name: Two\n"
+    assert run("export", "--out", str(folder)).code == 0
+    assert sorted(p.name for p in folder.iterdir()) == ["one.yaml"]
+    expected = "triggers:\n  - name: One\n  - name: Two\n    description: '2'\n"
+    assert (folder / "one.yaml").read_text() == expected
 
 
 def test_export_refreshes_its_own_earlier_files_in_the_folder(

@@ -2,74 +2,76 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
 from triggersync.cli import options as opts
 from triggersync.cli import steps
 from triggersync.cli.console import Console, pass_console
-from triggersync.errors import TriggersyncError
-from triggersync.untrusted import shown
+from triggersync.errors import ConfigError, TriggersyncError
 
 if TYPE_CHECKING:
-    from triggersync.engine.model import Trigger
+    from triggersync.config.files import Config
 
 
-@click.command(epilog=opts.api_epilog("0 ok; 1 error."))
+@click.command(epilog=opts.api_epilog("0 ok; 1 error, or a trigger left out."))
 @opts.api_url
 @click.option(
     "--out",
     type=click.Path(),
-    help="A .yaml file, or a directory for one file per trigger. Default: stdout.",
+    help="A .yaml file, or a directory for one file per trigger (a directory of configuration "
+    "is updated in place, as adopt does). Default: stdout.",
 )
-@click.option(
-    "--force",
-    is_flag=True,
-    help="Replace an existing --out file, or hand-written files in the --out directory.",
-)
+@click.option("--force", is_flag=True, help="Replace an existing --out file.")
+@opts.vars
 @opts.console_options
 @pass_console
-def export(console: Console, api_url: str | None, out: str | None, force: bool) -> int:
+def export(
+    console: Console, api_url: str | None, out: str | None, force: bool, vars_file: str | None
+) -> int:
     """Write the live triggers as configuration YAML.
 
-    An existing --out file is never replaced without --force, nor a file in the --out
-    directory that holds other triggers than the one exported to it (a file of an earlier
-    export of the same trigger is refreshed).
+    An existing --out file is never replaced without --force. An --out directory that
+    already holds configuration is updated as `adopt DIR` updates it: each live trigger where
+    a file declares it, the others in new files, declarations of triggers gone from Zendesk
+    removed, and triggers its `ignore` globs match left out (--vars fills its ${NAME}s).
 
     \b
     Example:
       triggersync export --out triggers/
     """
+    from triggersync.config.files import EXTENSIONS, discover
     from triggersync.engine import export as export_mod
 
+    target = Path(out) if out is not None else None
+    is_folder = target is not None and (
+        target.is_dir() or str(out).endswith(("/", os.sep)) or target.suffix not in EXTENSIONS
+    )
+    cfg = None
+    if is_folder and target is not None and target.is_dir() and discover([target])[0]:
+        cfg = _existing_configuration(str(target), vars_file, console)
     with steps.client(api_url, console) as client:
-        live, refused = export_mod.exportable(client.list())
-    live = [_masked(trigger, console) for trigger in live]
-    if out is None:
+        listed = client.list()
+    if cfg is not None:
+        from triggersync.config.adopt import adopt
+
+        live = [steps.masked(trigger, console) for trigger in listed]
+        adoption = adopt(cfg, live, paths=[str(target)])
+        for problem in adoption.problems:
+            console.error(problem)
+        steps.write_adoption(adoption, console)
+        return 1 if adoption.problems else 0
+    live, refused = export_mod.exportable(listed)
+    live = [steps.masked(trigger, console) for trigger in live]
+    if target is None:
         console.emit(export_mod.to_yaml(live))
         return _report_refused(refused, console)
-    target = Path(out)
-    if target.is_dir() or out.endswith(("/", os.sep)) or target.suffix not in (".yaml", ".yml"):
-        replaced = export_mod.would_replace(live, target)
-        if replaced and not force:
-            path, held = replaced[0]
-            more = f" (and {len(replaced) - 1} more)" if len(replaced) > 1 else ""
-            raise TriggersyncError(
-                f"{path} holds {held}{more}: export would replace it with one live trigger; "
-                "pass --force to replace it, or export to another directory"
-            )
-        written, others = export_mod.write_directory(live, target)
+    if is_folder:
+        written = export_mod.write_directory(live, target)
         console.info(f"Wrote {len(written)} files to {target}")
-        if others:
-            names = ", ".join(path.name for path in others)
-            console.warn(
-                f"{target} also holds YAML files this export did not write ({names}); "
-                "remove those of triggers no longer in Zendesk, or apply brings them back"
-            )
     else:
         if target.exists() and not force:
             raise TriggersyncError(
@@ -81,48 +83,19 @@ def export(console: Console, api_url: str | None, out: str | None, force: bool) 
     return _report_refused(refused, console)
 
 
-def _masked(trigger: Trigger, console: Console) -> Trigger:
-    """The trigger with the run's secrets masked in its data: a folder export writes its files
-    (and names them after the triggers) itself, past the Console's writers. Said aloud, as
-    the file then holds *** where Zendesk holds a credential."""
-    masking = _Masking(console)
+def _existing_configuration(folder: str, vars_file: str | None, console: Console) -> Config:
+    """The configuration already in the --out folder, which export then updates; a folder
+    whose YAML is not configuration is refused, never written over."""
     try:
-        definition = masking.json(trigger.definition)
-    except RecursionError:
-        # Nested deeper than YAML can be written, too: export refuses the trigger by name.
-        definition = trigger.definition
-    masked = dataclasses.replace(
-        trigger,
-        name=masking.text(trigger.name),
-        description=masking.text(trigger.description),
-        definition=definition,
-    )
-    if masking.found:
-        console.warn(
-            f"the live trigger {shown(masked.name)} holds a credential of this run; it is "
-            "exported as ***: check the trigger in Zendesk"
-        )
-    return masked
-
-
-class _Masking:
-    def __init__(self, console: Console) -> None:
-        self._console = console
-        self.found = False  # whether anything was masked
-
-    def text(self, value: str) -> str:
-        masked = self._console.mask(value)
-        self.found = self.found or masked != value
-        return masked
-
-    def json(self, value: Any) -> Any:
-        if isinstance(value, str):
-            return self.text(value)
-        if isinstance(value, list):
-            return [self.json(item) for item in value]
-        if isinstance(value, dict):
-            return {self.text(key): self.json(item) for key, item in value.items()}
-        return value
+        return steps.load([folder], vars_file, console)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            console.error(str(problem))
+        raise TriggersyncError(
+            f"{folder} holds YAML files that are not a valid configuration (above); export "
+            "updates the configuration in a folder in place: fix them, or export to another "
+            "folder"
+        ) from None
 
 
 def _report_refused(messages: list[str], console: Console) -> int:

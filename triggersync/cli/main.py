@@ -29,6 +29,7 @@ COMMANDS: dict[str, str] = {
     "apply": "triggersync.cli.sync:apply",
     "drift": "triggersync.cli.sync:drift",
     "export": "triggersync.cli.export:export",
+    "adopt": "triggersync.cli.adopt:adopt",
     "schema": "triggersync.cli.export:schema",
     "explain": "triggersync.cli.meaning:explain",
     "simulate": "triggersync.cli.meaning:simulate",

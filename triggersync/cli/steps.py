@@ -7,16 +7,21 @@ so that `triggersync --version` and `--help` pay for none of it.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Sequence
-from dataclasses import replace
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from triggersync.cli.console import Console
+from triggersync.errors import TriggersyncError
+from triggersync.untrusted import shown
 
 if TYPE_CHECKING:
     from triggersync.api.client import Client
+    from triggersync.config.adopt import Adoption
     from triggersync.config.files import Config
+    from triggersync.engine.model import Trigger
     from triggersync.engine.plan import Plan
     from triggersync.language.rules import RuleSettings
 
@@ -45,7 +50,9 @@ def rule_settings(strict: bool | None) -> RuleSettings:
 
     found = os.path.isfile(PROJECT_FILE_NAME)
     settings = project.load(PROJECT_FILE_NAME).rule_settings if found else RuleSettings()
-    return replace(settings, strict=False) if strict is None else settings.with_strict(strict)
+    if strict is None:
+        return dataclasses.replace(settings, strict=False)
+    return settings.with_strict(strict)
 
 
 def client(api_url: str | None, console: Console, parallelism: int = 4) -> Client:
@@ -73,7 +80,7 @@ def plan_live(cfg: Config, client: Client, prune: bool) -> Plan:
         prune=prune,
         base_url=client.base_url,
     )
-    return replace(made, warnings=cfg.warnings)
+    return dataclasses.replace(made, warnings=cfg.warnings)
 
 
 def render_as(plan: Plan, fmt: str, console: Console, *, drift: bool = False) -> str:
@@ -99,3 +106,76 @@ def report(plan: Plan, fmt: str, console: Console, max_chars: int | None, *, dri
     console.emit(text)
     summary = markdown.render_drift_markdown if drift else markdown.render_markdown
     console.append_step_summary(lambda: summary(plan))
+
+
+def masked(trigger: Trigger, console: Console) -> Trigger:
+    """The trigger with the run's secrets masked in its data: a folder export writes its files
+    (and names them after the triggers) itself, past the Console's writers, and adopt writes
+    it into a file among text it must leave as it is. Said aloud, as the file then holds ***
+    where Zendesk holds a credential."""
+    masking = _Masking(console)
+    try:
+        definition = masking.json(trigger.definition)
+    except RecursionError:
+        # Nested deeper than YAML can be written, too: export refuses the trigger by name.
+        definition = trigger.definition
+    masked = dataclasses.replace(
+        trigger,
+        name=masking.text(trigger.name),
+        description=masking.text(trigger.description),
+        definition=definition,
+    )
+    if masking.found:
+        console.warn(
+            f"the live trigger {shown(masked.name)} holds a credential of this run; it is "
+            "exported as ***: check the trigger in Zendesk"
+        )
+    return masked
+
+
+class _Masking:
+    def __init__(self, console: Console) -> None:
+        self._console = console
+        self.found = False  # whether anything was masked
+
+    def text(self, value: str) -> str:
+        masked = self._console.mask(value)
+        self.found = self.found or masked != value
+        return masked
+
+    def json(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, list):
+            return [self.json(item) for item in value]
+        if isinstance(value, dict):
+            return {self.text(key): self.json(item) for key, item in value.items()}
+        return value
+
+
+def write_adoption(adoption: Adoption, console: Console) -> None:
+    """Every file adopt changed or made, each whole or not at all, then what it did."""
+    for change in adoption.changes:
+        path = Path(change.path)
+        if change.before is None:
+            _make_folder(path.parent)
+        console.write_file(path, change.after)
+    console.echo(_summary(adoption))
+
+
+def _make_folder(folder: Path) -> None:
+
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError as exc:
+        raise TriggersyncError(f"cannot create {folder}: {exc.strerror}") from None
+
+
+def _summary(adoption: Adoption) -> str:
+    if adoption.empty:
+        return "Nothing to adopt."
+    files = len(adoption.changes)
+    return (
+        f"Adopted: {len(adoption.updated)} updated, {len(adoption.added)} added, "
+        f"{len(adoption.removed)} removed, in {files} file{'s' if files != 1 else ''}."
+    )

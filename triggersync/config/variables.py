@@ -70,3 +70,21 @@ def substitute(data: Any, variables: Mapping[str, str]) -> tuple[Any, list[Probl
         return value
 
     return walk(data, ()), problems
+
+
+def references(value: Any) -> list[str]:
+    """The names of the variables that the strings in `value` refer to, in order, each once
+    (`$${` is a literal `${`, not a reference)."""
+    found: dict[str, None] = {}
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            for match in _TOKEN.finditer(item):
+                if match.group(0) != "$${":
+                    found.setdefault(match.group("body") or "", None)
+        elif isinstance(item, list):
+            stack.extend(reversed(item))
+        elif isinstance(item, dict):
+            stack.extend(reversed(list(item.values())))
+    return list(found)

@@ -6,7 +6,7 @@ import os
 import re
 import secrets
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -96,6 +96,53 @@ def trigger_document(trigger: Trigger) -> dict[str, Any]:
     if trigger.definition is not None:
         doc["definition"] = _definition(_literal(trigger.definition))
     return doc
+
+
+def _shaped(key: str, value: Any, in_definition: bool) -> Any:
+    """One field's value as `trigger_document` shapes it."""
+    value = _literal(value)
+    if in_definition:
+        return _definition({key: value})[key]
+    if key == "definition":
+        return _definition(value)
+    if key == "enabled":
+        return bool(value)
+    return value
+
+
+def field_yaml(key: str, value: Any, *, in_definition: bool = False, flow: bool = False) -> str:
+    """One `key: value` of a trigger (or, `in_definition`, of its definition) as export writes
+    it, with no line break at the end: in block layout, lines after the first indented from
+    column 0; or, `flow`, on one line for a `{...}` mapping. adopt splices it into a file."""
+    text = _dump(lambda: {key: _shaped(key, value, in_definition)}, flow=flow).rstrip("\n")
+    return text[1:-1] if flow else text
+
+
+def items_yaml(triggers: Sequence[Trigger], *, flow: bool = False) -> str:
+    """The triggers as items of the `triggers` list, as export writes them: block lines (`- `
+    at column 0, each line ending with a line break), or, `flow`, `{...}, {...}` on one line."""
+    if flow:
+        documents = _dump(lambda: [trigger_document(t) for t in triggers], flow=True)
+        return documents.rstrip("\n")[1:-1]
+    return _documents(triggers, ordered=False).split("\n", 1)[1]
+
+
+def _dump(data: Callable[[], Any], *, flow: bool) -> str:
+    """YAML of what `data` makes (made here, so that too deep a value fails the same way
+    whether building it or writing it recurses too far)."""
+    try:
+        return yaml.dump(
+            data(),
+            Dumper=_Dumper,
+            sort_keys=False,
+            allow_unicode=True,
+            default_flow_style=flow,
+            width=float("inf"),
+        )
+    except RecursionError:  # a live definition nested beyond what the writers recurse
+        raise TriggersyncError(
+            "cannot write the live triggers as YAML: a definition is nested too deeply"
+        ) from None
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -204,22 +251,9 @@ def to_yaml(triggers: Sequence[Trigger], target_dir: Path | None = None) -> str:
     return modeline(target_dir or Path.cwd()) + _documents(triggers)
 
 
-def _documents(triggers: Sequence[Trigger]) -> str:
-    try:
-        documents = [trigger_document(t) for t in sorted(triggers, key=lambda t: t.name)]
-        body = yaml.dump(
-            {"triggers": documents},
-            Dumper=_Dumper,
-            sort_keys=False,
-            allow_unicode=True,
-            default_flow_style=False,
-            width=float("inf"),
-        )
-    except RecursionError:  # a live definition nested beyond what the writers recurse
-        raise TriggersyncError(
-            "cannot write the live triggers as YAML: a definition is nested too deeply"
-        ) from None
-    return body
+def _documents(triggers: Sequence[Trigger], *, ordered: bool = True) -> str:
+    listed = sorted(triggers, key=lambda t: t.name) if ordered else triggers
+    return _dump(lambda: {"triggers": [trigger_document(t) for t in listed]}, flow=False)
 
 
 def file_stem(name: str) -> str:
@@ -227,7 +261,7 @@ def file_stem(name: str) -> str:
     return stem or "trigger"
 
 
-def write_directory(triggers: Sequence[Trigger], directory: Path) -> tuple[list[Path], list[Path]]:
+def write_directory(triggers: Sequence[Trigger], directory: Path) -> list[Path]:
     """One file per trigger, names made unique when two triggers slug alike.
 
     All or nothing: every file is written first into a hidden folder beside `directory` (a
@@ -236,9 +270,8 @@ def write_directory(triggers: Sequence[Trigger], directory: Path) -> tuple[list[
     folder is moved in whole; into an existing one each file is moved, replacing its earlier
     version.
 
-    Returns the files written and the other YAML files already in the folder: left alone,
-    but a file from an earlier export whose trigger is gone from Zendesk would bring it back
-    on the next apply, so the caller should say so.
+    Returns the files written. A folder that already holds configuration is not written
+    here: adopt updates it in place (config/adopt.py), so no trigger is declared twice.
     """
     # Made with mkdir, not mkdtemp, so a new export folder gets the usual permissions.
     staging = directory.parent / f".{directory.name}.export-{secrets.token_hex(4)}"
@@ -259,13 +292,7 @@ def write_directory(triggers: Sequence[Trigger], directory: Path) -> tuple[list[
         if isinstance(exc, OSError):
             raise TriggersyncError(f"cannot write {directory}: {exc.strerror}") from None
         raise
-    written = [directory / name for name in names]
-    others = sorted(
-        path
-        for path in directory.iterdir()
-        if path.suffix in (".yaml", ".yml") and path not in written and path.is_file()
-    )
-    return written, others
+    return [directory / name for name in names]
 
 
 def file_names(triggers: Sequence[Trigger]) -> list[tuple[Trigger, str]]:
@@ -280,36 +307,6 @@ def file_names(triggers: Sequence[Trigger]) -> list[tuple[Trigger, str]]:
         used.add(candidate)
         named.append((trigger, f"{candidate}.yaml"))
     return named
-
-
-def would_replace(triggers: Sequence[Trigger], directory: Path) -> list[tuple[Path, str]]:
-    """Files in `directory` an export would write over that are not an earlier export of the
-    same trigger (a hand-written file holding other triggers, or one that is not a trigger
-    file at all), each with what it holds, in words."""
-    found: list[tuple[Path, str]] = []
-    if not directory.is_dir():
-        return found
-    for trigger, name in file_names(triggers):
-        path = directory / name
-        if not path.is_file():
-            continue
-        held = _names_in(path)
-        if held != [trigger.name]:
-            what = ", ".join(shown(n) for n in held) if held else "no trigger this tool can read"
-            found.append((path, what))
-    return found
-
-
-def _names_in(path: Path) -> list[str]:
-    """The trigger names a YAML file declares; [] when it is not readable as such."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return []
-    items = data.get("triggers") if isinstance(data, dict) else None
-    if not isinstance(items, list):
-        return []
-    return [str(item.get("name")) for item in items if isinstance(item, dict)]
 
 
 def _write_files(triggers: Sequence[Trigger], folder: Path, head: str) -> list[str]:
