@@ -11,8 +11,10 @@ import pytest
 
 from triggersync.config.adopt import Adoption, adopt
 from triggersync.config.files import load
+from triggersync.config.variables import references
 from triggersync.engine.diff import make_plan
 from triggersync.engine.model import Trigger, normalise
+from triggersync.errors import TriggersyncError
 
 
 def live(*triggers: dict[str, Any]) -> list[Trigger]:
@@ -26,7 +28,7 @@ def adopted(tmp_path: Path, text: str, now: list[Trigger], **options: Any) -> tu
     variables = options.pop("variables", None)
     whole = not options.get("targets")
     result = adopt(load([str(path)], variables), now, paths=[str(path)], **options)
-    for change in result.changes:
+    for change in result.files:
         Path(change.path).write_bytes(change.after.encode("utf-8"))
     cfg = load([str(path)], variables)
     if whole and not result.problems:
@@ -107,7 +109,7 @@ def test_a_declaration_with_an_alias_is_not_adopted(tmp_path: Path) -> None:
         live({"name": "A", "description": "hi"}, {"name": "B"}),
         paths=[str(path)],
     )
-    assert result.changes == ()
+    assert result.files == ()
     assert result.problems == (
         '"B": not adopted: its declaration uses YAML anchors, aliases, merge keys or tags; '
         "edit it by hand",
@@ -205,7 +207,7 @@ def test_the_opcodes_describe_the_change_exactly(tmp_path: Path, original: str) 
     path.write_text(original, encoding="utf-8")
     now = live({"name": "A", "enabled": 0}, {"name": "C", "description": "c"}, {"name": "D"})
     result = adopt(load([str(path)]), now, paths=[str(path)], new_file=str(path))
-    (change,) = result.changes
+    (change,) = result.files
     assert change.before is not None
     old, new = change.before.splitlines(True), change.after.splitlines(True)
     assert change.opcodes[-1][2] == len(old)
@@ -221,3 +223,106 @@ def test_a_removed_item_takes_its_blank_lines_along(tmp_path: Path) -> None:
     original = "triggers:\n  - name: A\n\n  - name: B\n\n  # about C\n  - name: C\n\n  - name: D\n"
     text, _ = adopted(tmp_path, original, live({"name": "A"}, {"name": "C"}))
     assert text == "triggers:\n  - name: A\n\n  # about C\n  - name: C\n"
+
+
+def test_a_leftover_of_an_unfinished_replacement_is_not_adopted(tmp_path: Path) -> None:
+    _, result = adopted(
+        tmp_path,
+        "triggers:\n  - name: A\n",
+        live({"name": "A"}, {"name": "A [triggersync: replacing]"}),
+    )
+    assert result.problems == (
+        '"A [triggersync: replacing]": not adopted: left by an unfinished replacement of "A"; '
+        "run apply to finish it",
+    )
+    assert result.files == ()
+
+
+def test_a_gone_declaration_written_with_a_merge_key_is_named_not_removed(tmp_path: Path) -> None:
+    path = tmp_path / "t.yaml"
+    text = "triggers:\n  - &a {name: A, description: x}\n  - <<: *a\n    name: B\n"
+    path.write_text(text, encoding="utf-8")
+    result = adopt(load([str(path)]), live({"name": "A", "description": "x"}), paths=[str(path)])
+    assert result.problems == (
+        '"B": not removed (gone from Zendesk): its declaration uses YAML anchors, aliases, '
+        "merge keys or tags; remove it by hand",
+    )
+    assert result.files == ()
+
+
+def test_a_renamed_from_outside_the_targets_goes_when_adopt_adds_its_name(tmp_path: Path) -> None:
+    text, _ = adopted(
+        tmp_path,
+        "triggers:\n  - name: New\n    renamed_from: Old\n",
+        live({"name": "New"}, {"name": "Old"}),
+        targets=["Old"],
+    )
+    assert (
+        text == "triggers:\n  - name: New\n  - name: Old\n    description: ''\n    enabled: true\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("declared", "expected"),
+    [
+        (
+            "{condition: [and], actions: [], version: 1}",
+            "{event: page_enter, condition: [and], actions: []}",
+        ),
+        (
+            "{version: 1, condition: [and], actions: []}",
+            "{event: page_enter, condition: [and], actions: []}",
+        ),
+        (
+            "\n      condition: [and]\n      actions: []\n",
+            "\n      event: page_enter\n      condition: [and]\n      actions: []\n",
+        ),
+    ],
+)
+def test_a_definition_key_the_file_lacks_is_added_in_its_place(
+    tmp_path: Path, declared: str, expected: str
+) -> None:
+    definition = {"event": "page_enter", "condition": ["and"], "actions": []}
+    text, _ = adopted(
+        tmp_path,
+        f"triggers:\n  - name: A\n    definition: {declared}".rstrip() + "\n",
+        live({"name": "A", "definition": definition}),
+    )
+    assert text == f"triggers:\n  - name: A\n    definition: {expected}".rstrip() + "\n"
+
+
+def test_a_flow_list_loses_an_item_and_gains_one(tmp_path: Path) -> None:
+    text, _ = adopted(
+        tmp_path, "triggers: [{name: A}, {name: B}]\n", live({"name": "B"}, {"name": "C"})
+    )
+    assert text == "triggers: [{name: B}, {name: C, description: '', enabled: true}]\n"
+
+
+def test_a_new_trigger_is_appended_to_a_flow_list(tmp_path: Path) -> None:
+    text, _ = adopted(tmp_path, "triggers: [{name: A}]\n", live({"name": "A"}, {"name": "B"}))
+    assert text == "triggers: [{name: A}, {name: B, description: '', enabled: true}]\n"
+
+
+def test_a_new_file_must_be_yaml(tmp_path: Path) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text("triggers: []\n", encoding="utf-8")
+    with pytest.raises(TriggersyncError, match=r"must end with \.yaml or \.yml"):
+        adopt(
+            load([str(tmp_path)]),
+            live({"name": "A"}),
+            paths=[str(tmp_path)],
+            new_file=str(tmp_path / "x.txt"),
+        )
+
+
+def test_a_new_file_never_takes_the_name_of_one_that_exists(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text("triggers: []\n", encoding="utf-8")
+    (tmp_path / "b.yaml").write_text("triggers: []\n", encoding="utf-8")
+    result = adopt(
+        load([str(tmp_path)]), live({"name": "A"}, {"name": "B!"}), paths=[str(tmp_path)]
+    )
+    assert [Path(f.path).name for f in result.files] == ["a-2.yaml", "b-2.yaml"]
+
+
+def test_references_are_the_names_written_not_the_escaped() -> None:
+    assert references({"a": ["$${NOT} ${ONE}", {"b": "${TWO}${ONE}"}], "c": 1}) == ["ONE", "TWO"]

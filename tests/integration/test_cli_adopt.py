@@ -275,3 +275,29 @@ def test_diff_prints_a_unified_diff_and_writes_nothing(
 def test_diff_with_nothing_to_adopt_exits_0(run: Run, folder: Path) -> None:
     ran = run("adopt", str(folder), "--diff")
     assert (ran.code, ran.stdout) == (0, "")
+
+
+def test_a_credential_in_a_live_trigger_is_written_masked_and_adopt_exits_1(
+    run: Run, emulator: Emulator, folder: Path
+) -> None:
+    emulator.store.update("Tagger", {"description": f"pw {emulator.credentials.password}"})
+    ran = run("adopt", str(folder))
+    assert ran.code == 1
+    assert 'warning: the live trigger "Tagger" holds a credential of this run' in ran.stderr
+    text = (folder / "routing.yaml").read_text(encoding="utf-8")
+    assert "description: pw ***" in text
+    assert emulator.credentials.password not in text
+
+
+def test_a_new_file_given_that_does_not_exist_yet_is_made_in_the_folder(
+    run: Run, emulator: Emulator, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(folder)  # no schemas/ here: no modeline
+    emulator.store.create({"name": "Zeta", "description": "", "enabled": 1})
+    emulator.store.create({"name": "Eta", "description": "", "enabled": 1})
+    assert run("adopt", ".", "--new-file", "new/made.yaml").code == 0
+    assert (folder / "new" / "made.yaml").read_text(encoding="utf-8") == (
+        "triggers:\n- name: Eta\n  description: ''\n  enabled: true\n"
+        "- name: Zeta\n  description: ''\n  enabled: true\n"
+    )
+    converged(run, ".")

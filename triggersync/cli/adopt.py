@@ -64,11 +64,14 @@ def adopt(
 
     cfg = steps.load(paths, vars_file, console)
     with steps.client(api_url, console) as client:
-        live = [steps.masked(trigger, console) for trigger in client.list()]
+        listed = client.list()
+    live = [steps.masked(trigger, console) for trigger in listed]
     adoption = adopt_files(cfg, live, paths=paths, targets=targets, new_file=new_file)
     for problem in adoption.problems:
         console.warn(problem)
-    failed = 1 if adoption.problems else 0
+    # A credential written as *** leaves the file unlike the live trigger: not all adopted.
+    hid_secrets = any(mine != theirs for mine, theirs in zip(live, listed, strict=True))
+    failed = 1 if adoption.problems or hid_secrets else 0
     if show_diff:
         if not adoption.empty:
             console.emit(_unified_diff(adoption).rstrip("\n"))
@@ -90,5 +93,5 @@ def _unified_diff(adoption: Adoption) -> str:
             "/dev/null" if change.before is None else change.path,
             change.path,
         )
-        for change in adoption.changes
+        for change in adoption.files
     )

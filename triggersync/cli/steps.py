@@ -128,7 +128,7 @@ def masked(trigger: Trigger, console: Console) -> Trigger:
     if masking.found:
         console.warn(
             f"the live trigger {shown(masked.name)} holds a credential of this run; it is "
-            "exported as ***: check the trigger in Zendesk"
+            "written as ***: check the trigger in Zendesk"
         )
     return masked
 
@@ -155,7 +155,7 @@ class _Masking:
 
 def write_adoption(adoption: Adoption, console: Console) -> None:
     """Every file adopt changed or made, each whole or not at all, then what it did."""
-    for change in adoption.changes:
+    for change in adoption.files:
         path = Path(change.path)
         if change.before is None:
             _make_folder(path.parent)
@@ -174,7 +174,7 @@ def _make_folder(folder: Path) -> None:
 def _summary(adoption: Adoption) -> str:
     if adoption.empty:
         return "Nothing to adopt."
-    files = len(adoption.changes)
+    files = len(adoption.files)
     return (
         f"Adopted: {len(adoption.updated)} updated, {len(adoption.added)} added, "
         f"{len(adoption.removed)} removed, in {files} file{'s' if files != 1 else ''}."

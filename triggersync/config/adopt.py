@@ -53,7 +53,7 @@ class FileChange:
 class Adoption:
     """What adopting the live triggers changes, and what it could not adopt."""
 
-    changes: tuple[FileChange, ...]  # in the order of their paths
+    files: tuple[FileChange, ...]  # the files changed or made, in the order of their paths
     updated: tuple[str, ...]
     added: tuple[str, ...]
     removed: tuple[str, ...]
@@ -61,7 +61,7 @@ class Adoption:
 
     @property
     def empty(self) -> bool:
-        return not self.changes
+        return not self.files
 
 
 @dataclass
@@ -89,24 +89,32 @@ def adopt(
     new_file: str | None = None,
 ) -> Adoption:
     """The files of `cfg` (loaded from `paths`) rewritten to match `live`."""
-    scoped = _Scope(cfg, targets)
-    declared = [t for t in cfg.triggers if scoped.declared(t)]
+    scoped = _Scope(targets)
     names = {t.name for t in cfg.triggers}
     problems: list[str] = []
     visible: dict[str, Trigger] = {}
     for trigger in live:
-        if not scoped.live(trigger.name):
+        if cfg.is_ignored(trigger.name):
             continue
         base = trigger.name.removesuffix(TEMPORARY_SUFFIX)
         if base != trigger.name and base in names:
-            problems.append(
-                f"{shown(trigger.name)}: not adopted: left by an unfinished replacement of "
-                f"{shown(base)}; run apply to finish it"
-            )
+            if scoped.targeted(trigger.name):
+                problems.append(
+                    f"{shown(trigger.name)}: not adopted: left by an unfinished replacement of "
+                    f"{shown(base)}; run apply to finish it"
+                )
             continue
         visible[trigger.name] = trigger
-    pairs, gone, new = _pair(declared, visible, names)
-    pairs = [(want, have) for want, have in pairs if _differs(want, have)]
+    # Paired over every owned trigger, then narrowed to the targets: a target must not make a
+    # live trigger outside it look gone (or a declaration outside it look missing).
+    pairs, gone, new = _pair(cfg.triggers, visible, names)
+    pairs = [
+        (want, have)
+        for want, have in pairs
+        if (scoped.declared(want) or scoped.targeted(have.name)) and _differs(want, have)
+    ]
+    gone = [want for want in gone if scoped.declared(want)]
+    new = [trigger for trigger in new if scoped.targeted(trigger.name)]
     writable, refused = export.exportable([have for _, have in pairs] + new)
     problems.extend(refused)
     ok = {id(t) for t in writable}
@@ -204,21 +212,18 @@ def adopt(
 
 
 class _Scope:
-    """Which triggers adopt looks at: owned (no ignore glob matches), and targeted."""
+    """Which triggers `--target` globs pick (all, without targets)."""
 
-    def __init__(self, cfg: Config, targets: Sequence[str]) -> None:
-        self._cfg = cfg
+    def __init__(self, targets: Sequence[str]) -> None:
         self._targets = tuple(targets)
 
-    def _targeted(self, name: str) -> bool:
+    def targeted(self, name: str) -> bool:
         return not self._targets or any(fnmatch.fnmatchcase(name, g) for g in self._targets)
 
-    def live(self, name: str) -> bool:
-        return not self._cfg.is_ignored(name) and self._targeted(name)
-
     def declared(self, trigger: Trigger) -> bool:
+        """A declaration is picked by its name or by the name it renames."""
         old = trigger.renamed_from
-        return self._targeted(trigger.name) or (old is not None and self._targeted(old))
+        return self.targeted(trigger.name) or (old is not None and self.targeted(old))
 
 
 def _pair(
