@@ -477,7 +477,7 @@ def test_a_yaml_syntax_error_is_reported_at_its_place(config: str, tmp_path: Pat
     path = _scenarios(tmp_path, "scenarios:\n  - name: [unclosed\n")
     ran = invoke("test", config, "--scenarios", path)
     assert ran.code == 1
-    assert f"Error: {path}:2:13: YAML syntax error: this [ is never closed" in ran.stderr
+    assert f"Error: {path}:2:11: YAML syntax error: this [ is never closed" in ran.stderr
 
 
 def test_scenarios_that_are_not_a_list_are_an_error(config: str, tmp_path: Path) -> None:
