@@ -10,9 +10,11 @@ from typing import Any
 import pytest
 
 from triggersync.config import load
+from triggersync.config import scenarios as scenario_files
 from triggersync.errors import ConfigError
 from triggersync.language import check
 from triggersync.language.rules import RULES, RuleSettings, ignored_on_line
+from triggersync.language.scenarios import TriggerSpec
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "rules.md"
 HEADING = re.compile(r"^## (TS\d{3}) (\S+)$", re.MULTILINE)
@@ -38,7 +40,8 @@ def _sections() -> dict[str, tuple[str, str]]:
 
 
 def _example(body: str, label: str) -> str:
-    found = re.search(rf"^{label}:\n\n```yaml\n(.*?)```", body, re.MULTILINE | re.DOTALL)
+    pattern = rf"^{label}[^\n]*:\n\n```yaml\n(.*?)```"
+    found = re.search(pattern, body, re.MULTILINE | re.DOTALL)
     assert found is not None, f"no {label} example"
     return found.group(1)
 
@@ -130,3 +133,17 @@ def test_strict_settings_make_every_warning_an_error(tmp_path: Path) -> None:
     (problem,) = caught.value.problems
     assert problem.is_error
     assert "TS103 unknown-operator: triggers[0].definition.condition" in str(problem)
+
+
+def _scenario_rule_ids(tmp_path: Path, yaml_text: str) -> list[str]:
+    path = tmp_path / "scenarios.yaml"
+    path.write_text(yaml_text, encoding="utf-8")
+    welcome = TriggerSpec("Welcome", True, {"event": "page_enter", "condition": ["and"]})
+    loaded = scenario_files.load([path], [welcome])
+    return [w.rule.id for w in loaded.warnings if w.rule is not None]
+
+
+def test_a_fired_before_name_no_file_declares_warns_unknown_trigger(tmp_path: Path) -> None:
+    _, body = _sections()["TS109"]
+    assert _scenario_rule_ids(tmp_path, _example(body, "Fails")) == ["TS109"]
+    assert _scenario_rule_ids(tmp_path, _example(body, "Passes")) == []
