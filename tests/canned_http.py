@@ -133,3 +133,18 @@ def canned_server(*responses: Canned, tls: bool = False) -> Iterator[tuple[str, 
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+# An apply takes the account's lock before its first change (POST), lists the live triggers
+# again under it, and releases it after its last change (DELETE).
+LOCK_PATH = "/api/v2/chat/triggers/triggersync%20lock"
+LOCK_TAKEN = Canned(
+    201, b'{"id": 9999, "name": "triggersync lock", "description": "", "enabled": 0}'
+)
+LOCK_RELEASED = Canned(204)
+
+
+def locked(live: Canned, *changes: Canned) -> tuple[Canned, ...]:
+    """The script of an apply that changes something: the list, the lock taken, the list
+    again under it, the answers to its changes, the lock released."""
+    return (live, LOCK_TAKEN, live, *changes, LOCK_RELEASED)

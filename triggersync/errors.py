@@ -164,3 +164,7 @@ class StalePlanError(TriggersyncError):
 
 class UnsafePlanError(TriggersyncError):
     """The plan trips a safety guard (mass deletion) and --force was not given."""
+
+
+class LockError(TriggersyncError):
+    """The account's lock cannot be acquired (another apply holds it) or released."""

@@ -10,9 +10,11 @@ Re-record after changing what the client sends:
 from __future__ import annotations
 
 import base64
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -23,6 +25,7 @@ from requests.auth import HTTPBasicAuth
 from triggersync.api.client import Client
 from triggersync.cli.main import cli
 from triggersync.emulator.server import Emulator
+from triggersync.engine.lock import LOCK_NAME
 from triggersync.errors import NotFoundError
 
 CASSETTES = Path(__file__).parent.parent / "cassettes"
@@ -37,17 +40,40 @@ SECRETS = [
 ]
 
 
-def _fixed_port(request: vcr.request.Request) -> vcr.request.Request:
+def _recorded(request: vcr.request.Request) -> vcr.request.Request:
+    """A request as recorded and matched: on a fixed port, and an apply's lock without who
+    holds it (user, host, pid, run id and time differ on every run)."""
     parts = urlsplit(request.uri)
     request.uri = urlunsplit(parts._replace(netloc="127.0.0.1:8080"))
+    if request.method == "POST" and request.body:
+        sent = json.loads(request.body)
+        if sent.get("name") == LOCK_NAME:
+            request.body = json.dumps({**sent, "description": HELD}).encode()
     return request
+
+
+def _recorded_answer(response: dict[str, Any]) -> dict[str, Any]:
+    """An answer as recorded: the lock's description without who held it."""
+    body = response["body"]["string"]
+    if b'"triggersync lock"' in body:
+        answered = json.loads(body)
+        listed = answered if isinstance(answered, list) else [answered]
+        for trigger in listed:
+            if trigger.get("name") == LOCK_NAME:
+                trigger["description"] = HELD
+        response["body"]["string"] = json.dumps(answered).encode()
+    return response
+
+
+HELD = "Held by triggersync apply: (who and since when vary by run)"
 
 
 RECORDER = vcr.VCR(
     cassette_library_dir=str(CASSETTES),
     record_mode="all" if RECORDING else "none",
     filter_headers=["authorization", "cookie", "set-cookie"],
-    before_record_request=_fixed_port,
+    before_record_request=_recorded,
+    before_record_response=_recorded_answer,
     match_on=["method", "scheme", "host", "port", "path", "query", "body"],
 )
 

@@ -24,6 +24,7 @@ COMMANDS = [
     "explain",
     "simulate",
     "test",
+    "unlock",
 ]
 
 ODD_CONFIG = """\

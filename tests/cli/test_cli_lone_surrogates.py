@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from canned_http import Canned, canned_server
+from canned_http import LOCK_PATH, Canned, canned_server, locked
 from run_cli import listing, write_config
 from run_cli import run_cli as run
 
@@ -111,10 +111,20 @@ def test_an_apply_refuses_to_address_one_by_name_and_applies_the_rest(config: st
     # A name that is not Unicode text cannot be percent-encoded into the API's path: that one
     # change fails with a message naming the trigger; the update of "S" still goes through.
     updated = {"id": 1, "name": "S", "description": "new", "enabled": 1}
-    with canned_server(listing(LIVE), Canned(200, json.dumps(updated).encode())) as (url, script):
+    with canned_server(*locked(listing(LIVE), Canned(200, json.dumps(updated).encode()))) as (
+        url,
+        script,
+    ):
         code, stdout, stderr = run("apply", config, "--yes", url=url)
     assert code == 1
-    assert script.seen == [("GET", "/api/v2/chat/triggers"), ("PUT", "/api/v2/chat/triggers/S")]
+    triggers = "/api/v2/chat/triggers"
+    assert script.seen == [  # the lock taken and released; the list again under it
+        ("GET", triggers),
+        ("POST", triggers),
+        ("GET", triggers),
+        ("PUT", f"{triggers}/S"),
+        ("DELETE", LOCK_PATH),
+    ]
     assert (
         'Error: "T\\udc00": not sent: the name "T\\udc00" holds a lone surrogate, which is not '
         "Unicode text and cannot be written in a URL; rename or delete it in Zendesk"

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from canned_http import Canned, canned_server
+from canned_http import LOCK_PATH, Canned, canned_server, locked
 from run_cli import listing, run_cli, write_config
 
 # Two attempts per request, no waiting: a lost answer and one failed retry.
@@ -46,11 +46,16 @@ def answer(status: int, body: dict[str, Any]) -> Canned:
 
 
 def apply(tmp_path: Path, text: str, *script: Canned) -> tuple[int, str, str, list[str]]:
-    """Run `apply --yes` against the script; also returns each request as `METHOD path`."""
+    """Run `apply --yes` against the script (the live list first; the lock's answers are
+    added); also returns each request as `METHOD path`, but those of the lock: the lock
+    taken, the list made again under it, the lock released."""
     config = write_config(tmp_path, text)
-    with canned_server(*script) as (url, seen):
+    with canned_server(*locked(*script)) as (url, seen):
         code, stdout, stderr = run_cli("apply", config, "--yes", "--force", url=url, env=ENV)
-    return code, stdout, stderr, [f"{method} {path}" for method, path in seen.seen]
+    made = [f"{method} {path}" for method, path in seen.seen]
+    assert made[1:3] == ["POST /api/v2/chat/triggers", "GET /api/v2/chat/triggers"]
+    assert made[-1] == f"DELETE {LOCK_PATH}"
+    return code, stdout, stderr, [made[0], *made[3:-1]]
 
 
 # -- a replacement whose old trigger's delete was stored, but not answered ---------------------
@@ -75,6 +80,63 @@ def test_a_replacement_whose_delete_happened_unanswered_is_finished(tmp_path: Pa
         f"GET {PATH}",
         f"PUT {TEMPORARY_PATH}",
     ]
+
+
+@pytest.mark.parametrize("status", [409, 403, 422])
+def test_a_replacement_whose_delete_happened_but_was_refused_is_finished(
+    tmp_path: Path, status: int
+) -> None:
+    # The server deletes the old trigger, then answers as if it had not: only a look tells.
+    code, stdout, stderr, requests = apply(
+        tmp_path,
+        REPLACED,
+        listing([trigger("G", OLD)]),
+        answer(201, trigger(TEMPORARY, NEW, enabled=0)),
+        answer(status, {"error": "conflict"}),
+        NOT_FOUND,  # the look-up: "G" is gone
+        answer(200, trigger("G", NEW)),
+    )
+    assert (code, "Error" in stderr) == (0, False)
+    assert stdout.endswith("Apply complete: 1 created, 0 updated, 1 deleted.\n")
+    assert requests[2:] == [f"DELETE {PATH}", f"GET {PATH}", f"PUT {TEMPORARY_PATH}"]
+
+
+def test_a_replacement_whose_refused_delete_cannot_be_checked_keeps_its_copy(
+    tmp_path: Path,
+) -> None:
+    code, _, stderr, requests = apply(
+        tmp_path,
+        REPLACED,
+        listing([trigger("G", OLD)]),
+        answer(201, trigger(TEMPORARY, NEW, enabled=0)),
+        answer(409, {"error": "conflict"}),
+        DOWN,  # the look-up fails,
+        DOWN,  # and so does its retry
+    )
+    assert code == 1
+    assert (
+        'its disabled replacement "G [triggersync: replacing]" is left in place: the next '
+        "apply finishes or removes it\n"
+    ) in stderr
+    assert f"DELETE {TEMPORARY_PATH}" not in requests  # never withdrawn blindly
+
+
+def test_a_replacement_whose_withdrawal_happened_but_was_refused_says_it_was_withdrawn(
+    tmp_path: Path,
+) -> None:
+    code, _, stderr, requests = apply(
+        tmp_path,
+        REPLACED,
+        listing([trigger("G", OLD)]),
+        answer(201, trigger(TEMPORARY, NEW, enabled=0)),
+        answer(400, {"error": "refused"}),
+        answer(200, trigger("G", OLD)),  # the look-up: "G" is still live
+        answer(409, {"error": "conflict"}),  # the withdrawal: carried out, answered 409
+        NOT_FOUND,  # the look-up: the replacement is gone
+    )
+    assert code == 1
+    assert '"G": not replaced, "G" is unchanged (its replacement was withdrawn)' in stderr
+    assert requests[-2:] == [f"DELETE {TEMPORARY_PATH}", f"GET {TEMPORARY_PATH}"]
 
 
 def test_a_replacement_whose_old_trigger_is_still_there_is_withdrawn(tmp_path: Path) -> None:
@@ -104,7 +166,7 @@ def test_a_replacement_that_cannot_tell_whether_its_old_trigger_is_gone_keeps_bo
         REPLACED,
         listing([trigger("G", OLD)]),
         answer(201, trigger(TEMPORARY, NEW, enabled=0)),
-        DOWN,
+        *[DOWN] * 4,  # the delete and its retry; the look-up and its retry
     )
     assert code == 1
     assert (
@@ -125,6 +187,7 @@ def test_a_replacement_whose_withdrawal_happened_unanswered_says_it_was_withdraw
         listing([trigger("G", OLD)]),
         answer(201, trigger(TEMPORARY, NEW, enabled=0)),
         answer(400, {"error": "refused"}),  # the old one cannot be deleted
+        answer(200, trigger("G", OLD)),  # the look-up: "G" is still live
         STORED_THEN_502,  # withdrawing the replacement: stored, not answered
         DOWN,
         NOT_FOUND,  # the look-up: the replacement is gone
@@ -217,7 +280,7 @@ def test_an_update_whose_look_up_fails_too_is_reported_failed(tmp_path: Path) ->
         tmp_path,
         "triggers:\n  - name: G\n    description: new\n",
         listing([trigger("G")]),
-        DOWN,
+        *[DOWN] * 4,  # the update and its retry; the look-up and its retry
     )
     assert code == 1
     assert 'Error: "G": PUT /triggers/G: HTTP 503: service unavailable\n' in stderr

@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 
 import pytest
-from canned_http import Canned, canned_server
+from canned_http import Canned, canned_server, locked
 from run_cli import DEMO_CREDENTIALS, listing, write_config
 from run_cli import run_cli as run
 
@@ -56,7 +56,10 @@ def test_a_credential_in_live_trigger_data_appears_nowhere(
     config = write_config(tmp_path, CONFIG)
     args = [arg.format(config=config, out=out) for arg in command]
     env = {"GITHUB_STEP_SUMMARY": str(out / "summary.md")}
-    with canned_server(listing(LIVE), Canned(200, UPDATED.encode())) as (url, _):
+    script = locked(listing(LIVE), Canned(200, UPDATED.encode()))
+    if command[0] != "apply":
+        script = script[:1]
+    with canned_server(*script) as (url, _):
         code, stdout, stderr = run(*args, url=url, env=env)
     assert code in (0, 2), stderr
     seen = stdout + stderr + everything_written(out)

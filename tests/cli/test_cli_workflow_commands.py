@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from canned_http import Canned, canned_server
+from canned_http import Canned, canned_server, locked
 from run_cli import listing, run_cli, write_config
 
 RUNNER_ENV = {"GITHUB_ACTIONS": "true", "TRIGGERSYNC_MAX_ATTEMPTS": "1"}
@@ -184,10 +184,10 @@ def test_an_export_plans_no_changes_against_what_it_exported(url: str, tmp_path:
 
 def test_no_line_apply_prints_is_a_workflow_command(config: str) -> None:
     refusal = {"error": "refused\u2028::error::server ##[add-mask]said"}
-    with canned_server(
-        listing(LIVE[1:]),
-        Canned(400, json.dumps(refusal).encode()),
-    ) as (base_url, _):
+    with canned_server(*locked(listing(LIVE[1:]), Canned(400, json.dumps(refusal).encode()))) as (
+        base_url,
+        _,
+    ):
         code, stdout, stderr = run("apply", config, "--yes", "--force", url=base_url)
     assert code == 1
     assert "##\\u005berror]old form" in stderr  # the failed delete, named

@@ -326,3 +326,35 @@ def test_a_new_file_never_takes_the_name_of_one_that_exists(tmp_path: Path) -> N
 
 def test_references_are_the_names_written_not_the_escaped() -> None:
     assert references({"a": ["$${NOT} ${ONE}", {"b": "${TWO}${ONE}"}], "c": 1}) == ["ONE", "TWO"]
+
+
+def test_a_new_field_comes_before_a_new_trigger_added_at_the_same_place(tmp_path: Path) -> None:
+    text, _ = adopted(
+        tmp_path,
+        "triggers:\n  - name: A\n    # about A\n\n# ours\nignore: [X*]\n",
+        live({"name": "A", "enabled": 0}, {"name": "B"}),
+    )
+    assert text == (
+        "triggers:\n  - name: A\n    enabled: false\n    # about A\n"
+        "  - name: B\n    description: ''\n    enabled: true\n\n# ours\nignore: [X*]\n"
+    )
+
+
+def test_a_replaced_block_list_keeps_the_files_indentation(tmp_path: Path) -> None:
+    original = (
+        "triggers:\n  - name: A\n    definition:\n      event: page_enter\n"
+        "      condition: [and]\n      actions:\n        - [addTag, x]\n"
+    )
+    definition = {"event": "page_enter", "condition": ["and"], "actions": [["addTag", "y"]]}
+    text, _ = adopted(tmp_path, original, live({"name": "A", "definition": definition}))
+    assert text == original.replace("[addTag, x]", "[addTag, y]")
+
+
+def test_a_list_left_with_only_new_items_keeps_the_files_indentation(tmp_path: Path) -> None:
+    text, _ = adopted(tmp_path, "triggers:  # c\n  - name: Old\n", live({"name": "New"}))
+    assert text == "triggers:  # c\n  - name: New\n    description: ''\n    enabled: true\n"
+
+
+def test_a_list_left_empty_keeps_the_comment_on_its_key(tmp_path: Path) -> None:
+    text, _ = adopted(tmp_path, "triggers:   # c\n  - name: Old\n# end\n", live())
+    assert text == "triggers: []   # c\n# end\n"

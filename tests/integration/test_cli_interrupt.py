@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from canned_http import Canned, canned_server
+from canned_http import LOCK_PATH, Canned, canned_server, locked
 
 from triggersync.emulator.server import Emulator, Faults
 
@@ -120,6 +120,7 @@ def test_a_second_ctrl_c_exits_without_waiting_for_the_changes_in_flight(
         stdout, stderr = process.communicate(timeout=WAIT)
     assert process.returncode == 130
     assert b"Interrupted again: exiting at once" in stderr
+    assert b"The account's lock may be left behind: once no apply runs, remove it with" in stderr
     assert b"Apply interrupted" not in stdout  # it did not wait to report the end
 
 
@@ -177,10 +178,10 @@ def test_ctrl_c_cuts_off_a_change_whose_answer_trickles_after_a_grace(tmp_path: 
     config.write_text("triggers:\n  - name: T000\n")
     env = {"TRIGGERSYNC_TIMEOUT": "3600"}
     with (
-        canned_server(Canned(200, b"[]"), trickling) as (url, script),
+        canned_server(*locked(Canned(200, b"[]"), trickling)) as (url, script),
         cli(url, "apply", str(config), "--yes", env=env) as process,
     ):
-        assert script.wait_for(2, WAIT)  # the list, then the create, now trickling
+        assert script.wait_for(4, WAIT)  # the list, the lock, the list, the create trickling
         process.send_signal(signal.SIGINT)
         stdout, stderr = process.communicate(timeout=WAIT)
     assert process.returncode == 130
@@ -192,4 +193,5 @@ def test_ctrl_c_cuts_off_a_change_whose_answer_trickles_after_a_grace(tmp_path: 
         "Apply interrupted: 0 created, 0 updated, 0 deleted. 1 failed, 0 skipped, "
         "0 not applied; plan again to see what is left.\n"
     )
-    assert script.finished == [True, False]  # the trickling answer was hung up on
+    assert sorted(script.finished) == [False, True, True, True, True]  # the trickling one
+    assert script.seen[-1] == ("DELETE", LOCK_PATH)  # the lock released, after the cut-off

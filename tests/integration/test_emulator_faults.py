@@ -89,11 +89,22 @@ def test_refuse_creates_answers_every_create_400_and_lets_other_writes_through(
 ) -> None:
     emulator.store.create({"name": "Kept"})
     emulator.faults = Faults(refuse_creates=True)
-    refused = emulator_session.post(f"{emulator.url}/triggers", json={"name": "New"})
+    definition = {"event": "page_enter", "condition": ["and"], "actions": []}
+    new = {"name": "New", "definition": definition}
+    refused = emulator_session.post(f"{emulator.url}/triggers", json=new)
     updated = emulator_session.put(f"{emulator.url}/triggers/Kept", json={"description": "d"})
     assert (refused.status_code, "error" in refused.json()) == (400, True)
     assert updated.status_code == 200
     assert [t["name"] for t in emulator.store.list()] == ["Kept"]
+
+
+def test_refuse_creates_lets_a_trigger_without_a_definition_through(
+    emulator: Emulator, emulator_session: requests.Session
+) -> None:
+    # Zendesk refuses definitions; an apply's lock carries none, so it is still taken.
+    emulator.faults = Faults(refuse_creates=True)
+    made = emulator_session.post(f"{emulator.url}/triggers", json={"name": "triggersync lock"})
+    assert made.status_code == 201
 
 
 def test_faults_can_change_mid_run(emulator: Emulator, emulator_session: requests.Session) -> None:

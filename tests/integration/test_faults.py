@@ -22,6 +22,7 @@ from triggersync.api.retry import RetryPolicy
 from triggersync.emulator.server import Credentials, Emulator, Faults
 from triggersync.emulator.store import STAMP
 from triggersync.engine.apply import apply_plan
+from triggersync.engine.lock import is_lock
 from triggersync.engine.model import Trigger, normalise
 from triggersync.engine.plan import Change, Plan, fingerprint
 from triggersync.views.json import render_json
@@ -138,7 +139,7 @@ def test_creates_that_commit_then_answer_502_are_sent_once(
     emulator.faults = Faults(fail_after_commit_rate=1.0)
     ran = run("apply", config(many(5)), "--yes")
     assert ran.code == 0, ran.stderr
-    assert emulator.stats()["create"] == 5
+    assert emulator.stats()["create"] == 5 + 1  # and the account's lock
     assert len(emulator.store.list()) == 5
 
 
@@ -255,13 +256,16 @@ def test_a_skip_passes_on_to_what_waits_for_the_skipped_change(emulator: Emulato
 
 
 def stop_after(monkeypatch: pytest.MonkeyPatch, emulator: Emulator, creates: int) -> None:
-    """Stop the emulator, from the worker, right after the client's `creates`-th create."""
+    """Stop the emulator, from the worker, right after the client's `creates`-th create of a
+    trigger (the lock's create not counted)."""
     done: list[Trigger] = []
     lock = threading.Lock()
     original = Client.create
 
     def create(self: Client, body: Mapping[str, Any]) -> Trigger:
         created = original(self, body)
+        if is_lock(created.name):
+            return created
         with lock:
             done.append(created)
             if len(done) == creates:
@@ -297,12 +301,16 @@ def test_after_the_server_comes_back_the_apply_converges(
     db, first = on_disk
     stop_after(monkeypatch, first, 5)
     path = config(many(12))
-    assert run("apply", path, "--yes", "--api-url", first.url).code == 1
+    stopped = run("apply", path, "--yes", "--api-url", first.url)
+    assert stopped.code == 1
+    # The server went away before the lock could be released: it is left, and said so.
+    assert "remove it with `triggersync unlock`" in stopped.stderr
     monkeypatch.undo()
     with Emulator(port=0, db=db, credentials=Credentials()) as second:
+        assert run("unlock", "--yes", "--api-url", second.url).code == 0
         kept = len(second.store.list())
         ran = run("apply", path, "--yes", "--api-url", second.url)
         assert ran.code == 0, ran.stderr
-        assert second.stats()["create"] == 12 - kept
+        assert second.stats()["create"] == 12 - kept + 1  # and the account's lock
         assert len(second.store.list()) == 12
         assert run("plan", path, "--api-url", second.url).stdout == "No changes.\n"

@@ -27,8 +27,11 @@ def test_verbose_logs_every_request_of_an_apply(
     logged = sorted(m[:3] for m in REQUEST_LINE.findall(ran.stderr))
     assert logged == [
         ("DELETE", "/triggers/Old%20Name", "204"),
+        ("DELETE", "/triggers/triggersync%20lock", "204"),  # the account's lock released
         ("GET", "/triggers", "200"),
+        ("GET", "/triggers", "200"),  # again, under the lock
         ("POST", "/triggers", "201"),
+        ("POST", "/triggers", "201"),  # the lock taken
     ]
 
 

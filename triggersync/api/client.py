@@ -45,6 +45,7 @@ from triggersync.api.urls import (
     trigger_path,
     url_setting,
 )
+from triggersync.engine.lock import outside_lock
 from triggersync.engine.model import Trigger
 from triggersync.errors import (
     ApiError,
@@ -170,6 +171,13 @@ class Client:
         self._cutoff.cut()
         self.throttle.open()  # a worker waiting out a 429 goes on, to be refused at once
 
+    def reopen(self, timeout: float) -> None:
+        """After an interrupt, for the requests the run still owes (releasing its lock):
+        they may start again, even after cut_off, each one attempt (`cancel` stays set) of at
+        most `timeout` seconds, so the run still ends within seconds."""
+        self._cutoff = transport.Cutoff()
+        self.timeout = min(self.timeout, timeout)
+
     def close(self) -> None:
         self._session.close()
 
@@ -183,9 +191,13 @@ class Client:
 
     @_masked
     def list(self) -> list[Trigger]:
-        return triggers_from(
+        """Every live trigger but an apply's lock (engine/lock.py): this is where live
+        triggers enter the engine, so no plan, export, drift report, delete guard or stale
+        check ever sees the lock."""
+        listed = triggers_from(
             json_body(self._request("GET", None), "GET /triggers"), "GET /triggers"
         )
+        return outside_lock(listed)
 
     @_masked
     def show(self, name: str) -> Trigger:

@@ -192,6 +192,8 @@ class Interrupts:
         self._woken = threading.Event()
         self._over = threading.Event()  # set on leaving the block: nothing left to cut off
         self._keeper: threading.Thread | None = None
+        # Said when a second signal ends the run at once: what it leaves behind.
+        self.left_behind = b""
 
     def __enter__(self) -> Interrupts:
         if threading.current_thread() is threading.main_thread():
@@ -228,7 +230,12 @@ class Interrupts:
         # A raw write: the handler may run while the main thread is inside a buffered write
         # to stderr, which a second buffered write would trip over.
         if self.signum is not None:
-            os.write(2, b"\nInterrupted again: exiting at once; plan again to see what is left.\n")
+            os.write(
+                2,
+                b"\nInterrupted again: exiting at once; plan again to see what is left."
+                + self.left_behind
+                + b"\n",
+            )
             os._exit(128 + signum)
         self.signum = signum
         self.stop.set()

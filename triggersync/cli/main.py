@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "plan": "triggersync.cli.sync:plan",
     "apply": "triggersync.cli.sync:apply",
     "drift": "triggersync.cli.sync:drift",
+    "unlock": "triggersync.cli.lock:unlock",
     "export": "triggersync.cli.export:export",
     "adopt": "triggersync.cli.adopt:adopt",
     "schema": "triggersync.cli.export:schema",

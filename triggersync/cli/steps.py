@@ -68,11 +68,13 @@ def client(api_url: str | None, console: Console, parallelism: int = 4) -> Clien
     return made
 
 
-def plan_live(cfg: Config, client: Client, prune: bool) -> Plan:
-    """The plan of the configuration against the live triggers, fetched now."""
+def plan_live(
+    cfg: Config, client: Client, prune: bool, live: Sequence[Trigger] | None = None
+) -> Plan:
+    """The plan of the configuration against the live triggers, fetched now unless given."""
     from triggersync.engine.diff import make_plan
 
-    live = client.list()
+    live = client.list() if live is None else live
     made = make_plan(
         cfg.triggers,
         live,

@@ -10,6 +10,7 @@ import click
 from triggersync.cli import options as opts
 from triggersync.cli import steps
 from triggersync.cli.console import Console, Interrupts, Progress, pass_console
+from triggersync.cli.lock import held, lock_timeout
 
 
 @click.command(
@@ -73,6 +74,7 @@ def plan(
 @opts.no_prune
 @opts.parallelism
 @opts.strict
+@lock_timeout
 @opts.console_options
 @pass_console
 def apply(
@@ -86,8 +88,12 @@ def apply(
     no_prune: bool,
     parallelism: int,
     strict: bool,
+    lock_timeout: float,
 ) -> int:
     """Plan, confirm, and apply; or apply a saved plan exactly.
+
+    One apply at a time per account: while it changes triggers, apply holds the account's
+    lock, and another apply refuses (or waits, with --lock-timeout).
 
     \b
     Example:
@@ -96,6 +102,7 @@ def apply(
     """
     from triggersync.engine import apply as apply_mod
     from triggersync.engine.planfile import read_plan_file
+    from triggersync.errors import StalePlanError
     from triggersync.language.rules import enforce
     from triggersync.views.text import applied_summary, render_text
 
@@ -119,7 +126,7 @@ def apply(
             the_plan = steps.plan_live(cfg, client, prune=not no_prune)
         console.emit(render_text(the_plan, color=console.color))
         if the_plan.empty:
-            return 0
+            return 0  # nothing to change: no lock taken
         apply_mod.check_safety(the_plan, force=force)
         if not plan_file and not yes:
             if not console.interactive:
@@ -128,19 +135,35 @@ def apply(
             if not click.confirm("Apply these changes?", default=False, err=True):
                 console.error("apply cancelled; nothing was changed")
                 return 1
-        # Ctrl-C and SIGTERM stop the apply between changes; a change in flight gets a grace
-        # to finish before its request is cut off.
-        with (
-            Progress(console, len(the_plan.changes)) as progress,
-            Interrupts(client.cancel, client.cut_off) as interrupts,
-        ):
-            result = apply_mod.apply_plan(
-                the_plan,
-                client,
-                parallelism=parallelism,
-                on_outcome=progress.update,
-                stop=client.cancel,
-            )
+        # Ctrl-C and SIGTERM stop the apply between changes (and end a wait for the lock);
+        # a change in flight gets a grace to finish before its request is cut off.
+        interrupts = Interrupts(client.cancel, client.cut_off)
+        with held(client, console, lock_timeout, interrupts) as lock:
+            if not lock.held:
+                return interrupts.exit_code or 1
+            # Under the lock, the live state is read again: the plan applies only to the
+            # state it was made from, and another apply may have ended since.
+            live = client.list()
+            try:
+                apply_mod.check_fresh(the_plan, live, client.base_url)
+            except StalePlanError as stale:
+                if saved is not None or not yes:  # not what was reviewed or confirmed
+                    raise StalePlanError(f"{stale}; nothing was changed") from None
+                assert cfg is not None
+                the_plan = steps.plan_live(cfg, client, prune=not no_prune, live=live)
+                console.info("The account changed since the plan above was made; planned again:")
+                console.emit(render_text(the_plan, color=console.color))
+                if the_plan.empty:
+                    return 0
+                apply_mod.check_safety(the_plan, force=force)
+            with Progress(console, len(the_plan.changes)) as progress:
+                result = apply_mod.apply_plan(
+                    the_plan,
+                    client,
+                    parallelism=parallelism,
+                    on_outcome=progress.update,
+                    stop=client.cancel,
+                )
     for failure in result.failures():
         console.error(failure.message)
     summary = applied_summary(result)
@@ -151,9 +174,12 @@ def apply(
             "plan again to see what is left."
         )
         return interrupts.exit_code
-    if result.ok:
+    if result.ok and not lock.release_failed:
         console.echo(f"Apply complete: {summary}")
         return 0
+    if result.ok:
+        console.echo(f"Apply complete: {summary} The account's lock was not released.")
+        return 1
     console.echo(f"Apply incomplete: {summary} {failed}; plan again to see what is left.")
     return 1
 

@@ -50,7 +50,7 @@ class FileEdits:
         from the edits rather than searched for: a diff of a large file costs what it changes
         (difflib takes seconds over a 1,000-trigger file whose lines repeat)."""
         regions: list[tuple[int, int, list[TextEdit]]] = []
-        for edit in sorted(self._written(), key=lambda e: (e.start, e.end)):
+        for edit in _in_order(self._written()):
             start = self._line_start(edit.start)
             end = edit.end
             whole = end == start or self.text[end - 1] == "\n"
@@ -131,9 +131,15 @@ class FileEdits:
         and a comment after the value stays."""
         rendered = export.field_yaml(key, value, in_definition=in_definition, flow=mapping.flow)
         rest = rendered[rendered.index(":") if mapping.flow else _after_key(rendered, key) :]
-        if not mapping.flow:
+        old = entry.value
+        if not mapping.flow and "\n" in rest and old.kind != "scalar" and not old.flow:
+            # A block value for a block value: indented as the file indented the old one.
+            head, body = rest.split("\n", 1)
+            column = self._dash_column(old) if old.kind == "seq" else old.column
+            rest = head + "\n" + _placed(body, column)
+        elif not mapping.flow:
             rest = self._block(rest, entry.column)
-        self.edits.append(TextEdit(entry.key_end, entry.value.end, rest))
+        self.edits.append(TextEdit(entry.key_end, old.end, rest))
 
     def remove_entry(self, mapping: Node, key: str) -> None:
         entries = list(mapping.entries.values())
@@ -209,9 +215,16 @@ class FileEdits:
                 TextEdit(last.end, last.end, ", " + export.items_yaml(added, flow=True))
             )
             return
+        column = self._dash_column(last)
         at = self._after_line(last.end)
+        # Comment lines indented into the last item are its own: the new items go after them.
+        while at < len(self.text):
+            line = self.text[at : self._after_line(at)]
+            if not line.lstrip().startswith("#") or len(line) - len(line.lstrip()) <= column:
+                break
+            at = self._after_line(at)
         lead = "" if self.text[:at].endswith("\n") else "\n"
-        rendered = _placed(export.items_yaml(added), self._dash_column(last))
+        rendered = _placed(export.items_yaml(added), column)
         self.edits.append(TextEdit(at, at, lead + rendered))
 
     def _dash_column(self, item: Node) -> int:
@@ -224,8 +237,23 @@ class FileEdits:
         """The whole list replaced: by `[]`, or by the added items, below the key (a comment
         after the old list stays on the key's line)."""
         value = entry.value
+        old_items = value.items if value.kind == "seq" and not value.flow else []
+        if not added and old_items:
+            # `[]` after the colon; the old items' lines go; a comment on the key's line stays.
+            colon = self.text.index(":", entry.key_end) + 1
+            self.edits.append(TextEdit(colon, colon, " []"))
+            start = self._line_start(value.start)
+            self.edits.append(TextEdit(start, self._after_line(value.end), ""))
+            return
         if not added:
             self.edits.append(TextEdit(entry.key_end, value.end, ": []"))
+            return
+        if old_items:
+            # The old items' lines give way to the new ones, indented as they were; the key's
+            # line (and a comment on it) stays.
+            start = self._line_start(value.start)
+            rendered = _placed(export.items_yaml(added), self._dash_column(old_items[0]))
+            self.edits.append(TextEdit(start, self._after_line(value.end), rendered))
             return
         self.edits.append(TextEdit(entry.key_end, value.end, ":"))
         at = self._after_line(value.end)
@@ -240,9 +268,16 @@ class FileEdits:
 def _applied(text: str, edits: Sequence[TextEdit], base: int) -> str:
     """`text` (which starts at offset `base` of the file) with `edits` made, from the end back."""
     out = text
-    for edit in sorted(edits, key=lambda e: (e.start, e.end), reverse=True):
+    for edit in reversed(_in_order(edits)):
         out = out[: edit.start - base] + edit.text + out[edit.end - base :]
     return out
+
+
+def _in_order(edits: Sequence[TextEdit]) -> list[TextEdit]:
+    """By place; two insertions at one place in the order they were made, so that a trigger's
+    new field comes before a new trigger added after it."""
+    ranked = sorted(enumerate(edits), key=lambda pair: (pair[1].start, pair[1].end, pair[0]))
+    return [edit for _, edit in ranked]
 
 
 def _after_key(rendered: str, key: str) -> int:

@@ -20,6 +20,7 @@ from typing import Any
 from triggersync.config import schema
 from triggersync.config import variables as refs
 from triggersync.config.reader import Document, paused_gc, read
+from triggersync.engine.lock import LOCK_NAME, is_lock
 from triggersync.engine.model import Trigger, normalise
 from triggersync.errors import ConfigError, JsonPath, Location, Problem
 from triggersync.language import across
@@ -284,6 +285,10 @@ def _cross_checks(declared: list[_Declared], globs: list[_Glob]) -> list[Problem
     first: dict[str, _Declared] = {}
     for entry in declared:
         name = entry.trigger.name
+        if is_lock(name):
+            problem(entry, "name", _reserved(name))
+        if entry.trigger.renamed_from is not None and is_lock(entry.trigger.renamed_from):
+            problem(entry, "renamed_from", _reserved(entry.trigger.renamed_from))
         if name in first:
             where = first[name].trigger.location
             problem(entry, "name", f"duplicate name {name!r}: also declared at {where}")
@@ -319,6 +324,13 @@ def _cross_checks(declared: list[_Declared], globs: list[_Glob]) -> list[Problem
                 placed.append(Problem(path=path, location=item.glob.location, message=message))
                 break
     return placed
+
+
+def _reserved(name: str) -> str:
+    return (
+        f"{name!r}: names starting with {LOCK_NAME!r} are kept for the lock an apply holds "
+        "in the account, which no configuration declares; choose another name"
+    )
 
 
 def _place(pending: Iterable[tuple[Document, Problem]]) -> list[Problem]:

@@ -39,7 +39,7 @@ def _stop_on_signal(signum: int, frame: FrameType | None) -> None:
     help="Fraction of writes stored, then answered 502.",
 )
 @click.option("--fail-name", multiple=True, help="Writes to this trigger name answer 500.")
-@click.option("--refuse-creates", is_flag=True, help="Every create answers 400.")
+@click.option("--refuse-creates", is_flag=True, help="Every create with a definition answers 400.")
 @click.option("--seed", type=int, help="Seed for reproducible failures.")
 @click.option(
     "--stamp/--no-stamp",

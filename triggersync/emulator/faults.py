@@ -22,7 +22,8 @@ class Faults:
     fail_rate: float = 0  # fraction of requests answered 503 before anything happens
     fail_after_commit_rate: float = 0  # fraction of writes that commit, then answer 502
     fail_names: frozenset[str] = field(default_factory=frozenset)  # writes always answer 500
-    refuse_creates: bool = False  # every create answers 400, as for a definition Zendesk refuses
+    # Every create that carries a definition answers 400, as for a definition Zendesk refuses.
+    refuse_creates: bool = False
     seed: int | None = None
 
     def __post_init__(self) -> None:

@@ -201,7 +201,9 @@ class Handler(BaseHTTPRequestHandler):
         if targets & faults.fail_names:
             em.traffic.count("failed")
             raise _Reply(500, {"error": "internal server error (injected)"})
-        if op == "create" and faults.refuse_creates:
+        # Only what carries a definition: Zendesk refuses a definition, not a name (and an
+        # apply's lock, a trigger without one, is still taken).
+        if op == "create" and faults.refuse_creates and _has_definition(payload):
             em.traffic.count("failed")
             raise _Reply(400, {"error": "trigger refused (injected)"})
         try:
@@ -338,3 +340,7 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
             for sock in self._open:
                 with contextlib.suppress(OSError):  # the peer may have closed it already
                     sock.shutdown(socket.SHUT_RDWR)
+
+
+def _has_definition(payload: Any) -> bool:
+    return isinstance(payload, dict) and payload.get("definition") is not None

@@ -23,7 +23,6 @@ from triggersync.engine.model import Trigger, holds
 from triggersync.engine.plan import Change, Plan, fingerprint
 from triggersync.errors import (
     ApiError,
-    NotFoundError,
     PlanFileError,
     StalePlanError,
     TransportError,
@@ -234,9 +233,10 @@ def _replace(change: Change, client: TriggerWriter) -> ApplyOutcome:
     new one gets its name and `enabled` in one PUT. A refusal at any step leaves a state the
     next plan recognises: nothing changed, a leftover to delete, or a leftover to rename.
 
-    A delete or a PUT whose answer was lost may have happened all the same: the trigger is
-    looked up before the replacement is withdrawn (withdrawing it when the old one is gone
-    would leave neither) and before a failed last step is reported."""
+    A failed delete may have happened all the same, whatever the server answered (a lost
+    answer, a 5xx, a 409 or 403 after the fact): the old trigger is looked up before the
+    replacement is withdrawn (withdrawing it when the old one is gone would leave neither).
+    A PUT whose answer was lost is looked up before a failed last step is reported."""
     old, temporary = shown(change.name), shown(change.temporary_name)
     try:
         client.create(change.replacement_body())
@@ -245,9 +245,10 @@ def _replace(change: Change, client: TriggerWriter) -> ApplyOutcome:
     try:
         client.delete(change.name)
     except ApiError as exc:
-        # Any other answer refused the delete: the old trigger is surely still there.
-        maybe = _unsure(exc) or isinstance(exc, NotFoundError)
-        gone = _gone(client, change.name) if maybe else False
+        # Whatever the status: a server may carry out the delete and still answer 409, 403
+        # or 5xx, and withdrawing the replacement then would leave neither trigger. Only the
+        # live state tells.
+        gone = _gone(client, change.name)
         if gone is None:
             return ApplyOutcome(
                 change,
@@ -267,7 +268,8 @@ def _withdraw(change: Change, client: TriggerWriter, exc: ApiError) -> ApplyOutc
     try:
         client.delete(change.temporary_name)
     except ApiError as cleanup:
-        if not (_unsure(cleanup) and _gone(client, change.temporary_name)):
+        # Looked up whatever the status, as above: the report must say what is live.
+        if not _gone(client, change.temporary_name):
             return ApplyOutcome(
                 change,
                 "failed",

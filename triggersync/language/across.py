@@ -99,10 +99,12 @@ def overlapping_messages(subjects: Sequence[Subject]) -> Iterator[Found]:
     """TS205: an enabled trigger that sends the visitor a message when an earlier one of the
     same event does too, for a visitor the evaluator finds."""
     groups: dict[str, list[int]] = {}
+    keys: dict[int, tuple[str, str]] = {}
     for index, subject in enumerate(subjects):
         key = _event_and_condition(subject)
         if key is not None and messages_visitor(subject.definition):
             groups.setdefault(key[0], []).append(index)
+            keys[index] = key
     for members in groups.values():
         if len(members) < 2 or len(members) > MAX_MESSAGE_GROUP:
             continue
@@ -111,7 +113,7 @@ def overlapping_messages(subjects: Sequence[Subject]) -> Iterator[Found]:
         for position, later in enumerate(members):
             partners: list[tuple[int, dict[str, Any]]] = []
             for earlier in members[:position]:
-                if _event_and_condition(subjects[earlier]) == _event_and_condition(subjects[later]):
+                if keys[earlier] == keys[later]:
                     continue  # TS204 says it already
                 visitor = _both_fire(
                     compiled[earlier], compiled[later], witnesses[earlier], witnesses[later]

@@ -1,0 +1,150 @@
+"""The account's lock on the command line: `apply` holds it while it changes anything, and
+`triggersync unlock` removes one a killed run left (docs/safety.md#the-lock; the lock itself:
+engine/lock.py)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import click
+
+from triggersync.cli import options as opts
+from triggersync.cli import steps
+from triggersync.cli.console import Console, Interrupts, pass_console
+
+if TYPE_CHECKING:
+    from triggersync.api.client import Client
+    from triggersync.engine.lock import Holder
+
+
+def _a_number(ctx: click.Context, param: click.Parameter, value: float) -> float:
+    if math.isnan(value):  # FloatRange lets NaN through: it compares false to any bound
+        raise click.BadParameter("expected a number of seconds, got nan")
+    return value
+
+
+lock_timeout = click.option(
+    "--lock-timeout",
+    type=click.FloatRange(min=0),
+    default=0,
+    callback=_a_number,
+    metavar="SECONDS",
+    help="Wait up to SECONDS for the account's lock when another apply holds it (default: "
+    "refuse at once).",
+)
+
+LEFT_BEHIND = (
+    b" The account's lock may be left behind: once no apply runs, remove it with "
+    b"`triggersync unlock`."
+)
+
+
+@dataclass
+class Held:
+    """How the run's hold on the lock went: whether it got it (False: interrupted while
+    waiting), and whether releasing it failed (the run then exits 1)."""
+
+    held: bool = False
+    release_failed: bool = False
+
+
+@contextmanager
+def held(
+    client: Client,
+    console: Console,
+    timeout: float,
+    interrupts: Interrupts,
+) -> Iterator[Held]:
+    """Inside: the account's lock, taken under `interrupts` (so Ctrl-C ends a wait for it),
+    and released on the way out however the block ends: done, failed, or interrupted."""
+    from triggersync.engine import lock
+
+    holder = lock.Holder.this_run()
+    state = Held()
+
+    def waiting(other: Holder) -> None:
+        console.info(f"Waiting up to {timeout:g} s for the account's lock: held by {other.said()}")
+
+    try:
+        with interrupts:
+            state.held = lock.acquire(
+                client, holder, timeout=timeout, stop=interrupts.stop, on_wait=waiting
+            )
+            if state.held:
+                interrupts.left_behind = LEFT_BEHIND
+            else:
+                console.error(
+                    "interrupted while waiting for the account's lock; nothing was changed"
+                )
+            yield state
+    finally:
+        if state.held:
+            _release(client, console, holder, state, interrupted=interrupts.signum is not None)
+
+
+def _release(
+    client: Client,
+    console: Console,
+    holder: Holder,
+    state: Held,
+    *,
+    interrupted: bool,
+) -> None:
+    from triggersync.engine import lock
+    from triggersync.errors import LockError
+
+    if interrupted:
+        # The requests in flight may have been cut off: releasing the lock is owed all the same.
+        client.reopen(Interrupts.GRACE)
+    try:
+        warning = lock.release(client, holder)
+    except LockError as exc:
+        console.error(str(exc))
+        state.release_failed = True
+        return
+    if warning is not None:
+        console.warn(warning)
+
+
+@click.command(epilog=opts.api_epilog("0 removed, or no lock held; 1 error or refusal."))
+@opts.api_url
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@opts.console_options
+@pass_console
+def unlock(console: Console, api_url: str | None, yes: bool) -> int:
+    """Remove the account's lock that a killed apply left behind.
+
+    An apply holds the lock (a disabled trigger named "triggersync lock") while it changes
+    triggers, so that two applies never run at once. A run that was killed cannot release
+    it: remove it here, once no apply runs.
+
+    \b
+    Example:
+      triggersync unlock
+      triggersync unlock --yes      # without a prompt (a CI job)
+    """
+    from triggersync.engine import lock
+
+    with steps.client(api_url, console) as client:
+        holder = lock.current(client)
+        if holder is None:
+            console.echo("No apply holds the account's lock: nothing to remove.")
+            return 0
+        said = holder.said()
+        console.echo(f"The account's lock is held by {said}.")
+        if not yes:
+            if not console.interactive:
+                console.error("refusing to unlock: standard input is not a terminal; pass --yes")
+                return 1
+            if not click.confirm(
+                "Remove it? Only if that apply no longer runs.", default=False, err=True
+            ):
+                console.error("unlock cancelled; the lock is still held")
+                return 1
+        lock.unlock(client, holder)
+    console.echo(f"Removed the account's lock held by {said}.")
+    return 0
