@@ -26,6 +26,9 @@ ENV = {
     **{k: v for k, v in os.environ.items() if not k.startswith("TRIGGERSYNC_")},
     "TRIGGERSYNC_EMAIL": EMAIL,
     "TRIGGERSYNC_PASSWORD": PASSWORD,
+    # What a project file's accounts name (benchmarks/run.py, bench_accounts).
+    "BENCH_EMAIL": EMAIL,
+    "BENCH_PASSWORD": PASSWORD,
     "NO_COLOR": "1",
     "PYTHONDONTWRITEBYTECODE": "0",
 }

@@ -5,7 +5,8 @@ Starts the emulator on a free loopback port with a temporary database, seeds it 
 definition) → drift → plan, the plans and drift showing each definition in words; then adopt
 keeps those edits in a copy of the files, and plan on it says No changes. Then, with
 no network at all, the scenarios: a passing run, a failing one (kept for the demo in
-examples/demo/), and explain and simulate showing why it fails.
+examples/demo/), and explain and simulate showing why it fails. Last, many accounts: a second
+emulator stands for a sandbox, and one plan covers both accounts from a project file.
 Every step's exit code is checked: the demo fails loudly, never silently.
 """
 
@@ -31,6 +32,9 @@ ENV = {
     **os.environ,
     "TRIGGERSYNC_EMAIL": "demo@example.com",
     "TRIGGERSYNC_PASSWORD": "demo-password",
+    # What the demo's project file names for its accounts (docs/projects.md).
+    "DEMO_EMAIL": "demo@example.com",
+    "DEMO_PASSWORD": "demo-password",
     "NO_COLOR": "1",
 }
 for var in ("TRIGGERSYNC_TOKEN", "TRIGGERSYNC_CLIENT_ID", "TRIGGERSYNC_CLIENT_SECRET"):
@@ -105,9 +109,10 @@ def main() -> None:
         run("plan", CONFIG, expect=0)
         adopt(workdir)
         scenarios()
+        accounts(workdir, url)
         banner(
-            "Demo complete: plan, apply, plan, drift, plan, adopt, plan, test, explain, simulate "
-            "as expected."
+            "Demo complete: plan, apply, plan, drift, plan, adopt, plan, test, explain, simulate, "
+            "and one plan over two accounts, as expected."
         )
     finally:
         server.terminate()
@@ -144,6 +149,49 @@ def adopt(workdir: Path) -> None:
     run("adopt", str(copy), expect=0)
     banner("9. plan on the adopted files: nothing left to do")
     run("plan", str(copy), "--detailed-exitcode", expect=0)
+
+
+def start_emulator(db: Path) -> tuple[subprocess.Popen[str], str]:
+    server = subprocess.Popen(
+        [str(BIN), "emulator", "--port", "0", "--db", str(db)],
+        env=ENV,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert server.stdout is not None
+    first = server.stdout.readline()
+    url = next((w for w in first.split() if w.startswith("http://")), None)
+    if url is None:
+        server.terminate()
+        raise SystemExit(f"demo failed: the emulator did not start ({first.strip()!r})")
+    return server, url
+
+
+def accounts(workdir: Path, production: str) -> None:
+    """Two accounts, one project file, one plan: the drifted "production" of the steps above
+    and a second emulator standing for an empty sandbox, planned at once."""
+    sandbox_server, sandbox = start_emulator(workdir / "sandbox.db")
+    try:
+        project = workdir / "triggersync.yaml"
+        lines = ["accounts:"]
+        for name, url in (("sandbox", sandbox), ("production", production)):
+            lines += [
+                f"  {name}:",
+                f"    api_url: {url}",
+                f"    paths: [{ROOT / CONFIG}]",
+                "    credentials: {email: DEMO_EMAIL, password: DEMO_PASSWORD}",
+            ]
+        project.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        banner("14. many accounts: a project file names a sandbox and production")
+        print(project.read_text(encoding="utf-8"), end="")
+        banner("15. plan: one report, a section per account, both planned at once")
+        run("plan", "--project", str(project), expect=0)
+    finally:
+        sandbox_server.terminate()
+        sandbox_server.wait(timeout=10)
+        if sandbox_server.stdout is not None:
+            sandbox_server.stdout.close()
 
 
 def scenarios() -> None:

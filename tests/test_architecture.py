@@ -26,9 +26,14 @@ ALLOWED: dict[str, set[str]] = {
     "views": {"errors", "engine", "language"},
     # The emulator stands in for Zendesk: it never imports the client it is tested with.
     "emulator": {"errors", "engine", "language"},
-    "cli": {"errors", "language", "engine", "config", "api", "views", "emulator", "__init__"},
+    # The Python API: the workflows the commands run, over the core, never the commands.
+    "operations": {"errors", "config", "api", "engine", "language"},
+    "cli": {
+        *("errors", "language", "engine", "config", "api", "views", "emulator"),
+        *("operations", "__init__"),
+    },
     "__main__": {"cli"},
-    "__init__": set(),
+    "__init__": {"operations"},  # its names, imported lazily (module __getattr__)
 }
 
 
@@ -133,3 +138,42 @@ def test_no_private_names_imported_across_modules(path: Path) -> None:
         if name.startswith("_") and not name.startswith("__")
     ]
     assert private == []
+
+
+# The workflows the commands run live in operations/: the commands reach planning, applying
+# and the API client through it (types aside), never directly.
+WORKFLOW_MODULES = {"triggersync.engine.apply", "triggersync.engine.diff", "triggersync.api.client"}
+
+
+def _runtime_imports(path: Path) -> list[tuple[str, int]]:
+    """Imports of triggersync modules outside `if TYPE_CHECKING:` blocks."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: list[tuple[str, int]] = []
+
+    def visit(node: ast.AST) -> None:
+        if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING":
+            for child in node.orelse:
+                visit(child)
+            return
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found.extend((f"{node.module}.{a.name}", node.lineno) for a in node.names)
+            found.append((node.module, node.lineno))
+        elif isinstance(node, ast.Import):
+            found.extend((alias.name, node.lineno) for alias in node.names)
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(tree)
+    return found
+
+
+@pytest.mark.parametrize(
+    "path", sorted((PACKAGE / "cli").glob("*.py")), ids=lambda p: str(p.relative_to(ROOT))
+)
+def test_the_commands_run_workflows_through_operations(path: Path) -> None:
+    direct = [
+        f"line {line}: {module}"
+        for module, line in _runtime_imports(path)
+        if module in WORKFLOW_MODULES
+    ]
+    assert direct == []

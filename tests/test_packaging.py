@@ -27,6 +27,29 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return built
 
 
+def test_the_wheel_says_the_package_is_typed(wheel: Path) -> None:
+    with zipfile.ZipFile(wheel) as archive:
+        assert "triggersync/py.typed" in archive.namelist()
+
+
+def test_the_python_api_is_imported_only_when_used() -> None:
+    code = (
+        "import sys, triggersync; "
+        "print('triggersync.operations' in sys.modules); "
+        "print(triggersync.Project.__name__); "
+        "print('triggersync.operations' in sys.modules)"
+    )
+    ran = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert ran.stdout == "False\nProject\nTrue\n"
+
+
+def test_an_unknown_name_is_an_attribute_error() -> None:
+    import triggersync
+
+    with pytest.raises(AttributeError, match="has no attribute 'Projetc'"):
+        _ = triggersync.Projetc  # type: ignore[attr-defined]
+
+
 @pytest.mark.parametrize("schema", SCHEMAS_IN_WHEEL)
 def test_the_wheel_carries_the_schema(wheel: Path, schema: str) -> None:
     with zipfile.ZipFile(wheel) as archive:

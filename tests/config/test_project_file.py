@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from triggersync.config import load as load_config
-from triggersync.config import project
+from triggersync.config import load_vars, project
 from triggersync.errors import ConfigError
 
 TWO_ACCOUNTS = """\
@@ -255,3 +255,13 @@ def test_settings_read_the_working_directorys_project_file(
         True,
         {"ignore": ["TS201"]},
     )
+
+
+def test_the_example_project_loads_with_each_accounts_configuration() -> None:
+    root = Path(__file__).resolve().parents[2]
+    example = project.load(root / "examples" / "project" / "triggersync.yaml")
+    assert [account.name for account in example.accounts] == ["sandbox", "production"]
+    for account in example.accounts:
+        assert account.vars is not None
+        cfg = load_config(account.paths, variables=load_vars(account.vars))
+        assert [t.name for t in cfg.triggers] == ["Support greeting"]

@@ -135,13 +135,20 @@ class Client:
         api_url: str | None = None,
         parallelism: int = 4,
         policy: RetryPolicy | None = None,
+        credential_names: Mapping[str, str] | None = None,
+        url_named: str | None = None,
     ) -> Client:
+        """The client the environment describes. For a project file's account,
+        `credential_names` maps a TRIGGERSYNC_* credential variable to the variable that really
+        held it, and `url_named` says where its URL was set, so that messages name what to fix."""
         env = os.environ if env is None else env
-        base_url = resolve_base_url(env, api_url)
+        base_url = resolve_base_url(env, api_url, named=url_named)
         timeout = transport.timeout_from(env)
         session = requests.Session()
         try:
             auth, auth_vars = auth_mod.from_env(env, session, base_url)
+            for standard, actual in (credential_names or {}).items():
+                auth_vars = auth_vars.replace(standard, actual)
         except TriggersyncError:
             session.close()
             raise
@@ -156,7 +163,7 @@ class Client:
             policy=policy or RetryPolicy.from_env(env),
             secrets=[found.get(name, "") for name in auth_mod.SECRET_VARS],
             timeout=timeout,
-            url_setting=url_setting(env, api_url),
+            url_setting=url_named or url_setting(env, api_url),
         )
         explicit_token_url = env.get("TRIGGERSYNC_TOKEN_URL", "").strip()
         if isinstance(auth, auth_mod.ClientCredentialsAuth) and is_retired(explicit_token_url):

@@ -31,7 +31,9 @@ NO_URL = (
 )
 
 
-def resolve_base_url(env: Mapping[str, str], override: str | None = None) -> str:
+def resolve_base_url(
+    env: Mapping[str, str], override: str | None = None, *, named: str | None = None
+) -> str:
     """--api-url, else TRIGGERSYNC_API_URL, else the subdomain's host; none of them is an
     error, raised before any request (docs/api.md#where-the-api-is)."""
     setting = url_setting(env, override)
@@ -45,6 +47,8 @@ def resolve_base_url(env: Mapping[str, str], override: str | None = None) -> str
         # The document's www.zopim.com is retired: guessing it would send the credentials
         # to a host that no longer serves the API, and then retry for seconds.
         raise UsageError(NO_URL)
+    # `named`: what the user calls the setting, when it is not one of ours (a project file's).
+    setting = named or setting
     url = check_url(url.strip().rstrip("/"), what=setting)
     if "?" in url or "#" in url:
         # The paths are appended to the base URL: after a query or fragment they would not
@@ -163,7 +167,9 @@ def check_url(url: str, *, what: str) -> str:
         raise UsageError(f"{what} is not a valid URL (port 0): {redacted(url)!r}")
     if parts.username is not None or parts.password is not None:
         # Credentials come from the environment only; a URL ends up in logs and messages.
-        raise UsageError(f"{what} must not carry credentials; use the TRIGGERSYNC_* variables")
+        raise UsageError(
+            f"{what} must not carry credentials; they come from environment variables only"
+        )
     if parts.scheme == "http" and not is_loopback(parts.hostname):
         raise UsageError(
             f"{what}: refusing plain http:// to {parts.hostname}: credentials would cross the "

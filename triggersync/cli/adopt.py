@@ -3,16 +3,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import click
 
+from triggersync.cli import accounts, steps
 from triggersync.cli import options as opts
-from triggersync.cli import steps
 from triggersync.cli.console import Console, pass_console
+from triggersync.errors import ConfigError, TriggersyncError
 
 if TYPE_CHECKING:
     from triggersync.config.adopt import Adoption
+    from triggersync.config.files import Config
+    from triggersync.engine.model import Trigger
+    from triggersync.operations import Project
 
 
 @click.command(
@@ -21,7 +26,8 @@ if TYPE_CHECKING:
         "1 error, or a trigger not adopted."
     )
 )
-@opts.paths
+@opts.paths_or_project
+@opts.project
 @opts.vars
 @opts.api_url
 @click.option(
@@ -48,6 +54,8 @@ def adopt(
     targets: tuple[str, ...],
     show_diff: bool,
     new_file: str | None,
+    project_file: str | None,
+    account_names: tuple[str, ...],
 ) -> int:
     """Rewrite the files to match the live triggers: keep the dashboard's edits.
 
@@ -59,18 +67,46 @@ def adopt(
     Example:
       triggersync adopt triggers/ --diff
       triggersync adopt triggers/ --target 'Welcome*'
-    """
-    from triggersync.config.adopt import adopt as adopt_files
 
+    Without PATHS, every account of the project file, one after another (a file that several
+    accounts share takes each account's edits in turn).
+    """
+
+    project = accounts.project_for(
+        console, paths, project_file, account_names, vars_file=vars_file, api_url=api_url
+    )
+    if project is not None:
+        return _adopt_accounts(console, project, account_names, targets, show_diff, new_file)
     cfg = steps.load(paths, vars_file, console)
     with steps.client(api_url, console) as client:
         listed = client.list()
+    adoption, hid = _adopted(console, cfg, listed, paths, targets, new_file)
+    return _report(console, adoption, show_diff, hid)
+
+
+def _adopted(
+    console: Console,
+    cfg: Config,
+    listed: Sequence[Trigger],
+    paths: Sequence[str],
+    targets: Sequence[str],
+    new_file: str | None,
+) -> tuple[Adoption, bool]:
+    """The adoption of the live triggers, masked; and whether masking hid a credential (a
+    credential written as *** leaves the file unlike the live trigger: not all adopted)."""
+    from triggersync.config.adopt import adopt as adopt_files
+
     live = [steps.masked(trigger, console) for trigger in listed]
     adoption = adopt_files(cfg, live, paths=paths, targets=targets, new_file=new_file)
+    return adoption, any(mine != theirs for mine, theirs in zip(live, listed, strict=True))
+
+
+def _report(
+    console: Console, adoption: Adoption, show_diff: bool, hid_secrets: bool, prefix: str = ""
+) -> int:
+    """The adoption's problems, then its diff (with --diff) or its files written."""
     for problem in adoption.problems:
-        console.warn(problem)
-    # A credential written as *** leaves the file unlike the live trigger: not all adopted.
-    hid_secrets = any(mine != theirs for mine, theirs in zip(live, listed, strict=True))
+        console.warn(f"{prefix}{problem}")
     failed = 1 if adoption.problems or hid_secrets else 0
     if show_diff:
         if not adoption.empty:
@@ -78,6 +114,41 @@ def adopt(
         return failed or (2 if not adoption.empty else 0)
     steps.write_adoption(adoption, console)
     return failed
+
+
+def _adopt_accounts(
+    console: Console,
+    project: Project,
+    account_names: Sequence[str],
+    targets: Sequence[str],
+    show_diff: bool,
+    new_file: str | None,
+) -> int:
+    """Each account's live triggers adopted into its files: fetched at once, adopted one
+    account after another, each reading the files as the one before left them."""
+    from triggersync.operations import combined_exit
+
+    runs = project.live(account_names)
+    codes = [1] * len(accounts.errors(console, runs))
+    by_name = {account.name: account for account in project.accounts}
+    for run in runs:
+        if run.value is None:
+            continue
+        account = by_name[run.account]
+        prefix = f"account {run.account}: "
+        if show_diff:
+            console.emit(f"== {run.account} ==")
+        try:
+            cfg = project.load_config(account)
+            accounts.warn(console, run.account, cfg.warnings)
+            adoption, hid = _adopted(console, cfg, run.value, account.paths, targets, new_file)
+            codes.append(_report(console, adoption, show_diff, hid, prefix))
+        except TriggersyncError as exc:
+            problems = exc.problems if isinstance(exc, ConfigError) else (exc,)
+            for problem in problems:
+                console.error(f"{prefix}{problem}")
+            codes.append(1)
+    return combined_exit(codes)
 
 
 def _unified_diff(adoption: Adoption) -> str:

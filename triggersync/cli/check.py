@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 import click
 
+from triggersync.cli import accounts
 from triggersync.cli import options as opts
 from triggersync.cli.console import Console, pass_console
 from triggersync.errors import ConfigError
+
+if TYPE_CHECKING:
+    from triggersync.config.files import Config
 
 
 def _plural(count: int, word: str) -> str:
@@ -14,41 +21,71 @@ def _plural(count: int, word: str) -> str:
 
 
 @click.command()
-@opts.paths
+@opts.paths_or_project
+@opts.project
 @opts.vars
 @opts.format(["text", "github"], help="github prints ::error and ::warning annotations on stdout.")
 @opts.strict
 @pass_console
 def validate(
-    console: Console, paths: tuple[str, ...], vars_file: str | None, fmt: str, strict: bool
+    console: Console,
+    paths: tuple[str, ...],
+    vars_file: str | None,
+    fmt: str,
+    strict: bool,
+    project_file: str | None,
+    account_names: tuple[str, ...],
 ) -> int:
     """Load and validate configuration files; no network.
+
+    Without PATHS, every account's configuration in the project file (triggersync.yaml).
 
     \b
     Example:
       triggersync validate triggers/ --vars env/production.yaml
     """
     from triggersync.cli.steps import rule_settings
-    from triggersync.config import files as config
-    from triggersync.views.github import annotation
+    from triggersync.operations import combined_exit, load
 
     github = fmt == "github"
+    project = accounts.project_for(console, paths, project_file, account_names, vars_file=vars_file)
+    if project is None:
+        settings = rule_settings(strict, project_file)
+        return _report(console, github, lambda: load(paths, vars_file, settings=settings), "")
+    codes = []
+    for account in project.select(account_names):
+        codes.append(
+            _report(
+                console,
+                github,
+                lambda account=account: project.load_config(  # type: ignore[misc]
+                    account, strict=strict
+                ),
+                prefix=f"{account.name}: ",
+            )
+        )
+    return combined_exit(codes)
+
+
+def _report(console: Console, github: bool, loading: Callable[[], Config], prefix: str) -> int:
+    from triggersync.views.github import annotation
+
     try:
-        variables = config.load_vars(vars_file) if vars_file else None
-        cfg = config.load(paths, variables=variables, settings=rule_settings(strict))
+        cfg = loading()
     except ConfigError as exc:
-        if not github:
-            raise
         # Annotations are this format's report, on stdout: the errors are its data.
         for problem in exc.problems:
-            console.echo(annotation("error", problem))
+            if github:
+                console.echo(annotation("error", problem))
+            else:
+                console.error(f"{prefix}{problem}")
         return 1
     for warning in cfg.warnings:
         if github:
             console.echo(annotation("warning", warning))
         else:
-            console.warn(str(warning))
+            console.warn(f"{prefix}{warning}")
     triggers = _plural(len(cfg.triggers), "trigger")
     verb = "is" if len(cfg.triggers) == 1 else "are"
-    console.echo(f"{triggers} in {_plural(len(cfg.files), 'file')} {verb} valid.")
+    console.echo(f"{prefix}{triggers} in {_plural(len(cfg.files), 'file')} {verb} valid.")
     return 0

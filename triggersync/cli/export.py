@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+import functools
 import os
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
+from triggersync.cli import accounts, steps
 from triggersync.cli import options as opts
-from triggersync.cli import steps
 from triggersync.cli.console import Console, pass_console
 from triggersync.errors import ConfigError, TriggersyncError
 
 if TYPE_CHECKING:
     from triggersync.config.files import Config
+    from triggersync.engine.model import Trigger
 
 
 @click.command(epilog=opts.api_epilog("0 ok; 1 error, or a trigger left out."))
 @opts.api_url
+@opts.project
 @click.option(
     "--out",
     type=click.Path(),
@@ -30,7 +34,13 @@ if TYPE_CHECKING:
 @opts.console_options
 @pass_console
 def export(
-    console: Console, api_url: str | None, out: str | None, force: bool, vars_file: str | None
+    console: Console,
+    api_url: str | None,
+    out: str | None,
+    force: bool,
+    vars_file: str | None,
+    project_file: str | None,
+    account_names: tuple[str, ...],
 ) -> int:
     """Write the live triggers as configuration YAML.
 
@@ -42,7 +52,68 @@ def export(
     \b
     Example:
       triggersync export --out triggers/
+
+    With a project file naming accounts (and no --api-url), every account's (or those of
+    --account): --out DIR gets a folder per account, DIR/NAME.
     """
+    from triggersync.config import project as project_settings
+
+    found = None if api_url else project_settings.find(project_file)
+    if found is not None and project_settings.load(found).accounts:
+        return _export_accounts(console, project_file, account_names, out, force, vars_file)
+    if account_names or project_file:
+        raise click.UsageError("--account and --project need a project file's accounts")
+
+    def fetch() -> list[Trigger]:
+        with steps.client(api_url, console) as client:
+            return client.list()
+
+    return _export(console, fetch, out, force, vars_file)
+
+
+def _export_accounts(
+    console: Console,
+    project_file: str | None,
+    account_names: Sequence[str],
+    out: str | None,
+    force: bool,
+    vars_file: str | None,
+) -> int:
+    """Each account's live triggers, to DIR/NAME (or to stdout or FILE, for one account)."""
+    from triggersync.config.files import EXTENSIONS
+    from triggersync.operations import combined_exit
+
+    project = accounts.project_for(console, (), project_file, account_names)
+    assert project is not None
+    several = len(project.select(account_names)) > 1
+    if several and (out is None or out.endswith(EXTENSIONS)):
+        raise click.UsageError(
+            "several accounts: give --out DIR (a folder per account), or one --account NAME"
+        )
+    runs = project.live(account_names)
+    codes = [1] * len(accounts.errors(console, runs))
+    for run in runs:
+        listed = run.value
+        if listed is None:
+            continue
+        target = os.path.join(out, run.account) if several and out is not None else out
+        try:
+            given: Callable[[], list[Trigger]] = functools.partial(list, listed)
+            codes.append(_export(console, given, target, force, vars_file))
+        except TriggersyncError as exc:
+            console.error(f"account {run.account}: {exc}")
+            codes.append(1)
+    return combined_exit(codes)
+
+
+def _export(
+    console: Console,
+    fetch: Callable[[], list[Trigger]],
+    out: str | None,
+    force: bool,
+    vars_file: str | None,
+) -> int:
+    """The live triggers `fetch` gives, written to `out` (stdout when None)."""
     from triggersync.config.files import EXTENSIONS, discover
     from triggersync.engine import export as export_mod
 
@@ -53,8 +124,7 @@ def export(
     cfg = None
     if is_folder and target is not None and target.is_dir() and discover([target])[0]:
         cfg = _existing_configuration(str(target), vars_file, console)
-    with steps.client(api_url, console) as client:
-        listed = client.list()
+    listed = fetch()
     if cfg is not None:
         from triggersync.config.adopt import adopt
 

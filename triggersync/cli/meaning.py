@@ -7,30 +7,32 @@ and `test` decide locally, with no network and no credentials, what fires for a 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import functools
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 import click
 
+from triggersync.cli import accounts, steps
 from triggersync.cli import options as opts
-from triggersync.cli import steps
 from triggersync.cli.console import Console, pass_console
-from triggersync.errors import ConfigError, Problem, Severity
+from triggersync.errors import ConfigError, Problem
 from triggersync.views.github import annotation
 
 if TYPE_CHECKING:
     from triggersync.config.files import Config
     from triggersync.engine.model import Trigger
     from triggersync.language.scenarios import TriggerSpec
+    from triggersync.operations import Project
 
 CONFIG_WITHOUT_DEFINITION = "no definition: the configuration leaves it as it is in Zendesk"
 LIVE_WITHOUT_DEFINITION = "no definition"
 
 
 def _specs(triggers: Iterable[Trigger]) -> list[TriggerSpec]:
-    from triggersync.language.scenarios import TriggerSpec
+    from triggersync.operations.scenarios import specs
 
-    return [TriggerSpec(t.name, bool(t.enabled), t.definition) for t in triggers]
+    return specs(triggers)
 
 
 def _unknown_names(wanted: Sequence[str], names: Sequence[str], where: str) -> list[str]:
@@ -46,7 +48,8 @@ def _unknown_names(wanted: Sequence[str], names: Sequence[str], where: str) -> l
 
 
 @click.command(epilog=opts.api_epilog("0 ok; 1 error (with --live only)."))
-@click.argument("paths", nargs=-1, type=click.Path())
+@opts.paths_or_project
+@opts.project
 @click.option("--live", is_flag=True, help="Explain the live triggers (credentials: env only).")
 @click.option(
     "--name", "names", multiple=True, metavar="NAME", help="Only this trigger (repeatable)."
@@ -64,16 +67,23 @@ def explain(
     lines: bool,
     vars_file: str | None,
     api_url: str | None,
+    project_file: str | None,
+    account_names: tuple[str, ...],
 ) -> int:
     """Print each trigger's definition in plain words.
+
+    Without PATHS (and without --live), every account's configuration in the project file;
+    --live with a project file and no --api-url, every account's live triggers.
 
     \b
     Example:
       triggersync explain triggers/ --name "Pricing page greeting"
       triggersync explain --live
     """
-    from triggersync.views.explain import render_explanations
 
+    project = _project(console, paths, live, project_file, account_names, vars_file, api_url)
+    if project is not None:
+        return _explain_accounts(console, project, account_names, live, names, lines)
     if bool(paths) == live:
         raise click.UsageError("give configuration PATHS or --live, not both or neither")
     if live and vars_file:
@@ -87,15 +97,100 @@ def explain(
     else:
         triggers = list(steps.load(paths, vars_file, console).triggers)
         where, missing = "in the configuration", CONFIG_WITHOUT_DEFINITION
+    text = _explained(console, triggers, names, lines, where, missing)
+    if text is None:
+        return 1
+    console.emit(text)
+    return 0
+
+
+def _explained(
+    console: Console,
+    triggers: Sequence[Trigger],
+    names: Sequence[str],
+    lines: bool,
+    where: str,
+    missing: str,
+    prefix: str = "",
+) -> str | None:
+    """The chosen triggers in words; None (each unknown name said) when a name is unknown."""
+    from triggersync.views.explain import render_explanations
+
     known = [trigger.name for trigger in triggers]
     unknown = _unknown_names(names, known, where)
     for message in unknown:
-        console.error(message)
+        console.error(f"{prefix}{message}")
     if unknown:
-        return 1
-    chosen = [t for t in triggers if t.name in names] if names else triggers
-    console.emit(render_explanations(_specs(chosen), lines=lines, no_definition=missing))
-    return 0
+        return None
+    chosen = [t for t in triggers if t.name in names] if names else list(triggers)
+    return render_explanations(_specs(chosen), lines=lines, no_definition=missing)
+
+
+def _project(
+    console: Console,
+    paths: Sequence[str],
+    live: bool,
+    project_file: str | None,
+    account_names: Sequence[str],
+    vars_file: str | None,
+    api_url: str | None,
+) -> Project | None:
+    """The project to explain: none with PATHS; with --live, only when a project file names
+    accounts and no --api-url is given (the TRIGGERSYNC_* variables are used otherwise)."""
+    from triggersync.config import project as project_settings
+
+    if paths or (live and api_url):
+        if account_names:
+            raise click.UsageError("--account chooses accounts of the project file: give no PATHS")
+        return None
+    found = project_settings.find(project_file)
+    if found is None or (live and not project_settings.load(found).accounts):
+        if account_names or project_file:
+            raise click.UsageError("--account and --project need a project file's accounts")
+        return None
+    return accounts.project_for(
+        console, paths, project_file, account_names, vars_file=vars_file, api_url=api_url
+    )
+
+
+def _explain_accounts(
+    console: Console,
+    project: Project,
+    account_names: Sequence[str],
+    live: bool,
+    names: Sequence[str],
+    lines: bool,
+) -> int:
+    """Each account's triggers in words, a section each."""
+    from triggersync.views import accounts as view
+
+    found: list[tuple[str, list[Trigger] | None]]
+    if live:
+        runs = project.live(account_names)
+        where, missing = "among the live triggers", LIVE_WITHOUT_DEFINITION
+        failures = accounts.errors(console, runs)
+        found = [(run.account, run.value) for run in runs]
+    else:
+        configs = project.validate(account_names)
+        where, missing = "in the configuration", CONFIG_WITHOUT_DEFINITION
+        for run in configs:
+            if run.value is not None:
+                accounts.warn(console, run.account, run.value.warnings)
+        failures = accounts.errors(console, configs)
+        found = [
+            (run.account, None if run.value is None else list(run.value.triggers))
+            for run in configs
+        ]
+    sections: list[tuple[str, str | None]] = []
+    for name, triggers in found:
+        text = None
+        if triggers is not None:
+            text = _explained(console, triggers, names, lines, where, missing, f"account {name}: ")
+            if text is None:
+                failures[name] = f"no such trigger {where}"
+        sections.append((name, text))
+    console.emit(view.render_text(sections, failures))
+    return 1 if failures else 0
 
 
 @click.command()
@@ -136,10 +231,10 @@ def simulate(
       triggersync simulate triggers/ --event page_enter \\
         --set visitor_page_url=https://example.com/pricing --set visitor_time_on_page=45
     """
+    from triggersync import operations
     from triggersync.language import EVENTS
     from triggersync.language.rules import OVERLAPPING_MESSAGES
     from triggersync.language.scenarios import (
-        Suite,
         kind_mismatch,
         known_keys,
         two_messages,
@@ -170,7 +265,7 @@ def simulate(
             console.warn(f"--set {mismatch}")
     for message in _unknown_names(fired_before, names, "in the configuration"):
         console.warn(f"--fired-before: {message}")
-    simulation = Suite(specs).simulate(event, visitor, fired_before)
+    simulation = operations.simulate(cfg, event, visitor, fired_before)
     clash = two_messages(simulation)
     if clash:
         console.warn(f"{OVERLAPPING_MESSAGES}: {clash}")
@@ -192,7 +287,8 @@ def _unknown(what: str, name: str, choices: Iterable[str]) -> str:
 
 
 @click.command()
-@opts.paths
+@opts.paths_or_project
+@opts.project
 @opts.vars
 @click.option(
     "--scenarios",
@@ -213,79 +309,78 @@ def test(
     vars_file: str | None,
     scenario_paths: tuple[str, ...],
     fmt: str,
+    project_file: str | None,
+    account_names: tuple[str, ...],
 ) -> int:
     """Run scenario files against the configuration, locally; exit 1 if any fails.
+
+    Without PATHS, against every account's configuration in the project file.
 
     \b
     Example:
       triggersync test triggers/ --scenarios scenarios/
     """
-    from triggersync.config import scenarios as scenario_files
-    from triggersync.language import literal
-    from triggersync.language.rules import OVERLAPPING_MESSAGES
-    from triggersync.language.scenarios import Suite, two_messages
+    from triggersync import operations
+
+    github = fmt == "github"
+    project = accounts.project_for(console, paths, project_file, account_names, vars_file=vars_file)
+    if project is None:
+        return _test(console, github, lambda: operations.load(paths, vars_file), scenario_paths)
+    codes = []
+    for account in project.select(account_names):
+        click.echo(f"== {account.name} ==")
+        codes.append(
+            _test(
+                console,
+                github,
+                functools.partial(project.load_config, account),
+                scenario_paths,
+                prefix=f"account {account.name}: ",
+            )
+        )
+    return operations.combined_exit(codes)
+
+
+def _test(
+    console: Console,
+    github: bool,
+    loading: Callable[[], Config],
+    scenario_paths: Sequence[str],
+    prefix: str = "",
+) -> int:
+    from triggersync import operations
     from triggersync.views.scenarios import (
         render_results_markdown,
         result_line,
         results_summary,
     )
 
-    github = fmt == "github"
     try:
-        cfg = _load_config(paths, vars_file, console, github)
-        specs = _specs(cfg.triggers)
-        loaded = scenario_files.load(scenario_paths, specs)
+        cfg = loading()
+        _warn(cfg.warnings, console, github, prefix)
+        report = operations.test(cfg, scenario_paths)
     except ConfigError as exc:
-        if not github:
-            raise
         for issue in exc.problems:
-            click.echo(annotation("error", issue))
+            if github:
+                click.echo(annotation("error", issue))
+            else:
+                console.error(f"{prefix}{issue}")
         return 1
-    warnings = list(loaded.warnings)
-    suite = Suite(specs)
-    results = []
-    for placed in loaded.scenarios:
-        result = suite.run(placed.scenario)
-        results.append(result)
-        clash = two_messages(result)
-        if clash:
-            where = placed.location
-            message = f"in {literal(placed.scenario.name)}: {clash}"
-            warnings.append(
-                Problem(
-                    path=placed.path,
-                    location=where,
-                    message=message,
-                    severity=Severity.WARNING,
-                    rule=OVERLAPPING_MESSAGES,
-                )
-            )
-        if github and not result.passed:
-            where = placed.location
-            failure = Problem(location=where, message=result_line(result))
+    for run in report.runs:
+        if github and not run.result.passed:
+            failure = Problem(location=run.placed.location, message=result_line(run.result))
             click.echo(annotation("error", failure))
         else:
-            click.echo(result_line(result))
-    _warn(warnings, console, github)
-    click.echo(results_summary(results))
-    console.append_step_summary(lambda: render_results_markdown(results))
-    return 0 if all(result.passed for result in results) else 1
+            click.echo(result_line(run.result))
+    _warn(report.warnings, console, github, prefix)
+    click.echo(results_summary(report.results))
+    console.append_step_summary(lambda: render_results_markdown(report.results))
+    return 0 if report.passed else 1
 
 
-def _load_config(
-    paths: Sequence[str], vars_file: str | None, console: Console, github: bool
-) -> Config:
-    from triggersync.config import files as config
-
-    variables = config.load_vars(vars_file) if vars_file else None
-    cfg = config.load(paths, variables=variables, settings=steps.rule_settings(None))
-    _warn(cfg.warnings, console, github)
-    return cfg
-
-
-def _warn(warnings: Iterable[Problem], console: Console, github: bool) -> None:
+def _warn(warnings: Iterable[Problem], console: Console, github: bool, prefix: str = "") -> None:
     for warning in warnings:
         if github:
             click.echo(annotation("warning", warning))
         else:
-            console.warn(str(warning))
+            console.warn(f"{prefix}{warning}")

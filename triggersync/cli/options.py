@@ -37,6 +37,28 @@ def console_options(func: F) -> F:
 
 
 paths = click.argument("paths", nargs=-1, required=True, type=click.Path())
+# PATHS, or none: then the project file's accounts (cli/accounts.py).
+paths_or_project = click.argument("paths", nargs=-1, type=click.Path())
+
+
+def project(func: F) -> F:
+    """--project FILE and --account NAME: the accounts a run without PATHS covers."""
+    func = click.option(
+        "--account",
+        "account_names",
+        multiple=True,
+        metavar="NAME",
+        help="Without PATHS: only this account of the project file (repeatable).",
+    )(func)
+    func = click.option(
+        "--project",
+        "project_file",
+        type=click.Path(dir_okay=False),
+        help="Without PATHS: the project file naming the accounts (default: ./triggersync.yaml).",
+    )(func)
+    return func
+
+
 vars = click.option(
     "--vars", "vars_file", type=click.Path(), help="YAML mapping of names for ${NAME}."
 )

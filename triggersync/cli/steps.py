@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import click
+
 from triggersync.cli.console import Console
 from triggersync.errors import TriggersyncError
 from triggersync.untrusted import shown
@@ -21,35 +23,37 @@ if TYPE_CHECKING:
     from triggersync.api.client import Client
     from triggersync.config.adopt import Adoption
     from triggersync.config.files import Config
+    from triggersync.engine.apply import ApplyResult
     from triggersync.engine.model import Trigger
     from triggersync.engine.plan import Plan
     from triggersync.language.rules import RuleSettings
 
 
 def load(
-    paths: Sequence[str], vars_file: str | None, console: Console, strict: bool | None = None
+    paths: Sequence[str],
+    vars_file: str | None,
+    console: Console,
+    strict: bool | None = None,
+    project_file: str | None = None,
 ) -> Config:
-    """The configuration, its warnings shown; `strict`: see `rule_settings`."""
-    from triggersync.config import files as config
+    """The configuration, its warnings shown; `strict` and `project_file`: see
+    `rule_settings`."""
+    from triggersync.operations import load as load_config
 
-    settings = rule_settings(strict)
-    variables = config.load_vars(vars_file) if vars_file else None
-    cfg = config.load(paths, variables=variables, settings=settings)
+    cfg = load_config(paths, vars_file, settings=rule_settings(strict, project_file))
     for warning in cfg.warnings:
         console.warn(str(warning))
     return cfg
 
 
-def rule_settings(strict: bool | None) -> RuleSettings:
-    """The rule settings of the project file at the working directory, when there is one
-    (docs/rules.md#settings). `strict` is the --strict flag of a command that can be strict
-    (validate, plan, apply); None for a command that never is, whatever the project says."""
+def rule_settings(strict: bool | None, project_file: str | None = None) -> RuleSettings:
+    """The rule settings of the project file (--project FILE, else triggersync.yaml at the
+    working directory, when there is one; docs/rules.md#settings). `strict` is the --strict
+    flag of a command that can be strict (validate, plan, apply); None for a command that
+    never is, whatever the project says."""
     from triggersync.config import project
-    from triggersync.config.files import PROJECT_FILE_NAME
-    from triggersync.language.rules import RuleSettings
 
-    found = os.path.isfile(PROJECT_FILE_NAME)
-    settings = project.load(PROJECT_FILE_NAME).rule_settings if found else RuleSettings()
+    settings = project.settings(project_file).rule_settings
     if strict is None:
         return dataclasses.replace(settings, strict=False)
     return settings.with_strict(strict)
@@ -58,10 +62,10 @@ def rule_settings(strict: bool | None) -> RuleSettings:
 def client(api_url: str | None, console: Console, parallelism: int = 4) -> Client:
     """The API client, from the environment; with -v, each of its requests is logged. From
     here on the console masks the client's secrets in everything it shows or writes."""
-    from triggersync.api.client import Client
+    from triggersync.operations import connect
 
     console.setup_logging()
-    made = Client.from_env(api_url=api_url, parallelism=parallelism)
+    made = connect(api_url, parallelism=parallelism)
     console.secrets = made.secrets
     for warning in made.warnings:
         console.warn(warning)
@@ -72,17 +76,52 @@ def plan_live(
     cfg: Config, client: Client, prune: bool, live: Sequence[Trigger] | None = None
 ) -> Plan:
     """The plan of the configuration against the live triggers, fetched now unless given."""
-    from triggersync.engine.diff import make_plan
+    from triggersync.operations import plan
 
-    live = client.list() if live is None else live
-    made = make_plan(
-        cfg.triggers,
-        live,
-        ignore=[glob.pattern for glob in cfg.ignore],
-        prune=prune,
-        base_url=client.base_url,
-    )
-    return dataclasses.replace(made, warnings=cfg.warnings)
+    return plan(cfg, client, prune=prune, live=live)
+
+
+def confirmed(console: Console) -> bool:
+    """Whether the user says to apply; off a terminal, a refusal (apply needs --yes)."""
+    if not console.interactive:
+        console.error("refusing to apply: standard input is not a terminal; pass --yes")
+        return False
+    if not click.confirm("Apply these changes?", default=False, err=True):
+        console.error("apply cancelled; nothing was changed")
+        return False
+    return True
+
+
+def summarise(
+    console: Console,
+    result: ApplyResult,
+    interrupted: int | None,
+    prefix: str = "",
+    *,
+    lock_kept: bool = False,
+) -> int:
+    """An apply's failures on stderr and its summary line; its exit code (1 as well when
+    the account's lock could not be released: `lock_kept`)."""
+    from triggersync.views.text import applied_summary
+
+    for failure in result.failures():
+        console.error(f"{prefix}{failure.message}")
+    summary = applied_summary(result)
+    failed = f"{result.count('failed')} failed, {result.count('skipped')} skipped"
+    if interrupted is not None:
+        console.echo(
+            f"{prefix}Apply interrupted: {summary} {failed}, {result.count('not_applied')} "
+            "not applied; plan again to see what is left."
+        )
+        return interrupted
+    if result.ok and not lock_kept:
+        console.echo(f"{prefix}Apply complete: {summary}")
+        return 0
+    if result.ok:
+        console.echo(f"{prefix}Apply complete: {summary} The account's lock was not released.")
+        return 1
+    console.echo(f"{prefix}Apply incomplete: {summary} {failed}; plan again to see what is left.")
+    return 1
 
 
 def render_as(plan: Plan, fmt: str, console: Console, *, drift: bool = False) -> str:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
+from triggersync.cli import accounts, steps
 from triggersync.cli import options as opts
-from triggersync.cli import steps
 from triggersync.cli.console import Console, Interrupts, Progress, pass_console
 from triggersync.cli.lock import held, lock_timeout
 
@@ -16,7 +16,8 @@ from triggersync.cli.lock import held, lock_timeout
 @click.command(
     epilog=opts.api_epilog("0 ok; with --detailed-exitcode 0 no changes, 2 changes; 1 error.")
 )
-@opts.paths
+@opts.paths_or_project
+@opts.project
 @opts.vars
 @opts.api_url
 @opts.format(["text", "markdown", "json"])
@@ -38,18 +39,39 @@ def plan(
     max_chars: int | None,
     no_prune: bool,
     strict: bool,
+    project_file: str | None,
+    account_names: tuple[str, ...],
 ) -> int:
     """Show what apply would change; writes nothing to the API.
+
+    Without PATHS, for every account of the project file (triggersync.yaml).
 
     \b
     Example:
       triggersync plan triggers/ --out plan.json
       triggersync plan triggers/ --format markdown --max-chars 65000 > comment.md
+      triggersync plan --account staging
     """
+    from triggersync.views.accounts import render_json as render_accounts_json
     from triggersync.views.json import render_json
 
     opts.check_max_chars(fmt, max_chars)
-    cfg = steps.load(paths, vars_file, console, strict)
+    project = accounts.project_for(
+        console, paths, project_file, account_names, vars_file=vars_file, api_url=api_url
+    )
+    if project is not None:
+        runs = project.plan(account_names, prune=not no_prune, strict=strict)
+        failures = accounts.report(runs, fmt, console, max_chars, drift=False)
+        if out and failures:
+            console.error(f"the plan is not saved to {out}: not every account could be planned")
+        elif out:
+            plans = {run.account: run.unwrap().plan for run in runs}
+            console.write_file(Path(out), render_accounts_json(plans))
+            console.info(f"Saved the plan to {out}; apply it with: triggersync apply --plan {out}")
+        return accounts.exit_code(
+            runs, lambda value: 2 if detailed_exitcode and not value.plan.empty else 0
+        )
+    cfg = steps.load(paths, vars_file, console, strict, project_file)
     with steps.client(api_url, console) as client:
         the_plan = steps.plan_live(cfg, client, prune=not no_prune)
     if out:
@@ -65,7 +87,8 @@ def plan(
         "143 stopped by SIGTERM."
     )
 )
-@click.argument("paths", nargs=-1, type=click.Path())
+@opts.paths_or_project
+@opts.project
 @opts.vars
 @opts.api_url
 @click.option("--plan", "plan_file", type=click.Path(dir_okay=False), help="Apply this saved plan.")
@@ -73,8 +96,8 @@ def plan(
 @click.option("--force", is_flag=True, help="Allow a plan that deletes many triggers.")
 @opts.no_prune
 @opts.parallelism
-@opts.strict
 @lock_timeout
+@opts.strict
 @opts.console_options
 @pass_console
 def apply(
@@ -87,25 +110,57 @@ def apply(
     force: bool,
     no_prune: bool,
     parallelism: int,
-    strict: bool,
     lock_timeout: float,
+    strict: bool,
+    project_file: str | None,
+    account_names: tuple[str, ...],
 ) -> int:
     """Plan, confirm, and apply; or apply a saved plan exactly.
 
     One apply at a time per account: while it changes triggers, apply holds the account's
-    lock, and another apply refuses (or waits, with --lock-timeout).
+    lock, and another apply refuses (or waits, with --lock-timeout). Without PATHS, for every
+    account of the project file (triggersync.yaml).
 
     \b
     Example:
       triggersync apply triggers/ --yes
       triggersync apply --plan plan.json
     """
-    from triggersync.engine import apply as apply_mod
-    from triggersync.engine.planfile import read_plan_file
+    from triggersync import operations
+    from triggersync.config import project as project_settings
+    from triggersync.engine.planfile import read_saved
     from triggersync.errors import StalePlanError
     from triggersync.language.rules import enforce
-    from triggersync.views.text import applied_summary, render_text
+    from triggersync.views.text import render_text
 
+    saved_any = read_saved(Path(plan_file)) if plan_file and not paths else None
+    if isinstance(saved_any, dict) and project_settings.find(project_file) is None:
+        raise click.UsageError(
+            f"{plan_file} holds the plans of a project file's accounts: apply it where the "
+            "project file (triggersync.yaml) is, or pass --project FILE"
+        )
+    if not paths and (plan_file is None or isinstance(saved_any, dict)):
+        project = accounts.project_for(
+            console, paths, project_file, account_names, vars_file=vars_file, api_url=api_url
+        )
+        assert project is not None
+        if plan_file and no_prune:
+            raise click.UsageError("--no-prune shapes a new plan; a saved plan is applied as is")
+        saved_plans = saved_any if isinstance(saved_any, dict) else None
+        return accounts.apply(
+            console,
+            project,
+            account_names,
+            saved_plans,
+            prune=not no_prune,
+            yes=yes or saved_plans is not None,
+            force=force,
+            parallelism=parallelism,
+            lock_timeout=lock_timeout,
+            strict=strict,
+        )
+    if account_names:
+        raise click.UsageError("--account chooses accounts of the project file: give no PATHS")
     if bool(paths) == bool(plan_file):
         raise click.UsageError("give configuration PATHS or --plan FILE, not both or neither")
     if plan_file and (no_prune or vars_file):
@@ -113,28 +168,22 @@ def apply(
             "--no-prune and --vars shape a new plan; a saved plan is applied as is"
         )
     # Files first (they are checked before anything else happens), then the API.
-    saved = read_plan_file(Path(plan_file)) if plan_file else None
+    saved = operations.read_saved(plan_file) if plan_file else None
     if saved is not None:
-        enforce(saved.warnings, steps.rule_settings(strict))
-    cfg = None if saved else steps.load(paths, vars_file, console, strict)
+        enforce(saved.warnings, steps.rule_settings(strict, project_file))
+    cfg = None if saved else steps.load(paths, vars_file, console, strict, project_file)
     with steps.client(api_url, console, parallelism) as client:
         if saved is not None:
-            apply_mod.check_fresh(saved, client.list(), client.base_url)
-            the_plan = saved
+            the_plan = operations.check_saved(saved, client)
         else:
             assert cfg is not None
-            the_plan = steps.plan_live(cfg, client, prune=not no_prune)
+            the_plan = operations.plan(cfg, client, prune=not no_prune)
         console.emit(render_text(the_plan, color=console.color))
         if the_plan.empty:
             return 0  # nothing to change: no lock taken
-        apply_mod.check_safety(the_plan, force=force)
-        if not plan_file and not yes:
-            if not console.interactive:
-                console.error("refusing to apply: standard input is not a terminal; pass --yes")
-                return 1
-            if not click.confirm("Apply these changes?", default=False, err=True):
-                console.error("apply cancelled; nothing was changed")
-                return 1
+        operations.check_safety(the_plan, force=force)
+        if not plan_file and not yes and not steps.confirmed(console):
+            return 1
         # Ctrl-C and SIGTERM stop the apply between changes (and end a wait for the lock);
         # a change in flight gets a grace to finish before its request is cut off.
         interrupts = Interrupts(client.cancel, client.cut_off)
@@ -145,7 +194,7 @@ def apply(
             # state it was made from, and another apply may have ended since.
             live = client.list()
             try:
-                apply_mod.check_fresh(the_plan, live, client.base_url)
+                operations.check_saved(the_plan, client, live=live)
             except StalePlanError as stale:
                 if saved is not None or not yes:  # not what was reviewed or confirmed
                     raise StalePlanError(f"{stale}; nothing was changed") from None
@@ -155,37 +204,24 @@ def apply(
                 console.emit(render_text(the_plan, color=console.color))
                 if the_plan.empty:
                     return 0
-                apply_mod.check_safety(the_plan, force=force)
+                operations.check_safety(the_plan, force=force)
             with Progress(console, len(the_plan.changes)) as progress:
-                result = apply_mod.apply_plan(
+                applied = operations.apply(
                     the_plan,
                     client,
+                    force=force,
                     parallelism=parallelism,
                     on_outcome=progress.update,
-                    stop=client.cancel,
                 )
-    for failure in result.failures():
-        console.error(failure.message)
-    summary = applied_summary(result)
-    failed = f"{result.count('failed')} failed, {result.count('skipped')} skipped"
-    if interrupts.exit_code is not None:
-        console.echo(
-            f"Apply interrupted: {summary} {failed}, {result.count('not_applied')} not applied; "
-            "plan again to see what is left."
-        )
-        return interrupts.exit_code
-    if result.ok and not lock.release_failed:
-        console.echo(f"Apply complete: {summary}")
-        return 0
-    if result.ok:
-        console.echo(f"Apply complete: {summary} The account's lock was not released.")
-        return 1
-    console.echo(f"Apply incomplete: {summary} {failed}; plan again to see what is left.")
-    return 1
+    assert applied.result is not None
+    return steps.summarise(
+        console, applied.result, interrupts.exit_code, lock_kept=lock.release_failed
+    )
 
 
 @click.command(epilog=opts.api_epilog("0 no drift; 2 drift; 1 error."))
-@opts.paths
+@opts.paths_or_project
+@opts.project
 @opts.vars
 @opts.api_url
 @opts.format(
@@ -202,6 +238,8 @@ def drift(
     api_url: str | None,
     fmt: str,
     max_chars: int | None,
+    project_file: str | None,
+    account_names: tuple[str, ...],
 ) -> int:
     """Report live triggers that differ from the configuration; exit 2 on drift.
 
@@ -213,6 +251,13 @@ def drift(
       triggersync drift triggers/ --format markdown
     """
     opts.check_max_chars(fmt, max_chars)
+    project = accounts.project_for(
+        console, paths, project_file, account_names, vars_file=vars_file, api_url=api_url
+    )
+    if project is not None:
+        runs = project.drift(account_names)
+        accounts.report(runs, fmt, console, max_chars, drift=True)
+        return accounts.exit_code(runs, lambda value: 0 if value.plan.empty else 2)
     cfg = steps.load(paths, vars_file, console)
     with steps.client(api_url, console) as client:
         the_plan = steps.plan_live(cfg, client, prune=True)

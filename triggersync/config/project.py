@@ -23,7 +23,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from triggersync.config import schema
-from triggersync.config.files import PROJECT_FILE_NAME as FILE_NAME
+from triggersync.config.files import PROJECT_FILE_NAME
 from triggersync.config.reader import Document, read
 from triggersync.engine.schemas import packaged_schema
 from triggersync.errors import ConfigError, JsonPath, Location, Problem
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
 
 SCHEMA_NAME = "project.schema.json"
+FILE_NAME = PROJECT_FILE_NAME  # found in the working directory
 # The credential roles, each as the TRIGGERSYNC_* variable it stands for (docs/commands.md).
 CREDENTIAL_ROLES: Mapping[str, str] = MappingProxyType(
     {

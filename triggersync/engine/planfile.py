@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, NoReturn
 
@@ -136,18 +136,70 @@ def _field_to_dict(item: FieldChange) -> dict[str, Any]:
 
 def read_plan_file(path: Path) -> Plan:
     """A saved plan, or one clear PlanFileError (unreadable, not JSON, malformed)."""
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            raise PlanFileError(f"{path}: too large for a plan file")
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise PlanFileError(f"{path}: cannot read the plan file: {exc.strerror}") from None
-    except (ValueError, RecursionError):
-        raise PlanFileError(f"{path}: not a plan file (invalid JSON)") from None
+    data = _read_json(path)
+    if isinstance(data, dict) and "accounts" in data:
+        raise PlanFileError(
+            f"{path}: this plan holds the accounts of a project file; apply it without "
+            "configuration PATHs, where the project file is (docs/projects.md)"
+        )
     try:
         return plan_from_dict(data)
     except PlanFileError as exc:
         raise PlanFileError(f"{path}: {exc}") from None
+
+
+def is_accounts_plan(data: Any) -> bool:
+    """Whether a plan document holds a project's accounts rather than one plan."""
+    return isinstance(data, dict) and "accounts" in data
+
+
+def read_saved(path: Path) -> Plan | dict[str, Plan]:
+    """A saved plan: one plan, or a project's plans by account; PlanFileError otherwise."""
+    data = _read_json(path)
+    try:
+        return accounts_from_dict(data) if is_accounts_plan(data) else plan_from_dict(data)
+    except PlanFileError as exc:
+        raise PlanFileError(f"{path}: {exc}") from None
+
+
+def accounts_to_dict(plans: Mapping[str, Plan]) -> dict[str, Any]:
+    """A project's plans, each under its account's name (schemas/plan.schema.json)."""
+    return {
+        "format_version": FORMAT_VERSION,
+        "accounts": {name: plan_to_dict(plan) for name, plan in plans.items()},
+    }
+
+
+def accounts_from_dict(data: Any) -> dict[str, Plan]:
+    """The plans of a project's plan document, by account, each checked as one plan is."""
+    if isinstance(data, dict) and data.get("format_version") != FORMAT_VERSION:
+        version = data.get("format_version")
+        _fail(
+            "format_version",
+            f"unsupported format version {version!r} (this triggersync reads {FORMAT_VERSION})",
+        )
+    _check_shape(data)
+    if data.get("failed"):
+        failed = ", ".join(repr(name) for name in data["failed"])
+        _fail("failed", f"the plan is incomplete: {failed} could not be planned; plan again")
+    plans: dict[str, Plan] = {}
+    for name, part in data["accounts"].items():
+        try:
+            plans[name] = plan_from_dict(part)
+        except PlanFileError as exc:
+            raise PlanFileError(f"account {name!r}: {exc}") from None
+    return plans
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise PlanFileError(f"{path}: too large for a plan file")
+        return json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise PlanFileError(f"{path}: cannot read the plan file: {exc.strerror}") from None
+    except (ValueError, RecursionError):
+        raise PlanFileError(f"{path}: not a plan file (invalid JSON)") from None
 
 
 def plan_from_dict(data: Any) -> Plan:

@@ -1,0 +1,450 @@
+"""A project file drives several accounts at once: two and three emulators, one report with a
+section per account, combined exit codes, one account's failure never hiding the others."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from triggersync.cli.main import cli
+from triggersync.emulator.auth import Credentials
+from triggersync.emulator.server import Emulator
+
+Run = Callable[..., Any]
+
+
+@pytest.fixture
+def emulators() -> Iterator[list[Emulator]]:
+    """Three accounts, each its own emulator with its own credentials."""
+    made = [
+        Emulator(port=0, credentials=Credentials(token=f"token-of-account-{index}-0123456789"))
+        for index in range(3)
+    ]
+    for em in made:
+        em.start()
+    yield made
+    for em in made:
+        em.stop()
+
+
+@pytest.fixture
+def project(tmp_path: Path, emulators: list[Emulator], monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A project of three accounts (`one`, `two`, `three`) sharing `common/`, each with its own
+    folder, in the working directory."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "common").mkdir()
+    (tmp_path / "common/shared.yaml").write_text("triggers:\n  - name: Shared\n")
+    lines = ["accounts:"]
+    for index, name in enumerate(("one", "two", "three")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "own.yaml").write_text(f"triggers:\n  - name: Only {name}\n")
+        lines += [
+            f"  {name}:",
+            f"    api_url: {emulators[index].url}",
+            f"    paths: [common, {name}]",
+            f"    credentials: {{token: TOKEN_{name.upper()}}}",
+        ]
+    path = tmp_path / "triggersync.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@pytest.fixture
+def run(emulators: list[Emulator]) -> Run:
+    env = {
+        f"TOKEN_{name.upper()}": em.credentials.token
+        for name, em in zip(("one", "two", "three"), emulators, strict=True)
+    }
+
+    def _run(*args: str, extra_env: dict[str, str] | None = None) -> Any:
+        result = CliRunner().invoke(cli, list(args), env={**env, **(extra_env or {})})
+        if result.exception is not None and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        return result
+
+    return _run
+
+
+def test_plan_without_paths_plans_every_account_in_one_report(project: Path, run: Run) -> None:
+    ran = run("plan")
+    assert (ran.exit_code, ran.stderr) == (0, "")
+    assert ran.stdout.count("+ create") == 6
+    assert [line for line in ran.stdout.splitlines() if line.startswith("==")] == [
+        "== one ==",
+        "== two ==",
+        "== three ==",
+    ]
+    assert '+ create "Only two"' in ran.stdout.split("== two ==")[1].split("== three ==")[0]
+
+
+def test_account_chooses_accounts(project: Path, run: Run) -> None:
+    ran = run("plan", "--account", "three", "--account", "one")
+    assert [line for line in ran.stdout.splitlines() if line.startswith("==")] == [
+        "== one ==",
+        "== three ==",
+    ]
+
+
+def test_an_unknown_account_is_an_error_before_any_request(
+    project: Path, run: Run, emulators: list[Emulator]
+) -> None:
+    ran = run("plan", "--account", "tow")
+    assert ran.exit_code == 1
+    assert "no account 'tow'; did you mean 'two'?" in ran.stderr
+    assert all(em.traffic.snapshot()["total"] == 0 for em in emulators)
+
+
+def test_accounts_are_planned_at_the_same_time(
+    project: Path, run: Run, emulators: list[Emulator]
+) -> None:
+    # Each account's list request waits until all three have arrived: planned one after
+    # another, the first would wait in vain and the plan would fail.
+    arrived = threading.Barrier(3, timeout=20)
+    for em in emulators:
+        listed = em.store.list
+
+        def waiting(listed: Callable[[], Any] = listed) -> Any:
+            arrived.wait()
+            return listed()
+
+        em.store.list = waiting  # type: ignore[method-assign]
+    ran = run("plan", "--detailed-exitcode")
+    assert (ran.exit_code, ran.stderr) == (2, "")
+    assert not arrived.broken
+
+
+def test_detailed_exit_codes_combine(project: Path, run: Run) -> None:
+    assert run("apply", "--yes", "--account", "one").exit_code == 0
+    assert run("plan", "--detailed-exitcode", "--account", "one").exit_code == 0
+    assert run("plan", "--detailed-exitcode").exit_code == 2
+
+
+def test_one_accounts_failure_does_not_hide_the_others(
+    project: Path, run: Run, emulators: list[Emulator]
+) -> None:
+    ran = run("plan", extra_env={"TOKEN_TWO": "wrong-token"})
+    assert ran.exit_code == 1
+    assert ran.stderr.startswith("Error: account two: ")
+    assert "401" in ran.stderr
+    assert "TOKEN_TWO" in ran.stderr
+    sections = ran.stdout.split("== ")
+    assert '+ create "Only one"' in sections[1]
+    assert sections[2].startswith("two ==\nFailed: ")
+    assert '+ create "Only three"' in sections[3]
+
+
+def test_an_unset_credential_variable_is_named(project: Path, run: Run) -> None:
+    ran = run("drift", "--account", "two", extra_env={"TOKEN_TWO": ""})
+    assert ran.exit_code == 1
+    assert ran.stderr == (
+        "Error: account two: TOKEN_TWO is not set (the project file names it as this "
+        "account's token)\n"
+    )
+
+
+def test_the_triggersync_credentials_are_not_used_for_an_account(
+    project: Path, run: Run, emulators: list[Emulator]
+) -> None:
+    ran = run(
+        "plan",
+        "--account",
+        "one",
+        extra_env={"TOKEN_ONE": "", "TRIGGERSYNC_TOKEN": emulators[0].credentials.token},
+    )
+    assert ran.exit_code == 1
+    assert "TOKEN_ONE is not set" in ran.stderr
+
+
+def test_markdown_is_one_document_with_a_section_per_account(project: Path, run: Run) -> None:
+    ran = run("plan", "--format", "markdown")
+    assert ran.stdout.count("<!-- triggersync-plan -->") == 1
+    assert ran.stdout.rstrip().endswith("<!-- triggersync-plan -->")
+    assert [line for line in ran.stdout.splitlines() if line.startswith("### ")] == [
+        "### one",
+        "### two",
+        "### three",
+    ]
+
+
+def test_json_holds_every_account_under_its_name(project: Path, run: Run) -> None:
+    document = json.loads(run("plan", "--format", "json").stdout)
+    assert document["format_version"] == 1
+    assert list(document["accounts"]) == ["one", "two", "three"]
+    assert document["accounts"]["two"]["summary"] == {"create": 2, "update": 0, "delete": 0}
+
+
+def test_drift_reports_each_account(project: Path, run: Run) -> None:
+    run("apply", "--yes")
+    ran = run("drift")
+    assert ran.exit_code == 0
+    assert ran.stdout == "== one ==\nNo drift.\n\n== two ==\nNo drift.\n\n== three ==\nNo drift.\n"
+
+
+def test_paths_work_as_before_beside_a_project_file(
+    project: Path, run: Run, emulators: list[Emulator]
+) -> None:
+    ran = run(
+        "plan",
+        "common",
+        extra_env={"TRIGGERSYNC_API_URL": emulators[0].url, "TRIGGERSYNC_TOKEN": "t"},
+    )
+    assert "== one ==" not in ran.stdout
+    assert ran.exit_code == 1  # the token is wrong: PATHS use the TRIGGERSYNC_* variables
+    assert "TRIGGERSYNC_TOKEN" in ran.stderr
+
+
+def test_account_with_paths_is_a_usage_error(project: Path, run: Run) -> None:
+    ran = run("plan", "common", "--account", "one")
+    assert ran.exit_code == 1
+    assert "--account chooses accounts of the project file" in ran.stderr
+
+
+def test_no_paths_and_no_project_file_is_a_usage_error(
+    tmp_path: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    ran = run("plan")
+    assert ran.exit_code == 1
+    assert "give configuration PATHS, or run where a triggersync.yaml" in ran.stderr
+
+
+def test_a_project_file_with_settings_only_needs_paths(
+    tmp_path: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "triggersync.yaml").write_text("strict: false\n")
+    ran = run("plan")
+    assert ran.exit_code == 1
+    assert "names no accounts (only settings): give configuration PATHS" in ran.stderr
+
+
+def test_project_names_the_file(tmp_path: Path, project: Path, run: Run) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    moved = elsewhere / "accounts.yaml"
+    project.rename(moved)
+    ran = run("plan", "--project", str(moved))
+    assert ran.exit_code == 1  # the paths are relative to the file's folder: none there
+    assert f"{elsewhere / 'common'}:1:1: no such file or folder" in ran.stderr
+
+
+def test_the_project_files_problems_are_reported_at_their_place(project: Path, run: Run) -> None:
+    project.write_text("accounts:\n  one: {api_url: 'http://127.0.0.1:1', paths: [x], vars: 1}\n")
+    ran = run("plan")
+    assert ran.exit_code == 1
+    assert ran.stderr == (
+        "Error: triggersync.yaml:2:58: accounts.one.vars: expected a string, got 1\n"
+    )
+
+
+def test_a_secret_in_the_project_file_is_refused_unshown(project: Path, run: Run) -> None:
+    secret = "zXk29fjeP0q81mnBv7Ya"
+    text = textwrap.dedent(
+        f"""\
+        accounts:
+          one:
+            api_url: http://127.0.0.1:1
+            paths: [one]
+            credentials: {{token: {secret}}}
+        """
+    )
+    project.write_text(text)
+    ran = run("validate")
+    assert ran.exit_code == 1
+    assert secret not in ran.stderr + ran.stdout
+    assert "looks like a secret" in ran.stderr
+
+
+def test_apply_applies_each_account_then_nothing_is_left(project: Path, run: Run) -> None:
+    ran = run("apply", "--yes")
+    assert (ran.exit_code, ran.stderr.count("Error")) == (0, 0)
+    for name in ("one", "two", "three"):
+        assert f"{name}: Apply complete: 2 created, 0 updated, 0 deleted." in ran.stdout
+    assert run("plan", "--detailed-exitcode").exit_code == 0
+
+
+def test_apply_without_yes_off_a_terminal_changes_nothing(
+    project: Path, run: Run, emulators: list[Emulator]
+) -> None:
+    ran = run("apply")
+    assert ran.exit_code == 1
+    assert "refusing to apply: standard input is not a terminal" in ran.stderr
+    assert all(em.store.list() == [] for em in emulators)
+
+
+def test_one_saved_plan_holds_every_account_and_applies_each_to_its_own(
+    project: Path, run: Run, emulators: list[Emulator]
+) -> None:
+    assert run("plan", "--out", "plan.json").exit_code == 0
+    saved = json.loads(Path("plan.json").read_text())
+    assert list(saved["accounts"]) == ["one", "two", "three"]
+    ran = run("apply", "--plan", "plan.json")
+    assert ran.exit_code == 0
+    assert sorted(t["name"] for t in emulators[1].store.list()) == ["Only two", "Shared"]
+
+
+def test_each_part_of_a_saved_plan_is_checked_for_staleness_on_its_own(
+    project: Path, run: Run, emulators: list[Emulator]
+) -> None:
+    run("plan", "--out", "plan.json")
+    emulators[1].store.create({"name": "Made in Zendesk", "enabled": 1})
+    ran = run("apply", "--plan", "plan.json")
+    assert ran.exit_code == 1
+    assert 'Error: account two: plan is stale: "Made in Zendesk" appeared in Zendesk' in ran.stderr
+    assert [t["name"] for t in emulators[1].store.list()] == ["Made in Zendesk"]
+    assert len(emulators[0].store.list()) == len(emulators[2].store.list()) == 2
+
+
+def test_a_failed_account_leaves_the_plan_unsaved(project: Path, run: Run) -> None:
+    ran = run("plan", "--out", "plan.json", extra_env={"TOKEN_ONE": ""})
+    assert ran.exit_code == 1
+    assert "the plan is not saved to plan.json" in ran.stderr
+    assert not Path("plan.json").exists()
+
+
+SCENARIO = "scenarios:\n  - name: Nothing fires\n    event: page_enter\n    expect: {fires: []}\n"
+
+
+def test_explain_without_paths_explains_every_accounts_configuration(
+    project: Path, run: Run
+) -> None:
+    ran = run("explain")
+    assert ran.exit_code == 0
+    assert [line for line in ran.stdout.splitlines() if line.startswith("==")] == [
+        "== one ==",
+        "== two ==",
+        "== three ==",
+    ]
+    assert '"Only two"' in ran.stdout.split("== two ==")[1].split("== three ==")[0]
+
+
+def test_explain_live_covers_every_account(project: Path, run: Run) -> None:
+    run("apply", "--yes", "--account", "two")
+    ran = run("explain", "--live")
+    assert ran.exit_code == 0
+    one, two = ran.stdout.split("== two ==")
+    assert '"Only two"' in two
+    assert '"Only two"' not in one
+
+
+def test_explain_an_unknown_name_fails_that_account(project: Path, run: Run) -> None:
+    ran = run("explain", "--name", "Only one")
+    assert ran.exit_code == 1
+    assert 'account two: no trigger named "Only one" in the configuration' in ran.stderr
+
+
+def test_scenarios_run_against_every_accounts_configuration(
+    project: Path, run: Run, tmp_path: Path
+) -> None:
+    (tmp_path / "scenario.yaml").write_text(SCENARIO)
+    ran = run("test", "--scenarios", str(tmp_path / "scenario.yaml"))
+    assert ran.exit_code == 0
+    assert ran.stdout.count("PASS Nothing fires") == 3
+    assert ran.stdout.startswith("== one ==\n")
+
+
+def test_export_writes_a_folder_per_account(project: Path, run: Run, tmp_path: Path) -> None:
+    run("apply", "--yes")
+    ran = run("export", "--out", "exported")
+    assert (ran.exit_code, ran.stderr.count("Error")) == (0, 0)
+    assert sorted(p.name for p in (tmp_path / "exported").iterdir()) == ["one", "three", "two"]
+    two = "".join(p.read_text() for p in (tmp_path / "exported" / "two").iterdir())
+    assert "name: Only two" in two
+    assert "Only one" not in two
+
+
+def test_export_of_one_account_prints_it(project: Path, run: Run) -> None:
+    run("apply", "--yes", "--account", "three")
+    ran = run("export", "--account", "three")
+    assert ran.exit_code == 0
+    assert "name: Only three" in ran.stdout
+
+
+def test_export_of_several_accounts_needs_a_folder(project: Path, run: Run) -> None:
+    ran = run("export")
+    assert ran.exit_code == 1
+    assert "several accounts: give --out DIR" in ran.stderr
+
+
+def test_adopt_without_paths_writes_each_accounts_edits_into_its_files(
+    project: Path, run: Run, emulators: list[Emulator]
+) -> None:
+    run("apply", "--yes")
+    emulators[2].store.update("Only three", {"description": "edited in Zendesk"})
+    ran = run("adopt")
+    assert (ran.exit_code, ran.stderr) == (0, "")
+    assert "description: edited in Zendesk" in Path("three/own.yaml").read_text()
+    assert run("plan", "--detailed-exitcode").exit_code == 0
+
+
+def test_adopt_diff_shows_each_account_and_writes_nothing(
+    project: Path, run: Run, emulators: list[Emulator]
+) -> None:
+    run("apply", "--yes")
+    emulators[0].store.update("Only one", {"description": "edited"})
+    ran = run("adopt", "--diff")
+    assert ran.exit_code == 2
+    assert "+    description: edited" in ran.stdout.split("== one ==")[1].split("== two ==")[0]
+    assert "edited" not in Path("one/own.yaml").read_text()
+
+
+def test_a_projects_saved_plan_needs_the_project_file(
+    project: Path, run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run("plan", "--out", "plan.json")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    ran = run("apply", "--plan", str(tmp_path / "plan.json"))
+    assert ran.exit_code == 1
+    assert "holds the plans of a project file's accounts: apply it where the project" in (
+        ran.stderr
+    )
+
+
+def test_a_bad_api_url_is_named_as_the_project_file_names_it(project: Path, run: Run) -> None:
+    project.write_text(
+        "accounts:\n  one:\n    api_url: http://10.0.0.1/api/v2/chat\n    paths: [one]\n"
+        "    credentials: {token: TOKEN_ONE}\n"
+    )
+    ran = run("plan")
+    assert ran.exit_code == 1
+    assert ran.stderr.startswith(
+        "Error: account one: the api_url of account 'one': refusing plain http:// to 10.0.0.1"
+    )
+
+
+def test_json_names_an_account_that_failed(project: Path, run: Run) -> None:
+    ran = run("plan", "--format", "json", extra_env={"TOKEN_TWO": "wrong"})
+    assert ran.exit_code == 1
+    document = json.loads(ran.stdout)
+    assert (list(document["accounts"]), document["failed"]) == (["one", "three"], ["two"])
+
+
+def test_a_failed_account_shows_in_the_pull_request_comment(project: Path, run: Run) -> None:
+    ran = run("plan", "--format", "markdown", extra_env={"TOKEN_TWO": "wrong"})
+    two = ran.stdout.split("### two")[1].split("### three")[0]
+    assert two.startswith("\n\n**Failed:**\n\n> ")
+    assert "401" in two
+
+
+def test_an_account_whose_lock_is_held_fails_alone(
+    project: Path, run: Run, emulators: list[Emulator]
+) -> None:
+    emulators[1].store.create(
+        {"name": "triggersync lock", "description": "held by someone else", "enabled": 0}
+    )
+    ran = run("apply", "--yes")
+    assert ran.exit_code == 1
+    assert "Error: account two: " in ran.stderr
+    assert "lock" in ran.stderr.split("Error: account two: ")[1]
+    assert len(emulators[0].store.list()) == len(emulators[2].store.list()) == 2
+    assert [t["name"] for t in emulators[1].store.list()] == ["triggersync lock"]
+    assert [t["name"] for t in emulators[0].store.list() if "lock" in t["name"]] == []

@@ -1,0 +1,87 @@
+"""The one-account operations against a real emulator: plan, the confirmation asked before
+applying, the delete guard, a saved plan checked against the account."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from triggersync import operations
+from triggersync.emulator.server import Emulator
+from triggersync.engine.plan import Plan
+from triggersync.errors import StalePlanError, UnsafePlanError
+
+
+@pytest.fixture
+def env(emulator: Emulator) -> dict[str, str]:
+    return {
+        "TRIGGERSYNC_API_URL": emulator.url,
+        "TRIGGERSYNC_EMAIL": emulator.credentials.email,
+        "TRIGGERSYNC_PASSWORD": emulator.credentials.password,
+        "TRIGGERSYNC_RETRY_DELAY": "0",
+    }
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> list[str]:
+    (tmp_path / "t.yaml").write_text("triggers: [{name: A}, {name: B}]\n")
+    return [str(tmp_path)]
+
+
+def test_a_plan_then_an_apply_converge(env: dict[str, str], config: list[str]) -> None:
+    cfg = operations.load(config)
+    with operations.connect(env=env) as client:
+        applied = operations.apply(operations.plan(cfg, client), client)
+        assert (applied.ok, applied.declined, applied.result is not None) == (True, False, True)
+        assert operations.drift(cfg, client).empty
+
+
+def test_confirm_is_asked_and_no_means_nothing_applied(
+    env: dict[str, str], config: list[str], emulator: Emulator
+) -> None:
+    asked: list[Plan] = []
+
+    def no(the_plan: Plan) -> bool:
+        asked.append(the_plan)
+        return False
+
+    with operations.connect(env=env) as client:
+        the_plan = operations.plan(operations.load(config), client)
+        applied = operations.apply(the_plan, client, confirm=no)
+    assert (asked, applied.declined, applied.ok) == ([the_plan], True, False)
+    assert emulator.store.list() == []
+
+
+def test_the_delete_guard_refuses_before_asking(
+    env: dict[str, str], tmp_path: Path, emulator: Emulator
+) -> None:
+    emulator.store.create({"name": "Live", "enabled": 1})
+    (tmp_path / "t.yaml").write_text("triggers: []\n")
+    with operations.connect(env=env) as client:
+        the_plan = operations.plan(operations.load([str(tmp_path)]), client)
+        with pytest.raises(UnsafePlanError):
+            operations.apply(the_plan, client, confirm=pytest.fail)
+        assert operations.apply(the_plan, client, force=True).ok
+
+
+def test_a_saved_plan_is_checked_against_the_account(
+    env: dict[str, str], config: list[str], emulator: Emulator, tmp_path: Path
+) -> None:
+    from triggersync.views.json import render_json
+
+    with operations.connect(env=env) as client:
+        saved = tmp_path / "plan.json"
+        saved.write_text(render_json(operations.plan(operations.load(config), client)))
+        emulator.store.create({"name": "Meanwhile", "enabled": 1})
+        with pytest.raises(StalePlanError, match="Meanwhile"):
+            operations.check_saved(operations.read_saved(saved), client)
+
+
+def test_nothing_to_apply_is_ok(env: dict[str, str], tmp_path: Path) -> None:
+    (tmp_path / "t.yaml").write_text("triggers: []\n")
+    with operations.connect(env=env) as client:
+        applied = operations.apply(
+            operations.plan(operations.load([str(tmp_path)]), client), client
+        )
+    assert (applied.ok, applied.declined, applied.result) == (True, False, None)

@@ -1,0 +1,59 @@
+"""docs/python.md's example runs as written, against two emulators."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from triggersync.emulator.auth import Credentials
+from triggersync.emulator.server import Emulator
+
+ROOT = Path(__file__).resolve().parent.parent
+DOC = (ROOT / "docs" / "python.md").read_text(encoding="utf-8")
+
+
+def _block(language: str, after: str) -> str:
+    found = re.search(rf"{after}.*?```{language}\n(.*?)```", DOC, re.DOTALL)
+    assert found is not None
+    return found.group(1)
+
+
+@pytest.fixture
+def two() -> Iterator[tuple[Emulator, Emulator]]:
+    with (
+        Emulator(port=0, credentials=Credentials(token="production-token-0123456789")) as a,
+        Emulator(port=0, credentials=Credentials(token="staging-token-0123456789")) as b,
+    ):
+        yield a, b
+
+
+def test_the_example_runs_as_documented(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, two: tuple[Emulator, Emulator]
+) -> None:
+    production, staging = two
+    monkeypatch.chdir(tmp_path)
+    for folder, name in [("common", "Shared"), ("production", "Prod"), ("staging", "Stage")]:
+        (tmp_path / "triggers" / folder).mkdir(parents=True)
+        (tmp_path / "triggers" / folder / "t.yaml").write_text(f"triggers: [{{name: {name}}}]\n")
+    (tmp_path / "triggersync.yaml").write_text(
+        "accounts:\n"
+        f"  production:\n    api_url: {production.url}\n"
+        "    paths: [triggers/common, triggers/production]\n"
+        "    credentials: {token: PRODUCTION_TOKEN}\n"
+        f"  staging:\n    api_url: {staging.url}\n"
+        "    paths: [triggers/common, triggers/staging]\n"
+        "    credentials: {token: STAGING_TOKEN}\n"
+    )
+    monkeypatch.setenv("PRODUCTION_TOKEN", production.credentials.token)
+    monkeypatch.setenv("STAGING_TOKEN", staging.credentials.token)
+    monkeypatch.setenv("TRIGGERSYNC_API_URL", production.url)
+    monkeypatch.setenv("TRIGGERSYNC_TOKEN", production.credentials.token)
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        exec(compile(_block("python", "## Example"), "docs/python.md", "exec"), {})
+    assert printed.getvalue() == _block("", "it prints:")

@@ -1,0 +1,47 @@
+"""The operations as a typed Python API: what the commands call, and what a Python user
+imports (docs/python.md). Click-free, and never prints: each operation returns values (plans,
+results, reports) or raises a TriggersyncError.
+
+- one account, from paths: `load`, `connect`, `plan`, `apply`, `drift`, `read_saved`,
+  `check_saved` (workflow.py);
+- scenarios, locally: `test`, `simulate` (scenarios.py);
+- a project file's accounts at once: `Project` (project.py), each account's part an
+  `AccountRun` (accounts.py).
+"""
+
+from triggersync.operations.accounts import AccountRun, combined_exit
+from triggersync.operations.project import AccountPlan, Project
+from triggersync.operations.scenarios import ScenarioRun, TestReport, simulate, test
+from triggersync.operations.workflow import (
+    Applied,
+    apply,
+    check_safety,
+    check_saved,
+    connect,
+    drift,
+    live,
+    load,
+    plan,
+    read_saved,
+)
+
+__all__ = [
+    "AccountPlan",
+    "AccountRun",
+    "Applied",
+    "Project",
+    "ScenarioRun",
+    "TestReport",
+    "apply",
+    "check_safety",
+    "check_saved",
+    "combined_exit",
+    "connect",
+    "drift",
+    "live",
+    "load",
+    "plan",
+    "read_saved",
+    "simulate",
+    "test",
+]

@@ -1,0 +1,280 @@
+"""A project: the accounts of a project file, each with its configuration and client, and
+the operations over all of them at once (docs/projects.md, docs/python.md).
+
+    project = Project.load("triggersync.yaml")
+    for run in project.plan():
+        print(run.account, run.value.plan.summary if run.value else run.error)
+
+Every operation runs the accounts concurrently, each on its own thread with its own client,
+and returns one `AccountRun` per account, in the project file's order: the value, or the
+expected failure that stopped that account alone.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import os
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from triggersync.config import project as project_file
+from triggersync.config.project import Account, ProjectFile
+from triggersync.errors import PlanFileError
+from triggersync.operations import workflow
+from triggersync.operations.accounts import AccountRun, connect_account, run_each, then
+
+if TYPE_CHECKING:
+    from triggersync.api.client import Client
+    from triggersync.config.files import Config
+    from triggersync.engine.apply import ApplyOutcome
+    from triggersync.engine.model import Trigger
+    from triggersync.engine.plan import Plan
+
+
+@dataclass(frozen=True)
+class AccountPlan:
+    """One account's plan, with the configuration it was made from."""
+
+    config: Config
+    plan: Plan
+
+
+class Secrets:
+    """Every connected account's secrets, masked in whatever is shown (each client masks its
+    own answers; a report over all accounts needs all of them)."""
+
+    def __init__(self) -> None:
+        self._clients: list[Client] = []
+        self._lock = threading.Lock()
+
+    def add(self, client: Client) -> None:
+        with self._lock:
+            self._clients.append(client)
+
+    def mask(self, text: str) -> str:
+        with self._lock:
+            clients = list(self._clients)
+        for client in clients:
+            text = client.secrets.mask(text)
+        return text
+
+
+class Project:
+    """The accounts of a project file, and the operations over them."""
+
+    def __init__(self, settings: ProjectFile, env: Mapping[str, str] | None = None) -> None:
+        self.settings = settings
+        self.env: Mapping[str, str] = os.environ if env is None else env
+        self.secrets = Secrets()
+        self.stopped = _StopAll()  # set by stop(): see apply
+        # Called with each account's name and client as it is made: e.g. to show the
+        # client's warnings (a retired host).
+        self.on_connect: Callable[[str, Client], None] | None = None
+
+    @classmethod
+    def load(
+        cls, path: str | os.PathLike[str] | None = None, env: Mapping[str, str] | None = None
+    ) -> Project:
+        """The project file at `path` (default: triggersync.yaml in the working directory);
+        ConfigError with every problem of the file."""
+        return cls(project_file.load(path if path is not None else project_file.FILE_NAME), env)
+
+    @property
+    def accounts(self) -> tuple[Account, ...]:
+        return self.settings.accounts
+
+    @property
+    def strict(self) -> bool:
+        return self.settings.strict
+
+    @property
+    def rules(self) -> Mapping[str, Any]:
+        return self.settings.rules
+
+    def select(self, names: Sequence[str] = ()) -> tuple[Account, ...]:
+        """The accounts named (every account when none is); ConfigError for an unknown name."""
+        return self.settings.select(names)
+
+    def connect(self, account: Account, *, parallelism: int = 4) -> Client:
+        """The client of one account (credentials from the variables its entry names)."""
+        client = connect_account(account, self.env, parallelism=parallelism)
+        self.secrets.add(client)
+        self.stopped.add(client)
+        if self.on_connect is not None:
+            self.on_connect(account.name, client)
+        return client
+
+    # -- offline -------------------------------------------------------------------------
+
+    def load_config(self, account: Account, *, strict: bool | None = None) -> Config:
+        """One account's configuration (its paths, its vars file), under the project's rule
+        settings; `strict`: the --strict of a command that can be strict (validate, plan,
+        apply), adding to the file's `strict`; None for one that never is."""
+        settings = self.settings.rule_settings
+        if strict is None:
+            settings = dataclasses.replace(settings, strict=False)
+        else:
+            settings = settings.with_strict(strict)
+        return workflow.load(account.paths, account.vars, settings=settings)
+
+    def validate(
+        self, accounts: Sequence[str] = (), *, strict: bool = False
+    ) -> list[AccountRun[Config]]:
+        """Every account's configuration, loaded and checked; no network. Warnings are
+        errors when `strict` or the project file says so."""
+        return run_each(
+            self.select(accounts), lambda account: self.load_config(account, strict=strict)
+        )
+
+    # -- against the accounts --------------------------------------------------------------
+
+    def plan(
+        self, accounts: Sequence[str] = (), *, prune: bool = True, strict: bool | None = False
+    ) -> list[AccountRun[AccountPlan]]:
+        """Every account's plan (one list request each, all accounts at once); `strict` as
+        `load_config` reads it (drift passes None: it is never strict)."""
+
+        def one(account: Account) -> AccountPlan:
+            config = self.load_config(account, strict=strict)
+            with self.connect(account) as client:
+                return AccountPlan(config, workflow.plan(config, client, prune=prune))
+
+        return run_each(self.select(accounts), one)
+
+    def drift(self, accounts: Sequence[str] = ()) -> list[AccountRun[AccountPlan]]:
+        """Every account's drift: the plan that would undo what differs."""
+        return self.plan(accounts, prune=True, strict=None)
+
+    def live(self, accounts: Sequence[str] = ()) -> list[AccountRun[list[Trigger]]]:
+        """Every account's live triggers, sorted by name."""
+
+        def one(account: Account) -> list[Trigger]:
+            with self.connect(account) as client:
+                return workflow.live(client)
+
+        return run_each(self.select(accounts), one)
+
+    def check_saved(self, saved: Mapping[str, Plan]) -> list[AccountRun[Plan]]:
+        """Each part of a saved project plan, checked against its own account for staleness
+        (PlanFileError for a part whose account the project file no longer has)."""
+        by_name = {account.name: account for account in self.accounts}
+        unknown = [name for name in saved if name not in by_name]
+        runs: dict[str, AccountRun[Plan]] = {
+            name: AccountRun(
+                name,
+                error=PlanFileError(
+                    f"the plan has a part for account {name!r}, which the project file lacks"
+                ),
+            )
+            for name in unknown
+        }
+
+        def one(account: Account) -> Plan:
+            with self.connect(account) as client:
+                return workflow.check_saved(saved[account.name], client)
+
+        known = [by_name[name] for name in saved if name in by_name]
+        runs.update((run.account, run) for run in run_each(known, one))
+        return [runs[name] for name in saved]
+
+    def apply(
+        self,
+        plans: Sequence[AccountRun[Plan]],
+        *,
+        force: bool = False,
+        parallelism: int = 4,
+        on_outcome: Callable[[str, ApplyOutcome], None] | None = None,
+        lock_timeout: float = 0.0,
+    ) -> list[AccountRun[workflow.Applied]]:
+        """Each account's plan applied to its own account, all at once; a run that failed
+        before (no plan) stays failed. Each account's lock is held while its changes are made
+        (waiting up to `lock_timeout` seconds for another apply to end), and under it the
+        account is checked to be as the plan found it (StalePlanError: nothing changed there).
+        `on_outcome(account, outcome)` hears of each change. `stop()` (e.g. on Ctrl-C) starts
+        no new change in any account."""
+        by_name = {account.name: account for account in self.accounts}
+        runs = {run.account: run for run in plans}
+
+        def one(account: Account, the_plan: Plan) -> workflow.Applied:
+            if the_plan.empty:
+                return workflow.Applied(the_plan, None)
+            report = None
+            if on_outcome is not None:
+                report = functools.partial(on_outcome, account.name)
+            with self.connect(account, parallelism=parallelism) as client:
+                return self._locked(
+                    client,
+                    lock_timeout,
+                    lambda: workflow.apply(
+                        workflow.check_saved(the_plan, client),
+                        client,
+                        force=force,
+                        parallelism=parallelism,
+                        on_outcome=report,
+                        stop=self.stopped,
+                    ),
+                )
+
+        def each(account: Account) -> workflow.Applied:
+            return then(runs[account.name], lambda the_plan: one(account, the_plan)).unwrap()
+
+        return run_each([by_name[run.account] for run in plans if run.account in by_name], each)
+
+    def _locked(
+        self, client: Client, timeout: float, work: Callable[[], workflow.Applied]
+    ) -> workflow.Applied:
+        """`work` done while holding the account's lock (docs/safety.md, the lock)."""
+        from triggersync.engine import lock
+        from triggersync.errors import LockError
+
+        holder = lock.Holder.this_run()
+        if not lock.acquire(client, holder, timeout=timeout, stop=self.stopped):
+            raise LockError("interrupted while waiting for the account's lock; nothing was changed")
+        try:
+            applied = work()
+        except BaseException:
+            lock.release(client, holder)
+            raise
+        try:
+            warning = lock.release(client, holder)
+        except LockError as exc:
+            return dataclasses.replace(applied, lock_warnings=(str(exc),), lock_kept=True)
+        return dataclasses.replace(applied, lock_warnings=(warning,) if warning else ())
+
+    def stop(self) -> None:
+        """Start no new change, and no new retry, in any account."""
+        self.stopped.set()
+
+    def cut_off(self) -> None:
+        """End every request still running, in every account (an interrupt's grace is over)."""
+        for client in self.stopped.clients():
+            client.cut_off()
+
+
+class _StopAll(threading.Event):
+    """Set once for the whole run: every client connected, before or after, is cancelled
+    too, so that its retries and backoff waits end as well."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._clients: list[Client] = []
+        self._lock = threading.Lock()
+
+    def add(self, client: Client) -> None:
+        with self._lock:
+            self._clients.append(client)
+            if self.is_set():
+                client.cancel.set()
+
+    def clients(self) -> list[Client]:
+        with self._lock:
+            return list(self._clients)
+
+    def set(self) -> None:
+        with self._lock:
+            super().set()
+            for client in self._clients:
+                client.cancel.set()

@@ -1,0 +1,173 @@
+"""The operations on one account, from files and API to values: load the configuration,
+connect, plan, apply, drift, explain. What the commands call, and what a Python user imports
+(docs/python.md).
+
+Nothing here prints or asks: a caller that wants to show progress or ask before applying
+passes callables (`confirm`, `on_outcome`), and gets back values to render.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from triggersync.api.client import Client
+    from triggersync.config.files import Config
+    from triggersync.engine.apply import ApplyOutcome, ApplyResult
+    from triggersync.engine.model import Trigger
+    from triggersync.engine.plan import Plan
+    from triggersync.language.rules import RuleSettings
+
+PathLike = str | os.PathLike[str]
+
+
+def load(
+    paths: Sequence[PathLike],
+    vars_file: PathLike | None = None,
+    *,
+    settings: RuleSettings | None = None,
+) -> Config:
+    """The configuration at `paths` (files and folders), with `${NAME}` filled from
+    `vars_file`: a Config, or ConfigError carrying every problem of every file. `settings`:
+    the rules switched off, the project's patterns, and whether warnings are errors
+    (docs/rules.md#settings)."""
+    from triggersync.config import files as config
+
+    variables = config.load_vars(vars_file) if vars_file is not None else None
+    return config.load(paths, variables=variables, settings=settings)
+
+
+def connect(
+    api_url: str | None = None,
+    *,
+    env: Mapping[str, str] | None = None,
+    parallelism: int = 4,
+    credential_names: Mapping[str, str] | None = None,
+    url_named: str | None = None,
+) -> Client:
+    """The API client: base URL and credentials from `env` (default: the process's
+    environment, the TRIGGERSYNC_* variables), `api_url` overriding the URL. Use it as a
+    context manager, or close it."""
+    from triggersync.api.client import Client
+
+    return Client.from_env(
+        env,
+        api_url=api_url,
+        parallelism=parallelism,
+        credential_names=credential_names,
+        url_named=url_named,
+    )
+
+
+def plan(
+    config: Config, client: Client, *, prune: bool = True, live: Sequence[Trigger] | None = None
+) -> Plan:
+    """What apply would change: the configuration against the live triggers (one list
+    request, unless `live` gives them). `prune=False` keeps live triggers no file declares."""
+    from triggersync.engine.diff import make_plan
+
+    made = make_plan(
+        config.triggers,
+        client.list() if live is None else live,
+        ignore=[glob.pattern for glob in config.ignore],
+        prune=prune,
+        base_url=client.base_url,
+    )
+    return dataclasses.replace(made, warnings=config.warnings)  # every report lists them
+
+
+def drift(config: Config, client: Client) -> Plan:
+    """The live triggers that differ from the configuration, as the plan that would undo
+    them (every owned trigger counts: drift always prunes)."""
+    return plan(config, client, prune=True)
+
+
+def read_saved(path: PathLike) -> Plan:
+    """A saved plan (`plan --out`), checked; PlanFileError when it cannot be one."""
+    from pathlib import Path
+
+    from triggersync.engine.planfile import read_plan_file
+
+    return read_plan_file(Path(path))
+
+
+def check_saved(saved: Plan, client: Client, *, live: Sequence[Trigger] | None = None) -> Plan:
+    """The saved plan, once the live account (listed now, unless `live` gives it) is shown to
+    be as it was when the plan was made (StalePlanError, PlanFileError otherwise)."""
+    from triggersync.engine.apply import check_fresh
+
+    check_fresh(saved, client.list() if live is None else live, client.base_url)
+    return saved
+
+
+@dataclass(frozen=True)
+class Applied:
+    """What an apply did: its plan, and the outcome of each change (`result`); None when
+    nothing was tried (no changes, or the confirmation said no)."""
+
+    plan: Plan
+    result: ApplyResult | None
+    # Taking and releasing the account's lock (Project.apply): what to say, and whether the
+    # lock may still be held (the run then fails).
+    lock_warnings: tuple[str, ...] = ()
+    lock_kept: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """Nothing failed: every change applied, or there was nothing to apply."""
+        return self.result.ok if self.result is not None else self.plan.empty
+
+    @property
+    def declined(self) -> bool:
+        """There were changes, and `confirm` said no: nothing was applied."""
+        return self.result is None and not self.plan.empty
+
+
+def check_safety(the_plan: Plan, *, force: bool = False) -> None:
+    """UnsafePlanError when the delete guard refuses the plan and `force` is false
+    (docs/safety.md, the delete guard): what `apply` checks first; a caller that asks before
+    applying checks it before asking."""
+    from triggersync.engine.apply import check_safety as guard
+
+    guard(the_plan, force=force)
+
+
+def apply(
+    the_plan: Plan,
+    client: Client,
+    *,
+    force: bool = False,
+    parallelism: int = 4,
+    confirm: Callable[[Plan], bool] | None = None,
+    on_outcome: Callable[[ApplyOutcome], None] | None = None,
+    stop: threading.Event | None = None,
+) -> Applied:
+    """Apply a plan: refused (UnsafePlanError) when it trips the delete guard unless `force`;
+    `confirm(plan)` is asked first (apply nothing when it says no). `on_outcome` hears of each
+    change as it finishes; once `stop` is set, no change starts (default: the client's
+    cancel event)."""
+    from triggersync.engine.apply import apply_plan
+
+    if the_plan.empty:
+        return Applied(the_plan, None)
+    check_safety(the_plan, force=force)
+    if confirm is not None and not confirm(the_plan):
+        return Applied(the_plan, None)
+    result = apply_plan(
+        the_plan,
+        client,
+        parallelism=parallelism,
+        on_outcome=on_outcome,
+        stop=client.cancel if stop is None else stop,
+    )
+    return Applied(the_plan, result)
+
+
+def live(client: Client) -> list[Trigger]:
+    """The live triggers, sorted by name."""
+    return sorted(client.list(), key=lambda trigger: trigger.name)
