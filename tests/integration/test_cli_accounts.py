@@ -267,6 +267,7 @@ def test_apply_applies_each_account_then_nothing_is_left(project: Path, run: Run
     assert (ran.exit_code, ran.stderr.count("Error")) == (0, 0)
     for name in ("one", "two", "three"):
         assert f"{name}: Apply complete: 2 created, 0 updated, 0 deleted." in ran.stdout
+        assert f'  {name}: created "Only {name}"' in ran.stderr  # progress names the account
     assert run("plan", "--detailed-exitcode").exit_code == 0
 
 

@@ -223,7 +223,7 @@ def apply(
             pending,
             force=force,
             parallelism=parallelism,
-            on_outcome=lambda _account, outcome: progress.update(outcome),
+            on_outcome=lambda account, outcome: progress.update(outcome, account),
             lock_timeout=lock_timeout,
         )
     codes = [1] * len(failures)

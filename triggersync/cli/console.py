@@ -162,13 +162,15 @@ class Progress:
         if self._bar is not None:
             self._bar.__exit__(None, None, None)
 
-    def update(self, outcome: ApplyOutcome) -> None:
+    def update(self, outcome: ApplyOutcome, account: str = "") -> None:
+        """One change done; `account` names whose, when several accounts apply at once."""
         if self._bar is not None:
             self._bar.update(1)
             return
         from triggersync.views.text import outcome_line
 
-        self._console.info(f"  {outcome_line(outcome)}")
+        whose = f"{account}: " if account else ""
+        self._console.info(f"  {whose}{outcome_line(outcome)}")
 
 
 class Interrupts:
