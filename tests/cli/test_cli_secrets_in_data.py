@@ -56,7 +56,8 @@ def test_a_credential_in_live_trigger_data_appears_nowhere(
     config = write_config(tmp_path, CONFIG)
     args = [arg.format(config=config, out=out) for arg in command]
     env = {"GITHUB_STEP_SUMMARY": str(out / "summary.md")}
-    script = locked(listing(LIVE), Canned(200, UPDATED.encode()))
+    # The same answer to the update and the delete, whichever comes first.
+    script = locked(listing(LIVE), *[Canned(200, UPDATED.encode())] * 2)
     if command[0] != "apply":
         script = script[:1]
     with canned_server(*script) as (url, _):

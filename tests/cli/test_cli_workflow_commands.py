@@ -184,7 +184,8 @@ def test_an_export_plans_no_changes_against_what_it_exported(url: str, tmp_path:
 
 def test_no_line_apply_prints_is_a_workflow_command(config: str) -> None:
     refusal = {"error": "refused\u2028::error::server ##[add-mask]said"}
-    with canned_server(*locked(listing(LIVE[1:]), Canned(400, json.dumps(refusal).encode()))) as (
+    refused = Canned(400, json.dumps(refusal).encode())  # the create and the delete alike
+    with canned_server(*locked(listing(LIVE[1:]), refused, refused)) as (
         base_url,
         _,
     ):

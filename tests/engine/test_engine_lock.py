@@ -51,6 +51,7 @@ def lock_of(whose: Holder) -> Canned:
 
 
 NOT_FOUND = answer(404, {"error": "not found"})
+LISTED = answer(200, [])  # the live triggers, read once the lock is taken: no other lock
 
 
 @contextmanager
@@ -67,7 +68,7 @@ def canned_client(*script: Canned) -> Iterator[tuple[Client, Script]]:
 def test_the_lock_is_a_disabled_trigger_without_a_definition(
     emulator: Emulator, emulator_client: Client
 ) -> None:
-    assert lock.acquire(emulator_client, holder())
+    assert lock.acquire(emulator_client, holder()) is not None
     [made] = the_lock(emulator)
     assert (made["enabled"], "definition" in made) == (0, False)
     assert made["description"] == (
@@ -80,7 +81,7 @@ def test_the_lock_is_a_disabled_trigger_without_a_definition(
 def test_a_second_run_is_refused_at_once_naming_the_holder_its_time_and_unlock(
     emulator: Emulator, emulator_client: Client
 ) -> None:
-    assert lock.acquire(emulator_client, other())
+    assert lock.acquire(emulator_client, other()) is not None
     with pytest.raises(LockError) as refused:
         lock.acquire(emulator_client, holder())
     message = str(refused.value)
@@ -98,31 +99,31 @@ def test_a_second_run_is_refused_at_once_naming_the_holder_its_time_and_unlock(
 def test_a_waiting_run_takes_the_lock_once_it_is_released(
     emulator: Emulator, emulator_client: Client
 ) -> None:
-    assert lock.acquire(emulator_client, other())
+    assert lock.acquire(emulator_client, other()) is not None
     waited: list[Holder] = []
 
     def release_it(seen: Holder) -> None:  # runs once the waiting run has looked
         waited.append(seen)
         assert lock.release(emulator_client, other()) is None
 
-    assert lock.acquire(emulator_client, holder(), timeout=60, on_wait=release_it)
+    assert lock.acquire(emulator_client, holder(), timeout=60, on_wait=release_it) is not None
     assert waited == [other()]
     assert Holder.read(the_lock(emulator)[0]["description"]) == holder()
 
 
 def test_a_wait_ends_with_a_refusal_when_the_time_is_up(emulator_client: Client) -> None:
-    assert lock.acquire(emulator_client, other())
+    assert lock.acquire(emulator_client, other()) is not None
     with pytest.raises(LockError, match=r"^cannot acquire the account's lock \(waited 0.01 s\)"):
         lock.acquire(emulator_client, holder(), timeout=0.01)
 
 
 def test_a_wait_ends_without_taking_the_lock_when_stopped(emulator_client: Client) -> None:
-    assert lock.acquire(emulator_client, other())
+    assert lock.acquire(emulator_client, other()) is not None
     stop = threading.Event()
     taken = lock.acquire(
         emulator_client, holder(), timeout=3600, stop=stop, on_wait=lambda _: stop.set()
     )
-    assert not taken
+    assert taken is None
 
 
 def test_a_wait_looks_again_less_and_less_often() -> None:
@@ -142,15 +143,20 @@ def test_a_wait_looks_again_less_and_less_often() -> None:
 def test_a_create_whose_answer_was_lost_but_made_the_lock_holds_it() -> None:
     # The create is stored, then answered 502 on both attempts' worth: the look finds it ours.
     mine = holder()
-    with canned_client(answer(502, {"error": "bad gateway"}), lock_of(mine)) as (client, seen):
-        assert lock.acquire(client, mine)
-    assert seen.seen == [("POST", "/api/v2/chat/triggers"), ("GET", LOCK_PATH)]
+    script = (answer(502, {"error": "bad gateway"}), lock_of(mine), LISTED)
+    with canned_client(*script) as (client, seen):
+        assert lock.acquire(client, mine) == []
+    assert seen.seen == [
+        ("POST", "/api/v2/chat/triggers"),
+        ("GET", LOCK_PATH),
+        ("GET", "/api/v2/chat/triggers"),  # no other lock is there
+    ]
 
 
 def test_a_create_answered_409_after_making_the_lock_holds_it() -> None:
     mine = holder()
-    with canned_client(answer(409, {"error": "conflict"}), lock_of(mine)) as (client, _):
-        assert lock.acquire(client, mine)
+    with canned_client(answer(409, {"error": "conflict"}), lock_of(mine), LISTED) as (client, _):
+        assert lock.acquire(client, mine) == []
 
 
 def test_a_create_whose_answer_was_lost_to_another_runs_lock_is_refused() -> None:
@@ -190,15 +196,43 @@ def test_a_create_refused_while_no_lock_is_there_is_tried_once_more_then_refused
 
 def test_a_lock_released_between_the_create_and_the_look_is_taken_on_the_next_try() -> None:
     made = answer(201, {"id": 5, **holder().body()})
-    with canned_client(answer(400, {"error": "taken"}), NOT_FOUND, made) as (client, _):
-        assert lock.acquire(client, holder())
+    script = (answer(400, {"error": "taken"}), NOT_FOUND, made, LISTED)
+    with canned_client(*script) as (client, _):
+        assert lock.acquire(client, holder()) == []
+
+
+def test_taking_the_lock_returns_the_live_triggers_without_it(
+    emulator: Emulator, emulator_client: Client
+) -> None:
+    emulator.store.create({"name": "A"})
+    live = lock.acquire(emulator_client, holder())
+    assert [trigger.name for trigger in live or []] == ["A"]
+
+
+def test_a_lock_made_under_another_name_refuses_and_this_runs_lock_is_released(
+    emulator: Emulator, emulator_client: Client
+) -> None:
+    emulator.store.create({"name": "triggersync lock (by hand)", "description": "carol"})
+    with pytest.raises(LockError, match="another apply holds it: carol "):
+        lock.acquire(emulator_client, holder())
+    assert the_lock(emulator) == []
+
+
+def test_every_lock_is_held_now_by_name(emulator: Emulator, emulator_client: Client) -> None:
+    emulator.store.create(other().body())
+    emulator.store.create({"name": "triggersync lock (by hand)", "description": "carol"})
+    emulator.store.create({"name": "A"})
+    assert sorted(lock.held_now(emulator_client)) == [
+        (LOCK_NAME, other()),
+        ("triggersync lock (by hand)", Holder("carol", None)),
+    ]
 
 
 # -- releasing it -----------------------------------------------------------------------------
 
 
 def test_release_removes_the_lock(emulator: Emulator, emulator_client: Client) -> None:
-    assert lock.acquire(emulator_client, holder())
+    assert lock.acquire(emulator_client, holder()) is not None
     assert lock.release(emulator_client, holder()) is None
     assert the_lock(emulator) == []
 
@@ -249,24 +283,24 @@ def test_a_lock_another_run_holds_now_is_left_alone(
 
 
 def test_unlock_removes_the_lock_it_was_shown(emulator: Emulator, emulator_client: Client) -> None:
-    assert lock.acquire(emulator_client, other())
-    seen = lock.current(emulator_client)
-    assert seen == other()
-    lock.unlock(emulator_client, seen)
+    assert lock.acquire(emulator_client, other()) is not None
+    [(name, seen)] = lock.held_now(emulator_client)
+    assert (name, seen) == (LOCK_NAME, other())
+    lock.unlock(emulator_client, name, seen)
     assert the_lock(emulator) == []
 
 
 def test_unlock_leaves_a_lock_that_changed_hands(
     emulator: Emulator, emulator_client: Client
 ) -> None:
-    assert lock.acquire(emulator_client, holder())
+    assert lock.acquire(emulator_client, holder()) is not None
     with pytest.raises(LockError, match="changed hands: it is now held by alice@build-7"):
-        lock.unlock(emulator_client, other())
+        lock.unlock(emulator_client, LOCK_NAME, other())
     assert len(the_lock(emulator)) == 1
 
 
 def test_nobody_holds_a_lock_that_is_not_there(emulator_client: Client) -> None:
-    assert lock.current(emulator_client) is None
+    assert lock.held_now(emulator_client) == []
 
 
 # -- who holds it ------------------------------------------------------------------------------

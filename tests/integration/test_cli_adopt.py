@@ -301,3 +301,18 @@ def test_a_new_file_given_that_does_not_exist_yet_is_made_in_the_folder(
         "- name: Zeta\n  description: ''\n  enabled: true\n"
     )
     converged(run, ".")
+
+
+def test_under_github_actions_no_line_of_the_diff_acts_as_a_workflow_command(
+    run: Run, emulator: Emulator, tmp_path: Path
+) -> None:
+    emulator.store.create({"name": "A", "description": "::error::x\nnew", "enabled": 1})
+    config = tmp_path / "t.yaml"
+    config.write_text("triggers:\n  - name: A\n    description: |\n      ::error::x\n", "utf-8")
+    ran = run("adopt", str(config), "--diff", extra_env={"GITHUB_ACTIONS": "true"})
+    assert ran.code == 2
+    first, *_, last = ran.stdout.splitlines()
+    token = first.removeprefix("::stop-commands::")
+    assert len(token) == 32
+    assert last == f"::{token}::"
+    assert "-      ::error::x\n" in ran.stdout

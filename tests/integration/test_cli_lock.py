@@ -97,6 +97,29 @@ def test_a_second_apply_refuses_at_once_naming_holder_time_and_unlock(
     assert the_lock(emulator) == holder
 
 
+def test_a_lock_made_by_hand_under_a_longer_name_refuses_too(
+    run: Run, emulator: Emulator, config: Config
+) -> None:
+    emulator.store.create({"name": "triggersync lock: carol", "description": "deploying"})
+    ran = run("apply", config("triggers:\n  - name: A\n"), "--yes")
+    assert ran.code == 1
+    assert "another apply holds it: deploying (since when, its description does not say)" in (
+        ran.stderr
+    )
+    assert list(live(emulator)) == ["triggersync lock: carol"]  # this run's own lock released
+
+
+def test_unlock_removes_a_lock_made_by_hand_naming_it(run: Run, emulator: Emulator) -> None:
+    emulator.store.create({"name": "triggersync lock: carol", "description": "deploying"})
+    ran = run("unlock", "--yes")
+    assert ran.code == 0
+    assert ran.stdout.splitlines()[-1] == (
+        'Removed the account\'s lock ("triggersync lock: carol") held by deploying (since when, '
+        "its description does not say)."
+    )
+    assert live(emulator) == {}
+
+
 def test_a_run_with_nothing_to_change_takes_no_lock(
     run: Run, emulator: Emulator, config: Config
 ) -> None:

@@ -197,14 +197,17 @@ class Client:
     # -- the five endpoints -------------------------------------------------------------
 
     @_masked
+    def list_all(self) -> list[Trigger]:
+        """Every live trigger, the lock included: for the lock alone (engine/lock.py)."""
+        return triggers_from(
+            json_body(self._request("GET", None), "GET /triggers"), "GET /triggers"
+        )
+
     def list(self) -> list[Trigger]:
         """Every live trigger but an apply's lock (engine/lock.py): this is where live
         triggers enter the engine, so no plan, export, drift report, delete guard or stale
         check ever sees the lock."""
-        listed = triggers_from(
-            json_body(self._request("GET", None), "GET /triggers"), "GET /triggers"
-        )
-        return outside_lock(listed)
+        return outside_lock(self.list_all())
 
     @_masked
     def show(self, name: str) -> Trigger:

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -110,7 +112,7 @@ def _report(
     failed = 1 if adoption.problems or hid_secrets else 0
     if show_diff:
         if not adoption.empty:
-            console.emit(_unified_diff(adoption).rstrip("\n"))
+            console.emit(_guarded(_unified_diff(adoption).rstrip("\n")))
         return failed or (2 if not adoption.empty else 0)
     steps.write_adoption(adoption, console)
     return failed
@@ -149,6 +151,17 @@ def _adopt_accounts(
                 console.error(f"{prefix}{problem}")
             codes.append(1)
     return combined_exit(codes)
+
+
+def _guarded(diff: str) -> str:
+    """The diff shows the files' lines as they are (so that `patch` applies it), and a line of
+    a block scalar may read `::error::...`: under GitHub Actions the runner would take it for
+    a workflow command, so the diff is wrapped in `::stop-commands::`, with a token no file
+    can know."""
+    if os.environ.get("GITHUB_ACTIONS") != "true":
+        return diff
+    token = secrets.token_hex(16)
+    return f"::stop-commands::{token}\n{diff}\n::{token}::"
 
 
 def _unified_diff(adoption: Adoption) -> str:

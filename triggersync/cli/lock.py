@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import click
@@ -19,6 +19,7 @@ from triggersync.cli.console import Console, Interrupts, pass_console
 if TYPE_CHECKING:
     from triggersync.api.client import Client
     from triggersync.engine.lock import Holder
+    from triggersync.engine.model import Trigger
 
 
 def _a_number(ctx: click.Context, param: click.Parameter, value: float) -> float:
@@ -50,6 +51,8 @@ class Held:
 
     held: bool = False
     release_failed: bool = False
+    # The live triggers, as read under the lock (the lock left out).
+    live: list[Trigger] = field(default_factory=list)
 
 
 @contextmanager
@@ -71,9 +74,11 @@ def held(
 
     try:
         with interrupts:
-            state.held = lock.acquire(
+            live = lock.acquire(
                 client, holder, timeout=timeout, stop=interrupts.stop, on_wait=waiting
             )
+            state.held = live is not None
+            state.live = live or []
             if state.held:
                 interrupts.left_behind = LEFT_BEHIND
             else:
@@ -128,14 +133,16 @@ def unlock(console: Console, api_url: str | None, yes: bool) -> int:
       triggersync unlock --yes      # without a prompt (a CI job)
     """
     from triggersync.engine import lock
+    from triggersync.untrusted import shown
 
     with steps.client(api_url, console) as client:
-        holder = lock.current(client)
-        if holder is None:
+        locks = lock.held_now(client)
+        if not locks:
             console.echo("No apply holds the account's lock: nothing to remove.")
             return 0
-        said = holder.said()
-        console.echo(f"The account's lock is held by {said}.")
+        for name, holder in locks:
+            named = "" if name == lock.LOCK_NAME else f" ({shown(name)})"
+            console.echo(f"The account's lock{named} is held by {holder.said()}.")
         if not yes:
             if not console.interactive:
                 console.error("refusing to unlock: standard input is not a terminal; pass --yes")
@@ -145,6 +152,8 @@ def unlock(console: Console, api_url: str | None, yes: bool) -> int:
             ):
                 console.error("unlock cancelled; the lock is still held")
                 return 1
-        lock.unlock(client, holder)
-    console.echo(f"Removed the account's lock held by {said}.")
+        for name, holder in locks:
+            lock.unlock(client, name, holder)
+            named = "" if name == lock.LOCK_NAME else f" ({shown(name)})"
+            console.echo(f"Removed the account's lock{named} held by {holder.said()}.")
     return 0

@@ -190,9 +190,9 @@ def apply(
         with held(client, console, lock_timeout, interrupts) as lock:
             if not lock.held:
                 return interrupts.exit_code or 1
-            # Under the lock, the live state is read again: the plan applies only to the
+            # Under the lock, the live state was read again: the plan applies only to the
             # state it was made from, and another apply may have ended since.
-            live = client.list()
+            live = lock.live
             try:
                 operations.check_saved(the_plan, client, live=live)
             except StalePlanError as stale:

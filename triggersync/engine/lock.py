@@ -71,6 +71,8 @@ class LockClient(Protocol):
 
     def delete(self, name: str, /) -> None: ...
 
+    def list_all(self) -> list[Trigger]: ...
+
 
 @dataclass(frozen=True)
 class Holder:
@@ -144,10 +146,12 @@ def acquire(
     stop: threading.Event | None = None,
     on_wait: Callable[[Holder], None] | None = None,
     clock: Callable[[], float] = time.monotonic,
-) -> bool:
-    """Take the account's lock for `holder`: True once held; False when `stop` is set while
-    waiting. Raises LockError when another run holds it after `timeout` seconds (0: look
-    once), or when the lock can be neither taken nor found.
+) -> list[Trigger] | None:
+    """Take the account's lock for `holder`. Returns the live triggers as they are under it
+    (the lock left out: read to make sure no other lock is there, and what the run's changes
+    must be checked against), or None when `stop` is set while waiting. Raises LockError when
+    another run holds it after `timeout` seconds (0: look once), or when the lock can be
+    neither taken nor found.
 
     Waits on `stop`, never in a busy loop: a look, then a pause that grows from FIRST_POLL to
     MAX_POLL seconds, cut short by `stop` and by the time left.
@@ -158,7 +162,18 @@ def acquire(
     while True:
         other = _take(client, holder)
         if other is None:
-            return True
+            everything = client.list_all()
+            # A trigger whose name only starts with the lock's (made by hand, or by another
+            # tool) is a lock all the same: this run then holds nothing.
+            foreign = [
+                Holder.read(trigger.description)
+                for trigger in everything
+                if is_lock(trigger.name) and trigger.name != LOCK_NAME
+            ]
+            if not foreign:
+                return outside_lock(everything)
+            release(client, holder)
+            other = foreign[0]
         if isinstance(other, LockError):
             refused += 1
             if refused >= REFUSED_TRIES:
@@ -171,7 +186,7 @@ def acquire(
             on_wait(other)
             announced = True
         if stop.wait(min(pause, left)) or stop.is_set():
-            return False
+            return None
         pause = min(MAX_POLL, pause * 2)
 
 
@@ -250,27 +265,32 @@ def _unreleased(holder: Holder, why: str) -> str:
     )
 
 
-def current(client: LockClient) -> Holder | None:
-    """Who holds the account's lock, or None when nobody does."""
-    found = client.find(LOCK_NAME)
-    return None if found is None else Holder.read(found.description)
+def held_now(client: LockClient) -> list[tuple[str, Holder]]:
+    """Every lock in the account, by name, with who holds it: one, or none, unless some
+    were made by hand."""
+    return [
+        (trigger.name, Holder.read(trigger.description))
+        for trigger in client.list_all()
+        if is_lock(trigger.name)
+    ]
 
 
-def unlock(client: LockClient, seen: Holder) -> None:
-    """Remove the account's lock, held by `seen` (for a lock a killed run left). A lock that
+def unlock(client: LockClient, name: str, seen: Holder) -> None:
+    """Remove the lock `name`, held by `seen` (for a lock a killed run left). A lock that
     changed hands since it was seen is left alone: LockError names its new holder."""
-    now = current(client)
-    if now is None:
+    found = client.find(name)
+    if found is None:
         return
+    now = Holder.read(found.description)
     if now != seen:
         raise LockError(
             f"the account's lock changed hands: it is now held by {now.said()}; left as it "
             f"is: run `{UNLOCK}` again if that run was killed too"
         )
     try:
-        client.delete(LOCK_NAME)
+        client.delete(name)
     except ApiError:
-        if client.find(LOCK_NAME) is not None:
+        if client.find(name) is not None:
             raise
 
 

@@ -231,7 +231,7 @@ class Project:
         from triggersync.errors import LockError
 
         holder = lock.Holder.this_run()
-        if not lock.acquire(client, holder, timeout=timeout, stop=self.stopped):
+        if lock.acquire(client, holder, timeout=timeout, stop=self.stopped) is None:
             raise LockError("interrupted while waiting for the account's lock; nothing was changed")
         try:
             applied = work()
