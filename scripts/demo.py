@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CONFIG = "examples/triggers"
 SCENARIOS = "examples/scenarios"
 FAILING = "examples/demo/failing-scenario.yaml"
+DEPARTMENTS = "examples/departments.yaml"  # the configuration routes to these by name
 BIN = Path(sys.executable).parent / "triggersync"
 ENV = {
     **os.environ,
@@ -64,7 +65,10 @@ def run(*args: str, expect: int) -> None:
 def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="triggersync-demo-"))
     server = subprocess.Popen(
-        [str(BIN), "emulator", "--port", "0", "--db", str(workdir / "demo.db")],
+        [
+            *(str(BIN), "emulator", "--port", "0", "--db", str(workdir / "demo.db")),
+            *("--departments", str(ROOT / DEPARTMENTS)),
+        ],
         env=ENV,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
@@ -78,7 +82,10 @@ def main() -> None:
             raise SystemExit(f"demo failed: the emulator did not start ({first.strip()!r})")
         ENV["TRIGGERSYNC_API_URL"] = url
         auth = (ENV["TRIGGERSYNC_EMAIL"], ENV["TRIGGERSYNC_PASSWORD"])
-        banner(f"Emulator up at {url}; seeding {len(HAND_MADE)} hand-made triggers")
+        banner(
+            f"Emulator up at {url} with the departments of {DEPARTMENTS}; "
+            f"seeding {len(HAND_MADE)} hand-made triggers"
+        )
         with requests.Session() as http:
             for trigger in HAND_MADE:
                 http.post(f"{url}/triggers", json=trigger, auth=auth, timeout=10).raise_for_status()
@@ -153,7 +160,16 @@ def adopt(workdir: Path) -> None:
 
 def start_emulator(db: Path) -> tuple[subprocess.Popen[str], str]:
     server = subprocess.Popen(
-        [str(BIN), "emulator", "--port", "0", "--db", str(db)],
+        [
+            str(BIN),
+            "emulator",
+            "--port",
+            "0",
+            "--db",
+            str(db),
+            "--departments",
+            str(ROOT / DEPARTMENTS),
+        ],
         env=ENV,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,

@@ -25,6 +25,7 @@ COMMANDS = [
     "simulate",
     "test",
     "unlock",
+    "show",
 ]
 
 ODD_CONFIG = """\

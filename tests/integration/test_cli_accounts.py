@@ -449,3 +449,20 @@ def test_an_account_whose_lock_is_held_fails_alone(
     assert len(emulators[0].store.list()) == len(emulators[2].store.list()) == 2
     assert [t["name"] for t in emulators[1].store.list()] == ["triggersync lock"]
     assert [t["name"] for t in emulators[0].store.list() if "lock" in t["name"]] == []
+
+
+def test_a_target_narrows_every_accounts_plan(project: Path, run: Run) -> None:
+    ran = run("plan", "--target", "Only *")
+    assert ran.exit_code == 0
+    assert ran.stdout.count("Targeted: 1 of 2 triggers.") == 3
+    assert "Shared" not in ran.stdout
+
+
+def test_show_renders_a_projects_saved_plan_by_account(
+    project: Path, run: Run, tmp_path: Path
+) -> None:
+    saved = tmp_path / "plan.json"
+    assert run("plan", "--out", str(saved)).exit_code == 0
+    shown = run("show", str(saved))
+    assert shown.exit_code == 0
+    assert shown.stdout == run("plan").stdout

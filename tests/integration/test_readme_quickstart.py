@@ -51,8 +51,9 @@ def script(lines: list[str], port: int) -> str:
 
 def test_the_quick_start_works_pasted_line_by_line(tmp_path: Path) -> None:
     lines = emulator_block()
-    assert lines[0].startswith("triggersync emulator --port 8080 &")
+    assert lines[0].startswith("triggersync emulator --port 8080 ")
     shutil.copytree(ROOT / "examples" / "triggers", tmp_path / "examples" / "triggers")
+    shutil.copy(ROOT / "examples" / "departments.yaml", tmp_path / "examples")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TRIGGERSYNC_", "GITHUB_"))}
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     with subprocess.Popen(

@@ -1,4 +1,5 @@
-"""The Zendesk Chat triggers API: five endpoints, one `_request` (docs/api.md).
+"""The Zendesk Chat triggers API: five endpoints, and the department list that names in a
+configuration are resolved against; one `_request` (docs/api.md).
 
 Every call goes through `_request`: one bounded exchange at a time (transport.py), the shared
 throttle, retries with backoff, and the mapping of statuses to typed errors. Triggers are
@@ -34,6 +35,7 @@ from triggersync.api.answers import (
     triggers_from,
 )
 from triggersync.api.attempt import Attempt
+from triggersync.api.departments import DEPARTMENTS_PATH, departments_from
 from triggersync.api.outcomes import GoneAfterRetry, OutcomeUnknown
 from triggersync.api.retry import RetryPolicy, Throttle, rate_limit_pause
 from triggersync.api.transport import Answer
@@ -45,10 +47,12 @@ from triggersync.api.urls import (
     trigger_path,
     url_setting,
 )
+from triggersync.engine.departments import Departments
 from triggersync.engine.lock import outside_lock
 from triggersync.engine.model import Trigger
 from triggersync.errors import (
     ApiError,
+    AuthError,
     NotFoundError,
     TransportError,
     TriggersyncError,
@@ -263,6 +267,27 @@ class Client:
         with contextlib.suppress(GoneAfterRetry):
             self._request("DELETE", name)
 
+    @_masked
+    def departments(self) -> Departments:
+        """The account's departments, to resolve the names a configuration routes to
+        (docs/api.md#departments)."""
+        what = f"GET {DEPARTMENTS_PATH}"
+        try:
+            answer = self._request("GET", None, path=DEPARTMENTS_PATH)
+        except AuthError as exc:
+            if exc.status != 403:
+                raise
+            # Zendesk lists departments for administrators only: a token that may read and
+            # write triggers can still be refused here, and "check the credentials" misleads.
+            raise AuthError(
+                f"{what}: HTTP 403: {exc.server_message}; Zendesk lists departments for "
+                "administrators only: use an administrator's credentials, or write department "
+                "ids (numbers) instead of names",
+                status=403,
+                server_message=exc.server_message,
+            ) from None
+        return departments_from(json_body(answer, what), what)
+
     # -- the one place requests are made ------------------------------------------------
 
     def _request(
@@ -273,8 +298,10 @@ class Client:
         *,
         idempotent: bool = True,
         deadline: float | None = None,
+        path: str | None = None,
     ) -> Answer:
-        path = trigger_path(name)
+        """One call to `path`, by default the trigger `name`'s (or the list's)."""
+        path = path or trigger_path(name)
         what = f"{method} {path}"
         if deadline is None:
             deadline = time.monotonic() + self.policy.max_total

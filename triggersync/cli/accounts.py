@@ -168,6 +168,7 @@ def apply(
     parallelism: int,
     lock_timeout: float = 0.0,
     strict: bool = False,
+    targets: Sequence[str] = (),
 ) -> int:
     """Plan every account (or check each part of a saved plan against its own account),
     show the plans, confirm once, and apply each account's plan to it, all at once."""
@@ -183,7 +184,7 @@ def apply(
             {name: part for name, part in saved.items() if not names or name in chosen}
         )
     else:
-        planned = project.plan(names, prune=prune, strict=strict)
+        planned = project.plan(names, prune=prune, strict=strict, targets=targets)
         for one in planned:
             if one.value is not None:
                 warn(console, one.account, one.value.config.warnings)

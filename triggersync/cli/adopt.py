@@ -32,13 +32,7 @@ if TYPE_CHECKING:
 @opts.project
 @opts.vars
 @opts.api_url
-@click.option(
-    "--target",
-    "targets",
-    multiple=True,
-    metavar="NAME",
-    help="Only triggers whose name matches this glob (repeatable).",
-)
+@opts.targets
 @click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff; write nothing.")
 @click.option(
     "--new-file",
@@ -81,7 +75,7 @@ def adopt(
         return _adopt_accounts(console, project, account_names, targets, show_diff, new_file)
     cfg = steps.load(paths, vars_file, console)
     with steps.client(api_url, console) as client:
-        listed = client.list()
+        listed = steps.named_departments(client.list(), cfg, client, console)
     adoption, hid = _adopted(console, cfg, listed, paths, targets, new_file)
     return _report(console, adoption, show_diff, hid)
 

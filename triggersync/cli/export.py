@@ -30,7 +30,13 @@ if TYPE_CHECKING:
     "is updated in place, as adopt does). Default: stdout.",
 )
 @click.option("--force", is_flag=True, help="Replace an existing --out file.")
+@click.option(
+    "--department-ids",
+    is_flag=True,
+    help="Write setDepartment with department ids, not names (and do not read departments).",
+)
 @opts.vars
+@opts.targets
 @opts.console_options
 @pass_console
 def export(
@@ -38,7 +44,9 @@ def export(
     api_url: str | None,
     out: str | None,
     force: bool,
+    department_ids: bool,
     vars_file: str | None,
+    targets: tuple[str, ...],
     project_file: str | None,
     account_names: tuple[str, ...],
 ) -> int:
@@ -47,11 +55,14 @@ def export(
     An existing --out file is never replaced without --force. An --out directory that
     already holds configuration is updated as `adopt DIR` updates it: each live trigger where
     a file declares it, the others in new files, declarations of triggers gone from Zendesk
-    removed, and triggers its `ignore` globs match left out (--vars fills its ${NAME}s).
+    removed, and triggers its `ignore` globs match left out (--vars fills its ${NAME}s). A
+    department is written by its name where the account's departments can be read and the
+    name is that department's alone.
 
     \b
     Example:
       triggersync export --out triggers/
+      triggersync export --target "Sales *"
 
     With a project file naming accounts (and no --api-url), every account's (or those of
     --account): --out DIR gets a folder per account, DIR/NAME.
@@ -60,15 +71,20 @@ def export(
 
     found = None if api_url else project_settings.find(project_file)
     if found is not None and project_settings.load(found).accounts:
-        return _export_accounts(console, project_file, account_names, out, force, vars_file)
+        return _export_accounts(
+            console, project_file, account_names, out, force, vars_file, targets
+        )
     if account_names or project_file:
         raise click.UsageError("--account and --project need a project file's accounts")
 
-    def fetch() -> list[Trigger]:
+    def fetch(cfg: Config | None) -> list[Trigger]:
         with steps.client(api_url, console) as client:
-            return client.list()
+            listed = client.list()
+            if department_ids:
+                return listed
+            return steps.named_departments(listed, cfg, client, console)
 
-    return _export(console, fetch, out, force, vars_file)
+    return _export(console, fetch, out, force, vars_file, targets)
 
 
 def _export_accounts(
@@ -78,6 +94,7 @@ def _export_accounts(
     out: str | None,
     force: bool,
     vars_file: str | None,
+    targets: Sequence[str],
 ) -> int:
     """Each account's live triggers, to DIR/NAME (or to stdout or FILE, for one account)."""
     from triggersync.config.files import EXTENSIONS
@@ -98,24 +115,31 @@ def _export_accounts(
             continue
         target = os.path.join(out, run.account) if several and out is not None else out
         try:
-            given: Callable[[], list[Trigger]] = functools.partial(list, listed)
-            codes.append(_export(console, given, target, force, vars_file))
+            given: Callable[[Config | None], list[Trigger]] = functools.partial(_given, listed)
+            codes.append(_export(console, given, target, force, vars_file, targets))
         except TriggersyncError as exc:
             console.error(f"account {run.account}: {exc}")
             codes.append(1)
     return combined_exit(codes)
 
 
+def _given(listed: list[Trigger], cfg: Config | None) -> list[Trigger]:
+    return list(listed)
+
+
 def _export(
     console: Console,
-    fetch: Callable[[], list[Trigger]],
+    fetch: Callable[[Config | None], list[Trigger]],
     out: str | None,
     force: bool,
     vars_file: str | None,
+    targets: Sequence[str] = (),
 ) -> int:
-    """The live triggers `fetch` gives, written to `out` (stdout when None)."""
+    """The live triggers `fetch` gives (those `targets` match), written to `out` (stdout
+    when None)."""
     from triggersync.config.files import EXTENSIONS, discover
     from triggersync.engine import export as export_mod
+    from triggersync.engine.targets import matches
 
     target = Path(out) if out is not None else None
     is_folder = target is not None and (
@@ -124,16 +148,18 @@ def _export(
     cfg = None
     if is_folder and target is not None and target.is_dir() and discover([target])[0]:
         cfg = _existing_configuration(str(target), vars_file, console)
-    listed = fetch()
+    listed = fetch(cfg)
+    steps.warn_unmatched(targets, [trigger.name for trigger in listed], console)
     if cfg is not None:
         from triggersync.config.adopt import adopt
 
         live = [steps.masked(trigger, console) for trigger in listed]
-        adoption = adopt(cfg, live, paths=[str(target)])
+        adoption = adopt(cfg, live, paths=[str(target)], targets=targets)
         for problem in adoption.problems:
             console.error(problem)
         steps.write_adoption(adoption, console)
         return 1 if adoption.problems else 0
+    listed = [trigger for trigger in listed if matches(trigger.name, targets)]
     live, refused = export_mod.exportable(listed)
     live = [steps.masked(trigger, console) for trigger in live]
     if target is None:

@@ -35,6 +35,7 @@ COMMANDS: dict[str, str] = {
     "explain": "triggersync.cli.meaning:explain",
     "simulate": "triggersync.cli.meaning:simulate",
     "test": "triggersync.cli.meaning:test",
+    "show": "triggersync.cli.show:show",
     "emulator": "triggersync.emulator.command:emulator",
 }
 

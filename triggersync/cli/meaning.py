@@ -55,6 +55,7 @@ def _unknown_names(wanted: Sequence[str], names: Sequence[str], where: str) -> l
     "--name", "names", multiple=True, metavar="NAME", help="Only this trigger (repeatable)."
 )
 @click.option("--lines", is_flag=True, help="One line per event, condition and action.")
+@opts.targets
 @opts.vars
 @opts.api_url
 @opts.console_options
@@ -65,6 +66,7 @@ def explain(
     live: bool,
     names: tuple[str, ...],
     lines: bool,
+    targets: tuple[str, ...],
     vars_file: str | None,
     api_url: str | None,
     project_file: str | None,
@@ -83,21 +85,30 @@ def explain(
 
     project = _project(console, paths, live, project_file, account_names, vars_file, api_url)
     if project is not None:
-        return _explain_accounts(console, project, account_names, live, names, lines)
+        return _explain_accounts(console, project, account_names, live, names, lines, targets)
     if bool(paths) == live:
         raise click.UsageError("give configuration PATHS or --live, not both or neither")
     if live and vars_file:
         raise click.UsageError("--vars applies to configuration PATHS, not --live")
     if api_url and not live:
         raise click.UsageError("--api-url applies to --live only")
+    departments: dict[int, str] = {}
     if live:
+        from triggersync.engine.departments import ids_in, names_for
+
         with steps.client(api_url, console) as client:
             triggers = sorted(client.list(), key=lambda trigger: trigger.name)
+            wanted = [t for t in triggers if t.name in names] if names else triggers
+            table = steps.departments_of(wanted, client, console, fallback="ids are shown")
+        if table is not None:
+            departments = names_for((n for t in wanted for n in ids_in(t.definition)), table)
         where, missing = "among the live triggers", LIVE_WITHOUT_DEFINITION
     else:
         triggers = list(steps.load(paths, vars_file, console).triggers)
         where, missing = "in the configuration", CONFIG_WITHOUT_DEFINITION
-    text = _explained(console, triggers, names, lines, where, missing)
+    text = _explained(
+        console, triggers, names, lines, where, missing, departments=departments, targets=targets
+    )
     if text is None:
         return 1
     console.emit(text)
@@ -112,8 +123,13 @@ def _explained(
     where: str,
     missing: str,
     prefix: str = "",
+    *,
+    departments: dict[int, str] | None = None,
+    targets: Sequence[str] = (),
 ) -> str | None:
-    """The chosen triggers in words; None (each unknown name said) when a name is unknown."""
+    """The chosen triggers (by --name, and among those --target's globs match) in words;
+    None (each unknown name said) when a name is unknown."""
+    from triggersync.engine.targets import matches
     from triggersync.views.explain import render_explanations
 
     known = [trigger.name for trigger in triggers]
@@ -122,8 +138,11 @@ def _explained(
         console.error(f"{prefix}{message}")
     if unknown:
         return None
-    chosen = [t for t in triggers if t.name in names] if names else list(triggers)
-    return render_explanations(_specs(chosen), lines=lines, no_definition=missing)
+    steps.warn_unmatched(targets, known, console)
+    chosen = [t for t in triggers if (not names or t.name in names) and matches(t.name, targets)]
+    return render_explanations(
+        _specs(chosen), lines=lines, no_definition=missing, departments=departments
+    )
 
 
 def _project(
@@ -160,6 +179,7 @@ def _explain_accounts(
     live: bool,
     names: Sequence[str],
     lines: bool,
+    targets: Sequence[str] = (),
 ) -> int:
     """Each account's triggers in words, a section each."""
     from triggersync.views import accounts as view
@@ -185,7 +205,10 @@ def _explain_accounts(
     for name, triggers in found:
         text = None
         if triggers is not None:
-            text = _explained(console, triggers, names, lines, where, missing, f"account {name}: ")
+            prefix = f"account {name}: "
+            text = _explained(
+                console, triggers, names, lines, where, missing, prefix, targets=targets
+            )
             if text is None:
                 failures[name] = f"no such trigger {where}"
         sections.append((name, text))

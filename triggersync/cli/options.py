@@ -82,6 +82,14 @@ strict = click.option(
     is_flag=True,
     help="Warnings are errors (exit 1); also strict: true in triggersync.yaml (docs/rules.md).",
 )
+targets = click.option(
+    "--target",
+    "targets",
+    multiple=True,
+    metavar="NAME",
+    help="Only triggers whose name (live or declared) matches this glob; repeatable. "
+    "Pruning, too, stays among them.",
+)
 max_chars = click.option(
     "--max-chars",
     type=click.IntRange(min=1000),

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from triggersync.config.adopt import Adoption
     from triggersync.config.files import Config
     from triggersync.engine.apply import ApplyResult
+    from triggersync.engine.departments import Departments
     from triggersync.engine.model import Trigger
     from triggersync.engine.plan import Plan
     from triggersync.language.rules import RuleSettings
@@ -73,12 +74,76 @@ def client(api_url: str | None, console: Console, parallelism: int = 4) -> Clien
 
 
 def plan_live(
-    cfg: Config, client: Client, prune: bool, live: Sequence[Trigger] | None = None
+    cfg: Config,
+    client: Client,
+    prune: bool,
+    live: Sequence[Trigger] | None = None,
+    *,
+    console: Console,
+    targets: Sequence[str] = (),
 ) -> Plan:
-    """The plan of the configuration against the live triggers, fetched now unless given."""
+    """The plan of the configuration against the live triggers, fetched now unless given;
+    a warning about a department it names is shown (docs/configuration.md#departments).
+    Narrowed to `targets` (globs), with a warning for a glob that names no trigger."""
     from triggersync.operations import plan
 
-    return plan(cfg, client, prune=prune, live=live)
+    live = client.list() if live is None else live
+    warn_unmatched(targets, [t.name for t in cfg.triggers] + [t.name for t in live], console)
+    return plan(
+        cfg,
+        client,
+        prune=prune,
+        live=live,
+        targets=targets,
+        on_warning=lambda p: console.warn(str(p)),
+    )
+
+
+def warn_unmatched(targets: Sequence[str], names: Sequence[str], console: Console) -> None:
+    """A --target that names no trigger is most likely a typo: said, with the closest name,
+    rather than a quiet "No changes."."""
+    from triggersync.engine.targets import unmatched
+    from triggersync.language import did_you_mean, literal
+
+    for glob in unmatched(targets, names):
+        close = did_you_mean(glob, names)
+        hint = f" (did you mean {literal(close)}?)" if close is not None else ""
+        console.warn(f"--target {literal(glob)} matches no trigger, declared or live{hint}")
+
+
+def named_departments(
+    live: list[Trigger], cfg: Config | None, client: Client, console: Console
+) -> list[Trigger]:
+    """Live triggers with their department ids written as names, for export and adopt
+    (docs/commands.md#export); a department the configuration already names or numbers
+    rightly stays as it is written there."""
+    from triggersync.engine.departments import with_names
+
+    table = departments_of(live, client, console, fallback="ids are written")
+    if table is None:
+        return live
+    named, kept = with_names(live, table, declared=cfg.triggers if cfg is not None else ())
+    for message in kept:
+        console.warn(message)
+    return named
+
+
+def departments_of(
+    live: Sequence[Trigger], client: Client, console: Console, *, fallback: str
+) -> Departments | None:
+    """The account's departments, to show or write names for the ids these live triggers
+    route to; None when none routes by id, or (with a warning that says `fallback`) when the
+    list cannot be read."""
+    from triggersync.engine import departments
+    from triggersync.errors import ApiError
+
+    if not any(departments.ids_in(trigger.definition) for trigger in live):
+        return None
+    try:
+        return client.departments()
+    except ApiError as exc:
+        console.warn(f"the departments cannot be read, so {fallback}: {exc}")
+        return None
 
 
 def confirmed(console: Console) -> bool:

@@ -26,6 +26,7 @@ from triggersync.cli.lock import held, lock_timeout
 @opts.max_chars
 @opts.no_prune
 @opts.strict
+@opts.targets
 @opts.console_options
 @pass_console
 def plan(
@@ -39,6 +40,7 @@ def plan(
     max_chars: int | None,
     no_prune: bool,
     strict: bool,
+    targets: tuple[str, ...],
     project_file: str | None,
     account_names: tuple[str, ...],
 ) -> int:
@@ -49,6 +51,7 @@ def plan(
     \b
     Example:
       triggersync plan triggers/ --out plan.json
+      triggersync plan triggers/ --target "Sales *"
       triggersync plan triggers/ --format markdown --max-chars 65000 > comment.md
       triggersync plan --account staging
     """
@@ -60,7 +63,7 @@ def plan(
         console, paths, project_file, account_names, vars_file=vars_file, api_url=api_url
     )
     if project is not None:
-        runs = project.plan(account_names, prune=not no_prune, strict=strict)
+        runs = project.plan(account_names, prune=not no_prune, strict=strict, targets=targets)
         failures = accounts.report(runs, fmt, console, max_chars, drift=False)
         if out and failures:
             console.error(f"the plan is not saved to {out}: not every account could be planned")
@@ -73,7 +76,9 @@ def plan(
         )
     cfg = steps.load(paths, vars_file, console, strict, project_file)
     with steps.client(api_url, console) as client:
-        the_plan = steps.plan_live(cfg, client, prune=not no_prune)
+        the_plan = steps.plan_live(
+            cfg, client, prune=not no_prune, targets=targets, console=console
+        )
     if out:
         console.write_file(Path(out), render_json(the_plan))
         console.info(f"Saved the plan to {out}; apply it with: triggersync apply --plan {out}")
@@ -95,6 +100,7 @@ def plan(
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @click.option("--force", is_flag=True, help="Allow a plan that deletes many triggers.")
 @opts.no_prune
+@opts.targets
 @opts.parallelism
 @lock_timeout
 @opts.strict
@@ -109,6 +115,7 @@ def apply(
     yes: bool,
     force: bool,
     no_prune: bool,
+    targets: tuple[str, ...],
     parallelism: int,
     lock_timeout: float,
     strict: bool,
@@ -144,8 +151,10 @@ def apply(
             console, paths, project_file, account_names, vars_file=vars_file, api_url=api_url
         )
         assert project is not None
-        if plan_file and no_prune:
-            raise click.UsageError("--no-prune shapes a new plan; a saved plan is applied as is")
+        if plan_file and (no_prune or targets):
+            raise click.UsageError(
+                "--no-prune and --target shape a new plan; a saved plan is applied as is"
+            )
         saved_plans = saved_any if isinstance(saved_any, dict) else None
         return accounts.apply(
             console,
@@ -158,14 +167,16 @@ def apply(
             parallelism=parallelism,
             lock_timeout=lock_timeout,
             strict=strict,
+            targets=targets,
         )
     if account_names:
         raise click.UsageError("--account chooses accounts of the project file: give no PATHS")
     if bool(paths) == bool(plan_file):
         raise click.UsageError("give configuration PATHS or --plan FILE, not both or neither")
-    if plan_file and (no_prune or vars_file):
+    if plan_file and (no_prune or vars_file or targets):
         raise click.UsageError(
-            "--no-prune and --vars shape a new plan; a saved plan is applied as is"
+            "--no-prune, --vars and --target shape a new plan; a saved plan is applied as is "
+            "(it keeps the targets it was made with)"
         )
     # Files first (they are checked before anything else happens), then the API.
     saved = operations.read_saved(plan_file) if plan_file else None
@@ -177,7 +188,9 @@ def apply(
             the_plan = operations.check_saved(saved, client)
         else:
             assert cfg is not None
-            the_plan = operations.plan(cfg, client, prune=not no_prune)
+            the_plan = steps.plan_live(
+                cfg, client, prune=not no_prune, targets=targets, console=console
+            )
         console.emit(render_text(the_plan, color=console.color))
         if the_plan.empty:
             return 0  # nothing to change: no lock taken
@@ -199,7 +212,9 @@ def apply(
                 if saved is not None or not yes:  # not what was reviewed or confirmed
                     raise StalePlanError(f"{stale}; nothing was changed") from None
                 assert cfg is not None
-                the_plan = steps.plan_live(cfg, client, prune=not no_prune, live=live)
+                the_plan = steps.plan_live(
+                    cfg, client, prune=not no_prune, live=live, console=console, targets=targets
+                )
                 console.info("The account changed since the plan above was made; planned again:")
                 console.emit(render_text(the_plan, color=console.color))
                 if the_plan.empty:
@@ -229,6 +244,7 @@ def apply(
     help="json: a plan document (as plan --format json) of the changes an apply would make.",
 )
 @opts.max_chars
+@opts.targets
 @opts.console_options
 @pass_console
 def drift(
@@ -238,6 +254,7 @@ def drift(
     api_url: str | None,
     fmt: str,
     max_chars: int | None,
+    targets: tuple[str, ...],
     project_file: str | None,
     account_names: tuple[str, ...],
 ) -> int:
@@ -255,11 +272,11 @@ def drift(
         console, paths, project_file, account_names, vars_file=vars_file, api_url=api_url
     )
     if project is not None:
-        runs = project.drift(account_names)
+        runs = project.drift(account_names, targets=targets)
         accounts.report(runs, fmt, console, max_chars, drift=True)
         return accounts.exit_code(runs, lambda value: 0 if value.plan.empty else 2)
     cfg = steps.load(paths, vars_file, console)
     with steps.client(api_url, console) as client:
-        the_plan = steps.plan_live(cfg, client, prune=True)
+        the_plan = steps.plan_live(cfg, client, prune=True, targets=targets, console=console)
     steps.report(the_plan, fmt, console, max_chars, drift=True)
     return 0 if the_plan.empty else 2

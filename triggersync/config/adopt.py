@@ -19,7 +19,6 @@ against the same live triggers finds no changes. docs/commands.md#adopt has the 
 
 from __future__ import annotations
 
-import fnmatch
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -33,6 +32,7 @@ from triggersync.config.layout import Node, layout
 from triggersync.engine import export
 from triggersync.engine.model import Trigger, as_declared, same_json
 from triggersync.engine.plan import TEMPORARY_SUFFIX
+from triggersync.engine.targets import matches
 from triggersync.errors import TriggersyncError, format_path
 from triggersync.language.vocabulary import DEFINITION_KEYS
 from triggersync.untrusted import shown
@@ -218,7 +218,7 @@ class _Scope:
         self._targets = tuple(targets)
 
     def targeted(self, name: str) -> bool:
-        return not self._targets or any(fnmatch.fnmatchcase(name, g) for g in self._targets)
+        return matches(name, self._targets)
 
     def declared(self, trigger: Trigger) -> bool:
         """A declaration is picked by its name or by the name it renames."""

@@ -20,6 +20,7 @@ from typing import Any
 from triggersync.config import schema
 from triggersync.config import variables as refs
 from triggersync.config.reader import Document, paused_gc, read
+from triggersync.engine.departments import NamedDepartment, named_in
 from triggersync.engine.lock import LOCK_NAME, is_lock
 from triggersync.engine.model import Trigger, normalise
 from triggersync.errors import ConfigError, JsonPath, Location, Problem
@@ -54,6 +55,9 @@ class Config:
     ignore: tuple[IgnoreGlob, ...]
     files: tuple[str, ...]  # every file read
     warnings: tuple[Problem, ...]  # e.g. unknown operator/action names, sorted by place
+    # Each department a definition names rather than gives by id, with its place: resolved
+    # against the account (engine.departments), errors at the name's line.
+    departments: tuple[NamedDepartment, ...] = ()
 
     def is_ignored(self, name: str) -> bool:
         return any(fnmatch.fnmatchcase(name, glob.pattern) for glob in self.ignore)
@@ -78,6 +82,7 @@ class _Loading:
 
     problems: list[Problem] = field(default_factory=list)  # errors and warnings, placed
     declared: list[_Declared] = field(default_factory=list)
+    departments: list[NamedDepartment] = field(default_factory=list)
     globs: list[_Glob] = field(default_factory=list)
 
 
@@ -141,6 +146,7 @@ def load(
         ignore=tuple(g.glob for g in loading.globs),
         files=tuple(files),
         warnings=tuple(warnings),
+        departments=tuple(loading.departments),
     )
 
 
@@ -266,7 +272,23 @@ def _trigger(
     # The schema and the check vouch for every field that normalise reads.
     trigger = normalise(item, document.location(path))
     loading.declared.append(_Declared(trigger, document, index))
+    loading.departments.extend(_named_departments(trigger, path, document))
     return found
+
+
+def _named_departments(
+    trigger: Trigger, path: JsonPath, document: Document
+) -> list[NamedDepartment]:
+    """The departments the trigger's definition names, each placed (rare, so placed now)."""
+    named = named_in(trigger.definition)
+    if not named:
+        return []
+    paths = {index: (*path, "definition", "actions", index, 1) for index, _ in named}
+    places = document.locate((where, False) for where in paths.values())
+    return [
+        NamedDepartment(trigger.name, index, name, paths[index], places[(paths[index], False)])
+        for index, name in named
+    ]
 
 
 def _list(data: dict[str, Any], key: str) -> list[Any]:

@@ -48,6 +48,12 @@ def _stop_on_signal(signum: int, frame: FrameType | None) -> None:
     help="Add version: 1 and editor: developer to each created definition that lacks them.",
 )
 @click.option(
+    "--departments",
+    "departments_file",
+    type=click.Path(dir_okay=False),
+    help="Seed the departments from this YAML or JSON list of {name, enabled}.",
+)
+@click.option(
     "-v", "--verbose", is_flag=True, help="Log each request on stderr (quiet by default)."
 )
 @click.option(
@@ -68,6 +74,7 @@ def emulator(
     refuse_creates: bool,
     seed: int | None,
     stamp: bool,
+    departments_file: str | None,
     verbose: bool,
     log_file: str | None,
 ) -> int:
@@ -82,12 +89,14 @@ def emulator(
     \b
     Example:
       triggersync emulator --port 8080 --db emulator.sqlite
+      triggersync emulator --departments examples/departments.yaml
     """
     import sqlite3
 
     from triggersync.emulator.auth import ENV_NAMES
     from triggersync.emulator.hosts import is_loopback
     from triggersync.emulator.server import Credentials, Emulator, Faults
+    from triggersync.emulator.store import StoreError
 
     if not is_loopback(host):
         # It accepts well-known default credentials and plain http: loopback only.
@@ -103,10 +112,16 @@ def emulator(
         seed=seed,
     )
     credentials = Credentials.from_env(os.environ)
+    departments = _read_departments(departments_file) if departments_file else []
     try:
         em = Emulator(host, port, db or ":memory:", credentials, faults, stamp=stamp)
     except sqlite3.Error as exc:
         raise click.ClickException(f"cannot open the database {db}: {exc}") from None
+    try:
+        em.store.seed_departments(departments)
+    except StoreError as exc:
+        em.store.close()
+        raise click.ClickException(f"{departments_file}: {exc.message}") from None
     # Handlers go in before anything can block, so a signal at any point unwinds cleanly.
     previous = {sig: signal.signal(sig, _stop_on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
@@ -143,6 +158,28 @@ def emulator(
         request_log.close()
     click.echo("triggersync emulator stopped", err=True)
     return 0
+
+
+def _read_departments(path: str) -> list[object]:
+    """A seed file: a YAML (or JSON, which YAML reads) list of departments; each is checked
+    as a create's body is."""
+    import yaml
+
+    try:
+        with open(path, encoding="utf-8") as stream:
+            data = yaml.safe_load(stream)
+    except OSError as exc:
+        raise click.ClickException(f"cannot read {path}: {exc.strerror}") from None
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise click.ClickException(f"{path}: not YAML or JSON ({type(exc).__name__})") from None
+    if not isinstance(data, list):
+        raise click.ClickException(f"{path}: expected a list of {{name, enabled}} departments")
+    for number, item in enumerate(data, start=1):
+        if not isinstance(item, dict):
+            raise click.ClickException(
+                f"{path}: item {number}: each department is a mapping with a name"
+            )
+    return data
 
 
 def _request_log(verbose: bool, log_file: str | None) -> logging.Handler:

@@ -48,8 +48,20 @@ class Served(Protocol):
 
 MAX_BODY = 1 << 20
 _PREFIXES = (("api", "v2", "chat"), ("api", "v2"))
-_ALLOW = {"collection": "GET, POST", "item": "GET, PUT, DELETE", "token": "POST", "stats": "GET"}
+_ALLOW = {
+    "collection": "GET, POST",
+    "item": "GET, PUT, DELETE",
+    "departments": "GET, POST",
+    "department": "GET, PUT, DELETE",
+    "token": "POST",
+    "stats": "GET",
+}
 _OPS = {
+    ("departments", "GET"): "departments",
+    ("departments", "POST"): "departments",
+    ("department", "GET"): "departments",
+    ("department", "PUT"): "departments",
+    ("department", "DELETE"): "departments",
     ("collection", "GET"): "list",
     ("collection", "POST"): "create",
     ("item", "GET"): "show",
@@ -62,8 +74,8 @@ _OPS = {
 
 @dataclass(frozen=True)
 class _Route:
-    kind: str  # collection | item | token | stats
-    name: str | None = None
+    kind: str  # collection | item | departments | department | token | stats
+    name: str | None = None  # a trigger's name, or a department's id
 
 
 def _route(path: str) -> _Route | None:
@@ -76,7 +88,15 @@ def _route(path: str) -> _Route | None:
         return _Route("stats")
     for prefix in _PREFIXES:
         rest = segments[1 + len(prefix) :]
-        if tuple(segments[1 : 1 + len(prefix)]) != prefix or rest[:1] != ["triggers"]:
+        if tuple(segments[1 : 1 + len(prefix)]) != prefix:
+            continue
+        if rest[:1] == ["departments"]:
+            if rest[1:] in ([], [""]):
+                return _Route("departments")
+            if len(rest) == 2 and rest[1].isascii() and rest[1].isdigit():
+                return _Route("department", rest[1])
+            continue
+        if rest[:1] != ["triggers"]:
             continue
         if rest[1:] in ([], [""]):
             return _Route("collection")
@@ -173,6 +193,8 @@ class Handler(BaseHTTPRequestHandler):
         self._authorise(em)
         if op == "list":
             return _Reply(200, em.store.list())
+        if op == "departments":
+            return self._departments(em, route, body)
         assert route.name is not None or op == "create"
         if op == "show":
             found = em.store.get(route.name or "")
@@ -220,6 +242,24 @@ class Handler(BaseHTTPRequestHandler):
             em.traffic.count("failed")
             raise _Reply(502, {"error": "bad gateway (injected after the change was stored)"})
         return _Reply({"create": 201, "update": 200, "delete": 204}[op], result)
+
+    def _departments(self, em: Served, route: _Route, raw: bytes) -> _Reply:
+        """The departments, on both path layouts: list, show, create, update, delete."""
+        store = em.store
+        try:
+            if route.kind == "departments":
+                if self.command == "GET":
+                    return _Reply(200, list(store.departments()))
+                return _Reply(201, store.create_department(_parse_json(raw)))
+            number = int(route.name or "0")
+            if self.command == "GET":
+                return _Reply(200, store.department(number))
+            if self.command == "PUT":
+                return _Reply(200, store.update_department(number, _parse_json(raw)))
+            store.delete_department(number)
+            return _Reply(204, None)
+        except StoreError as exc:
+            raise _Reply(exc.status, {"error": exc.message}) from None
 
     def _token(self, em: Served, raw: bytes) -> _Reply:
         try:

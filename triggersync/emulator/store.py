@@ -29,6 +29,16 @@ CREATE TABLE IF NOT EXISTS triggers (
 )
 """
 _COLUMNS = "id, name, description, enabled, definition, extra"
+_DEPARTMENTS = """
+CREATE TABLE IF NOT EXISTS departments (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    name        TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    enabled     INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1))
+)
+"""
+_DEPARTMENT_COLUMNS = "id, name, description, enabled"
+
 # Keys with a column of their own; anything else a client sends is kept verbatim in `extra`.
 _KNOWN = frozenset({"id", "name", "description", "enabled", "definition"})
 # Keys added to a created definition that lacks them. Zendesk keeps `version` in live
@@ -60,6 +70,14 @@ class TriggerNotFound(StoreError):
     status = 404
 
 
+class InvalidDepartment(StoreError):
+    """A department body the API would refuse."""
+
+
+class DepartmentNotFound(StoreError):
+    status = 404
+
+
 class Store:
     """One SQLite connection guarded by a lock: simple, and fast enough for a local API."""
 
@@ -74,6 +92,7 @@ class Store:
                 self._db.execute("PRAGMA journal_mode=WAL")
             with self._db:
                 self._db.execute(_SCHEMA)
+                self._db.execute(_DEPARTMENTS)
                 self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         except sqlite3.Error:
             self._db.close()
@@ -169,6 +188,74 @@ class Store:
         if cursor.rowcount == 0:
             raise TriggerNotFound(f"no trigger named {name!r}")
 
+    # -- departments: names are not unique, as nothing says Zendesk's are -----------------
+
+    def departments(self) -> tuple[dict[str, Any], ...]:
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT {_DEPARTMENT_COLUMNS} FROM departments ORDER BY id"
+            ).fetchall()
+        return tuple(_department_json(row) for row in rows)
+
+    def department(self, department_id: int) -> dict[str, Any]:
+        with self._lock:
+            row = self._department_row(department_id)
+        return _department_json(row)
+
+    def create_department(self, body: Any) -> dict[str, Any]:
+        fields = _department_fields(body)
+        if "name" not in fields:
+            raise InvalidDepartment("name is required and must be a non-empty string")
+        with self._lock:
+            with self._db:
+                cursor = self._db.execute(
+                    "INSERT INTO departments (name, description, enabled) VALUES (?, ?, ?)",
+                    (fields["name"], fields.get("description", ""), fields.get("enabled", 1)),
+                )
+            row = self._department_row(int(cursor.lastrowid or 0))
+        return _department_json(row)
+
+    def update_department(self, department_id: int, body: Any) -> dict[str, Any]:
+        fields = _department_fields(body)
+        with self._lock:
+            current = _department_json(self._department_row(department_id))
+            merged = {**current, **fields}
+            with self._db:
+                self._db.execute(
+                    "UPDATE departments SET name = ?, description = ?, enabled = ? WHERE id = ?",
+                    (merged["name"], merged["description"], merged["enabled"], department_id),
+                )
+            row = self._department_row(department_id)
+        return _department_json(row)
+
+    def delete_department(self, department_id: int) -> None:
+        with self._lock, self._db:
+            cursor = self._db.execute("DELETE FROM departments WHERE id = ?", (department_id,))
+        if cursor.rowcount == 0:
+            raise DepartmentNotFound(f"no department with id {department_id}")
+
+    def seed_departments(self, bodies: Iterable[Any]) -> int:
+        """Create the departments a seed file lists, except those whose name the store held
+        before (a restart with `--db` seeds nothing twice); a name the file repeats is
+        created twice, as Zendesk may hold it. Returns how many were created."""
+        bodies = tuple(bodies)
+        for body in bodies:
+            if "name" not in _department_fields(body):
+                raise InvalidDepartment("name is required and must be a non-empty string")
+        held = {department["name"] for department in self.departments()}
+        fresh = [body for body in bodies if body["name"] not in held]
+        for body in fresh:
+            self.create_department(body)
+        return len(fresh)
+
+    def _department_row(self, department_id: int) -> tuple[Any, ...]:
+        row: tuple[Any, ...] | None = self._db.execute(
+            f"SELECT {_DEPARTMENT_COLUMNS} FROM departments WHERE id = ?", (department_id,)
+        ).fetchone()
+        if row is None:
+            raise DepartmentNotFound(f"no department with id {department_id}")
+        return row
+
     def _row(self, name: str) -> tuple[Any, ...] | None:
         row: tuple[Any, ...] | None = self._db.execute(
             f"SELECT {_COLUMNS} FROM triggers WHERE name = ?", (name,)
@@ -250,3 +337,35 @@ def _to_json(row: tuple[Any, ...]) -> dict[str, Any]:
         out["definition"] = json.loads(definition)
     out.update((k, v) for k, v in json.loads(extra).items() if k not in out)
     return out
+
+
+def _department_fields(body: Any) -> dict[str, Any]:
+    if not isinstance(body, dict):
+        raise InvalidDepartment("the body must be a JSON object")
+    fields: dict[str, Any] = {}
+    if "name" in body:
+        if not isinstance(body["name"], str) or not body["name"]:
+            raise InvalidDepartment("name must be a non-empty string")
+        fields["name"] = body["name"]
+    if "description" in body:
+        if body["description"] is not None and not isinstance(body["description"], str):
+            raise InvalidDepartment("description must be a string or null")
+        fields["description"] = body["description"] or ""
+    if "enabled" in body:
+        enabled = body["enabled"]
+        if not isinstance(enabled, int) or enabled not in (0, 1):
+            raise InvalidDepartment("enabled must be 0, 1, true or false")
+        fields["enabled"] = int(enabled)
+    return fields
+
+
+def _department_json(row: tuple[Any, ...]) -> dict[str, Any]:
+    department_id, name, description, enabled = row
+    return {
+        "id": department_id,
+        "name": name,
+        "description": description,
+        "enabled": enabled,
+        "members": [],
+        "settings": {},
+    }

@@ -9,7 +9,7 @@ class Traffic:
     """Request counters for `GET /_emulator/stats`: per endpoint, whatever the outcome."""
 
     COUNTERS = (
-        *("list", "show", "create", "update", "delete", "token", "total"),
+        *("list", "show", "create", "update", "delete", "departments", "token", "total"),
         *("rate_limited", "failed", "delayed_ms", "peak_in_flight"),
     )
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from triggersync.engine.departments import Departments, names_for, routed_ids
 from triggersync.engine.model import FIELD_ORDER, Trigger, canonical, same_definition, same_json
 from triggersync.engine.plan import (
     ABSENT,
@@ -24,6 +25,7 @@ from triggersync.engine.plan import (
     ignored_by,
     temporary_name,
 )
+from triggersync.engine.targets import narrow
 from triggersync.errors import TriggersyncError, format_path
 from triggersync.untrusted import shown
 
@@ -98,20 +100,40 @@ def make_plan(
     ignore: Sequence[str] = (),
     prune: bool = True,
     base_url: str | None = None,
+    departments: Departments | None = None,
+    targets: Sequence[str] = (),
 ) -> Plan:
     """A Plan with the fingerprints `apply --plan` checks; raises TriggersyncError when the
     changes cannot be ordered (renames in a cycle).
 
-    `ignore` holds the configuration's globs of live names it does not own.
+    `ignore` holds the configuration's globs of live names it does not own; `departments`,
+    when the account's were read, names the department ids the changes route to; `targets`
+    the `--target` globs that narrow both sides (engine/targets.py). The plan keeps every
+    live name all the same: the stale check and the delete guard look at the whole account.
     """
-    changes = diff(desired, live, is_ignored=lambda name: ignored_by(name, ignore), prune=prune)
+
+    def is_ignored(name: str) -> bool:
+        return ignored_by(name, ignore)
+
+    owned = (trigger.name for trigger in live if not is_ignored(trigger.name))
+    scoped = narrow(desired, live, targets, owned=owned)
+    changes = diff(scoped.desired, scoped.live, is_ignored=is_ignored, prune=prune)
     live_by_name = {trigger.name: trigger for trigger in live}
     fingerprints = {
         change.name: fingerprint(live_by_name[change.name])
         for change in changes
         if change.action != "create"
     }
-    return Plan(tuple(changes), fingerprints, tuple(live_by_name), base_url, tuple(ignore))
+    names = names_for(routed_ids(changes), departments) if departments is not None else {}
+    return Plan(
+        tuple(changes),
+        fingerprints,
+        tuple(live_by_name),
+        base_url,
+        tuple(ignore),
+        names,
+        targeting=scoped.targeting,
+    )
 
 
 def _compare(want: Trigger, have: Trigger) -> Change | None:

@@ -170,12 +170,33 @@ def fingerprint(trigger: Trigger) -> str:
 
 
 @dataclass(frozen=True)
+class Targeting:
+    """What a plan narrowed by `--target` records (engine/targets.py): its globs, and how many
+    triggers they picked out of how many the run saw (declared names and owned live names,
+    each counted once)."""
+
+    globs: tuple[str, ...]
+    selected: int
+    total: int
+
+    @property
+    def line(self) -> str:
+        """`Targeted: 2 of 40 triggers.`"""
+        noun = "trigger" if self.total == 1 else "triggers"
+        return f"Targeted: {self.selected} of {self.total} {noun}."
+
+
+@dataclass(frozen=True)
 class Plan:
     changes: tuple[Change, ...]
     fingerprints: Mapping[str, str] = field(default_factory=dict)  # live name -> fingerprint
     live_names: tuple[str, ...] = ()  # every live name at plan time, ignored ones included
     base_url: str | None = None
     ignore: tuple[str, ...] = ()  # the configuration's ignore globs: what it does not own
+    # Names of the department ids the changes route to, where the account's list was read:
+    # shown next to the ids (`set department "Sales" (id 123)`), never compared.
+    department_names: Mapping[int, str] = field(default_factory=dict)
+    targeting: Targeting | None = None  # set when --target narrowed the plan
     # The configuration's warnings (docs/rules.md): every report lists them.
     warnings: tuple[Problem, ...] = ()
     # The execution order (`execution_waves`), worked out once, when the plan is made.
@@ -188,6 +209,7 @@ class Plan:
         object.__setattr__(self, "live_names", tuple(sorted(set(self.live_names))))
         object.__setattr__(self, "ignore", tuple(self.ignore))
         object.__setattr__(self, "warnings", tuple(self.warnings))
+        object.__setattr__(self, "department_names", dict(sorted(self.department_names.items())))
         # Ordered here, so a plan whose changes cannot be ordered is never made (nor shown),
         # and apply runs the very waves that were checked.
         object.__setattr__(self, "waves", execution_waves(self.changes))

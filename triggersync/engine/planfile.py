@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Final, NoReturn
 from triggersync.engine.guard import Refusal, delete_guard
 from triggersync.engine.kinds import ChangeKind
 from triggersync.engine.model import as_declared, same_json
-from triggersync.engine.plan import ABSENT, Change, FieldChange, Plan, ignored_by
+from triggersync.engine.plan import ABSENT, Change, FieldChange, Plan, Targeting, ignored_by
 from triggersync.engine.schemas import packaged_schema
 from triggersync.errors import (
     Location,
@@ -58,10 +58,18 @@ _JSON_TYPES: Final = {
 
 def plan_to_dict(plan: Plan) -> dict[str, Any]:
     """The plan as the document schemas/plan.schema.json describes."""
-    return {
+    document: dict[str, Any] = {
         "format_version": FORMAT_VERSION,
         "summary": plan.summary,
         "guard": _guard_to_dict(delete_guard(plan)),
+    }
+    if plan.targeting is not None:  # only when narrowed: a whole plan's document is unchanged
+        document["targets"] = {
+            "globs": list(plan.targeting.globs),
+            "selected": plan.targeting.selected,
+            "total": plan.targeting.total,
+        }
+    return document | {
         "changes": [_change_to_dict(change) for change in plan.changes],
         "warnings": [warning_to_dict(warning) for warning in plan.warnings],
         "state": {
@@ -71,6 +79,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             "ignore": list(plan.ignore),
             "owned_live": plan.owned_live,
         },
+        **_departments_to_dict(plan),
     }
 
 
@@ -97,6 +106,14 @@ def _warning_from_dict(raw: dict[str, Any]) -> Problem:
     has_place = raw["file"] is not None and raw["line"] is not None and raw["column"] is not None
     location = Location(raw["file"], raw["line"], raw["column"]) if has_place else None
     return Problem(location=location, message=raw["message"], severity=Severity.WARNING, rule=rule)
+
+
+def _departments_to_dict(plan: Plan) -> dict[str, Any]:
+    """The names of the departments the changes route to, for readers (`show`, `apply
+    --plan`); only when there are some, so a plan without departments keeps its shape."""
+    if not plan.department_names:
+        return {}
+    return {"departments": {str(key): name for key, name in plan.department_names.items()}}
 
 
 def _guard_to_dict(refusal: Refusal | None) -> dict[str, Any] | None:
@@ -224,6 +241,8 @@ def plan_from_dict(data: Any) -> Plan:
             ignore=tuple(state["ignore"]),
             # Optional, as plans written before warnings were listed lack them.
             warnings=tuple(_warning_from_dict(raw) for raw in data.get("warnings", ())),
+            department_names={int(key): name for key, name in data.get("departments", {}).items()},
+            targeting=_targeting(data.get("targets")),
         )
     except TriggersyncError as exc:  # the changes cannot be ordered
         raise PlanFileError(f"plan file: {exc}") from exc
@@ -239,6 +258,14 @@ def plan_from_dict(data: Any) -> Plan:
     if "guard" in data and data["guard"] != _guard_to_dict(delete_guard(plan)):
         _fail("guard", "does not match what the delete guard makes of the changes")
     return plan
+
+
+def _targeting(raw: dict[str, Any] | None) -> Targeting | None:
+    if raw is None:
+        return None
+    if raw["selected"] > raw["total"]:
+        _fail("targets.selected", f"is {raw['selected']}, more than the total {raw['total']}")
+    return Targeting(tuple(raw["globs"]), raw["selected"], raw["total"])
 
 
 # --- the shape: schemas/plan.schema.json ----------------------------------------------------

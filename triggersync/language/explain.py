@@ -12,12 +12,14 @@ Every literal keeps its exact value, and every phrase is one line.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from triggersync.errors import JsonPath, format_path
 from triggersync.language.literals import MAX_DEPTH, as_written, bare, literal
 from triggersync.language.vocabulary import (
+    DEPARTMENT_ID_WORDS,
     EVENTS,
     OPERATORS,
     TRIGGER_ACTIONS,
@@ -29,6 +31,7 @@ from triggersync.language.vocabulary import (
 ALWAYS = "always"
 NOTHING = "do nothing"
 _MISSING = object()
+_NO_NAMES: Mapping[int, str] = {}
 
 
 @dataclass(frozen=True)
@@ -67,14 +70,25 @@ def condition_words(condition: Any) -> str:
     return _inline(condition, 0)
 
 
-def action_words(action: Any) -> str:
-    """`["sendMessageToVisitor", "Sales", "Hi!"]` → `send "Hi!" as "Sales"`."""
+def action_words(action: Any, departments: Mapping[int, str] = _NO_NAMES) -> str:
+    """`["sendMessageToVisitor", "Sales", "Hi!"]` → `send "Hi!" as "Sales"`.
+
+    A department is read by its name where it has one: `["setDepartment", "Sales"]` as written
+    (`set department "Sales"`), an id that `departments` names with both
+    (`set department "Sales" (id 123)`), any other id as it is (`set department to 123`)."""
     if not isinstance(action, list) or not action or not isinstance(action[0], str):
         return as_written(action)
     known = TRIGGER_ACTIONS.get(action[0])
     operands = action[1:]
     if known is None or not known.min_arity <= len(operands) <= known.max_arity:
         return as_written(action)
+    if known.named_words and len(operands) == 1:
+        operand = operands[0]
+        if isinstance(operand, str):
+            return known.named_words.format(literal(operand))
+        if type(operand) is int and operand in departments:
+            named = known.named_words.format(literal(departments[operand]))
+            return named + DEPARTMENT_ID_WORDS.format(operand)
     shown = [literal(operand) for operand in operands]
     text = known.words.format(*shown)
     for _, extra in known.optional[: len(operands) - known.min_arity]:
@@ -82,18 +96,19 @@ def action_words(action: Any) -> str:
     return text
 
 
-def explain(definition: Any) -> str:
-    """The whole definition as one sentence, on one line."""
+def explain(definition: Any, departments: Mapping[int, str] = _NO_NAMES) -> str:
+    """The whole definition as one sentence, on one line; `departments` names the department
+    ids it knows (action_words)."""
     if not isinstance(definition, dict):
         return f"Not a definition: {literal(definition)}"
     steps = _steps(definition.get("condition"))
     text = event_words(definition.get("event", _MISSING)) + " — "
     for step, is_guard in steps or [(ALWAYS, True)]:
         text += step + (": " if is_guard else "; ")
-    return text + _actions_sentence(definition.get("actions")) + "."
+    return text + _actions_sentence(definition.get("actions"), departments) + "."
 
 
-def explain_lines(definition: Any) -> tuple[Line, ...]:
+def explain_lines(definition: Any, departments: Mapping[int, str] = _NO_NAMES) -> tuple[Line, ...]:
     """The definition as lines: the event, then the conditions, then the actions, each line
     with the path of the part it reads, so a plan can show it next to the field paths."""
     if not isinstance(definition, dict):
@@ -112,7 +127,7 @@ def explain_lines(definition: Any) -> tuple[Line, ...]:
     else:
         lines.append(Line(1, "then:", ("actions",)))
         lines.extend(
-            Line(2, action_words(action), ("actions", index))
+            Line(2, action_words(action, departments), ("actions", index))
             for index, action in enumerate(actions)
         )
     return tuple(lines)
@@ -223,12 +238,12 @@ def _steps(condition: Any) -> list[tuple[str, bool]]:
     return steps
 
 
-def _actions_sentence(actions: Any) -> str:
+def _actions_sentence(actions: Any, departments: Mapping[int, str]) -> str:
     if actions is None or actions == []:
         return NOTHING
     if not isinstance(actions, list):
         return f"actions as written: {literal(actions)}"
-    return "; ".join(action_words(action) for action in actions)
+    return "; ".join(action_words(action, departments) for action in actions)
 
 
 def _condition_lines(node: Any, depth: int, path: JsonPath, prefix: str, lines: list[Line]) -> None:

@@ -42,6 +42,7 @@ class Kind(Enum):
     ANY = "any value"
     VARIABLE = "a variable"
     CONDITION = "a condition"
+    DEPARTMENT = "a department id (a number) or name (text)"
 
     def accepts(self, value: Any) -> bool:
         if self is Kind.TEXT:
@@ -56,6 +57,8 @@ class Kind(Enum):
             return isinstance(value, str) and value.startswith("@")
         if self is Kind.CONDITION:
             return isinstance(value, list)
+        if self is Kind.DEPARTMENT:  # a string is a name, digits included
+            return isinstance(value, str) or values.read_number(value) is not None
         return isinstance(value, (str, int, float))  # ANY: a plain value, not a list or null
 
 
@@ -142,6 +145,8 @@ class TriggerAction:
     optional: tuple[tuple[Kind, str], ...] = ()
     # The visitor sees a chat message: two of these at once are two messages.
     messages_visitor: bool = False
+    # How it reads when its operand names a department rather than giving its id.
+    named_words: str = ""
 
     @property
     def min_arity(self) -> int:
@@ -201,6 +206,9 @@ def _compare(
 
 
 _TEXT, _NUMBER = Kind.TEXT, Kind.NUMBER
+# The action that routes a chat: its operand is a department's id, or (in a configuration) its
+# name, which the tool resolves to this account's id (docs/configuration.md#departments).
+SET_DEPARTMENT = "setDepartment"
 
 OPERATORS: dict[str, Operator] = _table(
     [
@@ -367,7 +375,14 @@ TRIGGER_ACTIONS: dict[str, TriggerAction] = _table(
             messages_visitor=True,
         ),
         TriggerAction("addTag", (_TEXT,), "add tag {0}", _O, PUBLIC_DEFINITIONS),
-        TriggerAction("setDepartment", (_NUMBER,), "set department to {0}", _O, PUBLIC_DEFINITIONS),
+        TriggerAction(
+            SET_DEPARTMENT,
+            (Kind.DEPARTMENT,),
+            "set department to {0}",
+            _O,
+            PUBLIC_DEFINITIONS,
+            named_words="set department {0}",
+        ),
         TriggerAction("wait", (_NUMBER,), "wait {0} seconds", _I, MESSAGING_TRIGGERS),
         TriggerAction("setTriggered", (_BOOLEAN,), "set triggered to {0}", _I, DASHBOARD),
         TriggerAction("removeTag", (_TEXT,), "remove tag {0}", _I, NO_SOURCE),
@@ -379,6 +394,9 @@ TRIGGER_ACTIONS: dict[str, TriggerAction] = _table(
         ),
     ]
 )
+
+# How a department read by name reads next to its id: `set department "Sales" (id 123)`.
+DEPARTMENT_ID_WORDS = " (id {0})"
 
 # Keys Zendesk itself keeps in a definition next to the three that say what it does.
 DEFINITION_KEYS = ("event", "condition", "actions")

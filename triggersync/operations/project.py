@@ -132,21 +132,30 @@ class Project:
     # -- against the accounts --------------------------------------------------------------
 
     def plan(
-        self, accounts: Sequence[str] = (), *, prune: bool = True, strict: bool | None = False
+        self,
+        accounts: Sequence[str] = (),
+        *,
+        prune: bool = True,
+        strict: bool | None = False,
+        targets: Sequence[str] = (),
     ) -> list[AccountRun[AccountPlan]]:
-        """Every account's plan (one list request each, all accounts at once); `strict` as
-        `load_config` reads it (drift passes None: it is never strict)."""
+        """Every account's plan (one list request each, all accounts at once), narrowed to
+        `targets` (globs) when there are any; `strict` as `load_config` reads it (drift
+        passes None: it is never strict)."""
 
         def one(account: Account) -> AccountPlan:
             config = self.load_config(account, strict=strict)
             with self.connect(account) as client:
-                return AccountPlan(config, workflow.plan(config, client, prune=prune))
+                planned = workflow.plan(config, client, prune=prune, targets=targets)
+                return AccountPlan(config, planned)
 
         return run_each(self.select(accounts), one)
 
-    def drift(self, accounts: Sequence[str] = ()) -> list[AccountRun[AccountPlan]]:
+    def drift(
+        self, accounts: Sequence[str] = (), *, targets: Sequence[str] = ()
+    ) -> list[AccountRun[AccountPlan]]:
         """Every account's drift: the plan that would undo what differs."""
-        return self.plan(accounts, prune=True, strict=None)
+        return self.plan(accounts, prune=True, strict=None, targets=targets)
 
     def live(self, accounts: Sequence[str] = ()) -> list[AccountRun[list[Trigger]]]:
         """Every account's live triggers, sorted by name."""

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from triggersync.engine.apply import ApplyOutcome, ApplyResult
     from triggersync.engine.model import Trigger
     from triggersync.engine.plan import Plan
+    from triggersync.errors import Problem
     from triggersync.language.rules import RuleSettings
 
 PathLike = str | os.PathLike[str]
@@ -65,26 +66,52 @@ def connect(
 
 
 def plan(
-    config: Config, client: Client, *, prune: bool = True, live: Sequence[Trigger] | None = None
+    config: Config,
+    client: Client,
+    *,
+    prune: bool = True,
+    live: Sequence[Trigger] | None = None,
+    targets: Sequence[str] = (),
+    on_warning: Callable[[Problem], None] | None = None,
 ) -> Plan:
     """What apply would change: the configuration against the live triggers (one list
-    request, unless `live` gives them). `prune=False` keeps live triggers no file declares."""
-    from triggersync.engine.diff import make_plan
+    request, unless `live` gives them). `prune=False` keeps live triggers no file declares;
+    `targets` (globs, as `--target`) narrow both sides, pruning included.
 
+    Departments a definition names are resolved to the account's ids with one more request,
+    made only then (docs/configuration.md#departments): a name no department has, or one two
+    share, is a ConfigError at its place; a disabled one a warning, given to `on_warning`."""
+    from triggersync.engine import departments
+    from triggersync.engine.diff import make_plan
+    from triggersync.errors import ConfigError
+
+    live = client.list() if live is None else live
+    desired, table = config.triggers, None
+    if departments.names_any(config.triggers):
+        table = client.departments()
+        resolved = departments.resolve(desired, table, places=config.departments, live=live)
+        for warning in resolved.warnings:
+            if on_warning is not None:
+                on_warning(warning)
+        if resolved.errors:
+            raise ConfigError(resolved.errors)
+        desired = resolved.triggers
     made = make_plan(
-        config.triggers,
-        client.list() if live is None else live,
+        desired,
+        live,
         ignore=[glob.pattern for glob in config.ignore],
         prune=prune,
         base_url=client.base_url,
+        departments=table,
+        targets=targets,
     )
     return dataclasses.replace(made, warnings=config.warnings)  # every report lists them
 
 
-def drift(config: Config, client: Client) -> Plan:
+def drift(config: Config, client: Client, *, targets: Sequence[str] = ()) -> Plan:
     """The live triggers that differ from the configuration, as the plan that would undo
     them (every owned trigger counts: drift always prunes)."""
-    return plan(config, client, prune=True)
+    return plan(config, client, prune=True, targets=targets)
 
 
 def read_saved(path: PathLike) -> Plan:

@@ -46,8 +46,9 @@ COMMENT_LIMIT: Final = 65_000  # GitHub refuses a comment or issue body over 65,
 
 def render_markdown(plan: Plan) -> str:
     if plan.empty:
-        return "\n".join(["**No changes.**", "", *_warnings(plan.warnings), PLAN_MARKER]) + "\n"
-    parts = [f"**{summary_line(plan)}**", ""]
+        warned = "".join(f"{line}\n" for line in _warnings(plan.warnings))
+        return f"**No changes.**\n\n{_targeted(plan)}{warned}{PLAN_MARKER}\n"
+    parts = [f"**{summary_line(plan)}**", "", *_targeted_lines(plan)]
     if any("delete" in CHANGE_KINDS[change.action].counts_as for change in plan.changes):
         parts += [WARNING, ""]
     notice = guard_notice(plan)
@@ -58,7 +59,7 @@ def render_markdown(plan: Plan) -> str:
     for change in plan.changes:
         body.append(f"{_diff_mark(CHANGE_KINDS[change.action].symbol)} {heading(change)}")
         body.extend(_fields(change))
-    words = _in_words(plan.changes, _plan_words, _plan_title)
+    words = _in_words(plan.changes, lambda change: _plan_words(change, plan), _plan_title)
     changes = _diff_block(body, len(plan.changes))
     return "\n".join([*parts, *changes, "", *words, PLAN_MARKER]) + "\n"
 
@@ -80,7 +81,7 @@ def _warnings(warnings: Sequence[Problem]) -> list[str]:
 
 def render_drift_markdown(plan: Plan) -> str:
     if plan.empty:
-        return f"**No drift.**\n\n{DRIFT_MARKER}\n"
+        return f"**No drift.**\n\n{_targeted(plan)}{DRIFT_MARKER}\n"
     ordered = drift_order(plan)
     body: list[str] = []
     for change in ordered:
@@ -92,10 +93,20 @@ def render_drift_markdown(plan: Plan) -> str:
                 body.append(f"-    {clean(item.path)}: {value(item.path, item.after)} (code)")
             if item.before is not ABSENT:
                 body.append(f"+    {clean(item.path)}: {value(item.path, item.before)} (Zendesk)")
-    parts = [f"**{drift_summary_line(plan)}**", ""]
-    words = _in_words(ordered, _drift_words, _drift_title)
+    parts = [f"**{drift_summary_line(plan)}**", "", *_targeted_lines(plan)]
+    words = _in_words(ordered, lambda change: _drift_words(change, plan), _drift_title)
     changes = _diff_block(body, len(plan.changes))
     return "\n".join([*parts, *changes, "", *words, DRIFT_MARKER]) + "\n"
+
+
+def _targeted_lines(plan: Plan) -> list[str]:
+    """Under the summary line, that the plan was narrowed by --target (a reviewer must not
+    take it for the whole account)."""
+    return [] if plan.targeting is None else [f"> {plan.targeting.line}", ""]
+
+
+def _targeted(plan: Plan) -> str:
+    return "\n".join(_targeted_lines(plan)) + "\n" if plan.targeting is not None else ""
 
 
 def truncate_markdown(text: str, limit: int = COMMENT_LIMIT, *, what: str = "plan") -> str:
@@ -139,13 +150,14 @@ def _fields(change: Change) -> Iterator[str]:
             yield f"+    {clean(item.path)}: {value(item.path, item.after)}"
 
 
-def _plan_words(change: Change) -> list[str]:
-    return [f"{'-' if side == 'before' else '+'} {words}" for side, words in plan_words(change)]
+def _plan_words(change: Change, plan: Plan) -> list[str]:
+    said = plan_words(change, plan)
+    return [f"{'-' if side == 'before' else '+'} {words}" for side, words in said]
 
 
-def _drift_words(change: Change) -> list[str]:
+def _drift_words(change: Change, plan: Plan) -> list[str]:
     # As drift's field lines: the code's side first, on `-`; Zendesk's then, on `+`.
-    said = reversed(drift_words(change))
+    said = reversed(drift_words(change, plan))
     return [f"{'+' if side == 'before' else '-'} {words}" for side, words in said]
 
 

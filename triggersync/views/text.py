@@ -42,22 +42,27 @@ Paint = Callable[[str], str]
 
 def render_text(plan: Plan, *, color: bool = False) -> str:
     if plan.empty:
-        return "No changes.\n"
+        return _targeted(plan) + "No changes.\n"
     paint = _painter(color)
     lines: list[str] = []
     for change in plan.changes:
         lines.append(f"{_mark(CHANGE_KINDS[change.action].symbol, paint)} {heading(change)}")
         lines.extend(_fields(change, paint))
-        lines.extend(f"{_INDENT}{words}" for _, words in plan_words(change))
+        lines.extend(f"{_INDENT}{words}" for _, words in plan_words(change, plan))
     notice = guard_notice(plan)
     if notice is not None:
         lines += ["", f"Warning: {notice}"]
-    return "\n".join([*lines, "", summary_line(plan)]) + "\n"
+    return _targeted(plan) + "\n".join([*lines, "", summary_line(plan)]) + "\n"
+
+
+def _targeted(plan: Plan) -> str:
+    """A narrowed plan says so first, as Terraform warns of resource targeting."""
+    return "" if plan.targeting is None else plan.targeting.line + "\n\n"
 
 
 def render_drift_text(plan: Plan, *, color: bool = False) -> str:
     if plan.empty:
-        return "No drift.\n"
+        return _targeted(plan) + "No drift.\n"
     paint = _painter(color)
     lines: list[str] = []
     for change in drift_order(plan):
@@ -65,8 +70,8 @@ def render_drift_text(plan: Plan, *, color: bool = False) -> str:
             f"{_mark(CHANGE_KINDS[change.action].drift_symbol, paint)} {drift_heading(change)}"
         )
         lines.extend(f"{_INDENT}{_drift_field(item, paint)}" for item in change.diff)
-        lines.extend(f"{_INDENT}{words}" for _, words in drift_words(change))
-    return "\n".join([*lines, "", drift_summary_line(plan)]) + "\n"
+        lines.extend(f"{_INDENT}{words}" for _, words in drift_words(change, plan))
+    return _targeted(plan) + "\n".join([*lines, "", drift_summary_line(plan)]) + "\n"
 
 
 def outcome_line(outcome: ApplyOutcome) -> str:

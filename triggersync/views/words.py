@@ -10,6 +10,7 @@ of change kinds (engine/kinds.py); definitions in words from the language packag
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Final, Literal
 
 from triggersync.engine.guard import delete_guard, uncounted
@@ -79,40 +80,44 @@ def guard_notice(plan: Plan) -> str | None:
     return None if refusal is None else f"{refusal.notice}{uncounted(plan)}."
 
 
-def definition_words(definition: Any) -> str:
-    """A definition as one sentence on one line, as `explain` prints it."""
+def definition_words(definition: Any, departments: Mapping[int, str] | None = None) -> str:
+    """A definition as one sentence on one line, as `explain` prints it; `departments` names
+    the department ids it knows (`set department "Sales" (id 123)`)."""
     if definition is None:
         return NO_DEFINITION
-    return clean(explain(definition))
+    return clean(explain(definition, departments or {}))
 
 
-def plan_words(change: Change) -> list[tuple[Side, str]]:
+def plan_words(change: Change, plan: Plan) -> list[tuple[Side, str]]:
     """A created trigger's definition in words (`will do: ...`), or a replaced one's before
     and after (`did: ...`, `will do: ...`); nothing for the other changes, nor for a create
-    that leaves the definition unmanaged."""
+    that leaves the definition unmanaged. `plan` names the departments."""
     if change.action == "create" and change.after and change.after.get("definition") is not None:
-        return _said(change, ("after",), PLAN_SIDES)
+        return _said(change, ("after",), PLAN_SIDES, plan.department_names)
     if change.action == "replace":
-        return _said(change, ("before", "after"), PLAN_SIDES)
+        return _said(change, ("before", "after"), PLAN_SIDES, plan.department_names)
     return []
 
 
-def drift_words(change: Change) -> list[tuple[Side, str]]:
+def drift_words(change: Change, plan: Plan) -> list[tuple[Side, str]]:
     """A changed definition in words: what Zendesk has, what the code says."""
     if change.action == "replace":
-        return _said(change, ("before", "after"), DRIFT_SIDES)
+        return _said(change, ("before", "after"), DRIFT_SIDES, plan.department_names)
     return []
 
 
 def _said(
-    change: Change, sides: tuple[Side, ...], labels: dict[Side, str]
+    change: Change,
+    sides: tuple[Side, ...],
+    labels: dict[Side, str],
+    departments: Mapping[int, str],
 ) -> list[tuple[Side, str]]:
     # Labels padded to one width, so that the two sentences start in one column.
     width = max(len(label) for label in labels.values())
     lines: list[tuple[Side, str]] = []
     for side in sides:
         view = change.before if side == "before" else change.after
-        words = definition_words(view.get("definition") if view else None)
+        words = definition_words(view.get("definition") if view else None, departments)
         lines.append((side, f"{labels[side]:<{width}} {words}"))
     return lines
 
