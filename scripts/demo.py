@@ -158,7 +158,9 @@ def adopt(workdir: Path) -> None:
     run("plan", str(copy), "--detailed-exitcode", expect=0)
 
 
-def start_emulator(db: Path) -> tuple[subprocess.Popen[str], str]:
+def start_emulator(
+    db: Path, departments: Path = ROOT / DEPARTMENTS
+) -> tuple[subprocess.Popen[str], str]:
     server = subprocess.Popen(
         [
             str(BIN),
@@ -168,7 +170,7 @@ def start_emulator(db: Path) -> tuple[subprocess.Popen[str], str]:
             "--db",
             str(db),
             "--departments",
-            str(ROOT / DEPARTMENTS),
+            str(departments),
         ],
         env=ENV,
         stdout=subprocess.PIPE,
@@ -186,8 +188,14 @@ def start_emulator(db: Path) -> tuple[subprocess.Popen[str], str]:
 
 def accounts(workdir: Path, production: str) -> None:
     """Two accounts, one project file, one plan: the drifted "production" of the steps above
-    and a second emulator standing for an empty sandbox, planned at once."""
-    sandbox_server, sandbox = start_emulator(workdir / "sandbox.db")
+    and a second emulator standing for an empty sandbox, planned at once. The sandbox's
+    departments were made in another order, so their ids differ from production's: the same
+    files route by name to each account's own ids."""
+    shuffled = workdir / "sandbox-departments.yaml"
+    listed = (ROOT / DEPARTMENTS).read_text(encoding="utf-8")
+    entries = ["- " + entry for entry in listed.split("\n- ")[1:]]
+    shuffled.write_text("\n".join(reversed([e.rstrip("\n") for e in entries])) + "\n")
+    sandbox_server, sandbox = start_emulator(workdir / "sandbox.db", shuffled)
     try:
         project = workdir / "triggersync.yaml"
         lines = ["accounts:"]
@@ -201,7 +209,10 @@ def accounts(workdir: Path, production: str) -> None:
         project.write_text("\n".join(lines) + "\n", encoding="utf-8")
         banner("14. many accounts: a project file names a sandbox and production")
         print(project.read_text(encoding="utf-8"), end="")
-        banner("15. plan: one report, a section per account, both planned at once")
+        banner(
+            "15. plan: one report, a section per account, both planned at once; "
+            "each account's department ids differ, the files name them"
+        )
         run("plan", "--project", str(project), expect=0)
     finally:
         sandbox_server.terminate()

@@ -8,6 +8,8 @@ terminal or on the CI log that records it:
   characters are written as escapes (`\\u202e`, `\\n`). So no text is hidden, reordered by
   bidi controls, or split into a line of its own that looks like the tool's output, and a lone
   surrogate (JSON allows `"\\ud800"`, Python's json reads it) never crashes a UTF-8 write.
+- Text that is not in Unicode's composed form (NFC) has its combining marks escaped
+  (`Cafe\\u0301`), so two names that differ only in how they are composed never look alike.
 - `##[` is written `##\\u005b`. The GitHub Actions runner reads a line as a workflow command
   (`::error::`, `::add-mask::`, `::stop-commands::` ...) when, after its leading whitespace,
   it starts with `::` and holds a second `::`; or, in its older syntax, when `##[` appears
@@ -68,12 +70,21 @@ _YAML_ESCAPES: Final = _Escapes("yaml", also=frozenset({0xFFFE, 0xFFFF}))
 
 def shown(value: Any) -> str:
     """A value as JSON (strings quoted) that reads back as the same value, safe to print."""
-    return _defused(json.dumps(value, ensure_ascii=False).translate(_JSON_ESCAPES))
+    return _defused(_marked(json.dumps(value, ensure_ascii=False)).translate(_JSON_ESCAPES))
 
 
 def clean(text: str) -> str:
     """Free text (a message, a field path, a server's words) safe to print, unquoted."""
-    return _defused(text.translate(_JSON_ESCAPES))
+    return _defused(_marked(text).translate(_JSON_ESCAPES))
+
+
+def _marked(text: str) -> str:
+    """Text not in Unicode's composed form (NFC) with its combining marks escaped: `Café`
+    written as `e` + U+0301 looks like `Café` written with `é`, but is another name to Zendesk.
+    At most one of two such spellings is composed, so the other shows `Cafe\u0301`."""
+    if text.isascii() or unicodedata.is_normalized("NFC", text):
+        return text
+    return "".join(f"\\u{ord(char):04x}" if unicodedata.combining(char) else char for char in text)
 
 
 def is_clean(text: str) -> bool:

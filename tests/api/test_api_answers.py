@@ -56,3 +56,17 @@ def test_a_list_answer_that_is_not_a_list_of_triggers_is_a_transport_error(
 ) -> None:
     with canned(answer) as (client, _), pytest.raises(TransportError, match=error):
         client.list()
+
+
+def test_an_answer_of_millions_of_tiny_values_is_refused_before_it_is_parsed() -> None:
+    # 4,000,001 `{}`: 12 MB of text that would take ~0.4 GB parsed (63 MiB of it, 1.7 GB).
+    body = b"[" + b",".join([b"{}"] * 2_000_001) + b"]"
+    with (
+        canned(Canned(200, body)) as (client, _),
+        pytest.raises(TransportError) as caught,
+    ):
+        client.list()
+    assert str(caught.value) == (
+        "GET /triggers: the answer holds over 4000000 JSON values, more than triggersync reads "
+        "(about 190,000 triggers)"
+    )

@@ -192,6 +192,17 @@ def test_a_granted_token_no_header_can_carry_is_refused(token: str, problem: str
     assert script.seen == []  # the API never got such a header
 
 
+def test_a_token_lifetime_of_hundreds_of_digits_is_used_as_a_long_one() -> None:
+    answer = Canned(200, b'{"access_token": "at-1", "expires_in": ' + b"9" * 401 + b"}")
+    with (
+        token_server(answer) as (token_url, _),
+        canned_server(Canned(200, b"[]")) as (api, script),
+        oauth_client(api, token_url) as client,
+    ):
+        assert client.list() == []
+    assert len(script.seen) == 1
+
+
 def test_a_trickled_token_answer_ends_at_the_time_bound() -> None:
     with (
         token_server(Canned(200, TOKEN_ANSWER, trickle=0.05)) as (token_url, _),

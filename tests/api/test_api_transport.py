@@ -3,9 +3,13 @@ interrupted run cuts its exchanges off; plain http to loopback never goes throug
 
 from __future__ import annotations
 
+import json
+import socket
 import threading
+import time
 from collections.abc import Callable
 
+import loopback_tls
 import pytest
 from api_clients import MADE, basic_client
 from canned_http import Canned, canned_server
@@ -85,6 +89,36 @@ def test_plain_http_to_loopback_never_goes_through_a_proxy(
     assert proxy.seen == []
 
 
+@pytest.mark.parametrize("variable", ["HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy"])
+def test_a_loopback_token_url_is_never_proxied_when_the_api_is_https(
+    monkeypatch: pytest.MonkeyPatch, variable: str
+) -> None:
+    """The client secret must never reach a plain-http proxy: the API URL's scheme does not
+    decide for the token URL."""
+    grant = json.dumps({"access_token": "grant-1", "expires_in": 3600}).encode()
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(loopback_tls.CERT))
+    with (
+        canned_server(Canned(502, b"proxy"), Canned(502, b"proxy")) as (proxy_url, proxy),
+        canned_server(Canned(200, b"[]"), tls=True) as (api, _),
+        canned_server(Canned(200, grant)) as (token_base, token),
+    ):
+        for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
+            for spelled in (name, name.lower()):
+                monkeypatch.delenv(spelled, raising=False)
+        monkeypatch.setenv(variable, proxy_url.split("/api/")[0])
+        monkeypatch.setenv("NO_PROXY", "example.com")
+        env = {
+            "TRIGGERSYNC_API_URL": api,
+            "TRIGGERSYNC_TOKEN_URL": token_base + "/oauth2/token",
+            "TRIGGERSYNC_CLIENT_ID": "id-1",
+            "TRIGGERSYNC_CLIENT_SECRET": "secret-1",
+        }
+        with Client.from_env(env) as client:
+            assert client.list() == []
+    assert proxy.seen == []
+    assert [method for method, _ in token.seen] == ["POST"]
+
+
 # -- an interrupted run cuts its exchanges off -------------------------------------------------
 
 WAIT = 60  # seconds: a bound for a slow machine, never a sleep
@@ -139,3 +173,37 @@ def test_a_create_cut_off_is_not_looked_up_and_its_outcome_is_unknown() -> None:
     assert [type(exc) for exc in raised] == [OutcomeUnknown]
     assert str(raised[0]).startswith("POST /triggers: cut off by the interrupt")
     assert script.seen == [("POST", "/api/v2/chat/triggers")]  # no look-up after the cut
+
+
+# -- a name that never resolves ---------------------------------------------------------------
+
+
+def test_a_black_holed_resolver_is_bounded_by_the_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The system resolver cannot be interrupted (nothing real on loopback can black-hole it,
+    so getaddrinfo is replaced): the exchange ends at its deadline all the same."""
+    released = threading.Event()
+    real = socket.getaddrinfo
+
+    def black_hole(host: str, *args: object, **kwargs: object) -> object:
+        if host == "chat.black-hole.example":
+            released.wait(WAIT)  # a black hole answers late, if at all
+            raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+        return real(host, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket, "getaddrinfo", black_hole)
+    for name in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    started = time.monotonic()
+    try:
+        with (
+            basic_client("https://chat.black-hole.example/api/v2/chat", timeout=1) as client,
+            pytest.raises(TransportError) as caught,
+        ):
+            client.list()
+    finally:
+        waited = time.monotonic() - started
+        released.set()
+    assert waited < WAIT / 2  # three attempts of 1 s each, not the resolver's own wait
+    assert str(caught.value) == (
+        "GET /triggers: no complete answer within 1 s (TRIGGERSYNC_TIMEOUT)"
+    )

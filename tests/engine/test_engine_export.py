@@ -108,3 +108,12 @@ def written_all(tmp_path: Path, triggers: list[Trigger]) -> Path:
     path = tmp_path / "all.yaml"
     path.write_text(to_yaml(triggers, tmp_path), encoding="utf-8")
     return path
+
+
+def test_a_name_too_long_for_a_file_name_is_cut_and_kept_unique(tmp_path: Path) -> None:
+    long_a, long_b = "Ä" * 10 + "x" * 290 + "a", "Ä" * 10 + "x" * 290 + "b"
+    written = write_directory([Trigger(long_a), Trigger(long_b), Trigger("Short")], tmp_path)
+    names = sorted(path.name for path in written)
+    assert len(set(names)) == 3
+    assert all(len(name.encode()) <= 255 for name in names)
+    assert sorted(t.name for t in load([tmp_path]).triggers) == sorted([long_a, long_b, "Short"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from plan_builders import create, delete, rename, replace, view
 from triggersync.engine.kinds import CHANGE_KINDS
 from triggersync.engine.model import Trigger
 from triggersync.engine.plan import ABSENT, REPLACE_REASON, Change, FieldChange, Plan, fingerprint
-from triggersync.engine.planfile import SCHEMA_NAME, plan_from_dict, plan_to_dict
+from triggersync.engine.planfile import SCHEMA_NAME, plan_from_dict, plan_to_dict, read_plan_file
 from triggersync.engine.schemas import packaged_schema
 from triggersync.errors import PlanFileError
 
@@ -361,3 +362,16 @@ def test_every_constraint_has_a_title_to_put_its_failure_in_words() -> None:
         if "title" not in schema
     ]
     assert untitled == []
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero"])
+def test_a_plan_file_that_is_not_a_regular_file_is_refused_unread(
+    tmp_path: Path, kind: str
+) -> None:
+    path = tmp_path / "plan.json"
+    if kind == "fifo":
+        os.mkfifo(path)
+    else:
+        path.symlink_to("/dev/zero")
+    with pytest.raises(PlanFileError, match=r"plan.json: not a regular file"):
+        read_plan_file(path)

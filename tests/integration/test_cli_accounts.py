@@ -451,6 +451,27 @@ def test_an_account_whose_lock_is_held_fails_alone(
     assert [t["name"] for t in emulators[0].store.list() if "lock" in t["name"]] == []
 
 
+def test_a_credential_spelled_null_keeps_every_json_document_valid(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a/own.yaml").write_text("triggers:\n  - name: Only a\n")
+    with Emulator(port=0, credentials=Credentials(token="null")) as em:
+        em.store.create({"name": "Stray"})
+        (tmp_path / "triggersync.yaml").write_text(
+            "accounts:\n"
+            f"  a:\n    api_url: {em.url}\n    paths: [a]\n    credentials: {{token: TOKEN_A}}\n"
+            f"  b:\n    api_url: {em.url}\n    paths: [a]\n    credentials: {{token: TOKEN_A}}\n"
+        )
+        env = {"TOKEN_A": "null"}
+        shown = CliRunner().invoke(cli, ["plan", "--format", "json"], env=env)
+        saved = CliRunner().invoke(cli, ["plan", "--out", "plan.json"], env=env)
+    assert (shown.exit_code, saved.exit_code) == (0, 0), shown.stderr + saved.stderr
+    json.loads(shown.stdout)
+    json.loads(Path("plan.json").read_text())
+
+
 def test_a_target_narrows_every_accounts_plan(project: Path, run: Run) -> None:
     ran = run("plan", "--target", "Only *")
     assert ran.exit_code == 0
@@ -466,3 +487,18 @@ def test_show_renders_a_projects_saved_plan_by_account(
     shown = run("show", str(saved))
     assert shown.exit_code == 0
     assert shown.stdout == run("plan").stdout
+
+
+def test_a_disabled_department_is_a_warning_in_its_accounts_plan(
+    project: Path, run: Run, emulators: list[Emulator]
+) -> None:
+    emulators[1].store.create_department({"name": "Sales", "enabled": 0})
+    (project.parent / "two" / "own.yaml").write_text(
+        "triggers:\n  - name: Only two\n    definition:\n      event: chat_requested\n"
+        "      condition: [and]\n      actions: [[setDepartment, Sales]]\n"
+    )
+    ran = run("plan")
+    assert ran.exit_code == 0
+    assert "warning: account two: two/own.yaml:6:33: " in ran.stderr
+    assert 'department "Sales" (id 1) is disabled' in ran.stderr
+    assert ran.stderr.count("is disabled") == 1

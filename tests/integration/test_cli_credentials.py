@@ -58,6 +58,17 @@ def test_a_password_with_a_control_character_inside_is_refused_by_name(
     assert "word" not in ran.stderr
 
 
+def test_an_email_with_a_colon_is_refused_at_once_by_name(
+    emulator: Emulator, run: Run, config: Config
+) -> None:
+    env = {"TRIGGERSYNC_EMAIL": "ops:team@example.com", "TRIGGERSYNC_PASSWORD": "pw"}
+    ran = run("plan", config("triggers: []\n"), extra_env=env)
+    assert (ran.code, ran.stdout) == (1, "")
+    assert ran.stderr.startswith("Error: TRIGGERSYNC_EMAIL holds a colon (:), which basic ")
+    assert ran.stderr.count("\n") == 1
+    assert emulator.stats()["total"] == 0  # refused before anything was sent
+
+
 def test_a_password_beyond_latin_1_is_sent_as_utf_8(run: Run, config: Config) -> None:
     with Emulator(port=0, credentials=Credentials(password="pä55w\u20acrd")) as emulator:
         env = {

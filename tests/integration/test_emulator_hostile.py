@@ -36,11 +36,14 @@ def _request(
     host: str | None = None,
     length: int | None = None,
     auth: bool = True,
+    content_type: str | None = "application/json",
 ) -> bytes:
     lines = [f"{method} {path} HTTP/1.1"]
     lines.append(f"Host: {host if host is not None else f'127.0.0.1:{emulator.port}'}")
     if auth:
         lines.append(f"Authorization: {_auth(emulator)}")
+    if body and content_type is not None:
+        lines.append(f"Content-Type: {content_type}")
     lines.append(f"Content-Length: {len(body) if length is None else length}")
     lines.append("Connection: close")
     return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
@@ -127,6 +130,49 @@ def test_a_surrogate_pair_is_a_character_and_fine(emulator: Emulator) -> None:
     reply = _exchange(emulator, _request(emulator, "POST", "/api/v2/chat/triggers", raw))
     assert reply.startswith(b"HTTP/1.1 201 ")
     assert emulator.store.list()[0]["name"] == "rocket \U0001f680"
+
+
+# -- what a page in a browser could send ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [None, "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"],
+    ids=["none", "text", "form", "multipart"],
+)
+@pytest.mark.parametrize("method", ["POST", "PUT"])
+def test_a_body_not_sent_as_json_is_a_415_and_changes_nothing(
+    emulator: Emulator, method: str, content_type: str | None
+) -> None:
+    emulator.store.create({"name": "T"})
+    path = "/api/v2/chat/triggers" + ("/T" if method == "PUT" else "")
+    raw = json.dumps({"name": "Made by a page"}).encode()
+    request = _request(emulator, method, path, raw, content_type=content_type)
+    status, error = _status_and_error(_exchange(emulator, request))
+    assert (status, error) == (
+        415,
+        "the body must be JSON, sent with Content-Type: application/json",
+    )
+    assert [t["name"] for t in emulator.store.list()] == ["T"]
+
+
+def test_json_with_a_charset_is_json(emulator: Emulator) -> None:
+    raw = json.dumps({"name": "T"}).encode()
+    request = _request(
+        emulator,
+        "POST",
+        "/api/v2/chat/triggers",
+        raw,
+        content_type="Application/JSON; charset=utf-8",
+    )
+    assert _exchange(emulator, request).startswith(b"HTTP/1.1 201 ")
+
+
+def test_a_refused_login_never_asks_a_browser_for_one(emulator: Emulator) -> None:
+    reply = _exchange(emulator, _request(emulator, "GET", "/api/v2/chat/triggers", auth=False))
+    head = reply.partition(b"\r\n\r\n")[0]
+    assert head.startswith(b"HTTP/1.1 401 ")
+    assert b"www-authenticate" not in head.lower()
 
 
 # -- a body shorter than its Content-Length ---------------------------------------------------

@@ -244,10 +244,10 @@ def test_https_proxy_is_honoured(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv("HTTPS_PROXY", f"http://127.0.0.1:{proxy_port}")
         monkeypatch.delenv("NO_PROXY", raising=False)
         monkeypatch.delenv("no_proxy", raising=False)
-        env = {**TRANSPORT_ENV, "TRIGGERSYNC_API_URL": "https://localhost:9/api/v2/chat"}
+        env = {**TRANSPORT_ENV, "TRIGGERSYNC_API_URL": PROXIED_URL}
         with Client.from_env(env) as client, pytest.raises(TransportError):
             client.list()
-    assert seen == [("CONNECT", "localhost:9")]
+    assert seen == [("CONNECT", "chat.example.com:9")]
 
 
 def test_no_proxy_is_honoured(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -260,16 +260,26 @@ def test_no_proxy_is_honoured(monkeypatch: pytest.MonkeyPatch) -> None:
     assert seen == []
 
 
+def test_loopback_is_never_proxied_whatever_no_proxy_says(monkeypatch: pytest.MonkeyPatch) -> None:
+    with loopback_tls.serve(tls=False) as (proxy_port, seen):
+        use_proxy(monkeypatch, f"http://127.0.0.1:{proxy_port}")
+        monkeypatch.setenv("ALL_PROXY", f"http://127.0.0.1:{proxy_port}")
+        env = {**TRANSPORT_ENV, "TRIGGERSYNC_API_URL": "https://localhost:9/api/v2/chat"}
+        with Client.from_env(env) as client, pytest.raises(TransportError, match="cannot connect"):
+            client.list()
+    assert seen == []
+
+
 def test_a_proxy_refusing_the_tunnel_fails_at_once_naming_its_variable(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO, logger="triggersync.http")
     with loopback_tls.serve(tls=False) as (proxy_port, seen):
         use_proxy(monkeypatch, f"http://127.0.0.1:{proxy_port}")
-        env = {**RETRYING_ENV, "TRIGGERSYNC_API_URL": "https://localhost:9/api/v2/chat"}
+        env = {**RETRYING_ENV, "TRIGGERSYNC_API_URL": PROXIED_URL}
         with Client.from_env(env) as client, pytest.raises(TransportError, match="HTTPS_PROXY"):
             client.list()
-    assert seen == [("CONNECT", "localhost:9")]
+    assert seen == [("CONNECT", "chat.example.com:9")]
     assert len([r for r in caplog.records if r.name == "triggersync.http"]) == 1
 
 
@@ -278,7 +288,7 @@ def test_a_proxy_that_is_down_fails_at_once_naming_its_variable(
 ) -> None:
     caplog.set_level(logging.INFO, logger="triggersync.http")
     use_proxy(monkeypatch, f"http://127.0.0.1:{free_port()}")
-    env = {**RETRYING_ENV, "TRIGGERSYNC_API_URL": "https://localhost:9/api/v2/chat"}
+    env = {**RETRYING_ENV, "TRIGGERSYNC_API_URL": PROXIED_URL}
     with Client.from_env(env) as client, pytest.raises(TransportError, match="HTTPS_PROXY"):
         client.list()
     assert len([r for r in caplog.records if r.name == "triggersync.http"]) == 1
@@ -286,12 +296,14 @@ def test_a_proxy_that_is_down_fails_at_once_naming_its_variable(
 
 def test_a_proxy_error_never_shows_the_proxy_password(monkeypatch: pytest.MonkeyPatch) -> None:
     use_proxy(monkeypatch, f"http://proxy-user:proxy-pw-77c1@127.0.0.1:{free_port()}")
-    env = {**TRANSPORT_ENV, "TRIGGERSYNC_API_URL": "https://localhost:9/api/v2/chat"}
+    env = {**TRANSPORT_ENV, "TRIGGERSYNC_API_URL": PROXIED_URL}
     with Client.from_env(env) as client, pytest.raises(TransportError) as caught:
         client.list()
     assert "proxy-pw-77c1" not in str(caught.value)
 
 
+# Not loopback, so proxied; the proxy refuses or is down, so no name is ever looked up.
+PROXIED_URL = "https://chat.example.com:9/api/v2/chat"
 RETRYING_ENV = {**TRANSPORT_ENV, "TRIGGERSYNC_MAX_ATTEMPTS": "5", "TRIGGERSYNC_RETRY_DELAY": "0"}
 
 

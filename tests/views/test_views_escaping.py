@@ -26,6 +26,27 @@ def test_text_escapes_a_hidden_character_in_a_name() -> None:
 @pytest.mark.parametrize(
     "render", [render_text, render_markdown, render_drift_text, render_drift_markdown]
 )
+def test_names_that_differ_only_in_unicode_composition_look_different(
+    render: Callable[[Plan], str],
+) -> None:
+    composed, decomposed = "Caf\u00e9", "Cafe\u0301"
+    plan = Plan(
+        (
+            Change("delete", composed, {"name": composed}, None),
+            Change("delete", decomposed, {"name": decomposed}, None),
+        ),
+        {},
+        (),
+        None,
+    )
+    out = render(plan)
+    assert "Caf\u00e9" in out
+    assert "Cafe\\u0301" in out
+
+
+@pytest.mark.parametrize(
+    "render", [render_text, render_markdown, render_drift_text, render_drift_markdown]
+)
 def test_field_paths_are_escaped(render: Callable[[Plan], str]) -> None:
     out = render(hostile_replace())
     assert 'definition["k\\n::error title=pwned::x"]' in out

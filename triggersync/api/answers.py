@@ -14,6 +14,11 @@ from triggersync.api.transport import Answer
 from triggersync.engine.model import Trigger, normalise
 from triggersync.errors import ApiError, AuthError, NotFoundError, TransportError
 
+# Values in one answer. Parsed, a JSON value takes up to ~30 times its text (`{}` is 3 bytes
+# as text, a 64-byte dict and a pointer as data): 64 MiB of `[{},...]` would need 1.7 GB. A
+# realistic trigger holds ~20 values, so this is ~190,000 triggers (a Chat account has
+# hundreds) and at most a few hundred MB (docs/safety.md#bounds).
+MAX_VALUES = 4_000_000
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]+")  # C0, DEL and C1: a terminal acts on them
 
 
@@ -79,6 +84,15 @@ def error_for(what: str, answer: Answer, auth_vars: str) -> ApiError:
 
 
 def json_body(answer: Answer, what: str) -> Any:
+    body = answer.body
+    # Counted before parsing, in C: `,`, `[` and `{` bound the number of values (over-counted
+    # by strings that hold them), and so the memory the parse takes.
+    marks = body.count(b",") + body.count(b"[") + body.count(b"{")
+    if marks > MAX_VALUES:
+        raise TransportError(
+            f"{what}: the answer holds over {MAX_VALUES} JSON values, more than triggersync "
+            "reads (about 190,000 triggers)"
+        )
     try:
         return loads(answer.body)
     except NotJson as exc:

@@ -206,6 +206,9 @@ class ClientCredentialsAuth(AuthBase):
             return ""
 
 
+_MAX_LIFETIME = 365 * 86400
+
+
 def _token_from(body: bytes) -> tuple[str | None, float]:
     try:
         answer = loads(body)
@@ -217,7 +220,8 @@ def _token_from(body: bytes) -> tuple[str | None, float]:
     if not isinstance(token, str) or not token:
         return None, 0.0
     valid = isinstance(lifetime, (int, float)) and not isinstance(lifetime, bool)
-    return token, float(lifetime) if valid else 86400.0
+    # A lifetime beyond a year is a year: an integer of hundreds of digits has no float.
+    return token, float(min(lifetime, _MAX_LIFETIME)) if valid else 86400.0
 
 
 def _no_auth(request: requests.PreparedRequest) -> requests.PreparedRequest:
@@ -263,8 +267,14 @@ def credentials(env: Mapping[str, str]) -> dict[str, str]:
             continue
         if _CONTROL.search(value):
             problem: str | None = "a control character (such as a line break or a tab)"
+        elif name == TOKEN_VARS:
+            problem = header_problem(value)
+        elif name == "TRIGGERSYNC_EMAIL" and ":" in value:
+            # Basic auth joins the two with a colon: the server would split the email there,
+            # refuse the login, and the run would end in a puzzling 401.
+            problem = "a colon (:), which basic authentication uses to end the email"
         else:
-            problem = header_problem(value) if name == TOKEN_VARS else None
+            problem = None
         if problem:
             raise UsageError(
                 f"{name} holds {problem} inside it, which no HTTP request can carry as a "

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from urllib.parse import quote, quote_plus
 
 from triggersync.errors import ApiError, TriggersyncError
+from triggersync.untrusted import clean, shown, yaml_double_quoted
 
 MASK = "***"
 # A secret shorter than this is not masked in free text: it cannot be told from ordinary text
@@ -48,7 +49,14 @@ def forms_of(value: str) -> set[str]:
     escaped = {json.dumps(value)[1:-1], json.dumps(value, ensure_ascii=False)[1:-1]}
     escaped |= {form.replace("/", "\\/") for form in escaped}
     marked_up = {html.escape(value), html.escape(value, quote=False), value.replace("'", "''")}
-    return {value, *percent, *escaped, *marked_up, *_b64(value.encode())}
+    forms = {value, *percent, *escaped, *marked_up, *_b64(value.encode())}
+    # Text is masked after it is made safe to show, which escapes a hidden character (a
+    # zero-width space: `\u200b`) and `##[`: each form as it reads once escaped, too.
+    # A form inside a shown string (a server's echo of the request body, `a\/b`, as a
+    # trigger's name) reads as that string shows it: JSON-quoted, `a\\/b`.
+    shown_forms = {clean(form) for form in forms} | {yaml_double_quoted(value)}
+    shown_forms |= {shown(form)[1:-1] for form in forms}
+    return forms | shown_forms
 
 
 class Secrets:

@@ -15,6 +15,7 @@ every exchange made under it that is still running, and lets none start after.
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import socket
 import threading
 import time
@@ -22,6 +23,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -31,6 +33,7 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.poolmanager import ProxyManager
 
 from triggersync.api import settings
+from triggersync.api.urls import is_loopback
 
 if TYPE_CHECKING:
     from urllib3._base_connection import BaseHTTPConnection
@@ -138,6 +141,12 @@ def exchange(
     # The per-read timeouts never outlast the deadline; when one of them is what the deadline
     # cut short, the exchange expired rather than went silent.
     cut = (min(CONNECT_TIMEOUT, remaining), min(IDLE_TIMEOUT, remaining))
+    _resolve_within(session, url, deadline, seconds, cutoff)
+    if is_loopback(urlsplit(url).hostname or ""):
+        # Whatever HTTP(S)_PROXY, ALL_PROXY and NO_PROXY say: a proxy could not reach this
+        # machine's loopback, and a plain-http one would see the credentials in clear
+        # (docs/safety.md#plain-http-only-on-loopback). None here hides the variable's value.
+        kwargs["proxies"] = dict.fromkeys(("http", "https", "all"))
     with _watching(seconds, deadline, cutoff) as watch:
         # Checked once the watch is registered: a cut from now on reaches this exchange.
         if cutoff is not None and cutoff.done:
@@ -165,6 +174,60 @@ def exchange(
         if watch.expired:
             raise Expired(seconds)
     return answer
+
+
+# Hosts (and ports) whose name has resolved once in this process: the system resolver cannot
+# be interrupted, so the first look-up of each runs in a thread of its own, within the
+# exchange's deadline (docs/safety.md#bounds); once it answered, the resolver is trusted.
+_RESOLVED: set[tuple[str, int]] = set()
+_RESOLVED_LOCK = threading.Lock()
+_POLL = 0.05  # seconds between looks at an interrupt while a name resolves
+
+
+def _resolve_within(
+    session: requests.Session, url: str, deadline: float, seconds: float, cutoff: Cutoff | None
+) -> None:
+    """Expired if the exchange's host name does not resolve before the deadline; Interrupted
+    if the run is cut meanwhile. A name a proxy resolves, or an address, is not looked up."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        return  # requests reports the URL
+    if not host or _is_address(host) or is_loopback(host):
+        return
+    with _RESOLVED_LOCK:
+        if (host, port) in _RESOLVED:
+            return
+    if session.trust_env and requests.utils.select_proxy(
+        url, requests.utils.get_environ_proxies(url)
+    ):
+        return
+    answered = threading.Event()
+
+    def look_up() -> None:
+        # A failure is left to the connection, which reports it as it always has.
+        with contextlib.suppress(OSError, UnicodeError):
+            socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+            with _RESOLVED_LOCK:
+                _RESOLVED.add((host, port))
+        answered.set()
+
+    threading.Thread(target=look_up, name="triggersync-resolve", daemon=True).start()
+    while not answered.wait(max(0.0, min(_POLL, deadline - time.monotonic()))):
+        if cutoff is not None and cutoff.done:
+            raise Interrupted(sent=False)
+        if time.monotonic() >= deadline:
+            raise Expired(seconds)
+
+
+def _is_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def _read(response: requests.Response, limit: int) -> Answer:

@@ -100,7 +100,8 @@ def render(
 
     if fmt == "json":
         plans = {run.account: run.value.plan for run in runs if run.value is not None}
-        return view.render_json(plans, [run.account for run in runs if run.value is None])
+        failed = [run.account for run in runs if run.value is None]
+        return view.render_json(plans, failed, console.mask)
     sections = [
         (
             run.account,
@@ -138,12 +139,12 @@ def report(
 
     for run in runs:
         if run.value is not None:
-            warn(console, run.account, run.value.config.warnings)
+            warn(console, run.account, run.value.all_warnings)
     failures = errors(console, runs)
     text = render(runs, fmt, console, failures, drift=drift)
     if max_chars is not None:
         text = truncate_markdown(text, max_chars, what="report" if drift else "plan")
-    console.emit(text)
+    console.emit(text, masked=fmt == "json")
     console.append_step_summary(lambda: markdown(runs, failures, drift))
     return failures
 
@@ -187,7 +188,7 @@ def apply(
         planned = project.plan(names, prune=prune, strict=strict, targets=targets)
         for one in planned:
             if one.value is not None:
-                warn(console, one.account, one.value.config.warnings)
+                warn(console, one.account, one.value.all_warnings)
         runs = [
             AccountRun(one.account, value=one.value.plan)
             if one.value is not None

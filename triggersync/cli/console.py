@@ -67,9 +67,10 @@ class Console:
 
     # -- stdout: results ---------------------------------------------------------------------
 
-    def emit(self, text: str) -> None:
-        """A result (a report, YAML) on stdout, as rendered: renderers made it safe to show."""
-        text = self.mask(text)
+    def emit(self, text: str, *, masked: bool = False) -> None:
+        """A result (a report, YAML) on stdout, as rendered: renderers made it safe to show.
+        `masked`: the renderer masked each string where it stands (a JSON document)."""
+        text = text if masked else self.mask(text)
         click.echo(text, nl=not text.endswith("\n"))
 
     def echo(self, line: str) -> None:
@@ -102,11 +103,12 @@ class Console:
 
     # -- files -------------------------------------------------------------------------------
 
-    def write_file(self, path: Path, text: str) -> None:
-        """A saved plan or an export, whole or not at all: never left half-written."""
+    def write_file(self, path: Path, text: str, *, masked: bool = False) -> None:
+        """A saved plan or an export, whole or not at all: never left half-written. `masked`
+        as for `emit`."""
         tmp = path.with_name(f".{path.name}.tmp")
         try:
-            tmp.write_text(self.mask(text), encoding="utf-8")
+            tmp.write_text(text if masked else self.mask(text), encoding="utf-8")
             os.replace(tmp, path)
         except OSError as exc:
             tmp.unlink(missing_ok=True)

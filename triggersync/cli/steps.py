@@ -194,7 +194,7 @@ def render_as(plan: Plan, fmt: str, console: Console, *, drift: bool = False) ->
     from triggersync.views.json import render_json
 
     if fmt == "json":
-        return render_json(plan)
+        return render_json(plan, console.mask)
     if fmt == "markdown":
         return markdown.render_drift_markdown(plan) if drift else markdown.render_markdown(plan)
     if drift:
@@ -209,7 +209,7 @@ def report(plan: Plan, fmt: str, console: Console, max_chars: int | None, *, dri
     text = render_as(plan, fmt, console, drift=drift)
     if max_chars is not None:
         text = markdown.truncate_markdown(text, max_chars, what="report" if drift else "plan")
-    console.emit(text)
+    console.emit(text, masked=fmt == "json")
     summary = markdown.render_drift_markdown if drift else markdown.render_markdown
     console.append_step_summary(lambda: summary(plan))
 

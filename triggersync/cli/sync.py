@@ -69,7 +69,8 @@ def plan(
             console.error(f"the plan is not saved to {out}: not every account could be planned")
         elif out:
             plans = {run.account: run.unwrap().plan for run in runs}
-            console.write_file(Path(out), render_accounts_json(plans))
+            document = render_accounts_json(plans, mask=console.mask)
+            console.write_file(Path(out), document, masked=True)
             console.info(f"Saved the plan to {out}; apply it with: triggersync apply --plan {out}")
         return accounts.exit_code(
             runs, lambda value: 2 if detailed_exitcode and not value.plan.empty else 0
@@ -80,7 +81,7 @@ def plan(
             cfg, client, prune=not no_prune, targets=targets, console=console
         )
     if out:
-        console.write_file(Path(out), render_json(the_plan))
+        console.write_file(Path(out), render_json(the_plan, console.mask), masked=True)
         console.info(f"Saved the plan to {out}; apply it with: triggersync apply --plan {out}")
     steps.report(the_plan, fmt, console, max_chars, drift=False)
     return 2 if detailed_exitcode and not the_plan.empty else 0

@@ -98,11 +98,16 @@ def discover(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[str], list[P
                 problems.append(_at_top(path, "no *.yaml or *.yml files in this folder"))
             for file in inside:
                 found.setdefault(os.path.realpath(file), file)
-        elif os.path.isfile(path):
+        elif os.path.lexists(path):  # a file, or what the reader refuses by name
             found.setdefault(os.path.realpath(path), path)
         else:
             problems.append(_at_top(path, "no such file or folder"))
     return sorted(found.values(), key=lambda f: Path(f).parts), problems
+
+
+def folders(paths: Sequence[str | os.PathLike[str]]) -> tuple[str, ...]:
+    """The folders among the paths given: links inside them may lead anywhere inside them."""
+    return tuple(os.fspath(path) for path in paths if os.path.isdir(path))
 
 
 def _at_top(file: str, message: str) -> Problem:
@@ -131,9 +136,10 @@ def load(
     settings = settings or RuleSettings()
     files, problems = discover(paths)
     loading = _Loading(problems)
+    within = folders(paths)
     with paused_gc():
         for file in files:
-            _load_file(file, variables or {}, loading)
+            _load_file(file, variables or {}, loading, within)
         loading.problems.extend(_cross_checks(loading.declared, loading.globs))
     errors = [problem for problem in loading.problems if problem.is_error]
     if errors:
@@ -209,9 +215,11 @@ def _ignored_on_name_line(document: Document, index: int) -> frozenset[str]:
     return frozenset(ids)
 
 
-def _load_file(file: str, values: Mapping[str, str], loading: _Loading) -> None:
+def _load_file(
+    file: str, values: Mapping[str, str], loading: _Loading, within: tuple[str, ...]
+) -> None:
     try:
-        document = read(file)
+        document = read(file, within)
     except ConfigError as exc:
         loading.problems.extend(exc.problems)
         return
@@ -382,7 +390,14 @@ def load_vars(path: str | os.PathLike[str]) -> dict[str, str]:
             pending.append((Problem(path=(name,), message=message), False))
         else:
             out[name] = str(value)
-    problems = [*document.problems, *document.place(pending)]
+    # A value that is not what it looks like is an error here: it would be substituted into
+    # every definition as the number YAML made of it.
+    exact = [_as_error(problem) for problem in document.problems]
+    problems = [*exact, *document.place(pending)]
     if problems:
         raise ConfigError(problems)
     return out
+
+
+def _as_error(problem: Problem) -> Problem:
+    return Problem(path=problem.path, location=problem.location, message=problem.message)

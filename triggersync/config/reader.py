@@ -25,6 +25,7 @@ import gc
 import math
 import os
 import re
+import stat
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,7 +34,7 @@ import yaml
 
 from triggersync.config import locations
 from triggersync.config.locations import Parser, Place, Request, is_merge_key
-from triggersync.errors import ConfigError, JsonPath, JsonPathPart, Location, Problem
+from triggersync.errors import ConfigError, JsonPath, JsonPathPart, Location, Problem, Severity
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_DEPTH = 64
@@ -42,8 +43,17 @@ MAX_DEPTH = 64
 # by MAX_FILE_BYTES, so a 50k-trigger file never comes near this.
 MAX_ALIAS_EXPANSION = 100_000
 
+# Python converts decimal integers of at most 4,300 digits (sys.get_int_max_str_digits).
+MAX_INT_DIGITS = 4300
+AMBIGUOUS_RULE = "TS402 ambiguous-yaml-value"
+# Numbers in forms people rarely mean: a leading zero (octal in YAML 1.1), 0x, 0b, `1:30`
+# (base 60), `1_000`. And `0o17`, a number in YAML 1.2 but text in YAML 1.1.
+_AMBIGUOUS_NUMBER = re.compile(r"[-+]?(0[0-9_]|0[xXbB]|[^:]*:|[^_]*_)")
+_OCTAL_1_2 = re.compile(r"[-+]?0o[0-7_]+$")
+
 _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_TAG}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
+_NUMBER_TAGS = {f"{_TAG}int", f"{_TAG}float"}
 _PLAIN = "plain YAML data: mappings, lists, strings, numbers, true/false and null"
 _constructor = yaml.constructor.SafeConstructor()
 _PLACED = 2  # places kept while loading: the top level, its keys' values and their items
@@ -111,11 +121,14 @@ class Document:
         return [problem.at(found[(problem.path, key)]) for problem, key in pending]
 
 
-def read(path: str | os.PathLike[str]) -> Document:
+def read(path: str | os.PathLike[str], within: Iterable[str] = ()) -> Document:
     """Read, parse, check and build one file: ConfigError on the first problem that stops it,
-    and the problems that do not (data that is not JSON) in `Document.problems`."""
+    and the problems that do not (data that is not JSON) in `Document.problems`.
+
+    A link is followed only to a file inside the working directory, the link's own folder or
+    a folder in `within` (the folders the user named); see `_read_text` for the rest."""
     file = os.fspath(path)
-    text = _read_text(file)
+    text = _read_text(file, within)
     builder = _Builder(text, file)
     with paused_gc(), _yaml_errors(file, text):
         data = builder.document()
@@ -126,15 +139,37 @@ def _fail(file: str, message: str, line: int = 1, col: int = 1) -> ConfigError:
     return ConfigError([Problem(location=Location(file, line, col), message=message)])
 
 
-def _read_text(file: str) -> str:
-    """The file's text; ConfigError for an unreadable, oversized or non-UTF-8 file."""
+LINK_OUTSIDE = (
+    "a link to a file outside the folders given and the working directory: not read "
+    "(copy the file in, or name its real place)"
+)
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+def _read_text(file: str, within: Iterable[str] = ()) -> str:
+    """The file's text; ConfigError for an unreadable, oversized or non-UTF-8 file, for
+    anything but a regular file, and for a link that leads outside
+    (docs/safety.md#files-not-devices).
+
+    The kind is looked at before opening (opening a FIFO would wait for a writer), and again
+    on the open file, which is opened without blocking: what is read is what was looked at."""
     try:
-        size = os.stat(file).st_size
-        if size > MAX_FILE_BYTES:
-            limit = MAX_FILE_BYTES // (1024 * 1024)
-            raise _fail(file, f"file is {size} bytes; the limit is {limit} MiB")
-        with open(file, "rb") as handle:
-            raw = handle.read()
+        if os.path.islink(file) and not _inside(os.path.realpath(file), file, within):
+            raise _fail(file, LINK_OUTSIDE)
+        _check_regular(file, os.stat(file))
+        descriptor = os.open(file, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+        with open(descriptor, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            _check_regular(file, info)
+            raw = handle.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:  # grown since it was looked at
+            _check_regular(file, os.fstat(descriptor))
     except OSError as exc:
         raise _fail(file, f"cannot read the file: {exc.strerror or exc}") from None
     try:
@@ -147,6 +182,26 @@ def _read_text(file: str) -> str:
 
 
 _FLOW = {"while parsing a flow sequence": "[", "while parsing a flow mapping": "{"}
+
+
+def _check_regular(file: str, info: os.stat_result) -> None:
+    if not stat.S_ISREG(info.st_mode):
+        kind = next((name for test, name in _KINDS if test(info.st_mode)), "not a regular file")
+        raise _fail(file, f"{kind}, not a regular file: configuration is read from files only")
+    if info.st_size > MAX_FILE_BYTES:
+        limit = MAX_FILE_BYTES // (1024 * 1024)
+        raise _fail(file, f"file is {info.st_size} bytes; the limit is {limit} MiB")
+
+
+def _inside(target: str, link: str, within: Iterable[str]) -> bool:
+    """Whether a link's target is in the working directory, the link's folder or a folder
+    the user named."""
+    folders = [os.getcwd(), os.path.dirname(os.path.abspath(link)), *within]
+    for folder in folders:
+        root = os.path.realpath(folder)
+        if os.path.commonpath([root, target]) == root:
+            return True
+    return False
 
 
 @contextlib.contextmanager
@@ -324,6 +379,8 @@ class _Builder:
 
     def _scalar(self, event: Any, tag: str) -> Any:
         value: str = event.value
+        if tag == f"{_TAG}str" and not self._keying and _OCTAL_1_2.match(value):
+            self._ambiguous(event, value, value)
         if tag == f"{_TAG}str" or tag == f"{_TAG}timestamp":
             # JSON has no dates: keep what the user wrote. Operators, variables, actions and
             # departments repeat in every trigger: one copy of each is ~15% of a big file's data.
@@ -332,11 +389,21 @@ class _Builder:
             return _constructor.bool_values[value.lower()]
         if tag == f"{_TAG}null":
             return None
+        if tag == f"{_TAG}int" and len(value) > MAX_INT_DIGITS:
+            # Python refuses to convert (or later to print) an integer this long.
+            message = (
+                f"an integer of {len(value)} characters, over the limit of {MAX_INT_DIGITS}: "
+                "quote it if you mean the text"
+            )
+            self.problems.append(self._problem(event, tuple(self.path), message))
+            return 0
         if tag == f"{_TAG}int" and value.isdigit() and value[0] != "0":
             return int(value)
         if tag in _SCALAR_TAGS:  # signed, hex, octal, sexagesimal, floats: PyYAML's rules
             node = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark)
             built = _constructor.yaml_constructors[tag](_constructor, node)
+            if not self._keying and tag in _NUMBER_TAGS and _AMBIGUOUS_NUMBER.match(value):
+                self._ambiguous(event, value, built)
             if type(built) is float and not math.isfinite(built) and not self._keying:
                 # `.nan`, `.inf`, or a float too large (`1.0e999`): JSON has no such number.
                 message = (
@@ -346,6 +413,23 @@ class _Builder:
                 self.problems.append(self._problem(event, tuple(self.path), message))
             return built
         raise self._fail(event, _not_allowed(tag))
+
+    def _ambiguous(self, event: Any, text: str, built: Any) -> None:
+        """A scalar that reads as something other than it looks: a warning here; a file whose
+        values must be exact (`--vars`) makes it an error
+        (docs/configuration.md#values-are-what-they-look-like)."""
+        quoted = "'" + text.replace("'", "''") + "'"
+        read_as = f"the text {built!r}" if isinstance(built, str) else f"the number {built!r}"
+        message = (
+            f"{text} is read as {read_as} (YAML 1.1 rules): quote it ({quoted}) to keep "
+            f"it as written [{AMBIGUOUS_RULE}]"
+        )
+        mark = event.start_mark
+        location = Location(self._file, mark.line + 1, mark.column + 1)
+        path = tuple(self.path)
+        self.problems.append(
+            Problem(path=path, location=location, message=message, severity=Severity.WARNING)
+        )
 
     def _mapping(self) -> dict[Any, Any]:
         out: dict[Any, Any] = {}

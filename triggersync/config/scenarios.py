@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from triggersync.config import schema
-from triggersync.config.files import discover
+from triggersync.config.files import discover, folders
 from triggersync.config.reader import Document, read
 from triggersync.engine.schemas import packaged_schema
 from triggersync.errors import (
@@ -162,8 +162,9 @@ def load(paths: Sequence[str | os.PathLike[str]], triggers: Sequence[TriggerSpec
     )
     warnings: list[Problem] = []
     placed: list[PlacedScenario] = []
+    within = folders(paths)
     for file in files:
-        _load_file(file, context, issues, warnings, placed)
+        _load_file(file, within, context, issues, warnings, placed)
     issues.extend(_duplicates(placed))
     if issues:
         raise ConfigError(issues)
@@ -172,18 +173,20 @@ def load(paths: Sequence[str | os.PathLike[str]], triggers: Sequence[TriggerSpec
 
 def _load_file(
     file: str,
+    within: tuple[str, ...],
     context: _Context,
     issues: list[Problem],
     warnings: list[Problem],
     placed: list[PlacedScenario],
 ) -> None:
     try:
-        document = read(file)
+        document = read(file, within)
     except ConfigError as exc:
         issues.extend(exc.problems)
         return
     source = _Source(document)
-    issues.extend(document.problems)
+    for problem in document.problems:
+        (issues if problem.is_error else warnings).append(problem)
     data = document.data
     if data is None:
         issues.append(source.issue((), EMPTY_FILE))

@@ -205,7 +205,9 @@ class Handler(BaseHTTPRequestHandler):
 
     def _authorise(self, em: Served) -> None:
         if not em.tokens.accepts(self.headers.get("Authorization")):
-            raise _Reply(401, {"error": "invalid credentials"}, {"WWW-Authenticate": "Basic"})
+            # No WWW-Authenticate: a browser then never offers a login, so it never keeps one
+            # that a page from any other origin could make it send (docs/emulator.md).
+            raise _Reply(401, {"error": "invalid credentials"})
 
     def _check_host(self, em: Served) -> None:
         hosts = self.headers.get_all("Host") or []
@@ -218,6 +220,13 @@ class Handler(BaseHTTPRequestHandler):
             raise _Reply(421, {"error": message})
 
     def _write(self, em: Served, op: str, name: str | None, raw: bytes, faults: Faults) -> _Reply:
+        if op != "delete":
+            # A page in a browser can send text/plain or a form to any origin without asking;
+            # application/json it cannot, unless the server agrees first (this one never does).
+            kind = (self.headers.get("Content-Type") or "").partition(";")[0].strip().lower()
+            if kind != "application/json":
+                error = "the body must be JSON, sent with Content-Type: application/json"
+                raise _Reply(415, {"error": error})
         payload = None if op == "delete" else _parse_json(raw)
         targets = {name, payload.get("name") if isinstance(payload, dict) else None}
         if targets & faults.fail_names:

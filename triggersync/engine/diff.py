@@ -13,7 +13,15 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from triggersync.engine.departments import Departments, names_for, routed_ids
-from triggersync.engine.model import FIELD_ORDER, Trigger, canonical, same_definition, same_json
+from triggersync.engine.model import (
+    FIELD_ORDER,
+    MAX_LIVE_DEPTH,
+    Trigger,
+    canonical,
+    deeper_than,
+    same_definition,
+    same_json,
+)
 from triggersync.engine.plan import (
     ABSENT,
     LEFTOVER_REASON,
@@ -26,7 +34,7 @@ from triggersync.engine.plan import (
     temporary_name,
 )
 from triggersync.engine.targets import narrow
-from triggersync.errors import TriggersyncError, format_path
+from triggersync.errors import ApiError, TriggersyncError, format_path
 from triggersync.untrusted import shown
 
 
@@ -115,6 +123,12 @@ def make_plan(
     def is_ignored(name: str) -> bool:
         return ignored_by(name, ignore)
 
+    for trigger in live:
+        if deeper_than(trigger.definition, MAX_LIVE_DEPTH) and not is_ignored(trigger.name):
+            raise ApiError(
+                f"the live trigger {shown(trigger.name)} nests deeper than {MAX_LIVE_DEPTH} "
+                "levels, more than any configuration can declare; fix it in Zendesk"
+            )
     owned = (trigger.name for trigger in live if not is_ignored(trigger.name))
     scoped = narrow(desired, live, targets, owned=owned)
     changes = diff(scoped.desired, scoped.live, is_ignored=is_ignored, prune=prune)

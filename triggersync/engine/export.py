@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import secrets
@@ -12,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from triggersync.engine.model import Trigger
+from triggersync.engine.model import Trigger, deeper_than
 from triggersync.errors import TriggersyncError
 from triggersync.language import check
 from triggersync.untrusted import is_clean, shown, yaml_double_quoted
@@ -186,7 +187,7 @@ def _unwritable(trigger: Trigger) -> str | None:
             f"its {field} holds a lone surrogate, which is not Unicode text and which YAML "
             "cannot hold"
         )
-    if _deeper_than(trigger.definition, MAX_DEFINITION_DEPTH):
+    if deeper_than(trigger.definition, MAX_DEFINITION_DEPTH):
         return (
             f"its definition nests deeper than {MAX_DEFINITION_DEPTH} levels, more than a "
             f"configuration file may ({CONFIG_MAX_DEPTH} levels from its top)"
@@ -218,20 +219,6 @@ def _holds_surrogate(value: Any) -> bool:
     return False
 
 
-def _deeper_than(value: Any, limit: int) -> bool:
-    """Whether any value inside `value` sits more than `limit` levels below it."""
-    stack = [(value, 0)]
-    while stack:
-        item, depth = stack.pop()
-        if depth > limit:
-            return True
-        if isinstance(item, list):
-            stack.extend((child, depth + 1) for child in item)
-        elif isinstance(item, dict):
-            stack.extend((child, depth + 1) for child in item.values())
-    return False
-
-
 def modeline(target_dir: Path) -> str:
     """The yaml-language-server modeline, relative to the schema of the repository export runs
     in (`triggersync schema --out schemas/` puts one there). Without one, no modeline: a path
@@ -256,9 +243,19 @@ def _documents(triggers: Sequence[Trigger], *, ordered: bool = True) -> str:
     return _dump(lambda: {"triggers": [trigger_document(t) for t in listed]}, flow=False)
 
 
+# File systems hold names of at most 255 bytes; a stem this long leaves room for a `-2`
+# suffix and `.yaml`. A longer one is cut, with a hash of the whole name kept unique.
+MAX_STEM = 100
+
+
 def file_stem(name: str) -> str:
-    stem = re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-").lower()
-    return stem or "trigger"
+    """The name as ASCII letters, digits and dashes (so its length in bytes is its length),
+    at most MAX_STEM long."""
+    stem = re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-").lower() or "trigger"
+    if len(stem) <= MAX_STEM:
+        return stem
+    digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    return f"{stem[: MAX_STEM - len(digest) - 1].rstrip('-')}-{digest}"
 
 
 def write_directory(triggers: Sequence[Trigger], directory: Path) -> list[Path]:

@@ -135,6 +135,20 @@ def canonical_json(value: Any) -> str:
     return json.dumps(canonical(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+def kind_of(value: Any) -> str:
+    """What a live value is, never the value itself: a malformed answer may hold an echo of a
+    credential, in a form the masking would not know (a Python repr, a cut string)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "an empty string" if not value else "a string"
+    return "a list" if isinstance(value, list) else "an object"
+
+
 def normalise_enabled(value: Any) -> int:
     """true/false, 1/0 (and their string forms, seen in hand-edited live data) → 1/0."""
     if isinstance(value, bool):
@@ -143,7 +157,7 @@ def normalise_enabled(value: Any) -> int:
         return int(value)
     if isinstance(value, str) and value.strip().lower() in ("1", "true", "0", "false"):
         return 1 if value.strip().lower() in ("1", "true") else 0
-    raise ValueError(f"expected true/false or 0/1, got {value!r}")
+    raise ValueError(f"expected true/false or 0/1, got {kind_of(value)}")
 
 
 def normalise(raw: Mapping[str, Any], location: Location | None = None) -> Trigger:
@@ -155,12 +169,12 @@ def normalise(raw: Mapping[str, Any], location: Location | None = None) -> Trigg
     """
     name = raw.get("name")
     if not isinstance(name, str) or not name:
-        raise ValueError(f"expected a non-empty string name, got {name!r}")
+        raise ValueError(f"expected a non-empty string name, got {kind_of(name)}")
     description = raw.get("description")
     if description is None:
         description = ""
     if not isinstance(description, str):
-        raise ValueError(f"expected a string description, got {description!r}")
+        raise ValueError(f"expected a string description, got {kind_of(description)}")
     definition = raw.get("definition")
     if definition is not None and not isinstance(definition, dict):
         raise ValueError(f"expected a definition object, got {type(definition).__name__}")
@@ -173,3 +187,25 @@ def normalise(raw: Mapping[str, Any], location: Location | None = None) -> Trigg
         renamed_from=renamed_from if isinstance(renamed_from, str) else None,
         location=location,
     )
+
+
+# Levels of nesting a live definition may have to be planned. A configuration holds at most
+# 64 levels from the top of its file, so every trigger it can declare fits well within this;
+# the diff and the renderings recurse over definitions, and one nested hundreds of levels
+# would exhaust the stack there (docs/safety.md#bounds).
+MAX_LIVE_DEPTH = 128
+
+
+def deeper_than(value: Any, limit: int) -> bool:
+    """Whether any value inside `value` sits more than `limit` levels below it. A walk with a
+    stack, not recursion: live JSON may nest beyond the recursion limit."""
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(item, list):
+            stack.extend((child, depth + 1) for child in item)
+        elif isinstance(item, dict):
+            stack.extend((child, depth + 1) for child in item.values())
+    return False

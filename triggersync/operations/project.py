@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from triggersync.config import project as project_file
 from triggersync.config.project import Account, ProjectFile
-from triggersync.errors import PlanFileError
+from triggersync.errors import PlanFileError, Problem
 from triggersync.operations import workflow
 from triggersync.operations.accounts import AccountRun, connect_account, run_each, then
 
@@ -36,10 +36,17 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class AccountPlan:
-    """One account's plan, with the configuration it was made from."""
+    """One account's plan, with the configuration it was made from, and what planning found
+    worth a warning beyond the files' own (a disabled department a definition names)."""
 
     config: Config
     plan: Plan
+    warnings: tuple[Problem, ...] = ()
+
+    @property
+    def all_warnings(self) -> tuple[Problem, ...]:
+        """The configuration's warnings, then planning's."""
+        return (*self.config.warnings, *self.warnings)
 
 
 class Secrets:
@@ -145,9 +152,12 @@ class Project:
 
         def one(account: Account) -> AccountPlan:
             config = self.load_config(account, strict=strict)
+            found: list[Problem] = []
             with self.connect(account) as client:
-                planned = workflow.plan(config, client, prune=prune, targets=targets)
-                return AccountPlan(config, planned)
+                planned = workflow.plan(
+                    config, client, prune=prune, targets=targets, on_warning=found.append
+                )
+                return AccountPlan(config, planned, tuple(found))
 
         return run_each(self.select(accounts), one)
 

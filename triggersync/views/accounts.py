@@ -10,12 +10,13 @@ stderr as well); JSON leaves it out and names it under `failed`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
 from triggersync.engine.plan import Plan
 from triggersync.engine.planfile import accounts_to_dict
 from triggersync.untrusted import json_document
+from triggersync.views.json import masked
 
 FAILED: Final = "Failed: {}"
 
@@ -47,8 +48,13 @@ def _quoted(message: str) -> str:
     return "\n\n" + "\n".join(f"> {line}" if line else ">" for line in lines)
 
 
-def render_json(plans: Mapping[str, Plan], failed: Sequence[str] = ()) -> str:
+def render_json(
+    plans: Mapping[str, Plan],
+    failed: Sequence[str] = (),
+    mask: Callable[[str], str] | None = None,
+) -> str:
+    """The document; with `mask`, masked string by string, as views.json.render_json."""
     document: dict[str, Any] = accounts_to_dict(plans)
     if failed:
         document["failed"] = list(failed)
-    return json_document(document) + "\n"
+    return json_document(document if mask is None else masked(document, mask)) + "\n"

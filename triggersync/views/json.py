@@ -7,10 +7,28 @@ spelling (`enabled` is 1 or 0).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from triggersync.engine.plan import Plan
 from triggersync.engine.planfile import plan_to_dict
 from triggersync.untrusted import json_document
 
 
-def render_json(plan: Plan) -> str:
-    return json_document(plan_to_dict(plan)) + "\n"
+def render_json(plan: Plan, mask: Callable[[str], str] | None = None) -> str:
+    """The document; with `mask`, every string in it (keys too) masked where it stands. Masking
+    the text instead would turn a credential spelled `null` or `true` into invalid JSON."""
+    document = plan_to_dict(plan)
+    return json_document(document if mask is None else masked(document, mask)) + "\n"
+
+
+def masked(value: Any, mask: Callable[[str], str]) -> Any:
+    """A JSON document with every string in it (keys too) masked where it stands."""
+    # Recursion is bounded: live triggers nest at most api.answers.MAX_LIVE_DEPTH levels.
+    if isinstance(value, str):
+        return mask(value)
+    if isinstance(value, list):
+        return [masked(item, mask) for item in value]
+    if isinstance(value, dict):
+        return {mask(key): masked(item, mask) for key, item in value.items()}
+    return value
