@@ -57,3 +57,32 @@ def test_the_example_runs_as_documented(
     with contextlib.redirect_stdout(printed):
         exec(compile(_block("python", "## Example"), "docs/python.md", "exec"), {})
     assert printed.getvalue() == _block("", "it prints:")
+
+
+def test_a_project_applies_what_its_plan_returned(
+    tmp_path: Path, two: tuple[Emulator, Emulator]
+) -> None:
+    from triggersync import Project
+    from triggersync.config import project as project_file
+
+    (tmp_path / "t").mkdir()
+    (tmp_path / "t" / "t.yaml").write_text("triggers: [{name: Shared}]\n")
+    (tmp_path / "triggersync.yaml").write_text(
+        "accounts:\n"
+        + "".join(
+            f"  {name}:\n    api_url: {em.url}\n    paths: [t]\n"
+            f"    credentials: {{token: {name.upper()}}}\n"
+            for name, em in zip(("production", "staging"), two, strict=True)
+        )
+    )
+    env = {
+        name.upper(): em.credentials.token
+        for name, em in zip(("production", "staging"), two, strict=True)
+    }
+    project = Project(project_file.load(tmp_path / "triggersync.yaml"), env=env)
+    applied = project.apply(project.plan())
+    assert [(run.account, run.error) for run in applied] == [
+        ("production", None),
+        ("staging", None),
+    ]
+    assert [[t["name"] for t in em.store.list()] for em in two] == [["Shared"], ["Shared"]]

@@ -214,6 +214,12 @@ def test_select_keeps_file_order_and_refuses_an_unknown_name(tmp_path: Path) -> 
         loaded.select(["prodution"])
 
 
+def test_select_takes_one_name_given_as_a_string(tmp_path: Path) -> None:
+    # A str is a Sequence[str] to the type checker: select("staging") is one name, not seven.
+    loaded = project.load(_write(tmp_path, TWO_ACCOUNTS))
+    assert [a.name for a in loaded.select("staging")] == ["staging"]
+
+
 def test_find_prefers_the_file_given(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     assert project.find() is None

@@ -451,6 +451,37 @@ def test_an_account_whose_lock_is_held_fails_alone(
     assert [t["name"] for t in emulators[0].store.list() if "lock" in t["name"]] == []
 
 
+def test_a_held_lock_points_to_the_unlock_that_reaches_its_account(
+    project: Path, run: Run, emulators: list[Emulator]
+) -> None:
+    emulators[1].store.create(
+        {"name": "triggersync lock", "description": "held by someone else", "enabled": 0}
+    )
+    ran = run("apply", "--yes")
+    assert ran.exit_code == 1
+    assert "remove the lock with `triggersync unlock --account two`" in ran.stderr
+
+
+def test_unlock_account_removes_the_lock_of_that_account_of_the_project(
+    project: Path, run: Run, emulators: list[Emulator]
+) -> None:
+    for emulator in emulators[:2]:
+        emulator.store.create(
+            {"name": "triggersync lock", "description": "held by a killed run", "enabled": 0}
+        )
+    ran = run("unlock", "--account", "two", "--yes")
+    assert (ran.exit_code, ran.stderr) == (0, "")
+    assert "Removed the account's lock held by held by a killed run" in ran.stdout
+    assert [t["name"] for t in emulators[1].store.list()] == []
+    assert [t["name"] for t in emulators[0].store.list()] == ["triggersync lock"]
+
+
+def test_unlock_with_an_account_typo_suggests_the_name(project: Path, run: Run) -> None:
+    ran = run("unlock", "--account", "tow", "--yes")
+    assert ran.exit_code == 1
+    assert ran.stderr == "Error: triggersync.yaml:1:1: no account 'tow'; did you mean 'two'?\n"
+
+
 def test_a_credential_spelled_null_keeps_every_json_document_valid(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

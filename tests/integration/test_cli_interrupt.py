@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from canned_http import LOCK_PATH, Canned, canned_server, locked
+from canned_http import LOCK_PATH, LOCK_RELEASED, LOCK_TAKEN, Canned, canned_server, locked
 
 from triggersync.emulator.server import Emulator, Faults
 
@@ -194,4 +194,29 @@ def test_ctrl_c_cuts_off_a_change_whose_answer_trickles_after_a_grace(tmp_path: 
         "0 not applied; plan again to see what is left.\n"
     )
     assert sorted(script.finished) == [False, True, True, True, True]  # the trickling one
+    assert script.seen[-1] == ("DELETE", LOCK_PATH)  # the lock released, after the cut-off
+
+
+def test_ctrl_c_in_a_project_apply_releases_each_accounts_lock_after_the_cut_off(
+    tmp_path: Path,
+) -> None:
+    trickling = Canned(201, MADE, trickle=0.5)
+    (tmp_path / "t").mkdir()
+    (tmp_path / "t" / "triggers.yaml").write_text("triggers:\n  - name: T000\n")
+    env = {"TRIGGERSYNC_TIMEOUT": "3600", "PROD_TOKEN": "demo-token"}
+    empty = Canned(200, b"[]")
+    # The list, the lock, the lists under it (the lock's own look, the plan's check), the create.
+    with canned_server(empty, LOCK_TAKEN, empty, empty, trickling, LOCK_RELEASED) as (url, script):
+        (tmp_path / "triggersync.yaml").write_text(
+            "accounts:\n"
+            f"  prod:\n    api_url: {url}\n    paths: [t]\n"
+            "    credentials: {token: PROD_TOKEN}\n"
+        )
+        project = str(tmp_path / "triggersync.yaml")
+        with cli(url, "apply", "--project", project, "--yes", env=env) as process:
+            assert script.wait_for(5, WAIT)  # up to the create, trickling
+            process.send_signal(signal.SIGINT)
+            _, stderr = process.communicate(timeout=WAIT)
+    assert process.returncode == 130, stderr.decode()
+    assert b"lock" not in stderr, stderr.decode()
     assert script.seen[-1] == ("DELETE", LOCK_PATH)  # the lock released, after the cut-off

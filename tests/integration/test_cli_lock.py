@@ -523,3 +523,25 @@ def test_a_second_apply_that_waits_plans_again_and_loses_nothing(
     assert b"The account changed since the plan above was made; planned again:" in stderr_2
     assert live(emulator)["R05"] == {**OLD, "version": 1, "editor": "developer"}
     assert set(live(emulator)) == set(NAMES)
+
+
+def test_ctrl_c_while_a_project_account_waits_for_its_lock_exits_130(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    holder = another_run()
+    hold(emulator, holder)
+    (tmp_path / "t").mkdir()
+    (tmp_path / "t" / "triggers.yaml").write_text("triggers:\n  - name: A\n")
+    project = tmp_path / "triggersync.yaml"
+    project.write_text(
+        f"accounts:\n  prod:\n    api_url: {emulator.url}\n    paths: [t]\n"
+        "    credentials: {email: TRIGGERSYNC_EMAIL, password: TRIGGERSYNC_PASSWORD}\n"
+    )
+    args = ("apply", "--project", str(project), "--yes", "--lock-timeout", "60")
+    with cli(emulator.url, emulator, *args) as p:
+        read_stderr_until(p, b"prod: " + WAITING)
+        p.send_signal(signal.SIGINT)
+        _, stderr = p.communicate(timeout=WAIT)
+    assert p.returncode == 130, stderr
+    assert b"Error: account prod: interrupted while waiting for the account's lock" in stderr
+    assert the_lock(emulator) == holder  # the other run's lock is left alone

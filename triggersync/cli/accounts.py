@@ -227,6 +227,10 @@ def apply(
             parallelism=parallelism,
             on_outcome=lambda account, outcome: progress.update(outcome, account),
             lock_timeout=lock_timeout,
+            on_wait=lambda account, other: console.info(
+                f"{account}: Waiting up to {lock_timeout:g} s for the account's lock: held by "
+                f"{other.said()}"
+            ),
         )
     codes = [1] * len(failures)
     errors(console, applied)
@@ -245,4 +249,5 @@ def apply(
                 lock_kept=done.value.lock_kept,
             )
         )
-    return combined_exit(codes)
+    # An interrupted run exits 130 or 143, whatever each account's own code (as one account's).
+    return interrupts.exit_code or combined_exit(codes)

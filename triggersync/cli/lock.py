@@ -104,7 +104,7 @@ def _release(
 
     if interrupted:
         # The requests in flight may have been cut off: releasing the lock is owed all the same.
-        client.reopen(Interrupts.GRACE)
+        client.reopen(lock.RELEASE_TIMEOUT)
     try:
         warning = lock.release(client, holder)
     except LockError as exc:
@@ -117,10 +117,28 @@ def _release(
 
 @click.command(epilog=opts.api_epilog("0 removed, or no lock held; 1 error or refusal."))
 @opts.api_url
+@click.option(
+    "--account",
+    "account_name",
+    metavar="NAME",
+    help="The account of the project file (triggersync.yaml) whose lock to remove.",
+)
+@click.option(
+    "--project",
+    "project_file",
+    type=click.Path(dir_okay=False),
+    help="With --account: the project file (default: ./triggersync.yaml).",
+)
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @opts.console_options
 @pass_console
-def unlock(console: Console, api_url: str | None, yes: bool) -> int:
+def unlock(
+    console: Console,
+    api_url: str | None,
+    account_name: str | None,
+    project_file: str | None,
+    yes: bool,
+) -> int:
     """Remove the account's lock that a killed apply left behind.
 
     An apply holds the lock (a disabled trigger named "triggersync lock") while it changes
@@ -131,11 +149,12 @@ def unlock(console: Console, api_url: str | None, yes: bool) -> int:
     Example:
       triggersync unlock
       triggersync unlock --yes      # without a prompt (a CI job)
+      triggersync unlock --account production   # an account of triggersync.yaml
     """
     from triggersync.engine import lock
     from triggersync.untrusted import shown
 
-    with steps.client(api_url, console) as client:
+    with _client(console, api_url, account_name, project_file) as client:
         locks = lock.held_now(client)
         if not locks:
             console.echo("No apply holds the account's lock: nothing to remove.")
@@ -157,3 +176,33 @@ def unlock(console: Console, api_url: str | None, yes: bool) -> int:
             named = "" if name == lock.LOCK_NAME else f" ({shown(name)})"
             console.echo(f"Removed the account's lock{named} held by {holder.said()}.")
     return 0
+
+
+def _client(
+    console: Console, api_url: str | None, account_name: str | None, project_file: str | None
+) -> Client:
+    """The client of the account to unlock: the TRIGGERSYNC_* variables', or, with
+    --account, that account of the project file (its API and its credentials' variables)."""
+    if account_name is None:
+        if project_file is not None:
+            raise click.UsageError("--project chooses the file of --account NAME: give both")
+        return steps.client(api_url, console)
+    if api_url is not None:
+        raise click.UsageError("--account NAME's API is in the project file: give no --api-url")
+    from triggersync.config import project as project_settings
+    from triggersync.operations import Project
+
+    found = project_settings.find(project_file)
+    if found is None:
+        raise click.UsageError(
+            "--account names an account of a project file: there is no triggersync.yaml "
+            "here (give --project FILE)"
+        )
+    project = Project(project_settings.load(found))
+    account = project.settings.account(account_name)
+    console.secrets = project.secrets
+    console.setup_logging()
+    client = project.connect(account)
+    for warning in client.warnings:
+        console.warn(warning)
+    return client

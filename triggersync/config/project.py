@@ -91,7 +91,10 @@ class ProjectFile:
         )
 
     def select(self, names: Sequence[str]) -> tuple[Account, ...]:
-        """The accounts named (all when none is), in file order; an unknown name is an error."""
+        """The accounts named (all when none is), in file order; an unknown name is an error.
+        One name may be given as a string: a str is a Sequence[str] too, of its letters."""
+        if isinstance(names, str):
+            names = (names,)
         if not names:
             return self.accounts
         wanted = {self.account(name).name for name in names}

@@ -41,6 +41,9 @@ MAX_POLL: Final = 15.0
 # A create refused while no lock was there (the lock just released, or the create refused
 # for another reason): tried once more, then the refusal is the answer.
 REFUSED_TRIES: Final = 2
+# Seconds the release of the lock may take after an interrupt cut off the run's requests:
+# the run still ends within seconds.
+RELEASE_TIMEOUT: Final = 5.0
 MAX_SHOWN: Final = 300  # characters of a lock's description shown; a server may send more
 
 _PREFIX: Final = "Held by triggersync apply: "
@@ -146,6 +149,7 @@ def acquire(
     stop: threading.Event | None = None,
     on_wait: Callable[[Holder], None] | None = None,
     clock: Callable[[], float] = time.monotonic,
+    unlock: str = UNLOCK,
 ) -> list[Trigger] | None:
     """Take the account's lock for `holder`. Returns the live triggers as they are under it
     (the lock left out: read to make sure no other lock is there, and what the run's changes
@@ -154,13 +158,14 @@ def acquire(
     neither taken nor found.
 
     Waits on `stop`, never in a busy loop: a look, then a pause that grows from FIRST_POLL to
-    MAX_POLL seconds, cut short by `stop` and by the time left.
+    MAX_POLL seconds, cut short by `stop` and by the time left. `unlock` is the command the
+    messages advise for a lock left behind (a project's account names itself in it).
     """
     stop = stop or threading.Event()
     deadline = clock() + max(0.0, timeout)
     pause, refused, announced = FIRST_POLL, 0, False
     while True:
-        other = _take(client, holder)
+        other = _take(client, holder, unlock)
         if other is None:
             everything = client.list_all()
             # A trigger whose name only starts with the lock's (made by hand, or by another
@@ -172,7 +177,7 @@ def acquire(
             ]
             if not foreign:
                 return outside_lock(everything)
-            release(client, holder)
+            release(client, holder, unlock=unlock)
             other = foreign[0]
         if isinstance(other, LockError):
             refused += 1
@@ -181,7 +186,7 @@ def acquire(
             continue
         left = deadline - clock()
         if left <= 0:
-            raise LockError(_held_message(other, timeout))
+            raise LockError(_held_message(other, timeout, unlock))
         if on_wait is not None and not announced:
             on_wait(other)
             announced = True
@@ -190,7 +195,7 @@ def acquire(
         pause = min(MAX_POLL, pause * 2)
 
 
-def _take(client: LockClient, holder: Holder) -> Holder | LockError | None:
+def _take(client: LockClient, holder: Holder, unlock: str) -> Holder | LockError | None:
     """One try: None when `holder` now holds the lock; the other holder when another run
     does; the create's failure when there is no lock (it may have just been released)."""
     try:
@@ -205,7 +210,7 @@ def _take(client: LockClient, holder: Holder) -> Holder | LockError | None:
     except ApiError as look:
         raise LockError(
             f"cannot acquire the account's lock: {failure}; looking for it failed too: "
-            f"{look}; nothing was changed. If `{UNLOCK}` shows this run (run "
+            f"{look}; nothing was changed. If `{unlock}` shows this run (run "
             f"{holder.run_id}) holding it, remove it"
         ) from None
     if found is None:
@@ -217,7 +222,7 @@ def _take(client: LockClient, holder: Holder) -> Holder | LockError | None:
     return None if other.is_same_run(holder) else other
 
 
-def _held_message(other: Holder, timeout: float) -> str:
+def _held_message(other: Holder, timeout: float, unlock: str) -> str:
     if timeout > 0:
         waited, advice = f" (waited {timeout:g} s)", "If"
     else:
@@ -225,11 +230,11 @@ def _held_message(other: Holder, timeout: float) -> str:
     return (
         f"cannot acquire the account's lock{waited}: another apply holds it: "
         f"{other.said()}; nothing was changed. {advice} that run was killed, remove the "
-        f"lock with `{UNLOCK}`"
+        f"lock with `{unlock}`"
     )
 
 
-def release(client: LockClient, holder: Holder) -> str | None:
+def release(client: LockClient, holder: Holder, *, unlock: str = UNLOCK) -> str | None:
     """Remove `holder`'s lock. Returns a warning when the lock turned out to be gone or
     another run's before this one removed it (someone ran unlock meanwhile). Raises
     LockError when it may still be held: the message says so and points to unlock."""
@@ -244,11 +249,11 @@ def release(client: LockClient, holder: Holder) -> str | None:
     try:
         found = client.find(LOCK_NAME)
     except ApiError:
-        raise LockError(_unreleased(holder, f"deleting it failed: {failure}")) from None
+        raise LockError(_unreleased(holder, f"deleting it failed: {failure}", unlock)) from None
     if found is None:
         return None
     if Holder.read(found.description).is_same_run(holder):
-        raise LockError(_unreleased(holder, f"deleting it failed: {failure}"))
+        raise LockError(_unreleased(holder, f"deleting it failed: {failure}", unlock))
     return _NOT_OURS
 
 
@@ -258,10 +263,10 @@ _NOT_OURS: Final = (
 )
 
 
-def _unreleased(holder: Holder, why: str) -> str:
+def _unreleased(holder: Holder, why: str, unlock: str) -> str:
     return (
         f"the account's lock (run {holder.run_id}) may still be held: {why}; once no apply "
-        f"runs, remove it with `{UNLOCK}`"
+        f"runs, remove it with `{unlock}`"
     )
 
 

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from triggersync.api.client import Client
     from triggersync.config.files import Config
     from triggersync.engine.apply import ApplyOutcome
+    from triggersync.engine.lock import Holder
     from triggersync.engine.model import Trigger
     from triggersync.engine.plan import Plan
 
@@ -201,32 +202,41 @@ class Project:
 
     def apply(
         self,
-        plans: Sequence[AccountRun[Plan]],
+        plans: Sequence[AccountRun[Plan]] | Sequence[AccountRun[AccountPlan]],
         *,
         force: bool = False,
         parallelism: int = 4,
         on_outcome: Callable[[str, ApplyOutcome], None] | None = None,
         lock_timeout: float = 0.0,
+        on_wait: Callable[[str, Holder], None] | None = None,
     ) -> list[AccountRun[workflow.Applied]]:
         """Each account's plan applied to its own account, all at once; a run that failed
         before (no plan) stays failed. Each account's lock is held while its changes are made
         (waiting up to `lock_timeout` seconds for another apply to end), and under it the
         account is checked to be as the plan found it (StalePlanError: nothing changed there).
-        `on_outcome(account, outcome)` hears of each change. `stop()` (e.g. on Ctrl-C) starts
-        no new change in any account."""
+        `on_outcome(account, outcome)` hears of each change, `on_wait(account, holder)` of a
+        wait for another run's lock. `stop()` (e.g. on Ctrl-C) starts
+        no new change in any account. `plans` is what `plan()` or `check_saved()` returned."""
         by_name = {account.name: account for account in self.accounts}
-        runs = {run.account: run for run in plans}
+        runs: dict[str, AccountRun[Plan] | AccountRun[AccountPlan]] = {
+            run.account: run for run in plans
+        }
 
-        def one(account: Account, the_plan: Plan) -> workflow.Applied:
+        def one(account: Account, planned: Plan | AccountPlan) -> workflow.Applied:
+            # plan() gives each plan with its configuration; check_saved() the plan alone.
+            the_plan = planned.plan if isinstance(planned, AccountPlan) else planned
             if the_plan.empty:
                 return workflow.Applied(the_plan, None)
             report = None
             if on_outcome is not None:
                 report = functools.partial(on_outcome, account.name)
             with self.connect(account, parallelism=parallelism) as client:
+                waiting = None if on_wait is None else functools.partial(on_wait, account.name)
                 return self._locked(
                     client,
+                    account.name,
                     lock_timeout,
+                    waiting,
                     lambda: workflow.apply(
                         workflow.check_saved(the_plan, client),
                         client,
@@ -238,30 +248,51 @@ class Project:
                 )
 
         def each(account: Account) -> workflow.Applied:
-            return then(runs[account.name], lambda the_plan: one(account, the_plan)).unwrap()
+            run = runs[account.name]
+            planned: AccountRun[Plan | AccountPlan] = AccountRun(run.account, run.value, run.error)
+            return then(planned, lambda the_plan: one(account, the_plan)).unwrap()
 
         return run_each([by_name[run.account] for run in plans if run.account in by_name], each)
 
     def _locked(
-        self, client: Client, timeout: float, work: Callable[[], workflow.Applied]
+        self,
+        client: Client,
+        name: str,
+        timeout: float,
+        on_wait: Callable[[Holder], None] | None,
+        work: Callable[[], workflow.Applied],
     ) -> workflow.Applied:
         """`work` done while holding the account's lock (docs/safety.md, the lock)."""
         from triggersync.engine import lock
         from triggersync.errors import LockError
 
         holder = lock.Holder.this_run()
-        if lock.acquire(client, holder, timeout=timeout, stop=self.stopped) is None:
+        unlock = f"{lock.UNLOCK} --account {name}"  # the command that reaches this account
+        stop = self.stopped
+        if (
+            lock.acquire(client, holder, timeout=timeout, stop=stop, on_wait=on_wait, unlock=unlock)
+            is None
+        ):
             raise LockError("interrupted while waiting for the account's lock; nothing was changed")
         try:
             applied = work()
         except BaseException:
-            lock.release(client, holder)
+            self._release(client, holder, unlock)
             raise
         try:
-            warning = lock.release(client, holder)
+            warning = self._release(client, holder, unlock)
         except LockError as exc:
             return dataclasses.replace(applied, lock_warnings=(str(exc),), lock_kept=True)
         return dataclasses.replace(applied, lock_warnings=(warning,) if warning else ())
+
+    def _release(self, client: Client, holder: Holder, unlock: str) -> str | None:
+        from triggersync.engine import lock
+
+        if self.stopped.is_set():
+            # An interrupt may have cut off the requests in flight, and the client with them:
+            # releasing the lock is owed all the same, within seconds.
+            client.reopen(lock.RELEASE_TIMEOUT)
+        return lock.release(client, holder, unlock=unlock)
 
     def stop(self) -> None:
         """Start no new change, and no new retry, in any account."""
