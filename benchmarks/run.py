@@ -231,6 +231,44 @@ def bench_test(n: int, reps: int, work: Path, report: Report) -> Sample:
     return sample
 
 
+def bench_fmt(n: int, reps: int, work: Path, report: Report) -> dict[str, Sample]:
+    """`fmt --check` against `validate` of the same file: a file written by hand (every
+    condition to lay out again) and an export (already in the layout). Both read every file
+    whole; fmt's budget is 2x validate's (issue 20). Local, no emulator; one core."""
+    by_hand, exported = work / f"fmt-hand-{n}.yaml", work / f"fmt-export-{n}.yaml"
+    subprocess.run(
+        [PYTHON, str(HERE / "fmt_workload.py"), str(n), str(by_hand), str(exported)],
+        check=True,
+        timeout=600,
+    )
+    print(f"\n== fmt, {n:,} triggers ({by_hand.stat().st_size / 1e6:.1f} MB by hand)")
+    # Untimed: fmt rewrites the hand-written copy, after which it is fmt-clean.
+    rewritten = work / f"fmt-rewritten-{n}.yaml"
+    rewritten.write_bytes(by_hand.read_bytes())
+    harness.run([TRIGGERSYNC, "fmt", str(rewritten), "-q"])
+    harness.run([TRIGGERSYNC, "fmt", "--check", str(rewritten), "-q"])
+    samples = {
+        "validate by hand": repeat([TRIGGERSYNC, "validate", str(by_hand)], reps),
+        "fmt --check by hand": repeat(
+            [TRIGGERSYNC, "fmt", "--check", str(by_hand)], reps, expect=1
+        ),
+        "validate export": repeat([TRIGGERSYNC, "validate", str(exported)], reps),
+        "fmt --check export": repeat([TRIGGERSYNC, "fmt", "--check", str(exported)], reps),
+    }
+    for what, sample in samples.items():
+        base = samples["validate by hand" if what.endswith("by hand") else "validate export"]
+        report.row(
+            f"{what}, {n:,} triggers",
+            _s(sample.wall),
+            f"{sample.peak_mb:.0f} MB",
+            "0",
+            "" if what.startswith("validate") else "≤ 2× validate",
+            f"{sample.wall / base.wall:.2f}× validate",
+            "",
+        )
+    return samples
+
+
 def bench_adopt(n: int, reps: int, work: Path, report: Report) -> Sample:
     """`adopt` of the plan benchmark's configuration (~10% differing from the live triggers)
     against the emulator, with `plan` on the same files as its reference; then one real adopt,
@@ -415,14 +453,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=str(HERE / "results.md"), help="where to write results")
     parser.add_argument(
         "--only",
-        choices=["plan", "apply", "rate", "startup", "test", "adopt", "accounts"],
+        choices=["plan", "apply", "rate", "startup", "test", "adopt", "accounts", "fmt"],
         action="append",
     )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else None
     sizes = sizes or ([1000, 10000] if args.quick else [1000, 10000, 50000])
     only: set[str] = set(
-        args.only or ["plan", "apply", "rate", "startup", "test", "adopt", "accounts"]
+        args.only or ["plan", "apply", "rate", "startup", "test", "adopt", "accounts", "fmt"]
     )
     command = "make bench" if argv is None and len(sys.argv) == 1 else shlex.join(sys.argv)
     report = Report()
@@ -440,6 +478,8 @@ def main(argv: list[str] | None = None) -> int:
             steps.append(lambda: _accounts(args.quick, work, report))
         if "adopt" in only:
             steps.append(lambda: bench_adopt(1000, 3 if args.quick else 5, work, report))
+        if "fmt" in only:
+            steps.append(lambda: _fmt(args.quick, work, report))
         if "apply" in only:
             steps.append(lambda: _applies(args.quick, work, report))
         if "rate" in only:
@@ -496,6 +536,15 @@ def _test(quick: bool, work: Path, report: Report) -> None:
     report.target(
         "test 1,000 scenarios × 1,000 triggers", "< 2 s", _s(sample.wall), sample.wall < 2
     )
+
+
+def _fmt(quick: bool, work: Path, report: Report) -> None:
+    samples = bench_fmt(10000, 3 if quick else 5, work, report)
+    for kind in ("by hand", "export"):
+        ratio = samples[f"fmt --check {kind}"].wall / samples[f"validate {kind}"].wall
+        report.target(
+            f"fmt 10,000 triggers ({kind}) vs validate", "≤ 2×", f"{ratio:.2f}×", ratio <= 2
+        )
 
 
 def _accounts(quick: bool, work: Path, report: Report) -> None:

@@ -253,7 +253,10 @@ def test_template_paths_exist_in_this_repository(name: str) -> None:
     for env_name in ("sandbox", "production"):
         assert (ROOT / workflow["env"]["VARS_DIR"] / f"{env_name}.yaml").is_file()
     for step in _action_steps(workflow):
-        assert "--vars ${{ env.VARS_DIR }}/${{ matrix.environment }}.yaml" in step["with"]["args"]
+        if step["with"]["command"] != "fmt":  # the layout is the same for every account
+            assert (
+                "--vars ${{ env.VARS_DIR }}/${{ matrix.environment }}.yaml" in step["with"]["args"]
+            )
 
 
 @pytest.mark.parametrize("name", ["plan.yml", "apply.yml", "drift.yml"])
@@ -315,8 +318,10 @@ def test_plan_template_validates_then_plans_without_failing_on_changes() -> None
     workflow = _load(TEMPLATES / "plan.yml")
     assert set(workflow["on"]) == {"pull_request"}
     assert workflow["on"]["pull_request"]["paths"]
-    validate, test, plan = _action_steps(workflow)
+    validate, fmt, test, plan = _action_steps(workflow)
     assert "--format github" in validate["with"]["args"]
+    assert fmt["with"]["command"] == "fmt"
+    assert fmt["with"]["args"] == "--check --diff ${{ env.TRIGGERS_DIR }}"
     assert test["with"]["command"] == "test"
     assert "--scenarios ${{ env.SCENARIOS_DIR }} --format github" in test["with"]["args"]
     assert (ROOT / workflow["env"]["SCENARIOS_DIR"]).is_dir()
@@ -362,7 +367,7 @@ def test_project_ci_runs_make_test_on_every_supported_python() -> None:
 
 def test_pre_commit_hook_validates_yaml_files() -> None:
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
-    (hook,) = hooks
+    hook, _ = hooks
     assert hook["id"] == "triggersync-validate"
     assert hook["language"] == "python"
     assert hook["entry"] == "triggersync validate"
@@ -370,6 +375,15 @@ def test_pre_commit_hook_validates_yaml_files() -> None:
     assert re.search(hook["files"], "triggers/chat.yml")
     assert not re.search(hook["files"], "README.md")
     assert isinstance(hook["pass_filenames"], bool)
+
+
+def test_pre_commit_hook_checks_the_layout_without_rewriting() -> None:
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    _, hook = hooks
+    assert hook["id"] == "triggersync-fmt"
+    assert hook["entry"] == "triggersync fmt --check"
+    assert re.search(hook["files"], "triggers/chat.yaml")
+    assert hook["pass_filenames"] is True
 
 
 def test_pre_commit_entry_accepts_file_names(tmp_path: Path) -> None:

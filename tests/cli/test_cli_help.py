@@ -14,6 +14,7 @@ from triggersync.cli.main import cli
 
 COMMANDS = [
     "validate",
+    "fmt",
     "plan",
     "apply",
     "drift",

@@ -79,7 +79,7 @@ def test_a_byte_order_mark_and_windows_line_breaks_stay(tmp_path: Path) -> None:
     text, _ = adopted(tmp_path, original, live({"name": "A", "description": "new"}, {"name": "B"}))
     assert text == (
         "\ufefftriggers:\r\n  - name: A\r\n    description: new\r\n"
-        "  - name: B\r\n    description: ''\r\n    enabled: true\r\n"
+        "\r\n  - name: B\r\n    description: ''\r\n    enabled: true\r\n"
     )
 
 
@@ -258,7 +258,8 @@ def test_a_renamed_from_outside_the_targets_goes_when_adopt_adds_its_name(tmp_pa
         targets=["Old"],
     )
     assert (
-        text == "triggers:\n  - name: New\n  - name: Old\n    description: ''\n    enabled: true\n"
+        text
+        == "triggers:\n  - name: New\n\n  - name: Old\n    description: ''\n    enabled: true\n"
     )
 
 
@@ -336,7 +337,7 @@ def test_a_new_field_comes_before_a_new_trigger_added_at_the_same_place(tmp_path
     )
     assert text == (
         "triggers:\n  - name: A\n    enabled: false\n    # about A\n"
-        "  - name: B\n    description: ''\n    enabled: true\n\n# ours\nignore: [X*]\n"
+        "\n  - name: B\n    description: ''\n    enabled: true\n\n# ours\nignore: [X*]\n"
     )
 
 

@@ -8,7 +8,15 @@ from typing import Any
 import pytest
 
 from triggersync.config.files import load
-from triggersync.engine.export import MAX_DEFINITION_DEPTH, exportable, to_yaml, write_directory
+from triggersync.engine.export import (
+    MAX_DEFINITION_DEPTH,
+    MAX_STEM_BYTES,
+    exportable,
+    file_names,
+    file_stem,
+    to_yaml,
+    write_directory,
+)
 from triggersync.engine.model import Trigger
 from triggersync.errors import ConfigError, TriggersyncError
 
@@ -108,6 +116,40 @@ def written_all(tmp_path: Path, triggers: list[Trigger]) -> Path:
     path = tmp_path / "all.yaml"
     path.write_text(to_yaml(triggers, tmp_path), encoding="utf-8")
     return path
+
+
+# -- file names ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "stem"),
+    [
+        ("Café Bäckerei", "cafe-backerei"),
+        ("Chat rescuer", "chat-rescuer"),
+        ("ﬁle №5", "file-no5"),
+        ("Привет мир", "привет-мир"),
+    ],
+)
+def test_a_file_name_keeps_the_letters_of_the_trigger_name(name: str, stem: str) -> None:
+    assert file_stem(name) == stem
+
+
+def test_a_name_with_no_letters_gets_a_stem_that_is_the_same_on_every_export() -> None:
+    assert file_stem("☕☕") == file_stem("☕☕")
+    assert file_stem("☕☕").startswith("trigger-")
+    assert file_stem("☕☕") != file_stem("☕")
+
+
+def test_a_long_name_gives_a_file_name_within_the_limit() -> None:
+    stem = file_stem("Bäckerei " * 40)
+    assert len(stem.encode()) <= MAX_STEM_BYTES
+    assert stem.startswith("backerei-backerei")
+    assert not stem.endswith("-")
+
+
+def test_names_that_fold_alike_get_numbered_file_names() -> None:
+    named = file_names([Trigger("Cafe"), Trigger("Café")])
+    assert [name for _, name in named] == ["cafe.yaml", "cafe-2.yaml"]
 
 
 def test_a_name_too_long_for_a_file_name_is_cut_and_kept_unique(tmp_path: Path) -> None:

@@ -125,7 +125,7 @@ def test_a_new_live_trigger_gets_a_file_named_as_export_names_it(
     assert ran.code == 0, ran.stderr
     made = folder / "made-by-hand.yaml"
     assert made.read_text(encoding="utf-8") == (
-        "triggers:\n- name: Made by hand!\n  description: new\n  enabled: false\n"
+        "triggers:\n  - name: Made by hand!\n    description: new\n    enabled: false\n"
     )
     assert (folder / "routing.yaml").read_text(encoding="utf-8") == ROUTING
     converged(run, str(folder))
@@ -136,7 +136,7 @@ def test_new_triggers_go_to_the_new_file_given(run: Run, emulator: Emulator, fol
     ran = run("adopt", str(folder), "--new-file", str(folder / "other.yaml"))
     assert ran.code == 0, ran.stderr
     assert (folder / "other.yaml").read_text(encoding="utf-8") == OTHER + (
-        "  - name: Zeta\n    description: ''\n    enabled: true\n"
+        "\n  - name: Zeta\n    description: ''\n    enabled: true\n"
     )
     converged(run, str(folder))
 
@@ -195,7 +195,7 @@ def test_a_renamed_from_that_names_a_live_trigger_adopt_adds_is_dropped(
     assert run("adopt", str(config)).code == 0
     assert config.read_text(encoding="utf-8") == (
         "triggers:\n  - name: New name\n"
-        "  - name: Old name\n    description: made again\n    enabled: true\n"
+        "\n  - name: Old name\n    description: made again\n    enabled: true\n"
     )
     converged(run, str(config))
 
@@ -297,8 +297,8 @@ def test_a_new_file_given_that_does_not_exist_yet_is_made_in_the_folder(
     emulator.store.create({"name": "Eta", "description": "", "enabled": 1})
     assert run("adopt", ".", "--new-file", "new/made.yaml").code == 0
     assert (folder / "new" / "made.yaml").read_text(encoding="utf-8") == (
-        "triggers:\n- name: Eta\n  description: ''\n  enabled: true\n"
-        "- name: Zeta\n  description: ''\n  enabled: true\n"
+        "triggers:\n  - name: Eta\n    description: ''\n    enabled: true\n\n"
+        "  - name: Zeta\n    description: ''\n    enabled: true\n"
     )
     converged(run, ".")
 

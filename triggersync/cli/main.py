@@ -25,6 +25,7 @@ from triggersync.errors import ConfigError, TriggersyncError
 # commands (cli/check.py, cli/sync.py, ...); a new command is one line here.
 COMMANDS: dict[str, str] = {
     "validate": "triggersync.cli.check:validate",
+    "fmt": "triggersync.cli.fmt:fmt",
     "plan": "triggersync.cli.sync:plan",
     "apply": "triggersync.cli.sync:apply",
     "drift": "triggersync.cli.sync:drift",

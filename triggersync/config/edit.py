@@ -223,7 +223,8 @@ class FileEdits:
             if not line.lstrip().startswith("#") or len(line) - len(line.lstrip()) <= column:
                 break
             at = self._after_line(at)
-        lead = "" if self.text[:at].endswith("\n") else "\n"
+        # A blank line parts two triggers, as fmt lays them out (docs/configuration.md#layout).
+        lead = "\n" if self.text[:at].endswith("\n") else "\n\n"
         rendered = _placed(export.items_yaml(added), column)
         self.edits.append(TextEdit(at, at, lead + rendered))
 

@@ -135,6 +135,16 @@ def read(path: str | os.PathLike[str], within: Iterable[str] = ()) -> Document:
     return Document(file, text, data, builder.places, builder.spans, tuple(builder.problems))
 
 
+def read_text(path: str | os.PathLike[str]) -> str:
+    """A file's text, as `read` reads it: bounded in size, UTF-8 (ConfigError otherwise)."""
+    return _read_text(os.fspath(path))
+
+
+def yaml_errors(file: str) -> contextlib.AbstractContextManager[None]:
+    """PyYAML's errors raised inside, as `read` reports them: a ConfigError at the place."""
+    return _yaml_errors(file)
+
+
 def _fail(file: str, message: str, line: int = 1, col: int = 1) -> ConfigError:
     return ConfigError([Problem(location=Location(file, line, col), message=message)])
 

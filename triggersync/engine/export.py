@@ -7,12 +7,14 @@ import os
 import re
 import secrets
 import shutil
+import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from triggersync.engine import canonical
 from triggersync.engine.model import Trigger, deeper_than
 from triggersync.errors import TriggersyncError
 from triggersync.language import check
@@ -115,8 +117,15 @@ def field_yaml(key: str, value: Any, *, in_definition: bool = False, flow: bool 
     """One `key: value` of a trigger (or, `in_definition`, of its definition) as export writes
     it, with no line break at the end: in block layout, lines after the first indented from
     column 0; or, `flow`, on one line for a `{...}` mapping. adopt splices it into a file."""
-    text = _dump(lambda: {key: _shaped(key, value, in_definition)}, flow=flow).rstrip("\n")
-    return text[1:-1] if flow else text
+    if flow:
+        return _dump(lambda: {key: _shaped(key, value, in_definition)}, flow=True)[1:-2]
+    field = {key: _shaped(key, value, in_definition)}
+    # Laid out where it goes in a file in fmt's layout (a trigger's keys at column 4, its
+    # definition's at 6), so that the width of its one-line lists is decided as fmt decides.
+    item = {"definition": field} if in_definition else field
+    lines = canonical.canonical(_dump(lambda: {"triggers": [item]}, flow=False)).splitlines()
+    column = 6 if in_definition else 4
+    return "\n".join(line[column:] for line in lines[2 if in_definition else 1 :])
 
 
 def items_yaml(triggers: Sequence[Trigger], *, flow: bool = False) -> str:
@@ -125,7 +134,9 @@ def items_yaml(triggers: Sequence[Trigger], *, flow: bool = False) -> str:
     if flow:
         documents = _dump(lambda: [trigger_document(t) for t in triggers], flow=True)
         return documents.rstrip("\n")[1:-1]
-    return _documents(triggers, ordered=False).split("\n", 1)[1]
+    # In fmt's layout, items at column 2 (a blank line between two), then moved to column 0.
+    laid = canonical.canonical(_documents(triggers, ordered=False)).split("\n", 1)[1]
+    return "".join(line[2:] if line != "\n" else line for line in laid.splitlines(keepends=True))
 
 
 def _dump(data: Callable[[], Any], *, flow: bool) -> str:
@@ -235,7 +246,9 @@ def modeline(target_dir: Path) -> str:
 
 
 def to_yaml(triggers: Sequence[Trigger], target_dir: Path | None = None) -> str:
-    return modeline(target_dir or Path.cwd()) + _documents(triggers)
+    """A configuration file of the triggers, in fmt's layout (docs/configuration.md#layout),
+    so that an exported file is fmt-clean."""
+    return canonical.canonical(modeline(target_dir or Path.cwd()) + _documents(triggers))
 
 
 def _documents(triggers: Sequence[Trigger], *, ordered: bool = True) -> str:
@@ -243,19 +256,42 @@ def _documents(triggers: Sequence[Trigger], *, ordered: bool = True) -> str:
     return _dump(lambda: {"triggers": [trigger_document(t) for t in listed]}, flow=False)
 
 
-# File systems hold names of at most 255 bytes; a stem this long leaves room for a `-2`
-# suffix and `.yaml`. A longer one is cut, with a hash of the whole name kept unique.
-MAX_STEM = 100
+# A file name's stem stays well under the 255 bytes file systems allow, leaving room for a
+# collision suffix and `.yaml`.
+MAX_STEM_BYTES = 100
 
 
 def file_stem(name: str) -> str:
-    """The name as ASCII letters, digits and dashes (so its length in bytes is its length),
-    at most MAX_STEM long."""
-    stem = re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-").lower() or "trigger"
-    if len(stem) <= MAX_STEM:
+    """A readable file name for a trigger: its letters and digits, lowercase, joined by `-`.
+
+    Accents are dropped, not the letters that carry them (`Café Bäckerei` → `cafe-backerei`:
+    each letter decomposed, NFKD, and its marks left out). A name with no Latin letters keeps
+    its own letters (`Привет мир` → `привет-мир`); one with none at all (only symbols or
+    emoji) gets `trigger-` and a short hash of the name, the same on every export. A stem
+    longer than MAX_STEM_BYTES is cut and ends with a hash of the whole name.
+    """
+    folded = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    stem = re.sub(r"[^A-Za-z0-9]+", "-", folded).strip("-").lower()
+    if not stem:
+        words = re.sub(r"[\W_]+", "-", unicodedata.normalize("NFC", name)).strip("-")
+        stem = words.casefold()
+    digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()
+    if not stem:
+        return "trigger-" + digest[:8]
+    if len(stem.encode()) <= MAX_STEM_BYTES:
         return stem
-    digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:12]
-    return f"{stem[: MAX_STEM - len(digest) - 1].rstrip('-')}-{digest}"
+    # Cut, with a hash of the whole name, so that two long names alike in their first
+    # hundred bytes still get two files.
+    return f"{_cut(stem, MAX_STEM_BYTES - 13)}-{digest[:12]}"
+
+
+def _cut(stem: str, limit: int) -> str:
+    """At most `limit` UTF-8 bytes, cut after a whole word when one ends past half of it."""
+    if len(stem.encode()) <= limit:
+        return stem
+    cut = stem.encode()[:limit].decode("utf-8", "ignore")
+    word_end = cut.rfind("-")
+    return cut[:word_end] if word_end > len(cut) // 2 else cut.rstrip("-")
 
 
 def write_directory(triggers: Sequence[Trigger], directory: Path) -> list[Path]:
@@ -311,5 +347,6 @@ def _write_files(triggers: Sequence[Trigger], folder: Path, head: str) -> list[s
     names: list[str] = []
     for trigger, name in file_names(triggers):
         names.append(name)
-        (folder / name).write_text(head + _documents([trigger]), encoding="utf-8")
+        text = canonical.canonical(head + _documents([trigger]))
+        (folder / name).write_text(text, encoding="utf-8")
     return names

@@ -1,5 +1,6 @@
 """A unified diff, as `diff -u` writes it, from changes already known by line (the opcodes of
-`difflib.SequenceMatcher`): adopt knows what it changed, so it never searches for it."""
+`difflib.SequenceMatcher`): adopt knows what it changed, so it never searches for it; fmt,
+which rewrites the whole text, has them searched for (`text_diff`)."""
 
 from __future__ import annotations
 
@@ -41,6 +42,13 @@ def unified_diff(
             out += ["-" + line for line in old[i1:i2]]
             out += ["+" + line for line in new[j1:j2]]
     return "".join(line if line.endswith("\n") else line + _NO_NEWLINE for line in out)
+
+
+def text_diff(before: str, after: str, fromfile: str, tofile: str) -> str:
+    """The unified diff of two texts, the changed lines found by difflib; "" when the same."""
+    old, new = before.splitlines(keepends=True), after.splitlines(keepends=True)
+    opcodes = difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+    return unified_diff(before, after, opcodes, fromfile, tofile)
 
 
 _NO_NEWLINE = "\n\\ No newline at end of file\n"
