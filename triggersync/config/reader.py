@@ -140,9 +140,10 @@ def read_text(path: str | os.PathLike[str]) -> str:
     return _read_text(os.fspath(path))
 
 
-def yaml_errors(file: str) -> contextlib.AbstractContextManager[None]:
-    """PyYAML's errors raised inside, as `read` reports them: a ConfigError at the place."""
-    return _yaml_errors(file)
+def yaml_errors(file: str, text: str = "") -> contextlib.AbstractContextManager[None]:
+    """PyYAML's errors raised inside, as `read` reports them: a ConfigError at the place
+    (`text`, the file's, lets a flow error name an unquoted `${NAME}`)."""
+    return _yaml_errors(file, text)
 
 
 def _fail(file: str, message: str, line: int = 1, col: int = 1) -> ConfigError:
@@ -215,7 +216,7 @@ def _inside(target: str, link: str, within: Iterable[str]) -> bool:
 
 
 @contextlib.contextmanager
-def _yaml_errors(file: str, text: str) -> Iterator[None]:
+def _yaml_errors(file: str, text: str = "") -> Iterator[None]:
     """PyYAML's errors as ConfigError, at the marker when there is one."""
     try:
         yield
