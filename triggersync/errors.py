@@ -6,7 +6,7 @@ once. Anything else that escapes is a bug and is allowed to show a traceback.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 
 # A place inside a JSON document: mapping keys and list indexes, from the top down, e.g.
@@ -45,6 +45,19 @@ class Location:
         return f"{self.file}:{self.line}:{self.col}"
 
 
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A kind of warning: an id (`TS103`) and a name (`unknown-operator`) that a user can
+    switch off by id. The registry of every rule is `language/rules.py` (docs/rules.md)."""
+
+    id: str
+    name: str
+    summary: str = ""  # what it catches, in one line
+
+    def __str__(self) -> str:
+        return f"{self.id} {self.name}"
+
+
 class Severity(Enum):
     ERROR = "error"  # the input cannot be used as it is
     WARNING = "warning"  # used as written, but probably not what was meant
@@ -59,6 +72,7 @@ class Problem:
     location: Location | None = None
     message: str
     severity: Severity = Severity.ERROR
+    rule: Rule | None = None  # which rule a warning comes from
 
     @property
     def where(self) -> str:
@@ -70,16 +84,11 @@ class Problem:
 
     def under(self, prefix: JsonPath) -> Problem:
         """This problem inside a larger document: a definition's under the trigger's path."""
-        path = (*prefix, *self.path)
-        return Problem(
-            path=path, location=self.location, message=self.message, severity=self.severity
-        )
+        return replace(self, path=(*prefix, *self.path))
 
     def at(self, location: Location) -> Problem:
         """This problem placed in a file."""
-        return Problem(
-            path=self.path, location=location, message=self.message, severity=self.severity
-        )
+        return replace(self, location=location)
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         """Files in path order, then line and column: the order a reader meets them in."""
@@ -88,6 +97,8 @@ class Problem:
 
     def __str__(self) -> str:
         parts = [str(self.location)] if self.location else []
+        if self.rule is not None:
+            parts.append(str(self.rule))
         if self.path:
             parts.append(self.where)
         return ": ".join([*parts, self.message])

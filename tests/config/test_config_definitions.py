@@ -36,25 +36,29 @@ _SEND = "      actions: [[sendMessageToVisitor, Support, Hi]]\n"
     [
         (
             "      event: chat_requestd\n      condition: []\n" + _SEND,
-            "4:14: triggers[0].definition.event: unknown event 'chat_requestd' "
+            "4:14: TS102 unknown-event: triggers[0].definition.event: "
+            "unknown event 'chat_requestd' "
             "(did you mean 'chat_requested'?); kept as written",
         ),
         (
             "      event: chat_requested\n      condition: [icontain, '@visitor_page_url', x]\n"
             + _SEND,
-            "5:18: triggers[0].definition.condition: unknown operator 'icontain' "
+            "5:18: TS103 unknown-operator: triggers[0].definition.condition: "
+            "unknown operator 'icontain' "
             "(did you mean 'icontains'?); kept as written",
         ),
         (
             "      event: chat_requested\n      condition: [eq, '@visitor_contry_code', US]\n"
             + _SEND,
-            "5:23: triggers[0].definition.condition[1]: unknown variable '@visitor_contry_code' "
+            "5:23: TS104 unknown-variable: triggers[0].definition.condition[1]: "
+            "unknown variable '@visitor_contry_code' "
             "(did you mean '@visitor_country_code'?); kept as written",
         ),
         (
             "      event: page_enter\n      condition: []\n"
             "      actions: [[sendMesageToVisitor, S, Hi]]\n",
-            "6:17: triggers[0].definition.actions[0]: unknown action 'sendMesageToVisitor' "
+            "6:17: TS105 unknown-action: triggers[0].definition.actions[0]: "
+            "unknown action 'sendMesageToVisitor' "
             "(did you mean 'sendMessageToVisitor'?); kept as written",
         ),
     ],
@@ -102,7 +106,7 @@ def test_what_a_live_trigger_can_hold_is_at_most_a_warning(
         f"      event: page_enter\n      condition: {condition}\n      actions: {actions}\n"
     )
     warnings = _warnings(_file(tmp_path, definition))
-    assert [w.split(": ")[1] for w in warnings] == (
+    assert [w.split(": ")[2] for w in warnings] == (
         [] if where is None else [f"triggers[0].definition.{where}"]
     )
 
@@ -150,7 +154,7 @@ def test_a_definition_that_is_not_a_mapping_is_one_error(tmp_path: Path) -> None
 def test_an_empty_definition_names_each_missing_part_once(tmp_path: Path) -> None:
     path = tmp_path / "chat.yaml"
     path.write_text("triggers:\n  - name: A\n    definition: {}\n", encoding="utf-8")
-    assert [w.split(": ", 2)[1:] for w in _warnings(path)] == [
+    assert [w.split(": ", 3)[2:] for w in _warnings(path)] == [
         ["triggers[0].definition.actions", "no actions: the trigger does nothing when it fires"],
         [
             "triggers[0].definition.condition",
@@ -167,7 +171,7 @@ def test_an_empty_definition_names_each_missing_part_once(tmp_path: Path) -> Non
 def test_a_definition_with_only_an_event_names_the_condition_once(tmp_path: Path) -> None:
     path = tmp_path / "chat.yaml"
     path.write_text("triggers:\n  - name: A\n    definition: {event: chat_requested}\n", "utf-8")
-    wheres = [w.split(": ")[1] for w in _warnings(path)]
+    wheres = [w.split(": ")[2] for w in _warnings(path)]
     assert sorted(wheres) == ["triggers[0].definition.actions", "triggers[0].definition.condition"]
 
 
@@ -178,7 +182,8 @@ def test_the_keys_zendesk_keeps_are_welcome_and_others_are_warned_about(tmp_path
         + "      version: 1\n      editor: developer\n      action: []\n"
     )
     assert _warnings(_file(tmp_path, definition)) == [
-        "9:15: triggers[0].definition.action: unknown key 'action' in a definition "
+        "9:15: TS101 unknown-key: triggers[0].definition.action: "
+        "unknown key 'action' in a definition "
         "(did you mean 'actions'?)"
     ]
 
@@ -195,4 +200,5 @@ def test_warnings_of_a_definition_reached_through_an_alias_point_at_the_alias(
         "    definition: *d\n"
     )
     path.write_text(text, encoding="utf-8")
-    assert [w.split(": ")[0] for w in _warnings(path)] == ["3:65", "5:17"]
+    unknown = [w.split(": ")[0] for w in _warnings(path) if "TS105 unknown-action" in w]
+    assert unknown == ["3:65", "5:17"]

@@ -89,7 +89,7 @@ def test_non_utf8_is_reported_at_line_1(tmp_path: Path) -> None:
 
 
 def test_syntax_error_has_the_marker_place(tmp_path: Path) -> None:
-    problem = _problem(tmp_path, "a: [1, 2\nb: 3\n")
+    problem = _problem(tmp_path, "a: 1\nb: c: d\n")
     assert _place(problem)[0] == 2
     assert problem.message.startswith("YAML syntax error:")
 
@@ -189,4 +189,41 @@ def test_an_unclosed_quote_is_reported_where_it_opens(tmp_path: Path) -> None:
     assert problem.message == (
         "YAML syntax error: this quoted string is never closed (found unexpected end of "
         "stream at line 5); close it with the same quote"
+    )
+
+
+def test_an_unclosed_bracket_is_reported_where_it_opens(tmp_path: Path) -> None:
+    text = (
+        "triggers:\n  - name: A\n    definition:\n      event: page_enter\n"
+        '      condition: ["and", ["eq", "@visitor_country_code", "US"]\n'
+        "      actions: []\n"
+    )
+    problem = _problem(tmp_path, text)
+    assert _place(problem) == (5, 18)
+    assert problem.message == (
+        "YAML syntax error: this [ is never closed (did not find expected ',' or ']' at "
+        "line 6); close it with ]"
+    )
+
+
+def test_an_unclosed_brace_is_reported_where_it_opens(tmp_path: Path) -> None:
+    text = "triggers:\n  - name: A\n    definition: {event: page_enter,\n      actions: []\n"
+    problem = _problem(tmp_path, text)
+    assert _place(problem) == (3, 17)
+    assert problem.message.startswith("YAML syntax error: this { is never closed")
+
+
+def test_a_flow_error_on_its_own_line_stays_where_the_parser_found_it(tmp_path: Path) -> None:
+    problem = _problem(tmp_path, "a: [b c: d: e]\n")
+    assert problem.message.startswith("YAML syntax error:")
+    assert "never closed" not in problem.message
+
+
+def test_an_unquoted_reference_in_a_flow_list_gets_a_hint_to_quote_it(tmp_path: Path) -> None:
+    text = "triggers:\n  - name: A\n    description: [eq, ${COUNTRY}]\n"
+    problem = _problem(tmp_path, text)
+    assert _place(problem) == (3, 23)
+    assert problem.message == (
+        "YAML syntax error: a ${COUNTRY} reference inside [...] or {...} must be quoted: "
+        'write "${COUNTRY}" (unquoted, its { opens a mapping)'
     )

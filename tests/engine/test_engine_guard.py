@@ -11,8 +11,9 @@ from triggersync.engine.apply import check_safety
 from triggersync.engine.diff import make_plan
 from triggersync.engine.guard import Refusal, delete_guard
 from triggersync.engine.model import Trigger
-from triggersync.engine.plan import temporary_name
+from triggersync.engine.plan import Plan, temporary_name
 from triggersync.errors import UnsafePlanError
+from triggersync.views.words import guard_notice
 
 OLD = {"event": "page_enter"}
 NEW = {"event": "chat_requested"}
@@ -106,3 +107,35 @@ def test_apply_refuses_in_the_words_the_plan_announced(kept: int, owned: int) ->
 def test_force_overrides_the_guard() -> None:
     live = [Trigger(f"T{i}") for i in range(3)]
     check_safety(make_plan([], live), force=True)
+
+
+def _thirteen_deletes_and_a_replacement() -> Plan:
+    """The trial's plan: 21 owned, 13 plain deletes and 1 replacement (14 to delete)."""
+    live = [Trigger(f"T{i:02}", definition=OLD) for i in range(21)]
+    desired = [Trigger("T00", definition=NEW), *live[1:8]]
+    return make_plan(desired, live)
+
+
+def test_the_guards_line_says_why_the_summary_counts_more() -> None:
+    plan = _thirteen_deletes_and_a_replacement()
+    assert plan.summary["delete"] == 14
+    notice = guard_notice(plan)
+    assert notice is not None
+    assert "it deletes 13 of 21 owned live triggers (more than 30%)" in notice
+    assert notice.endswith(
+        "; the summary's 14 to delete also counts 1 replacement, which loses no trigger."
+    )
+
+
+def test_apply_refuses_saying_why_the_summary_counts_more() -> None:
+    with pytest.raises(UnsafePlanError, match="also counts 1 replacement, which loses no"):
+        check_safety(_thirteen_deletes_and_a_replacement(), force=False)
+
+
+def test_the_guards_line_says_nothing_more_when_the_counts_agree() -> None:
+    live = [Trigger(f"T{i:02}") for i in range(10)]
+    notice = guard_notice(make_plan(live[:6], live))
+    assert notice == (
+        "apply will refuse this plan without --force: it deletes 4 of 10 owned live triggers "
+        "(more than 30%)."
+    )

@@ -256,7 +256,8 @@ def test_an_unknown_variable_is_a_warning_with_a_suggestion(config: str, tmp_pat
     ran = invoke("test", config, "--scenarios", path)
     assert ran.code == 0
     assert (
-        f"warning: {path}:4:15: scenarios[0].visitor.visitor_contry_code: unknown variable "
+        f"warning: {path}:4:15: TS104 unknown-variable: scenarios[0].visitor.visitor_contry_code: "
+        "unknown variable "
         "'visitor_contry_code' (did you mean 'visitor_country_code'?)"
     ) in ran.stderr
 
@@ -349,7 +350,8 @@ def test_two_triggers_that_both_message_the_visitor_are_a_warning(
     ran = invoke("test", config, "--scenarios", path)
     assert ran.code == 0
     assert (
-        f'warning: {path}:2:5: scenarios[0]: in "VIP on the pricing page": "Pricing greeting" and '
+        f"warning: {path}:2:5: TS205 overlapping-messages: scenarios[0]: "
+        f'in "VIP on the pricing page": "Pricing greeting" and '
         '"VIP welcome" both fire and send the visitor a message: '
         "the visitor gets 2 messages at once"
     ) in ran.stderr
@@ -475,7 +477,7 @@ def test_a_yaml_syntax_error_is_reported_at_its_place(config: str, tmp_path: Pat
     path = _scenarios(tmp_path, "scenarios:\n  - name: [unclosed\n")
     ran = invoke("test", config, "--scenarios", path)
     assert ran.code == 1
-    assert f"Error: {path}:3:1: YAML syntax error" in ran.stderr
+    assert f"Error: {path}:2:11: YAML syntax error: this [ is never closed" in ran.stderr
 
 
 def test_scenarios_that_are_not_a_list_are_an_error(config: str, tmp_path: Path) -> None:

@@ -370,7 +370,7 @@ def test_a_contradiction_is_reported_in_document_order() -> None:
 
 def test_a_problem_reads_its_path_then_its_message() -> None:
     (problem,) = check(_definition(["and"], [["addTag"]]))
-    assert str(problem) == "actions[0]: 'addTag' takes text, got 0 operands"
+    assert str(problem) == "TS106 wrong-arity: actions[0]: 'addTag' takes text, got 0 operands"
 
 
 def test_a_problem_about_the_whole_definition_reads_just_its_message() -> None:

@@ -23,14 +23,24 @@ def _repeat_warnings(definition: Any) -> list[tuple[str, str]]:
 
 
 def test_a_greeting_on_every_page_warns_at_its_action_with_the_hint() -> None:
-    ((where, message),) = _repeat_warnings(_definition(["and", ["stillOnPage", 30]]))
+    condition = ["and", ["icontains", "@visitor_page_url", "/pricing"]]
+    ((where, message),) = _repeat_warnings(_definition(condition))
     assert where == "actions[0]"
     assert "sends a message on every page the visitor enters" in message
     assert HINT in message
 
 
 def test_the_warning_is_a_warning_not_an_error() -> None:
-    assert not any(p.is_error for p in check(_definition(["and", ["stillOnPage", 30]])))
+    assert not any(p.is_error for p in check(_definition(["and"])))
+
+
+def test_the_warning_carries_its_rule() -> None:
+    (warning,) = [p for p in check(_definition(["and"])) if "every page" in p.message]
+    assert str(warning.rule) == "TS201 unguarded-page-message"
+
+
+def test_still_on_page_guards_the_greeting() -> None:
+    assert _repeat_warnings(_definition(["and", ["stillOnPage", 30]])) == []
 
 
 def test_not_fired_before_guards_the_greeting() -> None:

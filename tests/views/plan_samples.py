@@ -3,9 +3,13 @@ one carrying what a hand-edited file or a hostile server can put in a path and a
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from triggersync.engine.diff import make_plan
 from triggersync.engine.model import Trigger
 from triggersync.engine.plan import ABSENT, Change, FieldChange, Plan
+from triggersync.errors import Location, Problem, Severity
+from triggersync.language import rules
 from triggersync.views.markdown import FOLD_THRESHOLD
 
 US = {
@@ -115,3 +119,26 @@ def hostile_replace() -> Plan:
     field = FieldChange('definition["k\n::error title=pwned::x"]', ABSENT, 1)
     change = Change("replace", "R", before, after, (field,), "reason\u202e\n::add-mask::x")
     return Plan((change,), {"R": "0" * 64}, ("R",), None)
+
+
+def warned_plan() -> Plan:
+    """The full plan, made from a configuration with two warnings."""
+    warnings = (
+        Problem(
+            path=("triggers", 0, "definition", "condition", 1),
+            location=Location("triggers/new-typo.yaml", 6, 22),
+            message="unknown operator 'icontians' (did you mean 'icontains'?); kept as written",
+            severity=Severity.WARNING,
+            rule=rules.UNKNOWN_OPERATOR,
+        ),
+        Problem(
+            path=("triggers", 0, "definition", "actions", 0),
+            location=Location("triggers/welcome.yaml", 7, 17),
+            message="sends a message on every page the visitor enters: nothing in the "
+            "condition (firedBefore, stillOnPage, @visitor_triggered) stops a repeat; "
+            'add ["not", ["firedBefore"]] to the condition so that it is sent once',
+            severity=Severity.WARNING,
+            rule=rules.UNGUARDED_PAGE_MESSAGE,
+        ),
+    )
+    return replace(full_plan(), warnings=warnings)

@@ -8,10 +8,11 @@ After an intended change of output, regenerate them and review the diff:
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from plan_samples import full_plan, large_plan, replacement_plan
+from plan_samples import full_plan, large_plan, replacement_plan, warned_plan
 
 from triggersync.views.json import render_json
 from triggersync.views.markdown import render_drift_markdown, render_markdown
@@ -25,6 +26,9 @@ RENDERINGS: dict[str, Callable[[], str]] = {
     "plan.md": lambda: render_markdown(full_plan()),
     "plan_large.md": lambda: render_markdown(large_plan()),
     "plan.json": lambda: render_json(full_plan()),
+    "plan_warnings.md": lambda: render_markdown(warned_plan()),
+    "plan_warnings.json": lambda: render_json(warned_plan()),
+    "plan_no_changes_warnings.md": lambda: render_markdown(replace(warned_plan(), changes=())),
     "plan_replace.txt": lambda: render_text(replacement_plan()),
     "plan_replace.md": lambda: render_markdown(replacement_plan()),
     "drift_replace.txt": lambda: render_drift_text(replacement_plan()),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from plan_samples import full_plan
+from plan_samples import full_plan, warned_plan
 
 from triggersync.engine.diff import make_plan
 from triggersync.engine.model import Trigger
@@ -51,3 +51,17 @@ def test_json_guard_is_null_when_the_deletes_are_only_replacements() -> None:
     plan = make_plan([Trigger(f"T{i}", definition={"event": "b"}) for i in range(10)], live)
     assert plan.summary["delete"] == 10
     assert json.loads(render_json(plan))["guard"] is None
+
+
+def test_a_saved_plan_keeps_its_warnings() -> None:
+    plan = warned_plan()
+    read = plan_from_dict(json.loads(json.dumps(plan_to_dict(plan))))
+    assert [str(warning) for warning in read.warnings] == [str(w) for w in plan.warnings]
+    assert read.warnings[0].rule is not None
+    assert read.warnings[0].rule.id == "TS103"
+
+
+def test_a_saved_plan_without_warnings_still_reads() -> None:
+    document = plan_to_dict(full_plan())
+    del document["warnings"]
+    assert plan_from_dict(document).warnings == ()

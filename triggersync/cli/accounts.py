@@ -168,6 +168,7 @@ def apply(
     force: bool,
     parallelism: int,
     lock_timeout: float = 0.0,
+    strict: bool = False,
     targets: Sequence[str] = (),
 ) -> int:
     """Plan every account (or check each part of a saved plan against its own account),
@@ -184,7 +185,7 @@ def apply(
             {name: part for name, part in saved.items() if not names or name in chosen}
         )
     else:
-        planned = project.plan(names, prune=prune, targets=targets)
+        planned = project.plan(names, prune=prune, strict=strict, targets=targets)
         for one in planned:
             if one.value is not None:
                 warn(console, one.account, one.value.all_warnings)

@@ -24,13 +24,15 @@ def _plural(count: int, word: str) -> str:
 @opts.paths_or_project
 @opts.project
 @opts.vars
-@opts.format(["text", "github"], help="github prints ::error annotations on stdout.")
+@opts.format(["text", "github"], help="github prints ::error and ::warning annotations on stdout.")
+@opts.strict
 @pass_console
 def validate(
     console: Console,
     paths: tuple[str, ...],
     vars_file: str | None,
     fmt: str,
+    strict: bool,
     project_file: str | None,
     account_names: tuple[str, ...],
 ) -> int:
@@ -42,19 +44,23 @@ def validate(
     Example:
       triggersync validate triggers/ --vars env/production.yaml
     """
+    from triggersync.cli.steps import rule_settings
     from triggersync.operations import combined_exit, load
 
     github = fmt == "github"
     project = accounts.project_for(console, paths, project_file, account_names, vars_file=vars_file)
     if project is None:
-        return _report(console, github, lambda: load(paths, vars_file), prefix="")
+        settings = rule_settings(strict, project_file)
+        return _report(console, github, lambda: load(paths, vars_file, settings=settings), "")
     codes = []
     for account in project.select(account_names):
         codes.append(
             _report(
                 console,
                 github,
-                lambda account=account: project.load_config(account),  # type: ignore[misc]
+                lambda account=account: project.load_config(  # type: ignore[misc]
+                    account, strict=strict
+                ),
                 prefix=f"{account.name}: ",
             )
         )

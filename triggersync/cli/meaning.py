@@ -256,6 +256,7 @@ def simulate(
     """
     from triggersync import operations
     from triggersync.language import EVENTS
+    from triggersync.language.rules import OVERLAPPING_MESSAGES
     from triggersync.language.scenarios import (
         kind_mismatch,
         known_keys,
@@ -296,7 +297,7 @@ def simulate(
     simulation = operations.simulate(cfg, event, visitor, fired_before)
     clash = two_messages(simulation)
     if clash:
-        console.warn(clash)
+        console.warn(f"{OVERLAPPING_MESSAGES}: {clash}")
     console.emit(render_simulation(simulation, verbose=verbose))
     return 0
 

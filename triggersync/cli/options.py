@@ -84,6 +84,11 @@ parallelism = click.option(
     show_default=True,
     help="Changes applied at once.",
 )
+strict = click.option(
+    "--strict",
+    is_flag=True,
+    help="Warnings are errors (exit 1); also strict: true in triggersync.yaml (docs/rules.md).",
+)
 targets = click.option(
     "--target",
     "targets",

@@ -27,15 +27,37 @@ if TYPE_CHECKING:
     from triggersync.engine.departments import Departments
     from triggersync.engine.model import Trigger
     from triggersync.engine.plan import Plan
+    from triggersync.language.rules import RuleSettings
 
 
-def load(paths: Sequence[str], vars_file: str | None, console: Console) -> Config:
+def load(
+    paths: Sequence[str],
+    vars_file: str | None,
+    console: Console,
+    strict: bool | None = None,
+    project_file: str | None = None,
+) -> Config:
+    """The configuration, its warnings shown; `strict` and `project_file`: see
+    `rule_settings`."""
     from triggersync.operations import load as load_config
 
-    cfg = load_config(paths, vars_file)
+    cfg = load_config(paths, vars_file, settings=rule_settings(strict, project_file))
     for warning in cfg.warnings:
         console.warn(str(warning))
     return cfg
+
+
+def rule_settings(strict: bool | None, project_file: str | None = None) -> RuleSettings:
+    """The rule settings of the project file (--project FILE, else triggersync.yaml at the
+    working directory, when there is one; docs/rules.md#settings). `strict` is the --strict
+    flag of a command that can be strict (validate, plan, apply); None for a command that
+    never is, whatever the project says."""
+    from triggersync.config import project
+
+    settings = project.settings(project_file).rule_settings
+    if strict is None:
+        return dataclasses.replace(settings, strict=False)
+    return settings.with_strict(strict)
 
 
 def client(api_url: str | None, console: Console, parallelism: int = 4) -> Client:

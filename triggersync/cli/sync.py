@@ -26,6 +26,7 @@ from triggersync.cli.lock import held, lock_timeout
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes.")
 @opts.max_chars
 @opts.no_prune
+@opts.strict
 @opts.targets
 @opts.console_options
 @pass_console
@@ -39,6 +40,7 @@ def plan(
     detailed_exitcode: bool,
     max_chars: int | None,
     no_prune: bool,
+    strict: bool,
     targets: tuple[str, ...],
     project_file: str | None,
     account_names: tuple[str, ...],
@@ -62,7 +64,7 @@ def plan(
         console, paths, project_file, account_names, vars_file=vars_file, api_url=api_url
     )
     if project is not None:
-        runs = project.plan(account_names, prune=not no_prune, targets=targets)
+        runs = project.plan(account_names, prune=not no_prune, strict=strict, targets=targets)
         failures = accounts.report(runs, fmt, console, max_chars, drift=False)
         if out and failures:
             console.error(f"the plan is not saved to {out}: not every account could be planned")
@@ -74,7 +76,7 @@ def plan(
         return accounts.exit_code(
             runs, lambda value: 2 if detailed_exitcode and not value.plan.empty else 0
         )
-    cfg = steps.load(paths, vars_file, console)
+    cfg = steps.load(paths, vars_file, console, strict, project_file)
     with steps.client(api_url, console) as client:
         the_plan = steps.plan_live(
             cfg, client, prune=not no_prune, targets=targets, console=console
@@ -113,6 +115,7 @@ def plan(
 @opts.targets
 @opts.parallelism
 @lock_timeout
+@opts.strict
 @opts.console_options
 @pass_console
 def apply(
@@ -127,6 +130,7 @@ def apply(
     targets: tuple[str, ...],
     parallelism: int,
     lock_timeout: float,
+    strict: bool,
     project_file: str | None,
     account_names: tuple[str, ...],
 ) -> int:
@@ -149,6 +153,7 @@ def apply(
     from triggersync.config import project as project_settings
     from triggersync.engine.planfile import read_saved
     from triggersync.errors import StalePlanError
+    from triggersync.language.rules import enforce
     from triggersync.views.text import render_text
 
     saved_any = read_saved(Path(plan_file)) if plan_file and not paths else None
@@ -177,6 +182,7 @@ def apply(
             force=force,
             parallelism=parallelism,
             lock_timeout=lock_timeout,
+            strict=strict,
             targets=targets,
         )
     if account_names:
@@ -188,7 +194,9 @@ def apply(
         )
     # Files first (they are checked before anything else happens), then the API.
     saved = operations.read_saved(plan_file) if plan_file else None
-    cfg = steps.load(paths, vars_file, console) if paths else None
+    if saved is not None:
+        enforce(saved.warnings, steps.rule_settings(strict, project_file))
+    cfg = steps.load(paths, vars_file, console, strict, project_file) if paths else None
     with steps.client(api_url, console, parallelism) as client:
         if cfg is None:
             assert saved is not None

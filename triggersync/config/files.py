@@ -24,7 +24,9 @@ from triggersync.engine.departments import NamedDepartment, named_in
 from triggersync.engine.lock import LOCK_NAME, is_lock
 from triggersync.engine.model import Trigger, normalise
 from triggersync.errors import ConfigError, JsonPath, Location, Problem
+from triggersync.language import across
 from triggersync.language import check as check_definition
+from triggersync.language.rules import RuleSettings, enforce, ignored_on_line
 
 EXTENSIONS = (".yaml", ".yml")
 EMPTY_FILE = "the file is empty; declare no triggers with `triggers: []`"
@@ -126,9 +128,13 @@ def _walk(folder: str) -> list[str]:
 
 
 def load(
-    paths: Sequence[str | os.PathLike[str]], variables: Mapping[str, str] | None = None
+    paths: Sequence[str | os.PathLike[str]],
+    variables: Mapping[str, str] | None = None,
+    settings: RuleSettings | None = None,
 ) -> Config:
-    """Load and validate every file; ConfigError carrying every error of every file."""
+    """Load and validate every file; ConfigError carrying every error of every file (and,
+    under strict settings, every warning as an error: docs/rules.md#settings)."""
+    settings = settings or RuleSettings()
     files, problems = discover(paths)
     loading = _Loading(problems)
     within = folders(paths)
@@ -139,14 +145,75 @@ def load(
     errors = [problem for problem in loading.problems if problem.is_error]
     if errors:
         raise ConfigError(errors)
-    warnings = (problem for problem in loading.problems if not problem.is_error)
+    loading.problems.extend(_across(loading.declared, settings))
+    warnings = sorted(_kept(loading, settings), key=Problem.sort_key)
+    enforce(warnings, settings)
     return Config(
         triggers=tuple(d.trigger for d in loading.declared),
         ignore=tuple(g.glob for g in loading.globs),
         files=tuple(files),
-        warnings=tuple(sorted(warnings, key=Problem.sort_key)),
+        warnings=tuple(warnings),
         departments=tuple(loading.departments),
     )
+
+
+def _across(declared: list[_Declared], settings: RuleSettings) -> list[Problem]:
+    """The rules that read several triggers, or the project's patterns, placed."""
+    subjects = [
+        across.Subject(
+            name=entry.trigger.name,
+            description=entry.trigger.description,
+            enabled=bool(entry.trigger.enabled),
+            definition=entry.trigger.definition,
+            where=str(entry.trigger.location or ""),
+        )
+        for entry in declared
+    ]
+    pending = [
+        (declared[index].document, problem.under(("triggers", declared[index].index)))
+        for index, problem in across.check_all(subjects, settings)
+    ]
+    return _place(pending)
+
+
+def _kept(loading: _Loading, settings: RuleSettings) -> list[Problem]:
+    """The warnings left once the project's switched-off rules, and those a trigger's
+    `# triggersync: ignore[...]` comment names, are taken away."""
+    documents = {entry.document.file: entry.document for entry in loading.declared}
+    silenced: dict[tuple[str, int], frozenset[str]] = {}
+    kept: list[Problem] = []
+    for problem in loading.problems:
+        if problem.is_error or not settings.keeps(problem):
+            continue
+        document = documents.get(problem.location.file) if problem.location else None
+        path = problem.path
+        if (
+            problem.rule is not None
+            and document is not None
+            and "triggersync:" in document.text
+            and len(path) >= 2
+            and path[0] == "triggers"
+            and isinstance(path[1], int)
+        ):
+            key = (document.file, path[1])
+            if key not in silenced:
+                silenced[key] = _ignored_on_name_line(document, path[1])
+            if problem.rule.id in silenced[key]:
+                continue
+        kept.append(problem)
+    return kept
+
+
+def _ignored_on_name_line(document: Document, index: int) -> frozenset[str]:
+    """The rule ids a trigger's `name` line switches off (its key's line, and its value's)."""
+    name: JsonPath = ("triggers", index, "name")
+    found = document.locate([(name, True), (name, False)])
+    lines = document.text.splitlines()
+    ids: set[str] = set()
+    for location in found.values():
+        if 0 < location.line <= len(lines):
+            ids |= ignored_on_line(lines[location.line - 1])
+    return frozenset(ids)
 
 
 def _load_file(

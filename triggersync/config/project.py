@@ -27,6 +27,7 @@ from triggersync.config.files import PROJECT_FILE_NAME
 from triggersync.config.reader import Document, read
 from triggersync.engine.schemas import packaged_schema
 from triggersync.errors import ConfigError, JsonPath, Location, Problem
+from triggersync.language.rules import RuleSettings, settings_problems
 
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
@@ -72,6 +73,11 @@ class ProjectFile:
     accounts: tuple[Account, ...] = ()
     strict: bool = False
     rules: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def rule_settings(self) -> RuleSettings:
+        """`strict` and `rules` as the rules read them (docs/rules.md#settings)."""
+        return RuleSettings.from_mapping(self.strict, self.rules)
 
     def account(self, name: str) -> Account:
         for account in self.accounts:
@@ -150,10 +156,15 @@ def load(path: str | os.PathLike[str]) -> ProjectFile:
             pending.extend(found)
             if account is not None:
                 accounts.append(account)
+    rules = data.get("rules", {})
+    if isinstance(rules, dict):
+        pending.extend(
+            (Problem(path=("rules", *path), message=message), False)
+            for path, message in settings_problems(rules)
+        )
     problems = [*document.problems, *document.place(pending)]
     if problems:
         raise ConfigError(problems)
-    rules = data.get("rules", {})
     return ProjectFile(
         file=document.file,
         accounts=tuple(accounts),

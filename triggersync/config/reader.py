@@ -130,7 +130,7 @@ def read(path: str | os.PathLike[str], within: Iterable[str] = ()) -> Document:
     file = os.fspath(path)
     text = _read_text(file, within)
     builder = _Builder(text, file)
-    with paused_gc(), _yaml_errors(file):
+    with paused_gc(), _yaml_errors(file, text):
         data = builder.document()
     return Document(file, text, data, builder.places, builder.spans, tuple(builder.problems))
 
@@ -140,9 +140,10 @@ def read_text(path: str | os.PathLike[str]) -> str:
     return _read_text(os.fspath(path))
 
 
-def yaml_errors(file: str) -> contextlib.AbstractContextManager[None]:
-    """PyYAML's errors raised inside, as `read` reports them: a ConfigError at the place."""
-    return _yaml_errors(file)
+def yaml_errors(file: str, text: str = "") -> contextlib.AbstractContextManager[None]:
+    """PyYAML's errors raised inside, as `read` reports them: a ConfigError at the place
+    (`text`, the file's, lets a flow error name an unquoted `${NAME}`)."""
+    return _yaml_errors(file, text)
 
 
 def _fail(file: str, message: str, line: int = 1, col: int = 1) -> ConfigError:
@@ -191,6 +192,9 @@ def _read_text(file: str, within: Iterable[str] = ()) -> str:
         raise _fail(file, message) from None
 
 
+_FLOW = {"while parsing a flow sequence": "[", "while parsing a flow mapping": "{"}
+
+
 def _check_regular(file: str, info: os.stat_result) -> None:
     if not stat.S_ISREG(info.st_mode):
         kind = next((name for test, name in _KINDS if test(info.st_mode)), "not a regular file")
@@ -212,11 +216,14 @@ def _inside(target: str, link: str, within: Iterable[str]) -> bool:
 
 
 @contextlib.contextmanager
-def _yaml_errors(file: str) -> Iterator[None]:
+def _yaml_errors(file: str, text: str = "") -> Iterator[None]:
     """PyYAML's errors as ConfigError, at the marker when there is one."""
     try:
         yield
     except yaml.MarkedYAMLError as exc:
+        flow = _flow_error(file, text, exc)
+        if flow is not None:
+            raise flow from None
         if exc.context == "while scanning a quoted scalar" and exc.context_mark:
             # The parser notices an unclosed quote only where the text ends, or at a later
             # line; the place to fix is where the quote opened.
@@ -233,6 +240,32 @@ def _yaml_errors(file: str) -> Iterator[None]:
         raise _fail(file, f"YAML syntax error: {words}", line, col) from None
     except yaml.YAMLError as exc:
         raise _fail(file, f"YAML error: {exc}") from None
+
+
+def _flow_error(file: str, text: str, exc: yaml.MarkedYAMLError) -> ConfigError | None:
+    """A flow list or mapping (`[...]`, `{...}`) that the parser cannot finish: at an unquoted
+    `${NAME}` (its `{` opens a mapping), a hint to quote it; when the parser notices only on a
+    later line, the place where the bracket opens, which is what needs closing."""
+    start, end = exc.context_mark, exc.problem_mark
+    bracket = _FLOW.get(exc.context or "")
+    if bracket is None or start is None or end is None:
+        return None
+    if text[end.index - 1 : end.index + 1] == "${":
+        reference = re.match(r"\$\{[^}\s]*\}?", text[end.index - 1 :])
+        written = reference.group(0) if reference else "${NAME}"
+        message = (
+            f"YAML syntax error: a {written} reference inside [...] or {{...}} must be "
+            f'quoted: write "{written}" (unquoted, its {{ opens a mapping)'
+        )
+        return _fail(file, message, end.line + 1, end.column)
+    if end.line > start.line:
+        closing = "]" if bracket == "[" else "}"
+        message = (
+            f"YAML syntax error: this {bracket} is never closed ({exc.problem} at line "
+            f"{end.line + 1}); close it with {closing}"
+        )
+        return _fail(file, message, start.line + 1, start.column + 1)
+    return None
 
 
 @contextlib.contextmanager

@@ -13,15 +13,23 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from triggersync.config import schema
 from triggersync.config.files import discover, folders
 from triggersync.config.reader import Document, read
 from triggersync.engine.schemas import packaged_schema
-from triggersync.errors import ConfigError, JsonPath, JsonPathPart, Location, Problem, Severity
-from triggersync.language import EVENTS, did_you_mean
+from triggersync.errors import (
+    ConfigError,
+    JsonPath,
+    JsonPathPart,
+    Location,
+    Problem,
+    Rule,
+    Severity,
+)
+from triggersync.language import EVENTS, did_you_mean, rules
 from triggersync.language.scenarios import (
     Scenario,
     TriggerSpec,
@@ -225,8 +233,11 @@ class _Source:
         [placed] = self.document.place([(problem, key)])
         return placed
 
-    def warning(self, path: Sequence[JsonPathPart], message: str, *, key: bool = False) -> Problem:
-        return self.issue(path, message, key=key, severity=Severity.WARNING)
+    def warning(
+        self, rule: Rule, path: Sequence[JsonPathPart], message: str, *, key: bool = False
+    ) -> Problem:
+        problem = self.issue(path, message, key=key, severity=Severity.WARNING)
+        return replace(problem, rule=rule)
 
 
 def _scenario(
@@ -241,14 +252,20 @@ def _scenario(
     problems = len(issues)
     event: str = item["event"]
     if event not in context.events:
-        warnings.append(source.warning((*path, "event"), _unknown("event", event, context.events)))
+        warnings.append(
+            source.warning(
+                rules.UNKNOWN_EVENT, (*path, "event"), _unknown("event", event, context.events)
+            )
+        )
     given = item.get("visitor") or {}
     visitor = _visitor(given, (*path, "visitor"), source, context, issues, warnings)
     fired_before = tuple(item.get("fired_before") or ())
     for index, name in enumerate(fired_before):
         if name not in context.triggers:
             message = _not_declared(name, context.triggers) + "; it is read only by firedBefore"
-            warnings.append(source.warning((*path, "fired_before", index), message))
+            warnings.append(
+                source.warning(rules.UNKNOWN_TRIGGER, (*path, "fired_before", index), message)
+            )
     expect = item["expect"]
     fires = tuple(expect["fires"]) if "fires" in expect else None
     does_not_fire = tuple(expect.get("does_not_fire", ()))
@@ -284,11 +301,15 @@ def _visitor(
         visitor[key] = value
         if key not in context.keys:
             message = _unknown("variable", key, context.keys)
-            warnings.append(source.warning(where, f"{message}; no condition reads it", key=True))
+            warnings.append(
+                source.warning(
+                    rules.UNKNOWN_VARIABLE, where, f"{message}; no condition reads it", key=True
+                )
+            )
         else:
             mismatch = kind_mismatch(key, value)
             if mismatch:
-                warnings.append(source.warning(where, mismatch))
+                warnings.append(source.warning(rules.WRONG_OPERAND, where, mismatch))
     return visitor
 
 

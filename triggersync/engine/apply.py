@@ -17,7 +17,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
-from triggersync.engine.guard import delete_guard
+from triggersync.engine.guard import delete_guard, uncounted
 from triggersync.engine.kinds import PAST, Counted
 from triggersync.engine.model import Trigger, holds
 from triggersync.engine.plan import Change, Plan, fingerprint
@@ -89,7 +89,7 @@ def check_safety(plan: Plan, *, force: bool) -> None:
         advice = "check the configuration path and `ignore`, or pass --force"
     else:
         advice = "review the plan and pass --force if intended"
-    raise UnsafePlanError(f"refusing to delete {refusal.extent}; {advice}")
+    raise UnsafePlanError(f"refusing to delete {refusal.extent}{uncounted(plan)}; {advice}")
 
 
 def check_account(plan: Plan, base_url: str) -> None:

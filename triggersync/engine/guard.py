@@ -69,3 +69,25 @@ def delete_guard(plan: Plan) -> Refusal | None:
     if owned_live >= DELETE_MIN_OWNED and deletes * 100 > DELETE_PERCENT * owned_live:
         return Refusal("more_than_30_percent", deletes, owned_live)
     return None
+
+
+def uncounted(plan: Plan) -> str:
+    """Why the plan's summary counts more deletes than the guard does, in words for after the
+    guard's line (`; the summary's 14 to delete also counts 1 replacement, which loses no
+    trigger`), or "" when the two agree: a replacement counts under delete in the summary, as
+    Terraform counts it, but never loses its trigger, and neither does a leftover's removal."""
+    summary = plan.summary["delete"]
+    deletes = plain_deletes(plan)
+    if summary == deletes:
+        return ""
+    replacements = sum(1 for change in plan.changes if change.action == "replace")
+    leftovers = len(plan.leftover_deletes())
+    parts = []
+    if replacements:
+        parts.append(f"{replacements} replacement{'' if replacements == 1 else 's'}")
+    if leftovers:
+        parts.append(f"{leftovers} leftover{'' if leftovers == 1 else 's'} of unfinished ones")
+    loses = "which loses" if summary - deletes == 1 else "which lose"
+    return (
+        f"; the summary's {summary} to delete also counts {' and '.join(parts)}, {loses} no trigger"
+    )

@@ -22,7 +22,7 @@ from typing import Any, Final
 
 from triggersync.engine.kinds import CHANGE_KINDS, COUNTED, ChangeKind, Counted
 from triggersync.engine.model import Trigger, canonical_json
-from triggersync.errors import TriggersyncError
+from triggersync.errors import Problem, TriggersyncError
 from triggersync.untrusted import shown
 
 REPLACE_REASON: Final = "definition cannot be updated in place"
@@ -197,6 +197,8 @@ class Plan:
     # shown next to the ids (`set department "Sales" (id 123)`), never compared.
     department_names: Mapping[int, str] = field(default_factory=dict)
     targeting: Targeting | None = None  # set when --target narrowed the plan
+    # The configuration's warnings (docs/rules.md): every report lists them.
+    warnings: tuple[Problem, ...] = ()
     # The execution order (`execution_waves`), worked out once, when the plan is made.
     waves: tuple[tuple[Change, ...], ...] = field(init=False, repr=False, compare=False)
 
@@ -206,6 +208,7 @@ class Plan:
         object.__setattr__(self, "fingerprints", dict(sorted(self.fingerprints.items())))
         object.__setattr__(self, "live_names", tuple(sorted(set(self.live_names))))
         object.__setattr__(self, "ignore", tuple(self.ignore))
+        object.__setattr__(self, "warnings", tuple(self.warnings))
         object.__setattr__(self, "department_names", dict(sorted(self.department_names.items())))
         # Ordered here, so a plan whose changes cannot be ordered is never made (nor shown),
         # and apply runs the very waves that were checked.

@@ -28,7 +28,16 @@ from triggersync.engine.kinds import ChangeKind
 from triggersync.engine.model import as_declared, same_json
 from triggersync.engine.plan import ABSENT, Change, FieldChange, Plan, Targeting, ignored_by
 from triggersync.engine.schemas import packaged_schema
-from triggersync.errors import PlanFileError, TriggersyncError, format_path
+from triggersync.errors import (
+    Location,
+    PlanFileError,
+    Problem,
+    Rule,
+    Severity,
+    TriggersyncError,
+    format_path,
+)
+from triggersync.language.rules import rule_by_id
 
 if TYPE_CHECKING:  # jsonschema costs ~50 ms to import: only reading a plan file needs it
     from jsonschema import Draft202012Validator
@@ -64,6 +73,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         }
     return document | {
         "changes": [_change_to_dict(change) for change in plan.changes],
+        "warnings": [warning_to_dict(warning) for warning in plan.warnings],
         "state": {
             "base_url": plan.base_url,
             "live_names": list(plan.live_names),
@@ -73,6 +83,31 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         },
         **_departments_to_dict(plan),
     }
+
+
+def warning_to_dict(warning: Problem) -> dict[str, Any]:
+    """One warning of the configuration, for scripts and for `show` (docs/plans.md): its rule,
+    its place, and the message as the command printed it (the path inside the file first)."""
+    place = warning.location
+    message = f"{warning.where}: {warning.message}" if warning.path else warning.message
+    return {
+        "rule": warning.rule.id if warning.rule else None,
+        "name": warning.rule.name if warning.rule else None,
+        "file": place.file if place else None,
+        "line": place.line if place else None,
+        "column": place.col if place else None,
+        "message": message,
+    }
+
+
+def _warning_from_dict(raw: dict[str, Any]) -> Problem:
+    rule = Rule(raw["rule"], raw["name"]) if raw["rule"] is not None else None
+    known = rule_by_id(rule.id) if rule is not None else None
+    if rule is not None and known is not None and known.name == rule.name:
+        rule = known
+    has_place = raw["file"] is not None and raw["line"] is not None and raw["column"] is not None
+    location = Location(raw["file"], raw["line"], raw["column"]) if has_place else None
+    return Problem(location=location, message=raw["message"], severity=Severity.WARNING, rule=rule)
 
 
 def _departments_to_dict(plan: Plan) -> dict[str, Any]:
@@ -224,6 +259,8 @@ def plan_from_dict(data: Any) -> Plan:
             live_names=tuple(state["live_names"]),
             base_url=state["base_url"],
             ignore=tuple(state["ignore"]),
+            # Optional, as plans written before warnings were listed lack them.
+            warnings=tuple(_warning_from_dict(raw) for raw in data.get("warnings", ())),
             department_names={int(key): name for key, name in data.get("departments", {}).items()},
             targeting=_targeting(data.get("targets")),
         )

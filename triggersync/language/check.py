@@ -18,8 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from triggersync.errors import JsonPath, Problem, Severity
-from triggersync.language import values
+from triggersync.errors import JsonPath, Problem, Rule, Severity
+from triggersync.language import rules, values
 from triggersync.language.explain import condition_words
 from triggersync.language.literals import MAX_DEPTH, describe
 from triggersync.language.vocabulary import (
@@ -49,7 +49,11 @@ def check(definition: Any) -> tuple[Problem, ...]:
     _check_event(definition.get("event"), "event" in definition, found)
     condition = definition.get("condition")
     if condition is None:
-        found.warn(("condition",), "no condition: read as none, so the trigger always runs")
+        found.warn(
+            rules.NO_CONDITION,
+            ("condition",),
+            "no condition: read as none, so the trigger always runs",
+        )
     else:
         _check_condition(condition, ("condition",), found, top=True)
     _check_actions(definition.get("actions"), found)
@@ -64,8 +68,10 @@ class _Found:
     def error(self, path: JsonPath, message: str) -> None:
         self.problems.append(Problem(path=path, message=message, severity=Severity.ERROR))
 
-    def warn(self, path: JsonPath, message: str) -> None:
-        self.problems.append(Problem(path=path, message=message, severity=Severity.WARNING))
+    def warn(self, rule: Rule, path: JsonPath, message: str) -> None:
+        self.problems.append(
+            Problem(path=path, message=message, severity=Severity.WARNING, rule=rule)
+        )
 
 
 def _hint(name: str, choices: Iterable[str]) -> str:
@@ -82,17 +88,29 @@ def _check_keys(definition: dict[Any, Any], found: _Found) -> None:
     for key in definition:
         if key not in known:
             name = key if isinstance(key, str) else describe(key)
-            found.warn((name,), f"unknown key {name!r} in a definition{_hint(name, known)}")
+            found.warn(
+                rules.UNKNOWN_KEY,
+                (name,),
+                f"unknown key {name!r} in a definition{_hint(name, known)}",
+            )
 
 
 def _check_event(event: Any, present: bool, found: _Found) -> None:
     if event is None:
         said = "null" if present else "missing"
-        found.warn(("event",), f"the event is {said}: Zendesk runs triggers on {_events()}")
+        found.warn(
+            rules.UNKNOWN_EVENT,
+            ("event",),
+            f"the event is {said}: Zendesk runs triggers on {_events()}",
+        )
     elif not isinstance(event, str):
-        found.warn(("event",), f"an event is a name ({_events()}), got {describe(event)}")
+        found.warn(
+            rules.UNKNOWN_EVENT,
+            ("event",),
+            f"an event is a name ({_events()}), got {describe(event)}",
+        )
     elif event not in EVENTS:
-        found.warn(("event",), _unknown("event", event, EVENTS))
+        found.warn(rules.UNKNOWN_EVENT, ("event",), _unknown("event", event, EVENTS))
 
 
 def _events() -> str:
@@ -106,7 +124,9 @@ def _check_condition(node: Any, path: JsonPath, found: _Found, *, top: bool = Fa
         return
     if not node:
         if not top:  # at the top, [] says "no conditions"
-            found.warn(path, "an empty condition: no operator, so nothing to check")
+            found.warn(
+                rules.EMPTY_CONDITION, path, "an empty condition: no operator, so nothing to check"
+            )
         return
     head, operands = node[0], node[1:]
     if not isinstance(head, str):
@@ -114,15 +134,22 @@ def _check_condition(node: Any, path: JsonPath, found: _Found, *, top: bool = Fa
         found.error((*path, 0), f"{what}, got {describe(head)}")
         return
     if len(path) > MAX_DEPTH:
-        found.warn(path, f"nested more than {MAX_DEPTH} levels deep; not checked further")
+        found.warn(
+            rules.TOO_DEEP, path, f"nested more than {MAX_DEPTH} levels deep; not checked further"
+        )
         return
     known = OPERATORS.get(head)
     if known is None:
-        found.warn(path, _unknown("operator", head, OPERATORS))
+        found.warn(rules.UNKNOWN_OPERATOR, path, _unknown("operator", head, OPERATORS))
         return
     if known.shape in (Shape.ALL, Shape.ANY, Shape.NOT):
         if known.shape is Shape.NOT and len(operands) != 1:
-            found.warn(path, f"'not' takes one condition, got {len(operands)}")
+            found.warn(rules.WRONG_ARITY, path, f"'not' takes one condition, got {len(operands)}")
+        elif known.shape is Shape.NOT and _always(operands[0], 0):
+            inner = operands[0]
+            what = f"an empty {inner[0]!r}" if len(inner) == 1 else condition_words(inner)
+            message = f"can never hold: it negates a condition that always holds ({what})"
+            found.warn(rules.NEVER_HOLDS, path, message)
         seen: list[Any] = []  # the comparisons met so far under this `and`
         for index, operand in enumerate(operands, start=1):
             _check_condition(operand, (*path, index), found)
@@ -130,7 +157,9 @@ def _check_condition(node: Any, path: JsonPath, found: _Found, *, top: bool = Fa
                 _check_contradiction(operand, seen, (*path, index), found)
         return
     if len(operands) != len(known.operands):
-        found.warn(path, f"{head!r} takes {known.arity_text()}, got {_count(operands)}")
+        found.warn(
+            rules.WRONG_ARITY, path, f"{head!r} takes {known.arity_text()}, got {_count(operands)}"
+        )
         return
     if known.shape is Shape.COMPARE:
         variable = _check_variable(known, operands[0], (*path, 1), found)
@@ -138,7 +167,11 @@ def _check_condition(node: Any, path: JsonPath, found: _Found, *, top: bool = Fa
     elif known.shape is Shape.DELAY:
         _check_seconds(head, operands[0], (*path, 1), found)
     elif known.shape is Shape.TAG and not isinstance(operands[0], str):
-        found.warn((*path, 1), f"{head!r} takes a tag (text), got {describe(operands[0])}")
+        found.warn(
+            rules.WRONG_OPERAND,
+            (*path, 1),
+            f"{head!r} takes a tag (text), got {describe(operands[0])}",
+        )
 
 
 def _count(operands: list[Any]) -> str:
@@ -148,15 +181,19 @@ def _count(operands: list[Any]) -> str:
 def _check_variable(known: Operator, name: Any, path: JsonPath, found: _Found) -> Variable | None:
     if not isinstance(name, str):
         what = f"{known.name!r} compares a variable (e.g. '@visitor_country_code')"
-        found.warn(path, f"{what}, got {describe(name)}")
+        found.warn(rules.UNKNOWN_VARIABLE, path, f"{what}, got {describe(name)}")
         return None
     variable = VARIABLES.get(name)
     if variable is not None:
         return variable
     if not name.startswith("@"):
-        found.warn(path, f"a variable starts with '@', got {name!r}{_hint(name, VARIABLES)}")
+        found.warn(
+            rules.UNKNOWN_VARIABLE,
+            path,
+            f"a variable starts with '@', got {name!r}{_hint(name, VARIABLES)}",
+        )
     else:
-        found.warn(path, _unknown("variable", name, VARIABLES))
+        found.warn(rules.UNKNOWN_VARIABLE, path, _unknown("variable", name, VARIABLES))
     return None
 
 
@@ -166,20 +203,26 @@ def _check_value(
     name = known.name
     if isinstance(value, (list, dict)) or (value is None and known.value_kind is not Kind.ANY):
         what = f"{name!r} compares with a plain value (text, a number, true or false)"
-        found.warn(path, f"{what}, got {describe(value)}")
+        found.warn(rules.WRONG_OPERAND, path, f"{what}, got {describe(value)}")
         return
     if value is not None and not known.value_kind.accepts(value):
-        found.warn(path, f"{name!r} compares {known.value_kind.value}, got {describe(value)}")
+        found.warn(
+            rules.WRONG_OPERAND,
+            path,
+            f"{name!r} compares {known.value_kind.value}, got {describe(value)}",
+        )
         return
     if known.name in ("regex", "iregex"):
         error = values.pattern_error(value, ignore_case=known.name == "iregex")
         if error is not None:
-            found.warn(path, f"the regular expression does not compile: {error}")
+            found.warn(
+                rules.INVALID_REGEX, path, f"the regular expression does not compile: {error}"
+            )
             return
     if variable is not None:
         mismatch = _mismatch(known, variable, value)
         if mismatch:
-            found.warn(path, mismatch)
+            found.warn(rules.WRONG_OPERAND, path, mismatch)
 
 
 def _mismatch(known: Operator, variable: Variable, value: Any) -> str:
@@ -207,14 +250,22 @@ def _mismatch(known: Operator, variable: Variable, value: Any) -> str:
 def _check_seconds(name: str, seconds: Any, path: JsonPath, found: _Found) -> None:
     number = values.read_number(seconds)
     if number is None:
-        found.warn(path, f"{name!r} takes a number of seconds, got {describe(seconds)}")
+        found.warn(
+            rules.WRONG_OPERAND,
+            path,
+            f"{name!r} takes a number of seconds, got {describe(seconds)}",
+        )
     elif number < 0:
-        found.warn(path, f"{name!r} takes a number of seconds, got a negative one")
+        found.warn(
+            rules.WRONG_OPERAND, path, f"{name!r} takes a number of seconds, got a negative one"
+        )
 
 
 def _check_actions(actions: Any, found: _Found) -> None:
     if actions is None or actions == []:
-        found.warn(("actions",), "no actions: the trigger does nothing when it fires")
+        found.warn(
+            rules.NO_ACTIONS, ("actions",), "no actions: the trigger does nothing when it fires"
+        )
         return
     if not isinstance(actions, list):
         found.error(("actions",), f"actions is a list of actions, got {describe(actions)}")
@@ -228,27 +279,33 @@ def _check_actions(actions: Any, found: _Found) -> None:
         name, operands = action[0], action[1:]
         known = TRIGGER_ACTIONS.get(name)
         if known is None:
-            found.warn(path, _unknown("action", name, TRIGGER_ACTIONS))
+            found.warn(rules.UNKNOWN_ACTION, path, _unknown("action", name, TRIGGER_ACTIONS))
         elif not known.min_arity <= len(operands) <= known.max_arity:
-            found.warn(path, f"{name!r} takes {known.arity_text()}, got {_count(operands)}")
+            found.warn(
+                rules.WRONG_ARITY,
+                path,
+                f"{name!r} takes {known.arity_text()}, got {_count(operands)}",
+            )
         else:
             kinds = known.kinds()[: len(operands)]  # the optional ones given
             for offset, (kind, operand) in enumerate(zip(kinds, operands, strict=True), start=1):
                 if not kind.accepts(operand):
                     what = f"{name!r} takes {kind.value} here"
-                    found.warn((*path, offset), f"{what}, got {describe(operand)}")
+                    found.warn(
+                        rules.WRONG_OPERAND, (*path, offset), f"{what}, got {describe(operand)}"
+                    )
 
 
 # A greeting on every page: `page_enter` runs each time the visitor opens a page.
 
-REPEAT_GUARDS = ("firedBefore", "@visitor_triggered")
+REPEAT_GUARDS = ("firedBefore", "stillOnPage", "@visitor_triggered")
 REPEAT_HINT = 'add ["not", ["firedBefore"]] to the condition so that it is sent once'
 
 
 def _check_repeated_message(definition: dict[Any, Any], found: _Found) -> None:
     """Warn when a `page_enter` trigger sends the visitor a message and its condition never
-    asks whether it already did (no `firedBefore`, no `@visitor_triggered`): the message would
-    come again on every page the visitor opens."""
+    asks whether it already did (no `firedBefore`, `stillOnPage` or `@visitor_triggered`): the
+    message would come again on every page the visitor opens."""
     actions = definition.get("actions")
     if definition.get("event") != "page_enter" or not isinstance(actions, list):
         return
@@ -256,8 +313,15 @@ def _check_repeated_message(definition: dict[Any, Any], found: _Found) -> None:
         if _messages_visitor(action):
             if not _mentions(definition.get("condition"), REPEAT_GUARDS, 0):
                 what = "sends a message on every page the visitor enters"
-                why = "nothing in the condition (firedBefore, @visitor_triggered) stops a repeat"
-                found.warn(("actions", index), f"{what}: {why}; {REPEAT_HINT}")
+                why = (
+                    "nothing in the condition (firedBefore, stillOnPage, @visitor_triggered) "
+                    "stops a repeat"
+                )
+                found.warn(
+                    rules.UNGUARDED_PAGE_MESSAGE,
+                    ("actions", index),
+                    f"{what}: {why}; {REPEAT_HINT}",
+                )
             return
 
 
@@ -303,7 +367,11 @@ def _check_contradiction(node: Any, seen: list[Any], path: JsonPath, found: _Fou
         other_known, other_variable, other_value = other
         if other_variable == variable and _clash(other_known, other_value, known, value):
             words = condition_words([other_known.name, other_variable, other_value])
-            found.warn(path, f"can never hold together with {words} (both under one 'and')")
+            found.warn(
+                rules.NEVER_HOLDS,
+                path,
+                f"can never hold together with {words} (both under one 'and')",
+            )
             break
     seen.append(comparison)
 
@@ -324,3 +392,42 @@ def _clash(first: Operator, first_value: Any, second: Operator, second_value: An
         return False
     strict = _LOWER[low_name] or _UPPER[high_name]
     return low_number > high_number or (low_number == high_number and strict)
+
+
+# Conditions that always hold, or never: an empty `and`/`or` holds (Zendesk reads it as "no
+# conditions"), so `not` of one never does.
+
+
+def _always(node: Any, depth: int) -> bool:
+    """Whether a condition holds for every visitor, by its shape alone."""
+    if depth > MAX_DEPTH:
+        return False
+    head, operands = _logic(node)
+    if head == "and":
+        return all(_always(operand, depth + 1) for operand in operands)
+    if head == "or":
+        return not operands or any(_always(operand, depth + 1) for operand in operands)
+    if head == "not" and len(operands) == 1:
+        return _never(operands[0], depth + 1)
+    return False
+
+
+def _never(node: Any, depth: int) -> bool:
+    """Whether a condition holds for no visitor, by its shape alone."""
+    if depth > MAX_DEPTH:
+        return False
+    head, operands = _logic(node)
+    if head == "and":
+        return any(_never(operand, depth + 1) for operand in operands)
+    if head == "or":
+        return bool(operands) and all(_never(operand, depth + 1) for operand in operands)
+    if head == "not" and len(operands) == 1:
+        return _always(operands[0], depth + 1)
+    return False
+
+
+def _logic(node: Any) -> tuple[str | None, list[Any]]:
+    """A logical condition's operator and operands; (None, []) for anything else."""
+    if isinstance(node, list) and node and node[0] in ("and", "or", "not"):
+        return node[0], node[1:]
+    return None, []

@@ -117,24 +117,42 @@ class Project:
 
     # -- offline -------------------------------------------------------------------------
 
-    def load_config(self, account: Account) -> Config:
-        """One account's configuration (its paths, its vars file)."""
-        return workflow.load(account.paths, account.vars)
+    def load_config(self, account: Account, *, strict: bool | None = None) -> Config:
+        """One account's configuration (its paths, its vars file), under the project's rule
+        settings; `strict`: the --strict of a command that can be strict (validate, plan,
+        apply), adding to the file's `strict`; None for one that never is."""
+        settings = self.settings.rule_settings
+        if strict is None:
+            settings = dataclasses.replace(settings, strict=False)
+        else:
+            settings = settings.with_strict(strict)
+        return workflow.load(account.paths, account.vars, settings=settings)
 
-    def validate(self, accounts: Sequence[str] = ()) -> list[AccountRun[Config]]:
-        """Every account's configuration, loaded and checked; no network."""
-        return run_each(self.select(accounts), self.load_config)
+    def validate(
+        self, accounts: Sequence[str] = (), *, strict: bool = False
+    ) -> list[AccountRun[Config]]:
+        """Every account's configuration, loaded and checked; no network. Warnings are
+        errors when `strict` or the project file says so."""
+        return run_each(
+            self.select(accounts), lambda account: self.load_config(account, strict=strict)
+        )
 
     # -- against the accounts --------------------------------------------------------------
 
     def plan(
-        self, accounts: Sequence[str] = (), *, prune: bool = True, targets: Sequence[str] = ()
+        self,
+        accounts: Sequence[str] = (),
+        *,
+        prune: bool = True,
+        strict: bool | None = False,
+        targets: Sequence[str] = (),
     ) -> list[AccountRun[AccountPlan]]:
         """Every account's plan (one list request each, all accounts at once), narrowed to
-        `targets` (globs) when there are any."""
+        `targets` (globs) when there are any; `strict` as `load_config` reads it (drift
+        passes None: it is never strict)."""
 
         def one(account: Account) -> AccountPlan:
-            config = self.load_config(account)
+            config = self.load_config(account, strict=strict)
             found: list[Problem] = []
             with self.connect(account) as client:
                 planned = workflow.plan(
@@ -148,7 +166,7 @@ class Project:
         self, accounts: Sequence[str] = (), *, targets: Sequence[str] = ()
     ) -> list[AccountRun[AccountPlan]]:
         """Every account's drift: the plan that would undo what differs."""
-        return self.plan(accounts, prune=True, targets=targets)
+        return self.plan(accounts, prune=True, strict=None, targets=targets)
 
     def live(self, accounts: Sequence[str] = ()) -> list[AccountRun[list[Trigger]]]:
         """Every account's live triggers, sorted by name."""

@@ -56,6 +56,7 @@ def test(config: Config, scenario_paths: Sequence[str | os.PathLike[str]]) -> Te
     ConfigError for an invalid scenario file."""
     from triggersync.config import scenarios as scenario_files
     from triggersync.language import literal
+    from triggersync.language.rules import OVERLAPPING_MESSAGES
     from triggersync.language.scenarios import Suite, two_messages
 
     declared = specs(config.triggers)
@@ -74,6 +75,7 @@ def test(config: Config, scenario_paths: Sequence[str | os.PathLike[str]]) -> Te
                     location=placed.location,
                     message=f"in {literal(placed.scenario.name)}: {clash}",
                     severity=Severity.WARNING,
+                    rule=OVERLAPPING_MESSAGES,
                 )
             )
     return TestReport(tuple(runs), tuple(warnings))

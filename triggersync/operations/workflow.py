@@ -8,6 +8,7 @@ passes callables (`confirm`, `on_outcome`), and gets back values to render.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import threading
 from collections.abc import Callable, Mapping, Sequence
@@ -21,17 +22,25 @@ if TYPE_CHECKING:
     from triggersync.engine.model import Trigger
     from triggersync.engine.plan import Plan
     from triggersync.errors import Problem
+    from triggersync.language.rules import RuleSettings
 
 PathLike = str | os.PathLike[str]
 
 
-def load(paths: Sequence[PathLike], vars_file: PathLike | None = None) -> Config:
+def load(
+    paths: Sequence[PathLike],
+    vars_file: PathLike | None = None,
+    *,
+    settings: RuleSettings | None = None,
+) -> Config:
     """The configuration at `paths` (files and folders), with `${NAME}` filled from
-    `vars_file`: a Config, or ConfigError carrying every problem of every file."""
+    `vars_file`: a Config, or ConfigError carrying every problem of every file. `settings`:
+    the rules switched off, the project's patterns, and whether warnings are errors
+    (docs/rules.md#settings)."""
     from triggersync.config import files as config
 
     variables = config.load_vars(vars_file) if vars_file is not None else None
-    return config.load(paths, variables=variables)
+    return config.load(paths, variables=variables, settings=settings)
 
 
 def connect(
@@ -87,7 +96,7 @@ def plan(
         if resolved.errors:
             raise ConfigError(resolved.errors)
         desired = resolved.triggers
-    return make_plan(
+    made = make_plan(
         desired,
         live,
         ignore=[glob.pattern for glob in config.ignore],
@@ -96,6 +105,7 @@ def plan(
         departments=table,
         targets=targets,
     )
+    return dataclasses.replace(made, warnings=config.warnings)  # every report lists them
 
 
 def drift(config: Config, client: Client, *, targets: Sequence[str] = ()) -> Plan:

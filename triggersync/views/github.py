@@ -17,7 +17,10 @@ from triggersync.untrusted import clean
 def annotation(level: Literal["error", "warning"], problem: Problem) -> str:
     """The workflow command that marks the problem on its file, line and column (a problem
     with no place, e.g. a missing file, is annotated without one)."""
-    message = f"{problem.where}: {problem.message}" if problem.path else problem.message
+    parts = [str(problem.rule)] if problem.rule is not None else []
+    if problem.path:
+        parts.append(problem.where)
+    message = ": ".join([*parts, problem.message])
     place = problem.location
     where = (
         f" file={escape_property(place.file)},line={place.line},col={place.col}" if place else ""

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Final
 
 from triggersync.engine.kinds import CHANGE_KINDS
 from triggersync.engine.plan import ABSENT, Change, Plan
+from triggersync.errors import Problem
 from triggersync.untrusted import clean, shown
 from triggersync.views.words import (
     drift_heading,
@@ -45,13 +46,15 @@ COMMENT_LIMIT: Final = 65_000  # GitHub refuses a comment or issue body over 65,
 
 def render_markdown(plan: Plan) -> str:
     if plan.empty:
-        return f"**No changes.**\n\n{_targeted(plan)}{PLAN_MARKER}\n"
+        warned = "".join(f"{line}\n" for line in _warnings(plan.warnings))
+        return f"**No changes.**\n\n{_targeted(plan)}{warned}{PLAN_MARKER}\n"
     parts = [f"**{summary_line(plan)}**", "", *_targeted_lines(plan)]
     if any("delete" in CHANGE_KINDS[change.action].counts_as for change in plan.changes):
         parts += [WARNING, ""]
     notice = guard_notice(plan)
     if notice is not None:
         parts += [f"> **Warning:** {notice}", ""]
+    parts += _warnings(plan.warnings)
     body: list[str] = []
     for change in plan.changes:
         body.append(f"{_diff_mark(CHANGE_KINDS[change.action].symbol)} {heading(change)}")
@@ -59,6 +62,21 @@ def render_markdown(plan: Plan) -> str:
     words = _in_words(plan.changes, lambda change: _plan_words(change, plan), _plan_title)
     changes = _diff_block(body, len(plan.changes))
     return "\n".join([*parts, *changes, "", *words, PLAN_MARKER]) + "\n"
+
+
+def _warnings(warnings: Sequence[Problem]) -> list[str]:
+    """The configuration's warnings, each on one line of a code block (file:line:col, rule,
+    message as the command printed it), so a reviewer sees what validate said
+    (docs/rules.md); nothing when there are none."""
+    if not warnings:
+        return []
+    count = len(warnings)
+    rules = sorted({str(w.rule.id) for w in warnings if w.rule is not None})
+    named = f" ({', '.join(f'`{rule}`' for rule in rules)})" if rules else ""
+    title = f"**{count} warning{'' if count == 1 else 's'}**{named}: used as written, but "
+    lines = [clean(str(warning)) for warning in warnings]
+    fence = _fence(lines)
+    return [f"{title}probably not what was meant.", "", f"{fence}text", *lines, fence, ""]
 
 
 def render_drift_markdown(plan: Plan) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final, Literal
 
-from triggersync.engine.guard import delete_guard
+from triggersync.engine.guard import delete_guard, uncounted
 from triggersync.engine.kinds import CHANGE_KINDS, COUNTED, DRIFTED
 from triggersync.engine.plan import Change, Plan
 from triggersync.language import explain
@@ -77,7 +77,7 @@ def guard_notice(plan: Plan) -> str | None:
     (more than 30%).`, when the delete guard (engine/guard.py) would refuse the plan; each
     view says it as a warning."""
     refusal = delete_guard(plan)
-    return None if refusal is None else f"{refusal.notice}."
+    return None if refusal is None else f"{refusal.notice}{uncounted(plan)}."
 
 
 def definition_words(definition: Any, departments: Mapping[int, str] | None = None) -> str:
