@@ -36,13 +36,12 @@ def _specs(triggers: Iterable[Trigger]) -> list[TriggerSpec]:
 
 
 def _unknown_names(wanted: Sequence[str], names: Sequence[str], where: str) -> list[str]:
-    from triggersync.language import did_you_mean, literal
+    from triggersync.language import literal
 
     messages = []
     for name in dict.fromkeys(wanted):
         if name not in names:
-            close = did_you_mean(name, names)
-            hint = f" (did you mean {literal(close)}?)" if close is not None else ""
+            hint = steps.closest_name(name, names)
             messages.append(f"no trigger named {literal(name)} {where}{hint}")
     return messages
 

@@ -109,12 +109,20 @@ def warn_unmatched(targets: Sequence[str], names: Sequence[str], console: Consol
     """A --target that names no trigger is most likely a typo: said, with the closest name,
     rather than a quiet "No changes."."""
     from triggersync.engine.targets import unmatched
-    from triggersync.language import did_you_mean, literal
+    from triggersync.language import literal
 
     for glob in unmatched(targets, names):
-        close = did_you_mean(glob, names)
-        hint = f" (did you mean {literal(close)}?)" if close is not None else ""
+        hint = closest_name(glob, names)
         console.warn(f"--target {literal(glob)} matches no trigger, declared or live{hint}")
+
+
+def closest_name(word: str, names: Sequence[str]) -> str:
+    """` (did you mean "Name"?)` for the trigger name closest to `word`, or "" when none is
+    close: the hint of every "no such trigger" the commands say."""
+    from triggersync.language import did_you_mean, literal
+
+    close = did_you_mean(word, names)
+    return f" (did you mean {literal(close)}?)" if close is not None else ""
 
 
 def named_departments(
