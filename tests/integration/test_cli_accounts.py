@@ -620,3 +620,24 @@ def test_a_failure_under_an_accounts_lock_is_said_with_its_failed_release(
     assert 'Error: account two: plan is stale: "Meanwhile" appeared in Zendesk' in ran.stderr
     assert "nothing was changed. Also, the account's lock (run " in ran.stderr
     assert [t["name"] for t in emulators[1].store.list()] == [LOCK_NAME, "Meanwhile"]
+
+
+def test_adopt_writes_an_accounts_departments_by_their_names(
+    project: Path, run: Run, emulators: list[Emulator]
+) -> None:
+    emulators[1].store.create_department({"name": "Billing", "enabled": 1})
+    sales = emulators[1].store.create_department({"name": "Sales", "enabled": 1})
+    emulators[1].store.create(
+        {
+            "name": "Route",
+            "enabled": 1,
+            "definition": {
+                "event": "chat_requested",
+                "condition": ["and"],
+                "actions": [["setDepartment", sales["id"]]],
+            },
+        }
+    )
+    ran = run("adopt", "--account", "two", "--target", "Route", "--new-file", "two/own.yaml")
+    assert ran.exit_code == 0, ran.stderr
+    assert "[setDepartment, Sales]" in (project.parent / "two/own.yaml").read_text()
