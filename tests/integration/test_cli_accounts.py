@@ -533,3 +533,40 @@ def test_a_disabled_department_is_a_warning_in_its_accounts_plan(
     assert "warning: account two: two/own.yaml:6:33: " in ran.stderr
     assert 'department "Sales" (id 1) is disabled' in ran.stderr
     assert ran.stderr.count("is disabled") == 1
+
+
+def _route_two_to_disabled_sales(project: Path, emulators: list[Emulator]) -> None:
+    emulators[1].store.create_department({"name": "Sales", "enabled": 0})
+    (project.parent / "two" / "own.yaml").write_text(
+        "triggers:\n  - name: Only two\n    definition:\n      event: chat_requested\n"
+        "      condition: [and]\n      actions: [[setDepartment, Sales]]\n"
+    )
+
+
+def test_plan_strict_makes_a_disabled_department_its_accounts_error(
+    project: Path, run: Run, emulators: list[Emulator]
+) -> None:
+    _route_two_to_disabled_sales(project, emulators)
+    ran = run("plan", "--strict")
+    assert ran.exit_code == 1
+    assert "account two: two/own.yaml:6:33: TS401 disabled-department: " in ran.stderr
+    assert "warning:" not in ran.stderr
+
+
+def test_the_project_files_ignore_silences_a_disabled_department_in_every_report(
+    project: Path, run: Run, emulators: list[Emulator]
+) -> None:
+    _route_two_to_disabled_sales(project, emulators)
+    project.write_text("strict: true\nrules: {ignore: [TS401]}\n" + project.read_text())
+    ran = run("plan", "--format", "json")
+    assert (ran.exit_code, ran.stderr) == (0, "")
+    assert "TS401" not in ran.stdout
+
+
+def test_a_projects_json_plan_lists_a_disabled_department(
+    project: Path, run: Run, emulators: list[Emulator]
+) -> None:
+    _route_two_to_disabled_sales(project, emulators)
+    ran = run("plan", "--format", "json")
+    (warning,) = json.loads(ran.stdout)["accounts"]["two"]["warnings"]
+    assert (warning["rule"], warning["line"]) == ("TS401", 6)

@@ -58,6 +58,9 @@ class Config:
     # Each department a definition names rather than gives by id, with its place: resolved
     # against the account (engine.departments), errors at the name's line.
     departments: tuple[NamedDepartment, ...] = ()
+    # The rule settings it was loaded under: planning's own warnings (a disabled department)
+    # are switched off, or made errors, as the files' were.
+    settings: RuleSettings = field(default_factory=RuleSettings)
 
     def is_ignored(self, name: str) -> bool:
         return any(fnmatch.fnmatchcase(name, glob.pattern) for glob in self.ignore)
@@ -154,6 +157,7 @@ def load(
         files=tuple(files),
         warnings=tuple(warnings),
         departments=tuple(loading.departments),
+        settings=settings,
     )
 
 
@@ -294,8 +298,15 @@ def _named_departments(
         return []
     paths = {index: (*path, "definition", "actions", index, 1) for index, _ in named}
     places = document.locate((where, False) for where in paths.values())
+    # Its warnings come at plan time, once the file is gone: what the trigger's name line
+    # switches off goes with each place.
+    silenced = frozenset[str]()
+    if "triggersync:" in document.text and isinstance(path[-1], int):
+        silenced = _ignored_on_name_line(document, path[-1])
     return [
-        NamedDepartment(trigger.name, index, name, paths[index], places[(paths[index], False)])
+        NamedDepartment(
+            trigger.name, index, name, paths[index], places[(paths[index], False)], silenced
+        )
         for index, name in named
     ]
 
