@@ -13,7 +13,7 @@ from __future__ import annotations
 import fnmatch
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -156,7 +156,7 @@ def load(
         ignore=tuple(g.glob for g in loading.globs),
         files=tuple(files),
         warnings=tuple(warnings),
-        departments=tuple(loading.departments),
+        departments=_departments(loading),
         settings=settings,
     )
 
@@ -305,17 +305,30 @@ def _named_departments(
         return []
     paths = {index: (*path, "definition", "actions", index, 1) for index, _ in named}
     places = document.locate((where, False) for where in paths.values())
-    # Its warnings come at plan time, once the file is gone: what the trigger's name line
-    # switches off goes with each place.
-    silenced = frozenset[str]()
-    if "triggersync:" in document.text and isinstance(path[-1], int):
-        silenced = _ignored_on_name_line(document, path[-1])
     return [
-        NamedDepartment(
-            trigger.name, index, name, paths[index], places[(paths[index], False)], silenced
-        )
+        NamedDepartment(trigger.name, index, name, paths[index], places[(paths[index], False)])
         for index, name in named
     ]
+
+
+def _departments(loading: _Loading) -> tuple[NamedDepartment, ...]:
+    """Each named department with the rule ids its trigger's name line switches off: its
+    warnings come at plan time, once the files are gone (each file's text split once)."""
+    documents = {entry.document.file: entry.document for entry in loading.declared}
+    lines: dict[str, list[str]] = {}
+    out: list[NamedDepartment] = []
+    for named in loading.departments:
+        file = named.location.file if named.location else ""
+        document = documents.get(file)
+        index = named.path[1] if len(named.path) >= 2 else None
+        if document is None or "triggersync:" not in document.text or not isinstance(index, int):
+            out.append(named)
+            continue
+        if file not in lines:
+            lines[file] = document.text.splitlines()
+        ignored = _ignored_on_name_line(document, lines[file], index)
+        out.append(replace(named, ignored=ignored))
+    return tuple(out)
 
 
 def _list(data: dict[str, Any], key: str) -> list[Any]:
