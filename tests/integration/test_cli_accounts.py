@@ -570,3 +570,25 @@ def test_a_projects_json_plan_lists_a_disabled_department(
     ran = run("plan", "--format", "json")
     (warning,) = json.loads(ran.stdout)["accounts"]["two"]["warnings"]
     assert (warning["rule"], warning["line"]) == ("TS401", 6)
+
+
+def test_a_projects_plan_github_marks_each_accounts_warning_naming_it(
+    project: Path, run: Run, emulators: list[Emulator]
+) -> None:
+    _route_two_to_disabled_sales(project, emulators)
+    ran = run("plan", "--format", "github")
+    assert ran.exit_code == 0
+    (mark,) = [line for line in ran.stdout.splitlines() if line.startswith("::")]
+    assert mark.startswith("::warning file=two/own.yaml,line=6,col=33::account two: TS401 ")
+    assert ran.stdout.index(mark) < ran.stdout.index("== one ==")
+    assert ran.stderr == ""
+
+
+def test_a_projects_plan_github_strict_marks_the_failing_accounts_error(
+    project: Path, run: Run, emulators: list[Emulator]
+) -> None:
+    _route_two_to_disabled_sales(project, emulators)
+    ran = run("plan", "--format", "github", "--strict")
+    assert ran.exit_code == 1
+    assert "::error file=two/own.yaml,line=6,col=33::account two: TS401 " in ran.stdout
+    assert "Error: account two: two/own.yaml:6:33: TS401 " in ran.stderr

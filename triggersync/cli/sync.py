@@ -21,7 +21,10 @@ from triggersync.cli.lock import held, lock_timeout
 @opts.project
 @opts.vars
 @opts.api_url
-@opts.format(["text", "markdown", "json"])
+@opts.format(
+    ["text", "markdown", "json", "github"],
+    help="github: the text plan, after ::warning annotations (and ::error under --strict).",
+)
 @click.option("--out", type=click.Path(dir_okay=False), help="Also save the plan (JSON) here.")
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes.")
 @opts.max_chars
@@ -76,11 +79,13 @@ def plan(
         return accounts.exit_code(
             runs, lambda value: 2 if detailed_exitcode and not value.plan.empty else 0
         )
-    cfg = steps.load(paths, vars_file, console, strict, project_file)
-    with steps.client(api_url, console) as client:
-        the_plan = steps.plan_live(
-            cfg, client, prune=not no_prune, targets=targets, console=console
-        )
+    github = fmt == "github"
+    with steps.annotated_errors(console, github):
+        cfg = steps.load(paths, vars_file, console, strict, project_file, warn=not github)
+        with steps.client(api_url, console) as client:
+            the_plan = steps.plan_live(
+                cfg, client, prune=not no_prune, targets=targets, console=console, warn=not github
+            )
     if out:
         console.write_file(Path(out), render_json(the_plan, console.mask), masked=True)
         # The reviewed form: what a fresh plan of the same files agrees with, and nothing else.
