@@ -15,7 +15,7 @@ from triggersync.language import (
     VARIABLES,
     EvaluationOutcome,
     Severity,
-    check,
+    check_definition,
     explain,
     explain_lines,
     fires,
@@ -94,7 +94,7 @@ def _one_line(text: str) -> bool:
 @PROPERTY
 @given(definitions)
 def test_check_never_raises_and_every_problem_has_a_place(definition: Any) -> None:
-    for problem in check(definition):
+    for problem in check_definition(definition):
         assert problem.severity in (Severity.ERROR, Severity.WARNING)
         assert _one_line(problem.message)
 
@@ -131,7 +131,7 @@ def test_deep_nesting_is_read_without_recursion_errors() -> None:
         condition = ["and", condition]
     definition = {"event": "page_enter", "condition": condition, "actions": []}
     results = (
-        [p.severity for p in check(definition)],
+        [p.severity for p in check_definition(definition)],
         _one_line(explain(definition)),
         fires("T", definition, "page_enter", {"visitor_city": "Oslo"}).outcome,
     )

@@ -24,8 +24,7 @@ from triggersync.engine.departments import NamedDepartment, named_in
 from triggersync.engine.lock import LOCK_NAME, is_lock
 from triggersync.engine.model import Trigger, normalise
 from triggersync.errors import ConfigError, JsonPath, Location, Problem
-from triggersync.language import across
-from triggersync.language import check as check_definition
+from triggersync.language import across, check_definition
 from triggersync.language.rules import RuleSettings, enforce, ignored_on_line
 
 EXTENSIONS = (".yaml", ".yml")
@@ -234,7 +233,7 @@ def _load_file(
     if "${" in document.text:
         data, found = refs.substitute(data, values)
         pending.extend((problem, False) for problem in found)
-    checked = schema.check(data)
+    checked = schema.config_schema_problems(data)
     pending.extend(checked)
     broken = {problem.path[:2] for problem, _ in checked}
     for index, pattern in enumerate(_list(data, "ignore")):

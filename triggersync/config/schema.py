@@ -69,7 +69,7 @@ def _trigger_validator() -> Draft202012Validator:
     return Draft202012Validator({"$defs": root["$defs"], "$ref": "#/$defs/trigger"})
 
 
-def check(document: Any) -> list[Found]:
+def config_schema_problems(document: Any) -> list[Found]:
     """Every schema problem of one file's (substituted) data but its definitions, in plain
     words.
 

@@ -17,7 +17,7 @@ import yaml
 from triggersync.engine import canonical
 from triggersync.engine.model import Trigger, deeper_than
 from triggersync.errors import TriggersyncError
-from triggersync.language import check
+from triggersync.language import check_definition
 from triggersync.untrusted import is_clean, shown, yaml_double_quoted
 
 SCHEMA_RELPATH = Path("schemas") / "triggersync.schema.json"
@@ -206,7 +206,7 @@ def _unwritable(trigger: Trigger) -> str | None:
     if trigger.definition is not None:
         # Zendesk may hold a shape that no configuration can (validate refuses it): written,
         # the file would stop every later plan, so the trigger is named instead.
-        broken = next((p for p in check(trigger.definition) if p.is_error), None)
+        broken = next((p for p in check_definition(trigger.definition) if p.is_error), None)
         if broken is not None:
             where = f"definition.{broken.where}" if broken.path else "definition"
             return f"its {where} cannot be read as configuration: {broken.message}"

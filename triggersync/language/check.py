@@ -37,7 +37,7 @@ from triggersync.language.vocabulary import (
 )
 
 
-def check(definition: Any) -> tuple[Problem, ...]:
+def check_definition(definition: Any) -> tuple[Problem, ...]:
     """Every problem of one definition: unknown keys, then the event, the condition and the
     actions, each part in order."""
     found = _Found()
