@@ -84,7 +84,7 @@ def _by_jsonschema(document: dict[str, Any]) -> list[schema.Found]:
     return [
         (problem, at_key)
         for error in schema.validator().iter_errors({**document, "triggers": triggers})
-        for problem, at_key in schema.explain(error)
+        for problem, at_key in schema.explain_schema_error(error)
     ]
 
 

@@ -16,8 +16,8 @@ from triggersync.language import (
     EvaluationOutcome,
     Severity,
     check_definition,
-    explain,
     explain_lines,
+    explain_sentence,
     fires,
 )
 
@@ -102,7 +102,7 @@ def test_check_never_raises_and_every_problem_has_a_place(definition: Any) -> No
 @PROPERTY
 @given(definitions)
 def test_explain_never_raises_and_is_one_line(definition: Any) -> None:
-    assert _one_line(explain(definition))
+    assert _one_line(explain_sentence(definition))
 
 
 @PROPERTY
@@ -132,7 +132,7 @@ def test_deep_nesting_is_read_without_recursion_errors() -> None:
     definition = {"event": "page_enter", "condition": condition, "actions": []}
     results = (
         [p.severity for p in check_definition(definition)],
-        _one_line(explain(definition)),
+        _one_line(explain_sentence(definition)),
         fires("T", definition, "page_enter", {"visitor_city": "Oslo"}).outcome,
     )
     assert results == ([Severity.WARNING, Severity.WARNING], True, EvaluationOutcome.UNKNOWN)

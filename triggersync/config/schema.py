@@ -106,7 +106,8 @@ def problems(checker: Draft202012Validator, instance: Any, prefix: JsonPath = ()
 
 
 def _problems(checker: Draft202012Validator, instance: Any, prefix: JsonPath) -> list[Found]:
-    return [found for error in checker.iter_errors(instance) for found in explain(error, prefix)]
+    errors = checker.iter_errors(instance)
+    return [found for error in errors for found in explain_schema_error(error, prefix)]
 
 
 @functools.cache
@@ -163,7 +164,7 @@ def suggest(word: str, choices: list[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-def explain(error: ValidationError, prefix: JsonPath = ()) -> Iterator[Found]:
+def explain_schema_error(error: ValidationError, prefix: JsonPath = ()) -> Iterator[Found]:
     """One jsonschema error in plain words, at its path under `prefix`."""
     path: JsonPath = (*prefix, *(p if isinstance(p, int) else str(p) for p in error.absolute_path))
     schema = error.schema if isinstance(error.schema, dict) else {}

@@ -23,8 +23,8 @@ from triggersync.language.explain import (
     action_words,
     condition_words,
     event_words,
-    explain,
     explain_lines,
+    explain_sentence,
 )
 from triggersync.language.literals import literal
 from triggersync.language.vocabulary import (
@@ -53,8 +53,8 @@ __all__ = [
     "condition_words",
     "did_you_mean",
     "event_words",
-    "explain",
     "explain_lines",
+    "explain_sentence",
     "fires",
     "format_path",
     "literal",

@@ -96,7 +96,7 @@ def action_words(action: Any, departments: Mapping[int, str] = _NO_NAMES) -> str
     return text
 
 
-def explain(definition: Any, departments: Mapping[int, str] = _NO_NAMES) -> str:
+def explain_sentence(definition: Any, departments: Mapping[int, str] = _NO_NAMES) -> str:
     """The whole definition as one sentence, on one line; `departments` names the department
     ids it knows (action_words)."""
     if not isinstance(definition, dict):

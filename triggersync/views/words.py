@@ -16,7 +16,7 @@ from typing import Any, Final, Literal
 from triggersync.engine.guard import delete_guard, uncounted
 from triggersync.engine.kinds import CHANGE_KINDS, COUNTED, DRIFTED
 from triggersync.engine.plan import Change, Plan
-from triggersync.language import explain
+from triggersync.language import explain_sentence
 from triggersync.untrusted import clean, shown
 
 Side = Literal["before", "after"]
@@ -85,7 +85,7 @@ def definition_words(definition: Any, departments: Mapping[int, str] | None = No
     the department ids it knows (`set department "Sales" (id 123)`)."""
     if definition is None:
         return NO_DEFINITION
-    return clean(explain(definition, departments or {}))
+    return clean(explain_sentence(definition, departments or {}))
 
 
 def plan_words(change: Change, plan: Plan) -> list[tuple[Side, str]]:
