@@ -253,7 +253,7 @@ def _not_configuration(document: Document) -> str | None:
     if data is None:
         return EMPTY_FILE
     if not isinstance(data, dict):
-        got = schema.describe(data)
+        got = schema.describe_yaml(data)
         return f"expected a mapping with `triggers` and/or `ignore` at the top level, got {got}"
     if "triggers" in data or "ignore" in data:
         return None
@@ -376,7 +376,7 @@ def load_vars(path: str | os.PathLike[str]) -> dict[str, str]:
     document = read(path)
     data = document.data
     if not isinstance(data, dict):
-        got = "an empty file" if data is None else schema.describe(data)
+        got = "an empty file" if data is None else schema.describe_yaml(data)
         message = f"expected a mapping of names to values, got {got}"
         raise ConfigError([Problem(location=document.location(()), message=message)])
     out: dict[str, str] = {}
@@ -386,7 +386,7 @@ def load_vars(path: str | os.PathLike[str]) -> dict[str, str]:
             message = "invalid variable name: use letters, digits and _ (not first a digit)"
             pending.append((Problem(path=(name,), message=message), True))
         elif isinstance(value, bool) or not isinstance(value, str | int | float):
-            message = f"expected a string or a number, got {schema.describe(value)}"
+            message = f"expected a string or a number, got {schema.describe_yaml(value)}"
             pending.append((Problem(path=(name,), message=message), False))
         else:
             out[name] = str(value)

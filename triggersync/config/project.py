@@ -134,7 +134,7 @@ def load(path: str | os.PathLike[str]) -> ProjectFile:
     document = read(path)
     data = document.data
     if not isinstance(data, dict):
-        got = "an empty file" if data is None else schema.describe(data)
+        got = "an empty file" if data is None else schema.describe_yaml(data)
         message = f"expected a mapping with `accounts`, `strict` and/or `rules`, got {got}"
         raise ConfigError([Problem(location=document.location(()), message=message)])
     if "triggers" in data or "ignore" in data:
@@ -243,7 +243,7 @@ def _subdomain_problems(value: str, at: JsonPath) -> list[schema.Found]:
         message = f"write the subdomain only: {host[: -len(_HOST_SUFFIX)]!r}, not a host or URL"
     else:
         message = (
-            f"{schema.describe(value)} is not a subdomain (letters, digits and '-'); "
+            f"{schema.describe_yaml(value)} is not a subdomain (letters, digits and '-'); "
             "for another host give api_url"
         )
     return [(Problem(path=(*at, "subdomain"), message=message), False)]

@@ -37,7 +37,7 @@ from triggersync.config.locations import Parser, Place, Request, is_merge_key
 from triggersync.errors import ConfigError, JsonPath, JsonPathPart, Location, Problem, Severity
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
-MAX_DEPTH = 64
+MAX_YAML_DEPTH = 64
 # Nodes reached again through an alias, beyond the file's own content. Real configurations
 # reuse a few anchors; a "billion laughs" file needs millions. Own content is already bounded
 # by MAX_FILE_BYTES, so a 50k-trigger file never comes near this.
@@ -327,9 +327,9 @@ class _Builder:
         kind = type(event)
         if kind is yaml.AliasEvent:
             return self._alias(event)
-        if len(self.path) > MAX_DEPTH:
+        if len(self.path) > MAX_YAML_DEPTH:
             mark = event.start_mark  # the path itself would be too long to read
-            message = f"nested deeper than {MAX_DEPTH} levels"
+            message = f"nested deeper than {MAX_YAML_DEPTH} levels"
             raise _fail(self._file, message, mark.line + 1, mark.column + 1)
         anchor = getattr(event, "anchor", None)
         if anchor is None:

@@ -139,7 +139,7 @@ def _plainly_valid(trigger: Any) -> bool:
     return "enabled" not in trigger or type(trigger["enabled"]) in (bool, int)
 
 
-def describe(value: Any) -> str:
+def describe_yaml(value: Any) -> str:
     """A value as a user wrote it in YAML, short."""
     if value is None:
         return "null"
@@ -177,7 +177,7 @@ def explain_schema_error(error: ValidationError, prefix: JsonPath = ()) -> Itera
         return Problem(path=at, message=message), at_key
 
     if custom and keyword in ("anyOf", "oneOf", "type", "minLength", "enum"):
-        yield said(f"{custom}, got {describe(instance)}")
+        yield said(f"{custom}, got {describe_yaml(instance)}")
     elif keyword == "additionalProperties" and isinstance(instance, dict):
         allowed = sorted(schema.get("properties", {}))
         for key in instance:
@@ -189,7 +189,7 @@ def explain_schema_error(error: ValidationError, prefix: JsonPath = ()) -> Itera
                 message = f"unknown key {key!r}{suggest(str(key), allowed)}"
             yield said(message, (*path, str(key)), at_key=True)
     elif keyword == "type":
-        yield said(f"expected {_expected(expected)}, got {describe(instance)}")
+        yield said(f"expected {_expected(expected)}, got {describe_yaml(instance)}")
     elif keyword == "required":
         missing = [k for k in expected if k not in instance]
         yield said(f"missing required key {missing[0]!r}")
@@ -201,4 +201,4 @@ def explain_schema_error(error: ValidationError, prefix: JsonPath = ()) -> Itera
             if missing:
                 yield said(f"{key!r} needs {missing[0]!r} too", (*path, str(key)), at_key=True)
     else:
-        yield said(f"{describe(instance)} is not allowed here ({keyword})")
+        yield said(f"{describe_yaml(instance)} is not allowed here ({keyword})")
