@@ -101,7 +101,7 @@ class ProjectFile:
         return tuple(account for account in self.accounts if account.name in wanted)
 
 
-def find(explicit: str | os.PathLike[str] | None = None) -> str | None:
+def find_project_file(explicit: str | os.PathLike[str] | None = None) -> str | None:
     """The project file to use: the one given, else `triggersync.yaml` in the working
     directory when there is one, else none."""
     if explicit is not None:
@@ -110,9 +110,9 @@ def find(explicit: str | os.PathLike[str] | None = None) -> str | None:
 
 
 def settings(explicit: str | os.PathLike[str] | None = None) -> ProjectFile:
-    """The project file in use (`find`), loaded; with none, an empty one: no accounts, the
-    default settings."""
-    found = find(explicit)
+    """The project file in use (`find_project_file`), loaded; with none, an empty one: no
+    accounts, the default settings."""
+    found = find_project_file(explicit)
     return load(found) if found is not None else ProjectFile(file="")
 
 

@@ -93,7 +93,7 @@ class Document:
             except yaml.YAMLError:  # an item whose text does not stand alone: ask the whole
                 whole.extend(inside)
         if whole:
-            found.update(locations.find(self.text, whole))
+            found.update(locations.locate(self.text, whole))
         return {request: Location(self.file, *place) for request, place in found.items()}
 
     def _find_in_item(self, item: JsonPath, requests: list[Request]) -> dict[Request, Place]:
@@ -103,7 +103,7 @@ class Document:
         line, col = self.places[item]
         text = " " * (col - 1) + self.text[start:end]
         relative = {request: (request[0][len(item) :], request[1]) for request in requests}
-        inside = locations.find(text, list(relative.values()))
+        inside = locations.locate(text, list(relative.values()))
         placed: dict[Request, Place] = {}
         for request, within in relative.items():
             row, column = inside[within]
