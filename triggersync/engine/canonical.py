@@ -181,7 +181,7 @@ class Layout:
     keys: tuple[str, ...]  # the top-level mapping's keys, as written
 
 
-def canonical(text: str) -> str:
+def canonical_text(text: str) -> str:
     """`text` in the canonical layout (see lay_out)."""
     return lay_out(text).text
 
