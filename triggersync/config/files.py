@@ -179,6 +179,13 @@ def _kept(loading: _Loading, settings: RuleSettings) -> list[Problem]:
     """The warnings left once the project's switched-off rules, and those a trigger's
     `# triggersync: ignore[...]` comment names, are taken away."""
     documents = {entry.document.file: entry.document for entry in loading.declared}
+    # Searched once per file, not once per warning: a 5 MB file with thousands of warnings
+    # took seconds scanning its text over and over.
+    lines = {
+        file: document.text.splitlines()
+        for file, document in documents.items()
+        if "triggersync:" in document.text
+    }
     silenced: dict[tuple[str, int], frozenset[str]] = {}
     kept: list[Problem] = []
     for problem in loading.problems:
@@ -189,25 +196,25 @@ def _kept(loading: _Loading, settings: RuleSettings) -> list[Problem]:
         if (
             problem.rule is not None
             and document is not None
-            and "triggersync:" in document.text
+            and document.file in lines
             and len(path) >= 2
             and path[0] == "triggers"
             and isinstance(path[1], int)
         ):
             key = (document.file, path[1])
             if key not in silenced:
-                silenced[key] = _ignored_on_name_line(document, path[1])
+                silenced[key] = _ignored_on_name_line(document, lines[document.file], path[1])
             if problem.rule.id in silenced[key]:
                 continue
         kept.append(problem)
     return kept
 
 
-def _ignored_on_name_line(document: Document, index: int) -> frozenset[str]:
-    """The rule ids a trigger's `name` line switches off (its key's line, and its value's)."""
+def _ignored_on_name_line(document: Document, lines: list[str], index: int) -> frozenset[str]:
+    """The rule ids a trigger's `name` line switches off (its key's line, and its value's);
+    `lines`: the document's text, split once for all its triggers."""
     name: JsonPath = ("triggers", index, "name")
     found = document.locate([(name, True), (name, False)])
-    lines = document.text.splitlines()
     ids: set[str] = set()
     for location in found.values():
         if 0 < location.line <= len(lines):
