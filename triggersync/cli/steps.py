@@ -23,11 +23,11 @@ if TYPE_CHECKING:
     from triggersync.api.client import Client
     from triggersync.config.adopt import Adoption
     from triggersync.config.files import Config
-    from triggersync.engine.apply import ApplyResult
     from triggersync.engine.departments import Departments
     from triggersync.engine.model import Trigger
     from triggersync.engine.plan import Plan
     from triggersync.language.rules import RuleSettings
+    from triggersync.operations import Applied
 
 
 def load(
@@ -173,18 +173,27 @@ def confirmed(console: Console) -> bool:
 
 def summarise(
     console: Console,
-    result: ApplyResult,
+    applied: Applied,
     interrupted: int | None,
-    prefix: str = "",
-    *,
-    lock_kept: bool = False,
+    account: str | None = None,
 ) -> int:
-    """An apply's failures on stderr and its summary line; its exit code (1 as well when
-    the account's lock could not be released: `lock_kept`)."""
+    """What an apply did, said: the account's lock's warnings and errors, each failure on
+    stderr, then the summary line; its exit code (1 as well when the lock may still be held).
+    `account`: whose, when several accounts applied (its messages say `account NAME: `, its
+    summary line starts `NAME: `)."""
     from triggersync.views.text import applied_summary
 
+    whose = "" if account is None else f"account {account}: "
+    prefix = "" if account is None else f"{account}: "
+    for warning in applied.lock_warnings:
+        console.warn(f"{whose}{warning}")
+    if applied.lock_error is not None:
+        console.error(f"{whose}{applied.lock_error}")
+    result = applied.result
+    if result is None:  # nothing was tried: planned again under the lock, and nothing to do
+        return interrupted or (1 if applied.lock_error is not None else 0)
     for failure in result.failures():
-        console.error(f"{prefix}{failure.message}")
+        console.error(f"{whose}{failure.message}")
     summary = applied_summary(result)
     failed = f"{result.count('failed')} failed, {result.count('skipped')} skipped"
     if interrupted is not None:
@@ -193,7 +202,7 @@ def summarise(
             "not applied; plan again to see what is left."
         )
         return interrupted
-    if result.ok and not lock_kept:
+    if result.ok and applied.lock_error is None:
         console.echo(f"{prefix}Apply complete: {summary}")
         return 0
     if result.ok:

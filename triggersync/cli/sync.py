@@ -5,13 +5,19 @@ from __future__ import annotations
 
 import shlex
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from triggersync.cli import accounts, steps
 from triggersync.cli import options as opts
 from triggersync.cli.console import Console, Interrupts, Progress, pass_console
-from triggersync.cli.lock import held, lock_timeout
+from triggersync.cli.lock import LEFT_BEHIND, lock_timeout
+from triggersync.errors import LockWaitInterrupted
+
+if TYPE_CHECKING:
+    from triggersync.engine.model import Trigger
+    from triggersync.engine.plan import Plan
 
 
 @click.command(
@@ -152,7 +158,6 @@ def apply(
     from triggersync import operations
     from triggersync.config import project as project_settings
     from triggersync.engine.planfile import read_saved
-    from triggersync.errors import StalePlanError
     from triggersync.language.rules import enforce
     from triggersync.views.text import render_text
 
@@ -215,41 +220,44 @@ def apply(
         operations.check_safety(the_plan, force=force)
         if not plan_file and not yes and not steps.confirmed(console):
             return 1
+
+        def replan(live: list[Trigger]) -> Plan:
+            assert cfg is not None
+            return steps.plan_live(
+                cfg, client, prune=not no_prune, live=live, console=console, targets=targets
+            )
+
+        def replanned(fresh: Plan) -> None:
+            console.info("The account changed since the plan above was made; planned again:")
+            console.emit(render_text(fresh, color=console.color))
+
         # Ctrl-C and SIGTERM stop the apply between changes (and end a wait for the lock);
         # a change in flight gets a grace to finish before its request is cut off.
         interrupts = Interrupts(client.cancel, client.cut_off)
-        with held(client, console, lock_timeout, interrupts) as lock:
-            if not lock.held:
-                return interrupts.exit_code or 1
-            # Under the lock, the live state was read again: the plan applies only to the
-            # state it was made from, and another apply may have ended since.
-            live = lock.live
-            try:
-                operations.check_saved(the_plan, client, live=live)
-            except StalePlanError as stale:
-                if saved is not None or not yes:  # not what was reviewed or confirmed
-                    raise StalePlanError(f"{stale}; nothing was changed") from None
-                assert cfg is not None
-                the_plan = steps.plan_live(
-                    cfg, client, prune=not no_prune, live=live, console=console, targets=targets
-                )
-                console.info("The account changed since the plan above was made; planned again:")
-                console.emit(render_text(the_plan, color=console.color))
-                if the_plan.empty:
-                    return 0
-                operations.check_safety(the_plan, force=force)
-            with Progress(console, len(the_plan.changes)) as progress:
+        try:
+            with interrupts, Progress(console) as progress:
                 applied = operations.apply(
                     the_plan,
                     client,
                     force=force,
                     parallelism=parallelism,
                     on_outcome=progress.update,
+                    lock_timeout=lock_timeout,
+                    on_wait=lambda other: console.info(
+                        f"Waiting up to {lock_timeout:g} s for the account's lock: held by "
+                        f"{other.said()}"
+                    ),
+                    on_locked=lambda: setattr(interrupts, "left_behind", LEFT_BEHIND),
+                    # Planned again only when what was confirmed was "apply what the files
+                    # say" (--yes); a saved or an asked-for plan is applied as it is, or not.
+                    replan=replan if cfg is not None and saved is None and yes else None,
+                    on_replanned=replanned,
+                    on_start=lambda the_plan: progress.start(len(the_plan.changes)),
                 )
-    assert applied.result is not None
-    return steps.summarise(
-        console, applied.result, interrupts.exit_code, lock_kept=lock.release_failed
-    )
+        except LockWaitInterrupted as stopped:
+            console.error(str(stopped))
+            return interrupts.exit_code or 1
+    return steps.summarise(console, applied, interrupts.exit_code)
 
 
 @click.command(epilog=opts.api_epilog("0 no drift; 2 drift; 1 error."))
