@@ -12,7 +12,7 @@ import pytest
 from triggersync.config import load
 from triggersync.config import scenarios as scenario_files
 from triggersync.errors import ConfigError
-from triggersync.language import check
+from triggersync.language import check_definition
 from triggersync.language.rules import RULES, RuleSettings, ignored_on_line
 from triggersync.language.scenarios import TriggerSpec
 
@@ -92,7 +92,9 @@ def test_a_condition_nested_too_deep_warns_too_deep() -> None:
     for _ in range(70):
         condition = ["not", condition]
     definition = {"event": "chat_requested", "condition": condition, "actions": [["addTag", "x"]]}
-    rules = {problem.rule.id for problem in check(definition) if problem.rule is not None}
+    rules = {
+        problem.rule.id for problem in check_definition(definition) if problem.rule is not None
+    }
     assert "TS108" in rules
 
 

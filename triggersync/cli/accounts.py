@@ -45,7 +45,7 @@ def project_for(
         if accounts:
             raise click.UsageError("--account chooses accounts of the project file: give no PATHS")
         return None
-    found = project_settings.find(project_file)
+    found = project_settings.find_project_file(project_file)
     if found is None:
         raise click.UsageError(NO_PATHS)
     project = Project(project_settings.load(found))

@@ -167,7 +167,7 @@ def apply(
     from triggersync.views.text import render_text
 
     saved_any = read_saved(Path(plan_file)) if plan_file and not paths else None
-    if isinstance(saved_any, dict) and project_settings.find(project_file) is None:
+    if isinstance(saved_any, dict) and project_settings.find_project_file(project_file) is None:
         raise click.UsageError(
             f"{plan_file} holds the plans of a project file's accounts: apply it where the "
             "project file (triggersync.yaml) is, or pass --project FILE"

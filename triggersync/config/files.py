@@ -24,8 +24,7 @@ from triggersync.engine.departments import NamedDepartment, named_in
 from triggersync.engine.lock import LOCK_NAME, is_lock
 from triggersync.engine.model import Trigger, normalise
 from triggersync.errors import ConfigError, JsonPath, Location, Problem
-from triggersync.language import across
-from triggersync.language import check as check_definition
+from triggersync.language import across, check_definition
 from triggersync.language.rules import RuleSettings, enforce, ignored_on_line
 
 EXTENSIONS = (".yaml", ".yml")
@@ -245,7 +244,7 @@ def _load_file(
     if "${" in document.text:
         data, found = refs.substitute(data, values)
         pending.extend((problem, False) for problem in found)
-    checked = schema.check(data)
+    checked = schema.config_schema_problems(data)
     pending.extend(checked)
     broken = {problem.path[:2] for problem, _ in checked}
     for index, pattern in enumerate(_list(data, "ignore")):
@@ -265,7 +264,7 @@ def _not_configuration(document: Document) -> str | None:
     if data is None:
         return EMPTY_FILE
     if not isinstance(data, dict):
-        got = schema.describe(data)
+        got = schema.describe_yaml(data)
         return f"expected a mapping with `triggers` and/or `ignore` at the top level, got {got}"
     if "triggers" in data or "ignore" in data:
         return None
@@ -408,7 +407,7 @@ def load_vars(path: str | os.PathLike[str]) -> dict[str, str]:
     document = read(path)
     data = document.data
     if not isinstance(data, dict):
-        got = "an empty file" if data is None else schema.describe(data)
+        got = "an empty file" if data is None else schema.describe_yaml(data)
         message = f"expected a mapping of names to values, got {got}"
         raise ConfigError([Problem(location=document.location(()), message=message)])
     out: dict[str, str] = {}
@@ -418,7 +417,7 @@ def load_vars(path: str | os.PathLike[str]) -> dict[str, str]:
             message = "invalid variable name: use letters, digits and _ (not first a digit)"
             pending.append((Problem(path=(name,), message=message), True))
         elif isinstance(value, bool) or not isinstance(value, str | int | float):
-            message = f"expected a string or a number, got {schema.describe(value)}"
+            message = f"expected a string or a number, got {schema.describe_yaml(value)}"
             pending.append((Problem(path=(name,), message=message), False))
         else:
             out[name] = str(value)
