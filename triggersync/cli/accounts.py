@@ -45,7 +45,7 @@ def project_for(
         if accounts:
             raise click.UsageError("--account chooses accounts of the project file: give no PATHS")
         return None
-    found = project_settings.find(project_file)
+    found = project_settings.find_project_file(project_file)
     if found is None:
         raise click.UsageError(NO_PATHS)
     project = Project(project_settings.load(found))
@@ -134,12 +134,22 @@ def report(
     drift: bool,
 ) -> dict[str, str]:
     """Warnings and errors on stderr, the report on stdout, its markdown in the job summary;
-    the failures by account."""
+    the failures by account. With `github`, the warnings are annotations on stdout instead,
+    and a configuration's errors are annotated too, each naming its account."""
+    from triggersync.views.github import annotation_lines
     from triggersync.views.markdown import truncate_markdown
 
+    github = fmt == "github"
     for run in runs:
-        if run.value is not None:
+        marks, prefix = "", f"account {run.account}"
+        if run.value is not None and github:
+            marks = annotation_lines("warning", run.value.all_warnings, prefix)
+        elif run.value is not None:
             warn(console, run.account, run.value.all_warnings)
+        elif github and isinstance(run.error, ConfigError):
+            marks = annotation_lines("error", run.error.problems, prefix)
+        if marks:
+            console.emit(marks)
     failures = errors(console, runs)
     text = render(runs, fmt, console, failures, drift=drift)
     if max_chars is not None:

@@ -116,7 +116,7 @@ def _client(
     from triggersync.config import project as project_settings
     from triggersync.operations import Project
 
-    found = project_settings.find(project_file)
+    found = project_settings.find_project_file(project_file)
     if found is None:
         raise click.UsageError(
             "--account names an account of a project file: there is no triggersync.yaml "

@@ -27,7 +27,10 @@ if TYPE_CHECKING:
 @opts.project
 @opts.vars
 @opts.api_url
-@opts.format(["text", "markdown", "json"])
+@opts.format(
+    ["text", "markdown", "json", "github"],
+    help="github: the text plan, after ::warning annotations (and ::error under --strict).",
+)
 @click.option("--out", type=click.Path(dir_okay=False), help="Also save the plan (JSON) here.")
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes.")
 @opts.max_chars
@@ -82,11 +85,13 @@ def plan(
         return accounts.exit_code(
             runs, lambda value: 2 if detailed_exitcode and not value.plan.empty else 0
         )
-    cfg = steps.load(paths, vars_file, console, strict, project_file)
-    with steps.client(api_url, console) as client:
-        the_plan = steps.plan_live(
-            cfg, client, prune=not no_prune, targets=targets, console=console
-        )
+    github = fmt == "github"
+    with steps.annotated_errors(console, github):
+        cfg = steps.load(paths, vars_file, console, strict, project_file, warn=not github)
+        with steps.client(api_url, console) as client:
+            the_plan = steps.plan_live(
+                cfg, client, prune=not no_prune, targets=targets, console=console, warn=not github
+            )
     if out:
         console.write_file(Path(out), render_json(the_plan, console.mask), masked=True)
         # The reviewed form: what a fresh plan of the same files agrees with, and nothing else.
@@ -162,7 +167,7 @@ def apply(
     from triggersync.views.text import render_text
 
     saved_any = read_saved(Path(plan_file)) if plan_file and not paths else None
-    if isinstance(saved_any, dict) and project_settings.find(project_file) is None:
+    if isinstance(saved_any, dict) and project_settings.find_project_file(project_file) is None:
         raise click.UsageError(
             f"{plan_file} holds the plans of a project file's accounts: apply it where the "
             "project file (triggersync.yaml) is, or pass --project FILE"
