@@ -237,7 +237,17 @@ def _held_message(other: Holder, timeout: float, unlock: str) -> str:
 def release(client: LockClient, holder: Holder, *, unlock: str = UNLOCK) -> str | None:
     """Remove `holder`'s lock. Returns a warning when the lock turned out to be gone or
     another run's before this one removed it (someone ran unlock meanwhile). Raises
-    LockError when it may still be held: the message says so and points to unlock."""
+    LockError when it may still be held: the message says so and points to unlock.
+
+    Looked up before it is deleted: a delete addresses the name, not the holder, so when
+    someone ran unlock meanwhile and another apply took the lock since, a blind delete would
+    remove that apply's lock and let a third one run beside it."""
+    try:
+        found = client.find(LOCK_NAME)
+    except ApiError as exc:
+        raise LockError(_unreleased(holder, f"looking it up failed: {exc}", unlock)) from None
+    if found is None or not Holder.read(found.description).is_same_run(holder):
+        return _NOT_OURS
     try:
         client.delete(LOCK_NAME)
         return None
