@@ -22,7 +22,7 @@ from triggersync.api.retry import RetryPolicy
 from triggersync.emulator.server import Emulator
 from triggersync.engine import lock
 from triggersync.engine.lock import LOCK_NAME, Holder
-from triggersync.errors import LockError
+from triggersync.errors import ApiError, LockError
 
 LOCK_PATH = "/api/v2/chat/triggers/triggersync%20lock"
 SINCE = datetime(2026, 12, 6, 9, 30, 0, tzinfo=timezone.utc)
@@ -389,6 +389,30 @@ def test_only_names_starting_with_the_lock_name_are_locks() -> None:
 
 
 # -- odd answers around a lock already taken ---------------------------------------------------
+
+
+def test_a_lock_taken_whose_listing_fails_is_released_before_the_failure_is_said() -> None:
+    # The create made the lock; reading the live triggers under it then fails: the run stops,
+    # and must not leave its lock behind for someone to unlock by hand.
+    mine = holder()
+    down = answer(503, {"error": "down"})
+    script = (answer(201, {"id": 5, **mine.body()}), down, down, lock_of(mine), Canned(204))
+    with canned_client(*script) as (client, seen), pytest.raises(ApiError, match="HTTP 503"):
+        lock.acquire(client, mine)
+    assert seen.seen[-1] == ("DELETE", LOCK_PATH)
+
+
+def test_a_lock_taken_whose_listing_and_release_both_fail_says_both() -> None:
+    mine = holder()
+    down = answer(503, {"error": "down"})
+    with (
+        canned_client(answer(201, {"id": 5, **mine.body()}), down) as (client, _),
+        pytest.raises(LockError) as failed,
+    ):
+        lock.acquire(client, mine)
+    said = str(failed.value)
+    assert said.startswith("GET /triggers: HTTP 503: down")
+    assert "nothing was changed. Also, the account's lock (run 0123456789ab) may still be" in said
 
 
 def test_a_release_leaves_alone_a_lock_another_run_took_meanwhile(
