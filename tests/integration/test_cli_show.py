@@ -81,5 +81,6 @@ def test_show_text_lists_the_saved_plans_warnings_as_plan_said_them(
     shown = run("show", str(target))
     assert shown.code == 0
     said = [line for line in planned.stderr.splitlines() if line.startswith("warning: ")]
-    assert said and said[0].startswith("warning: ") and "TS103 unknown-operator" in said[0]
+    (warning,) = said
+    assert "TS103 unknown-operator" in warning
     assert shown.stdout == "\n".join(said) + "\n\n" + planned.stdout
