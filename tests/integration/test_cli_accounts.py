@@ -678,7 +678,6 @@ def test_a_failure_under_an_accounts_lock_is_said_with_its_failed_release(
     assert [t["name"] for t in emulators[1].store.list()] == ["triggersync lock", "Meanwhile"]
 
 
-
 def test_apply_strict_refuses_the_part_of_a_saved_plan_that_lists_a_warning(
     project: Path, run: Run, emulators: list[Emulator]
 ) -> None:
