@@ -73,7 +73,7 @@ def adopt(
     )
     if project is not None:
         return _adopt_accounts(console, project, account_names, targets, show_diff, new_file)
-    cfg = steps.load(paths, vars_file, console)
+    cfg = steps.load_showing_warnings(paths, vars_file, console)
     with steps.client(api_url, console) as client:
         listed = steps.named_departments(client.list(), cfg, client, console)
     adoption, hid = _adopted(console, cfg, listed, paths, targets, new_file)
@@ -92,7 +92,7 @@ def _adopted(
     credential written as *** leaves the file unlike the live trigger: not all adopted)."""
     from triggersync.config.adopt import adopt as adopt_files
 
-    live = [steps.masked(trigger, console) for trigger in listed]
+    live = [steps.masked_trigger(trigger, console) for trigger in listed]
     adoption = adopt_files(cfg, live, paths=paths, targets=targets, new_file=new_file)
     return adoption, any(mine != theirs for mine, theirs in zip(live, listed, strict=True))
 

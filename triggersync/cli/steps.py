@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from triggersync.operations import Applied
 
 
-def load(
+def load_showing_warnings(
     paths: Sequence[str],
     vars_file: str | None,
     console: Console,
@@ -237,7 +237,7 @@ def report(plan: Plan, fmt: str, console: Console, max_chars: int | None, *, dri
     console.append_step_summary(lambda: summary(plan))
 
 
-def masked(trigger: Trigger, console: Console) -> Trigger:
+def masked_trigger(trigger: Trigger, console: Console) -> Trigger:
     """The trigger with the run's secrets masked in its data: a folder export writes its files
     (and names them after the triggers) itself, past the Console's writers, and adopt writes
     it into a file among text it must leave as it is. Said aloud, as the file then holds ***
