@@ -535,6 +535,65 @@ def test_a_disabled_department_is_a_warning_in_its_accounts_plan(
     assert ran.stderr.count("is disabled") == 1
 
 
+def _route_two_to_disabled_sales(project: Path, emulators: list[Emulator]) -> None:
+    emulators[1].store.create_department({"name": "Sales", "enabled": 0})
+    (project.parent / "two" / "own.yaml").write_text(
+        "triggers:\n  - name: Only two\n    definition:\n      event: chat_requested\n"
+        "      condition: [and]\n      actions: [[setDepartment, Sales]]\n"
+    )
+
+
+def test_plan_strict_makes_a_disabled_department_its_accounts_error(
+    project: Path, run: Run, emulators: list[Emulator]
+) -> None:
+    _route_two_to_disabled_sales(project, emulators)
+    ran = run("plan", "--strict")
+    assert ran.exit_code == 1
+    assert "account two: two/own.yaml:6:33: TS401 disabled-department: " in ran.stderr
+    assert "warning:" not in ran.stderr
+
+
+def test_the_project_files_ignore_silences_a_disabled_department_in_every_report(
+    project: Path, run: Run, emulators: list[Emulator]
+) -> None:
+    _route_two_to_disabled_sales(project, emulators)
+    project.write_text("strict: true\nrules: {ignore: [TS401]}\n" + project.read_text())
+    ran = run("plan", "--format", "json")
+    assert (ran.exit_code, ran.stderr) == (0, "")
+    assert "TS401" not in ran.stdout
+
+
+def test_a_projects_json_plan_lists_a_disabled_department(
+    project: Path, run: Run, emulators: list[Emulator]
+) -> None:
+    _route_two_to_disabled_sales(project, emulators)
+    ran = run("plan", "--format", "json")
+    (warning,) = json.loads(ran.stdout)["accounts"]["two"]["warnings"]
+    assert (warning["rule"], warning["line"]) == ("TS401", 6)
+
+
+def test_a_projects_plan_github_marks_each_accounts_warning_naming_it(
+    project: Path, run: Run, emulators: list[Emulator]
+) -> None:
+    _route_two_to_disabled_sales(project, emulators)
+    ran = run("plan", "--format", "github")
+    assert ran.exit_code == 0
+    (mark,) = [line for line in ran.stdout.splitlines() if line.startswith("::")]
+    assert mark.startswith("::warning file=two/own.yaml,line=6,col=33::account two: TS401 ")
+    assert ran.stdout.index(mark) < ran.stdout.index("== one ==")
+    assert ran.stderr == ""
+
+
+def test_a_projects_plan_github_strict_marks_the_failing_accounts_error(
+    project: Path, run: Run, emulators: list[Emulator]
+) -> None:
+    _route_two_to_disabled_sales(project, emulators)
+    ran = run("plan", "--format", "github", "--strict")
+    assert ran.exit_code == 1
+    assert "::error file=two/own.yaml,line=6,col=33::account two: TS401 " in ran.stdout
+    assert "Error: account two: two/own.yaml:6:33: TS401 " in ran.stderr
+
+
 def test_an_edited_part_of_a_saved_plan_applies_nothing_to_its_account(
     project: Path, run: Run, emulators: list[Emulator]
 ) -> None:

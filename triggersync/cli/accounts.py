@@ -138,12 +138,22 @@ def report(
     drift: bool,
 ) -> dict[str, str]:
     """Warnings and errors on stderr, the report on stdout, its markdown in the job summary;
-    the failures by account."""
+    the failures by account. With `github`, the warnings are annotations on stdout instead,
+    and a configuration's errors are annotated too, each naming its account."""
+    from triggersync.views.github import annotation_lines
     from triggersync.views.markdown import truncate_markdown
 
+    github = fmt == "github"
     for run in runs:
-        if run.value is not None:
+        marks, prefix = "", f"account {run.account}"
+        if run.value is not None and github:
+            marks = annotation_lines("warning", run.value.all_warnings, prefix)
+        elif run.value is not None:
             warn(console, run.account, run.value.all_warnings)
+        elif github and isinstance(run.error, ConfigError):
+            marks = annotation_lines("error", run.error.problems, prefix)
+        if marks:
+            console.emit(marks)
     failures = errors(console, runs)
     text = render(runs, fmt, console, failures, drift=drift)
     if max_chars is not None:

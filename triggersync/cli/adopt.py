@@ -73,7 +73,7 @@ def adopt(
     )
     if project is not None:
         return _adopt_accounts(console, project, account_names, targets, show_diff, new_file)
-    cfg = steps.load_showing_warnings(paths, vars_file, console)
+    cfg = steps.load_config(paths, vars_file, console)
     with steps.client(api_url, console) as client:
         listed = steps.named_departments(client.list(), cfg, client, console)
     adoption, hid = _adopted(console, cfg, listed, paths, targets, new_file)

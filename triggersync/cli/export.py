@@ -183,7 +183,7 @@ def _existing_configuration(folder: str, vars_file: str | None, console: Console
     """The configuration already in the --out folder, which export then updates; a folder
     whose YAML is not configuration is refused, never written over."""
     try:
-        return steps.load_showing_warnings([folder], vars_file, console)
+        return steps.load_config([folder], vars_file, console)
     except ConfigError as exc:
         for problem in exc.problems:
             console.error(str(problem))

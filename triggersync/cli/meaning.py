@@ -103,7 +103,7 @@ def explain(
             departments = names_for((n for t in wanted for n in ids_in(t.definition)), table)
         where, missing = "among the live triggers", LIVE_WITHOUT_DEFINITION
     else:
-        triggers = list(steps.load_showing_warnings(paths, vars_file, console).triggers)
+        triggers = list(steps.load_config(paths, vars_file, console).triggers)
         where, missing = "in the configuration", CONFIG_WITHOUT_DEFINITION
     text = _explained(
         console, triggers, names, lines, where, missing, departments=departments, targets=targets
@@ -268,7 +268,7 @@ def simulate(
         visitor = visitor_from(settings)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="'--set'") from None
-    cfg = steps.load_showing_warnings(paths, vars_file, console)
+    cfg = steps.load_config(paths, vars_file, console)
     if not event.strip():
         raise click.BadParameter(
             "give the event to simulate, e.g. page_enter", param_hint="'--event'"

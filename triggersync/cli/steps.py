@@ -7,9 +7,10 @@ so that `triggersync --version` and `--help` pay for none of it.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,21 +31,39 @@ if TYPE_CHECKING:
     from triggersync.operations import Applied
 
 
-def load_showing_warnings(
+def load_config(
     paths: Sequence[str],
     vars_file: str | None,
     console: Console,
     strict: bool | None = None,
     project_file: str | None = None,
+    *,
+    warn: bool = True,
 ) -> Config:
-    """The configuration, its warnings shown; `strict` and `project_file`: see
-    `rule_settings`."""
-    from triggersync.operations import load as load_config
+    """The configuration, its warnings shown (unless `warn` is false: a report that marks
+    them itself, `--format github`); `strict` and `project_file`: see `rule_settings`."""
+    from triggersync import operations
 
-    cfg = load_config(paths, vars_file, settings=rule_settings(strict, project_file))
-    for warning in cfg.warnings:
+    cfg = operations.load(paths, vars_file, settings=rule_settings(strict, project_file))
+    for warning in cfg.warnings if warn else ():
         console.warn(str(warning))
     return cfg
+
+
+@contextlib.contextmanager
+def annotated_errors(console: Console, github: bool, prefix: str = "") -> Iterator[None]:
+    """With `github`, a configuration's errors (a warning under --strict among them) are also
+    marked on their lines, `::error file=...` on stdout, before the one catch says them on
+    stderr."""
+    from triggersync.errors import ConfigError
+    from triggersync.views.github import annotation_lines
+
+    try:
+        yield
+    except ConfigError as exc:
+        if github:
+            console.emit(annotation_lines("error", exc.problems, prefix))
+        raise
 
 
 def rule_settings(strict: bool | None, project_file: str | None = None) -> RuleSettings:
@@ -87,10 +106,12 @@ def plan_live(
     *,
     console: Console,
     targets: Sequence[str] = (),
+    warn: bool = True,
 ) -> Plan:
     """The plan of the configuration against the live triggers, fetched now unless given;
-    a warning about a department it names is shown (docs/configuration.md#departments).
-    Narrowed to `targets` (globs), with a warning for a glob that names no trigger."""
+    a warning about a department it names is shown, unless `warn` is false (it is in the
+    plan's warnings either way: docs/configuration.md#departments). Narrowed to `targets`
+    (globs), with a warning for a glob that names no trigger."""
     from triggersync.operations import plan
 
     live = client.list() if live is None else live
@@ -101,7 +122,7 @@ def plan_live(
         prune=prune,
         live=live,
         targets=targets,
-        on_warning=lambda p: console.warn(str(p)),
+        on_warning=(lambda p: console.warn(str(p))) if warn else None,
     )
 
 
@@ -222,13 +243,18 @@ def render_as(plan: Plan, fmt: str, console: Console, *, drift: bool = False) ->
         return markdown.render_drift_markdown(plan) if drift else markdown.render_markdown(plan)
     if drift:
         return text.render_drift_text(plan, color=console.color)
-    return text.render_text(plan, color=console.color)
+    return text.render_text(plan, color=console.color)  # and github's: text, annotated
 
 
 def report(plan: Plan, fmt: str, console: Console, max_chars: int | None, *, drift: bool) -> None:
-    """Print a plan or drift report; append its markdown to the GitHub job summary."""
+    """Print a plan or drift report; append its markdown to the GitHub job summary. With
+    `github`, the text report after an annotation for each of the plan's warnings."""
     from triggersync.views import markdown
+    from triggersync.views.github import annotation_lines
 
+    marks = annotation_lines("warning", plan.warnings) if fmt == "github" else ""
+    if marks:
+        console.emit(marks)
     text = render_as(plan, fmt, console, drift=drift)
     if max_chars is not None:
         text = markdown.truncate_markdown(text, max_chars, what="report" if drift else "plan")

@@ -27,7 +27,10 @@ if TYPE_CHECKING:
 @opts.project
 @opts.vars
 @opts.api_url
-@opts.format(["text", "markdown", "json"])
+@opts.format(
+    ["text", "markdown", "json", "github"],
+    help="github: the text plan, after ::warning annotations (and ::error under --strict).",
+)
 @click.option("--out", type=click.Path(dir_okay=False), help="Also save the plan (JSON) here.")
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes.")
 @opts.max_chars
@@ -82,11 +85,13 @@ def plan(
         return accounts.exit_code(
             runs, lambda value: 2 if detailed_exitcode and not value.plan.empty else 0
         )
-    cfg = steps.load_showing_warnings(paths, vars_file, console, strict, project_file)
-    with steps.client(api_url, console) as client:
-        the_plan = steps.plan_live(
-            cfg, client, prune=not no_prune, targets=targets, console=console
-        )
+    github = fmt == "github"
+    with steps.annotated_errors(console, github):
+        cfg = steps.load_config(paths, vars_file, console, strict, project_file, warn=not github)
+        with steps.client(api_url, console) as client:
+            the_plan = steps.plan_live(
+                cfg, client, prune=not no_prune, targets=targets, console=console, warn=not github
+            )
     if out:
         console.write_file(Path(out), render_json(the_plan, console.mask), masked=True)
         # The reviewed form: what a fresh plan of the same files agrees with, and nothing else.
@@ -201,11 +206,7 @@ def apply(
     saved = operations.read_saved(plan_file) if plan_file else None
     if saved is not None:
         enforce(saved.warnings, steps.rule_settings(strict, project_file))
-    cfg = (
-        steps.load_showing_warnings(paths, vars_file, console, strict, project_file)
-        if paths
-        else None
-    )
+    cfg = steps.load_config(paths, vars_file, console, strict, project_file) if paths else None
     with steps.client(api_url, console, parallelism) as client:
         if cfg is None:
             assert saved is not None
@@ -305,7 +306,7 @@ def drift(
         runs = project.drift(account_names, targets=targets)
         accounts.report(runs, fmt, console, max_chars, drift=True)
         return accounts.exit_code(runs, lambda value: 0 if value.plan.empty else 2)
-    cfg = steps.load_showing_warnings(paths, vars_file, console)
+    cfg = steps.load_config(paths, vars_file, console)
     with steps.client(api_url, console) as client:
         the_plan = steps.plan_live(cfg, client, prune=True, targets=targets, console=console)
     steps.report(the_plan, fmt, console, max_chars, drift=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import fnmatch
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +59,9 @@ class Config:
     # Each department a definition names rather than gives by id, with its place: resolved
     # against the account (engine.departments), errors at the name's line.
     departments: tuple[NamedDepartment, ...] = ()
+    # The rule settings it was loaded under: planning's own warnings (a disabled department)
+    # are switched off, or made errors, as the files' were.
+    settings: RuleSettings = field(default_factory=RuleSettings)
 
     def is_ignored(self, name: str) -> bool:
         return any(fnmatch.fnmatchcase(name, glob.pattern) for glob in self.ignore)
@@ -154,7 +157,8 @@ def load(
         ignore=tuple(g.glob for g in loading.globs),
         files=tuple(files),
         warnings=tuple(warnings),
-        departments=tuple(loading.departments),
+        departments=_departments(loading),
+        settings=settings,
     )
 
 
@@ -306,6 +310,26 @@ def _named_departments(
         NamedDepartment(trigger.name, index, name, paths[index], places[(paths[index], False)])
         for index, name in named
     ]
+
+
+def _departments(loading: _Loading) -> tuple[NamedDepartment, ...]:
+    """Each named department with the rule ids its trigger's name line switches off: its
+    warnings come at plan time, once the files are gone (each file's text split once)."""
+    documents = {entry.document.file: entry.document for entry in loading.declared}
+    lines: dict[str, list[str]] = {}
+    out: list[NamedDepartment] = []
+    for named in loading.departments:
+        file = named.location.file if named.location else ""
+        document = documents.get(file)
+        index = named.path[1] if len(named.path) >= 2 else None
+        if document is None or "triggersync:" not in document.text or not isinstance(index, int):
+            out.append(named)
+            continue
+        if file not in lines:
+            lines[file] = document.text.splitlines()
+        ignored = _ignored_on_name_line(document, lines[file], index)
+        out.append(replace(named, ignored=ignored))
+    return tuple(out)
 
 
 def _list(data: dict[str, Any], key: str) -> list[Any]:

@@ -35,6 +35,7 @@ import yaml
 from triggersync.config import locations
 from triggersync.config.locations import Parser, Place, Request, is_merge_key
 from triggersync.errors import ConfigError, JsonPath, JsonPathPart, Location, Problem, Severity
+from triggersync.language.rules import AMBIGUOUS_YAML_VALUE
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_YAML_DEPTH = 64
@@ -45,7 +46,6 @@ MAX_ALIAS_EXPANSION = 100_000
 
 # Python converts decimal integers of at most 4,300 digits (sys.get_int_max_str_digits).
 MAX_INT_DIGITS = 4300
-AMBIGUOUS_RULE = "TS402 ambiguous-yaml-value"
 # Numbers in forms people rarely mean: a leading zero (octal in YAML 1.1), 0x, 0b, `1:30`
 # (base 60), `1_000`. And `0o17`, a number in YAML 1.2 but text in YAML 1.1.
 _AMBIGUOUS_NUMBER = re.compile(r"[-+]?(0[0-9_]|0[xXbB]|[^:]*:|[^_]*_)")
@@ -433,13 +433,19 @@ class _Builder:
         read_as = f"the text {built!r}" if isinstance(built, str) else f"the number {built!r}"
         message = (
             f"{text} is read as {read_as} (YAML 1.1 rules): quote it ({quoted}) to keep "
-            f"it as written [{AMBIGUOUS_RULE}]"
+            "it as written"
         )
         mark = event.start_mark
         location = Location(self._file, mark.line + 1, mark.column + 1)
         path = tuple(self.path)
         self.problems.append(
-            Problem(path=path, location=location, message=message, severity=Severity.WARNING)
+            Problem(
+                path=path,
+                location=location,
+                message=message,
+                severity=Severity.WARNING,
+                rule=AMBIGUOUS_YAML_VALUE,
+            )
         )
 
     def _mapping(self) -> dict[Any, Any]:

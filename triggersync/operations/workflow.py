@@ -15,6 +15,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from triggersync.errors import Problem
+
 if TYPE_CHECKING:
     from triggersync.api.client import Client
     from triggersync.config.files import Config
@@ -22,7 +24,6 @@ if TYPE_CHECKING:
     from triggersync.engine.lock import Holder
     from triggersync.engine.model import Trigger
     from triggersync.engine.plan import Plan
-    from triggersync.errors import Problem
     from triggersync.language.rules import RuleSettings
 
 PathLike = str | os.PathLike[str]
@@ -81,17 +82,25 @@ def plan(
 
     Departments a definition names are resolved to the account's ids with one more request,
     made only then (docs/configuration.md#departments): a name no department has, or one two
-    share, is a ConfigError at its place; a disabled one a warning, given to `on_warning`."""
+    share, is a ConfigError at its place; a disabled one a warning (TS401), given to
+    `on_warning` and listed in the plan's warnings. The configuration's rule settings hold
+    for these as for the files' own warnings (docs/rules.md#settings): a rule switched off
+    says nothing, and under strict settings a warning is an error."""
     from triggersync.engine import departments
     from triggersync.engine.diff import make_plan
-    from triggersync.errors import ConfigError
+    from triggersync.errors import ConfigError, Severity
 
     live = client.list() if live is None else live
     desired, table = config.triggers, None
+    found: list[Problem] = []
     if departments.names_any(config.triggers):
         table = client.departments()
         resolved = departments.resolve(desired, table, places=config.departments, live=live)
-        for warning in resolved.warnings:
+        found = [w for w in resolved.warnings if config.settings.keeps(w)]
+        if config.settings.strict and found:
+            strict = [dataclasses.replace(w, severity=Severity.ERROR) for w in found]
+            raise ConfigError(sorted([*resolved.errors, *strict], key=Problem.sort_key))
+        for warning in found:
             if on_warning is not None:
                 on_warning(warning)
         if resolved.errors:
@@ -106,7 +115,8 @@ def plan(
         departments=table,
         targets=targets,
     )
-    return dataclasses.replace(made, warnings=config.warnings)  # every report lists them
+    # Every report lists them: the files' warnings, then planning's.
+    return dataclasses.replace(made, warnings=(*config.warnings, *found))
 
 
 def drift(config: Config, client: Client, *, targets: Sequence[str] = ()) -> Plan:
