@@ -630,22 +630,32 @@ def test_a_targeted_saved_plan_applies_only_its_targets(
     assert all([t["name"] for t in em.store.list()] == ["Shared"] for em in emulators)
 
 
-def test_a_lock_whose_release_fails_is_an_error_of_its_account(
-    project: Path, run: Run, emulators: list[Emulator], monkeypatch: pytest.MonkeyPatch
+def once_account_two_is_locked(
+    emulators: list[Emulator], monkeypatch: pytest.MonkeyPatch, *, change_it: bool
 ) -> None:
+    """Right after this run takes account two's lock, Zendesk starts failing every write to
+    the lock (so its release fails), and, when `change_it`, a UI edit lands in the account."""
     from triggersync.api.client import Client
     from triggersync.emulator.server import Faults
     from triggersync.engine.lock import LOCK_NAME
 
     original = Client.create
 
-    def create_then_refuse_its_delete(self: Client, body: Any) -> Any:
+    def create(self: Client, body: Any) -> Any:
         made = original(self, body)
         if body["name"] == LOCK_NAME and self.base_url.startswith(emulators[1].url):
+            if change_it:
+                emulators[1].store.create({"name": "Meanwhile", "enabled": 1})
             emulators[1].faults = Faults(fail_names=frozenset({LOCK_NAME}))
         return made
 
-    monkeypatch.setattr(Client, "create", create_then_refuse_its_delete)
+    monkeypatch.setattr(Client, "create", create)
+
+
+def test_a_lock_whose_release_fails_is_an_error_of_its_account(
+    project: Path, run: Run, emulators: list[Emulator], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    once_account_two_is_locked(emulators, monkeypatch, change_it=False)
     ran = run("apply", "--yes")
     assert ran.exit_code == 1
     assert "Error: account two: the account's lock (run " in ran.stderr
@@ -660,25 +670,37 @@ def test_a_lock_whose_release_fails_is_an_error_of_its_account(
 def test_a_failure_under_an_accounts_lock_is_said_with_its_failed_release(
     project: Path, run: Run, emulators: list[Emulator], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from triggersync.api.client import Client
-    from triggersync.emulator.server import Faults
-    from triggersync.engine.lock import LOCK_NAME
-
-    original = Client.create
-
-    def create_then_change_the_account(self: Client, body: Any) -> Any:
-        made = original(self, body)
-        if body["name"] == LOCK_NAME and self.base_url.startswith(emulators[1].url):
-            emulators[1].store.create({"name": "Meanwhile", "enabled": 1})
-            emulators[1].faults = Faults(fail_names=frozenset({LOCK_NAME}))
-        return made
-
-    monkeypatch.setattr(Client, "create", create_then_change_the_account)
+    once_account_two_is_locked(emulators, monkeypatch, change_it=True)
     ran = run("apply", "--yes")
     assert ran.exit_code == 1
     assert 'Error: account two: plan is stale: "Meanwhile" appeared in Zendesk' in ran.stderr
     assert "nothing was changed. Also, the account's lock (run " in ran.stderr
-    assert [t["name"] for t in emulators[1].store.list()] == [LOCK_NAME, "Meanwhile"]
+    assert [t["name"] for t in emulators[1].store.list()] == ["triggersync lock", "Meanwhile"]
+
+
+def test_apply_strict_refuses_the_part_of_a_saved_plan_that_lists_a_warning(
+    project: Path, run: Run, emulators: list[Emulator]
+) -> None:
+    _route_two_to_disabled_sales(project, emulators)
+    assert run("plan", "--out", "plan.json").exit_code == 0
+    ran = run("apply", "--plan", "plan.json", "--strict")
+    assert ran.exit_code == 1
+    assert "Error: account two: two/own.yaml:6:33: TS401 disabled-department: " in ran.stderr
+    assert emulators[1].store.list() == []
+
+
+def test_the_project_files_strict_refuses_a_saved_plan_that_lists_a_warning(
+    project: Path, run: Run, emulators: list[Emulator]
+) -> None:
+    _route_two_to_disabled_sales(project, emulators)
+    assert run("plan", "--out", "plan.json").exit_code == 0
+    # The department is enabled since: only the saved plan still lists the warning.
+    emulators[1].store.update_department(1, {"enabled": True})
+    project.write_text("strict: true\n" + project.read_text())
+    ran = run("apply", "--plan", "plan.json")
+    assert ran.exit_code == 1
+    assert "Error: account two: two/own.yaml:6:33: TS401 disabled-department: " in ran.stderr
+    assert emulators[1].store.list() == []
 
 
 def test_adopt_writes_an_accounts_departments_by_their_names(

@@ -103,7 +103,7 @@ def explain(
             departments = names_for((n for t in wanted for n in ids_in(t.definition)), table)
         where, missing = "among the live triggers", LIVE_WITHOUT_DEFINITION
     else:
-        triggers = list(steps.load(paths, vars_file, console).triggers)
+        triggers = list(steps.load_config(paths, vars_file, console).triggers)
         where, missing = "in the configuration", CONFIG_WITHOUT_DEFINITION
     text = _explained(
         console, triggers, names, lines, where, missing, departments=departments, targets=targets
@@ -162,7 +162,7 @@ def _project(
             raise click.UsageError("--account chooses accounts of the project file: give no PATHS")
         return None
     found = project_settings.find_project_file(project_file)
-    if found is None or (live and not project_settings.load(found).accounts):
+    if found is None or (live and not project_settings.load_project_file(found).accounts):
         if account_names or project_file:
             raise click.UsageError("--account and --project need a project file's accounts")
         return None
@@ -211,7 +211,7 @@ def _explain_accounts(
             if text is None:
                 failures[name] = f"no such trigger {where}"
         sections.append((name, text))
-    console.emit(view.render_text(sections, failures))
+    console.emit(view.render_accounts_text(sections, failures))
     return 1 if failures else 0
 
 
@@ -254,64 +254,29 @@ def simulate(
         --set visitor_page_url=https://example.com/pricing --set visitor_time_on_page=45
     """
     from triggersync import operations
-    from triggersync.language import EVENTS
     from triggersync.language.rules import OVERLAPPING_MESSAGES
-    from triggersync.language.scenarios import (
-        kind_mismatch,
-        known_keys,
-        two_messages,
-        visitor_from,
-    )
+    from triggersync.language.scenarios import two_messages, visitor_from
     from triggersync.views.scenarios import render_simulation
 
     try:
         visitor = visitor_from(settings)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="'--set'") from None
-    cfg = steps.load(paths, vars_file, console)
+    cfg = steps.load_config(paths, vars_file, console)
     if not event.strip():
         raise click.BadParameter(
             "give the event to simulate, e.g. page_enter", param_hint="'--event'"
         )
-    specs = _specs(cfg.triggers)
-    names = [spec.name for spec in specs]
-    events = {*EVENTS, *_events(specs)}
-    if event not in events:
-        # Still exit 0, as a simulation always does; but "0 of 0 triggers fire." alone would
-        # read like an answer, so the warning says why nothing can fire, and what would.
-        known = ", ".join(sorted(events, key=lambda name: (name not in EVENTS, name)))
-        console.warn(
-            f"{_unknown('event', event, events)}: no trigger has this event, so none can "
-            f"fire; the events are: {known}"
-        )
-    keys = known_keys(spec.definition for spec in specs)
-    for key, value in visitor.items():
-        mismatch = kind_mismatch(key, value)
-        if key not in keys:
-            console.warn(f"--set {_unknown('variable', key, keys)}; no condition reads it")
-        elif mismatch:
-            console.warn(f"--set {mismatch}")
-    for message in _unknown_names(fired_before, names, "in the configuration"):
-        console.warn(f"--fired-before: {message}")
+    # Still exit 0, as a simulation always does, after a warning for each input that is
+    # probably wrong (an unknown event, variable or trigger).
+    for warning in operations.simulation_warnings(cfg, event, visitor, fired_before):
+        console.warn(str(warning))
     simulation = operations.simulate(cfg, event, visitor, fired_before)
     clash = two_messages(simulation)
     if clash:
         console.warn(f"{OVERLAPPING_MESSAGES}: {clash}")
     console.emit(render_simulation(simulation, verbose=verbose))
     return 0
-
-
-def _events(specs: Iterable[TriggerSpec]) -> set[str]:
-    found = (s.definition.get("event") for s in specs if isinstance(s.definition, dict))
-    return {event for event in found if isinstance(event, str)}
-
-
-def _unknown(what: str, name: str, choices: Iterable[str]) -> str:
-    from triggersync.language import did_you_mean
-
-    close = did_you_mean(name, choices)
-    hint = f" (did you mean {close!r}?)" if close is not None and close != name else ""
-    return f"unknown {what} {name!r}{hint}"
 
 
 @click.command()
