@@ -46,7 +46,9 @@ class FileChange:
     path: str
     before: str | None  # None: a new file
     after: str
-    opcodes: tuple[tuple[str, int, int, int, int], ...]  # the changes by line (views/diff.py)
+    opcodes: tuple[
+        tuple[str, int, int, int, int], ...
+    ]  # by line (views/unified_diff.py)
 
 
 @dataclass(frozen=True)
