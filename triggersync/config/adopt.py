@@ -46,9 +46,7 @@ class FileChange:
     path: str
     before: str | None  # None: a new file
     after: str
-    opcodes: tuple[
-        tuple[str, int, int, int, int], ...
-    ]  # by line (views/unified_diff.py)
+    opcodes: tuple[tuple[str, int, int, int, int], ...]  # by line (views/unified_diff.py)
 
 
 @dataclass(frozen=True)
