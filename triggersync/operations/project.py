@@ -282,14 +282,16 @@ class Project:
         on_outcome: Callable[[str, ApplyOutcome], None] | None = None,
         lock_timeout: float = 0.0,
         on_wait: Callable[[str, Holder], None] | None = None,
+        on_locked: Callable[[str], None] | None = None,
     ) -> list[AccountRun[workflow.Applied]]:
         """Each account's plan applied to its own account, all at once; a run that failed
         before (no plan) stays failed. Each account's lock is held while its changes are made
         (waiting up to `lock_timeout` seconds for another apply to end), and under it the
         account is checked to be as the plan found it (StalePlanError: nothing changed there).
         `on_outcome(account, outcome)` hears of each change, `on_wait(account, holder)` of a
-        wait for another run's lock. `stop()` (e.g. on Ctrl-C) starts
-        no new change in any account. `plans` is what `plan()` or `check_saved()` returned."""
+        wait for another run's lock, `on_locked(account)` of each lock taken. `stop()` (e.g.
+        on Ctrl-C) starts no new change in any account. `plans` is what `plan()` or
+        `check_saved()` returned."""
         by_name = {account.name: account for account in self.accounts}
         runs: dict[str, AccountRun[Plan] | AccountRun[AccountPlan]] = {
             run.account: run for run in plans
@@ -306,6 +308,7 @@ class Project:
             if on_outcome is not None:
                 report = functools.partial(on_outcome, account.name)
             waiting = None if on_wait is None else functools.partial(on_wait, account.name)
+            locked = None if on_locked is None else functools.partial(on_locked, account.name)
             with self.connect(account, parallelism=parallelism) as client:
                 return workflow.apply(
                     the_plan,
@@ -316,6 +319,7 @@ class Project:
                     stop=self.stopped,
                     lock_timeout=lock_timeout,
                     on_wait=waiting,
+                    on_locked=locked,
                     # The command that reaches this account's lock.
                     unlock=f"{UNLOCK} --account {account.name}",
                 )
