@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from triggersync.config import project as project_file
 from triggersync.config.project import Account, ProjectFile
-from triggersync.errors import PlanFileError, Problem, StalePlanError
+from triggersync.errors import PlanFileError, Problem, StalePlanError, TriggersyncError
 from triggersync.operations import workflow
 from triggersync.operations.accounts import AccountRun, connect_account, run_each, then
 
@@ -329,7 +329,18 @@ class Project:
             planned: AccountRun[Plan | AccountPlan] = AccountRun(run.account, run.value, run.error)
             return then(planned, lambda the_plan: one(account, the_plan)).unwrap()
 
-        return run_each([by_name[run.account] for run in plans if run.account in by_name], each)
+        # Each account once, however often `plans` names it: two applies of one account side
+        # by side would only race for its lock.
+        known = [by_name[name] for name in runs if name in by_name]
+        done = {run.account: run for run in run_each(known, each)}
+        # A run for an account the project file lacks (a typo, a plan of another project) is
+        # that run's failure, never silently left out of what was applied.
+        for name in runs.keys() - by_name.keys():
+            try:
+                self.settings.account(name)
+            except TriggersyncError as unknown:
+                done[name] = AccountRun(name, error=unknown)
+        return [done[name] for name in runs]
 
     def stop(self) -> None:
         """Start no new change, and no new retry, in any account."""
