@@ -113,3 +113,34 @@ def test_a_project_apply_of_a_run_for_an_unknown_account_fails_that_run(
     assert isinstance(applied.error, ConfigError)
     assert "no account 'prodution'; did you mean 'production'?" in str(applied.error)
     assert production.store.list() == []
+
+
+def test_a_plan_of_another_account_is_refused_before_its_lock_is_taken(
+    tmp_path: Path, two: tuple[Emulator, Emulator]
+) -> None:
+    from triggersync import connect, load, plan
+    from triggersync.errors import PlanFileError
+    from triggersync.operations import apply
+
+    production, staging = two
+    (tmp_path / "t.yaml").write_text("triggers: [{name: Shared}]\n")
+    config = load([str(tmp_path)])
+    with connect(
+        env={
+            "TRIGGERSYNC_API_URL": production.url,
+            "TRIGGERSYNC_TOKEN": "production-token-0123456789",
+        }
+    ) as one:
+        made = plan(config, one)
+    staging.reset_stats()
+    with (
+        connect(
+            env={
+                "TRIGGERSYNC_API_URL": staging.url,
+                "TRIGGERSYNC_TOKEN": "staging-token-0123456789",
+            }
+        ) as other,
+        pytest.raises(PlanFileError, match=f"the plan was made against {production.url}"),
+    ):
+        apply(made, other)
+    assert staging.stats()["create"] == 0  # no lock taken, nothing written there
