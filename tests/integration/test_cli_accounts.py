@@ -737,3 +737,22 @@ def test_a_saved_plan_without_the_account_chosen_is_an_error_of_that_account(
         "with --account two\n"
     )
     assert all(em.store.list() == [] for em in emulators)
+
+
+def test_account_with_one_accounts_saved_plan_says_what_the_plan_is(
+    project: Path, run: Run, emulators: list[Emulator]
+) -> None:
+    # A plan made from PATHs has no parts to choose from: the message must not speak of
+    # PATHS the user never gave.
+    env = {
+        "TRIGGERSYNC_API_URL": emulators[0].url,
+        "TRIGGERSYNC_TOKEN": emulators[0].credentials.token,
+    }
+    made = run("plan", "common", "one", "--out", "single.json", extra_env=env)
+    assert made.exit_code == 0, made.stderr
+    ran = run("apply", "--plan", "single.json", "--account", "one")
+    assert ran.exit_code == 1
+    assert ran.stderr.splitlines()[-1] == (
+        "Error: single.json is one account's plan (made from PATHS), not a project's: "
+        "--account chooses a part of a project's plan; apply it without --account"
+    )

@@ -195,6 +195,11 @@ def apply(
             strict=strict,
             targets=targets,
         )
+    if account_names and not paths:
+        raise click.UsageError(
+            f"{plan_file} is one account's plan (made from PATHS), not a project's: --account "
+            "chooses a part of a project's plan; apply it without --account"
+        )
     if account_names:
         raise click.UsageError("--account chooses accounts of the project file: give no PATHS")
     if plan_file and not paths and (no_prune or vars_file or targets):
