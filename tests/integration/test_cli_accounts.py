@@ -756,3 +756,19 @@ def test_account_with_one_accounts_saved_plan_says_what_the_plan_is(
         "Error: single.json is one account's plan (made from PATHS), not a project's: "
         "--account chooses a part of a project's plan; apply it without --account"
     )
+
+
+def test_validate_names_the_account_of_each_error_as_every_command_does(
+    project: Path, run: Run
+) -> None:
+    Path("two/own.yaml").write_text("triggers:\n  - name: Only two\n    enabled: maybe\n")
+    ran = run("validate")
+    assert ran.exit_code == 1
+    assert ran.stderr == (
+        "Error: account two: two/own.yaml:3:14: triggers[0].enabled: expected true/false or "
+        "0/1, got 'maybe'\n"
+    )
+    ran = run("validate", "--format", "github")
+    assert "::error file=two/own.yaml,line=3,col=14::account two: triggers[0].enabled" in (
+        ran.stdout
+    )
