@@ -332,7 +332,7 @@ class Project:
         # Each account once, however often `plans` names it: two applies of one account side
         # by side would only race for its lock.
         known = [by_name[name] for name in runs if name in by_name]
-        done = {run.account: run for run in run_each(known, each)}
+        done = {run.account: run for run in run_each(known, each, writes=True)}
         # A run for an account the project file lacks (a typo, a plan of another project) is
         # that run's failure, never silently left out of what was applied.
         for name in runs.keys() - by_name.keys():
