@@ -254,8 +254,7 @@ def simulate(
         --set visitor_page_url=https://example.com/pricing --set visitor_time_on_page=45
     """
     from triggersync import operations
-    from triggersync.language.rules import OVERLAPPING_MESSAGES
-    from triggersync.language.scenarios import two_messages, visitor_from
+    from triggersync.language.scenarios import visitor_from
     from triggersync.views.scenarios import render_simulation
 
     try:
@@ -272,9 +271,9 @@ def simulate(
     for warning in operations.simulation_warnings(cfg, event, visitor, fired_before):
         console.warn(str(warning))
     simulation = operations.simulate(cfg, event, visitor, fired_before)
-    clash = two_messages(simulation)
-    if clash:
-        console.warn(f"{OVERLAPPING_MESSAGES}: {clash}")
+    clash = operations.simulation_clash(cfg, simulation)
+    if clash is not None:
+        console.warn(str(clash))
     console.emit(render_simulation(simulation, verbose=verbose))
     return 0
 
@@ -318,7 +317,13 @@ def test(
     github = fmt == "github"
     project = accounts.project_for(console, paths, project_file, account_names, vars_file=vars_file)
     if project is None:
-        return _test(console, github, lambda: operations.load(paths, vars_file), scenario_paths)
+        settings = steps.rule_settings(None, project_file)
+        return _test(
+            console,
+            github,
+            lambda: operations.load(paths, vars_file, settings=settings),
+            scenario_paths,
+        )
     codes = []
     for account in project.select(account_names):
         click.echo(f"== {account.name} ==")
