@@ -103,7 +103,8 @@ def explain(
             departments = names_for((n for t in wanted for n in ids_in(t.definition)), table)
         where, missing = "among the live triggers", LIVE_WITHOUT_DEFINITION
     else:
-        triggers = list(steps.load_config(paths, vars_file, console).triggers)
+        loaded = steps.load_config(paths, vars_file, console, project_file=project_file)
+        triggers = list(loaded.triggers)
         where, missing = "in the configuration", CONFIG_WITHOUT_DEFINITION
     text = _explained(
         console, triggers, names, lines, where, missing, departments=departments, targets=targets
