@@ -68,7 +68,7 @@ def test_an_alias_bomb_is_refused_by_the_expansion_bound(tmp_path: Path) -> None
 def test_deep_nesting_is_refused(tmp_path: Path) -> None:
     code, stderr = validate(tmp_path, "triggers:\n  - name: " + "[" * 70 + "]" * 70 + "\n")
     assert code == 1
-    assert f"nested deeper than {reader.MAX_DEPTH}" in stderr
+    assert f"nested deeper than {reader.MAX_YAML_DEPTH}" in stderr
 
 
 def test_nesting_beyond_the_parser_limit_is_a_syntax_error(tmp_path: Path) -> None:

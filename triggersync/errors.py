@@ -168,3 +168,8 @@ class UnsafePlanError(TriggersyncError):
 
 class LockError(TriggersyncError):
     """The account's lock cannot be acquired (another apply holds it) or released."""
+
+
+class LockWaitInterrupted(LockError):
+    """The run was stopped (Ctrl-C, SIGTERM) while waiting for the account's lock: nothing
+    was changed."""

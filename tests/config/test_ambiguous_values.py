@@ -9,6 +9,7 @@ import pytest
 
 from triggersync.config import load, load_vars
 from triggersync.errors import ConfigError
+from triggersync.language.rules import RuleSettings
 
 TRIGGER = """triggers:
   - name: A
@@ -43,9 +44,9 @@ def test_an_ambiguous_value_in_a_definition_is_a_warning_at_its_place(
     path = _write(tmp_path, "a.yaml", TRIGGER.format(value=value))
     (warning,) = load([path]).warnings
     assert str(warning) == (
-        f"{path}:5:40: triggers[0].definition.condition[2]: {value} is read as {read_as} "
-        f"(YAML 1.1 rules): quote it ('{value}') to keep it as written "
-        "[TS402 ambiguous-yaml-value]"
+        f"{path}:5:40: TS402 ambiguous-yaml-value: triggers[0].definition.condition[2]: "
+        f"{value} is read as {read_as} (YAML 1.1 rules): quote it ('{value}') to keep it "
+        "as written"
     )
 
 
@@ -84,3 +85,25 @@ def test_an_integer_too_long_for_python_is_an_error_in_a_vars_file(
 ) -> None:
     with pytest.raises(ConfigError, match=r"vars.yaml:1:4: N: an integer of \d+ characters"):
         load_vars(_write(tmp_path, "vars.yaml", f"N: {value}\n"))
+
+
+def test_an_ambiguous_value_is_silenced_when_the_project_ignores_ts402(tmp_path: Path) -> None:
+    path = _write(tmp_path, "a.yaml", TRIGGER.format(value="012345"))
+    settings = RuleSettings(ignore=frozenset({"TS402"}))
+    assert load([path], settings=settings).warnings == ()
+
+
+def test_an_ambiguous_value_is_silenced_by_the_name_line_comment(tmp_path: Path) -> None:
+    text = TRIGGER.format(value="012345").replace(
+        "name: A", "name: A  # triggersync: ignore[TS402]"
+    )
+    assert load([_write(tmp_path, "a.yaml", text)]).warnings == ()
+
+
+def test_an_ambiguous_value_is_an_error_under_strict_settings(tmp_path: Path) -> None:
+    path = _write(tmp_path, "a.yaml", TRIGGER.format(value="012345"))
+    with pytest.raises(ConfigError) as caught:
+        load([path], settings=RuleSettings(strict=True))
+    (problem,) = caught.value.problems
+    assert problem.is_error
+    assert str(problem).startswith(f"{path}:5:40: TS402 ambiguous-yaml-value: ")

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from triggersync.config import files as config
-from triggersync.engine.canonical import canonical
+from triggersync.engine.canonical import canonical_text
 from triggersync.errors import TriggersyncError
 
 PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -95,10 +95,10 @@ def loaded(text: str, folder: Path, name: str) -> Any:
 @PROPERTY
 @given(written())
 def test_fmt_changes_neither_the_triggers_nor_itself(text: str) -> None:
-    out = canonical(text)
+    out = canonical_text(text)
     with tempfile.TemporaryDirectory() as folder:
         assert loaded(out, Path(folder), "after.yaml") == loaded(text, Path(folder), "before.yaml")
-    assert canonical(out) == out
+    assert canonical_text(out) == out
     assert out.count("# above") == text.count("# above")
     assert out.count("# after") == text.count("# after")
 
@@ -118,8 +118,8 @@ def test_any_yaml_is_laid_out_with_the_same_values_or_refused(text: str) -> None
     except yaml.YAMLError:
         return
     try:
-        out = canonical(text)
+        out = canonical_text(text)
     except TriggersyncError:
         return  # refused with a message, never changed
     assert yaml.safe_load(out) == before
-    assert canonical(out) == out
+    assert canonical_text(out) == out

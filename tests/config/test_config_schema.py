@@ -18,7 +18,7 @@ from triggersync.language.vocabulary import METADATA_KEYS, Shape
 
 
 def _messages(document: Any) -> list[tuple[str, str, bool]]:
-    return [(p.where, p.message, at_key) for p, at_key in schema.check(document)]
+    return [(p.where, p.message, at_key) for p, at_key in schema.config_schema_problems(document)]
 
 
 def test_schema_is_a_valid_draft_2020_12_schema() -> None:
@@ -84,14 +84,14 @@ def _by_jsonschema(document: dict[str, Any]) -> list[schema.Found]:
     return [
         (problem, at_key)
         for error in schema.validator().iter_errors({**document, "triggers": triggers})
-        for problem, at_key in schema.explain(error)
+        for problem, at_key in schema.explain_schema_error(error)
     ]
 
 
 @given(st.dictionaries(_trigger_keys, _json, max_size=5))
 def test_fast_path_never_accepts_what_jsonschema_rejects(trigger: dict[str, Any]) -> None:
     document = {"triggers": [trigger]}
-    assert schema.check(document) == _by_jsonschema(document)
+    assert schema.config_schema_problems(document) == _by_jsonschema(document)
 
 
 _value = st.none() | st.booleans() | st.integers() | st.text(max_size=3)
@@ -105,7 +105,7 @@ _top = st.dictionaries(
 @given(_top)
 def test_top_level_fast_path_never_accepts_what_jsonschema_rejects(doc: dict[str, Any]) -> None:
     doc = {**doc, "triggers": []}
-    assert schema.check(doc) == _by_jsonschema(doc)
+    assert schema.config_schema_problems(doc) == _by_jsonschema(doc)
 
 
 def test_a_valid_file_never_imports_jsonschema() -> None:
@@ -113,7 +113,7 @@ def test_a_valid_file_never_imports_jsonschema() -> None:
         "import sys\n"
         "from triggersync.config import schema\n"
         "doc = {'ignore': ['Legacy *'], 'triggers': [{'name': 'A', 'enabled': True}]}\n"
-        "assert schema.check(doc) == []\n"
+        "assert schema.config_schema_problems(doc) == []\n"
         "assert 'jsonschema' not in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", script], check=True)
@@ -183,4 +183,4 @@ _definition = st.fixed_dictionaries(
 def test_the_schema_refuses_a_definition_exactly_when_the_language_errs(definition: Any) -> None:
     validator = Draft202012Validator({"$defs": _defs(), "$ref": "#/$defs/definition"})
     refused = any(True for _ in validator.iter_errors(definition))
-    assert refused == any(problem.is_error for problem in language.check(definition))
+    assert refused == any(problem.is_error for problem in language.check_definition(definition))

@@ -17,7 +17,7 @@ from triggersync.errors import JsonPath, Problem
 
 
 def _places(text: str, *paths: JsonPath, key: bool = False) -> list[tuple[int, int]]:
-    found = locations.find(text, [(path, key) for path in paths])
+    found = locations.locate(text, [(path, key) for path in paths])
     return [found[(path, key)] for path in paths]
 
 
@@ -113,7 +113,7 @@ def _assert_places_agree_with_pyyaml(text: str) -> None:
         (p, True) for p in paths if p and isinstance(p[-1], str)
     ]
     expected = {(p, k): _reference(root, p, k) for p, k in requests}
-    assert locations.find(text, requests) == expected
+    assert locations.locate(text, requests) == expected
     located = document.locate(requests)
     assert {r: (place.line, place.col) for r, place in located.items()} == expected
 

@@ -222,10 +222,10 @@ def test_select_takes_one_name_given_as_a_string(tmp_path: Path) -> None:
 
 def test_find_prefers_the_file_given(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    assert project.find() is None
+    assert project.find_project_file() is None
     _write(tmp_path, "strict: false\n")
-    assert project.find() == "triggersync.yaml"
-    assert project.find(tmp_path / "other.yaml") == os.fspath(tmp_path / "other.yaml")
+    assert project.find_project_file() == "triggersync.yaml"
+    assert project.find_project_file(tmp_path / "other.yaml") == os.fspath(tmp_path / "other.yaml")
 
 
 def test_a_folder_walk_leaves_the_project_file_out(tmp_path: Path) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from triggersync.emulator.hosts import is_loopback, is_own_host
+from triggersync.emulator.hosts import is_own_host
 
 PORT = 8080
 
@@ -35,13 +35,3 @@ def test_any_other_host_is_not(host: str) -> None:
 
 def test_no_port_means_port_80() -> None:
     assert is_own_host("localhost", 80)
-
-
-@pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.2", "::1", "localhost", "LocalHost"])
-def test_a_loopback_host_may_be_listened_on(host: str) -> None:
-    assert is_loopback(host)
-
-
-@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.0.2.1", "example.com", "[::1]", ""])
-def test_a_host_off_loopback_may_not_be_listened_on(host: str) -> None:
-    assert not is_loopback(host)

@@ -533,3 +533,149 @@ def test_a_disabled_department_is_a_warning_in_its_accounts_plan(
     assert "warning: account two: two/own.yaml:6:33: " in ran.stderr
     assert 'department "Sales" (id 1) is disabled' in ran.stderr
     assert ran.stderr.count("is disabled") == 1
+
+
+def _route_two_to_disabled_sales(project: Path, emulators: list[Emulator]) -> None:
+    emulators[1].store.create_department({"name": "Sales", "enabled": 0})
+    (project.parent / "two" / "own.yaml").write_text(
+        "triggers:\n  - name: Only two\n    definition:\n      event: chat_requested\n"
+        "      condition: [and]\n      actions: [[setDepartment, Sales]]\n"
+    )
+
+
+def test_plan_strict_makes_a_disabled_department_its_accounts_error(
+    project: Path, run: Run, emulators: list[Emulator]
+) -> None:
+    _route_two_to_disabled_sales(project, emulators)
+    ran = run("plan", "--strict")
+    assert ran.exit_code == 1
+    assert "account two: two/own.yaml:6:33: TS401 disabled-department: " in ran.stderr
+    assert "warning:" not in ran.stderr
+
+
+def test_the_project_files_ignore_silences_a_disabled_department_in_every_report(
+    project: Path, run: Run, emulators: list[Emulator]
+) -> None:
+    _route_two_to_disabled_sales(project, emulators)
+    project.write_text("strict: true\nrules: {ignore: [TS401]}\n" + project.read_text())
+    ran = run("plan", "--format", "json")
+    assert (ran.exit_code, ran.stderr) == (0, "")
+    assert "TS401" not in ran.stdout
+
+
+def test_a_projects_json_plan_lists_a_disabled_department(
+    project: Path, run: Run, emulators: list[Emulator]
+) -> None:
+    _route_two_to_disabled_sales(project, emulators)
+    ran = run("plan", "--format", "json")
+    (warning,) = json.loads(ran.stdout)["accounts"]["two"]["warnings"]
+    assert (warning["rule"], warning["line"]) == ("TS401", 6)
+
+
+def test_a_projects_plan_github_marks_each_accounts_warning_naming_it(
+    project: Path, run: Run, emulators: list[Emulator]
+) -> None:
+    _route_two_to_disabled_sales(project, emulators)
+    ran = run("plan", "--format", "github")
+    assert ran.exit_code == 0
+    (mark,) = [line for line in ran.stdout.splitlines() if line.startswith("::")]
+    assert mark.startswith("::warning file=two/own.yaml,line=6,col=33::account two: TS401 ")
+    assert ran.stdout.index(mark) < ran.stdout.index("== one ==")
+    assert ran.stderr == ""
+
+
+def test_a_projects_plan_github_strict_marks_the_failing_accounts_error(
+    project: Path, run: Run, emulators: list[Emulator]
+) -> None:
+    _route_two_to_disabled_sales(project, emulators)
+    ran = run("plan", "--format", "github", "--strict")
+    assert ran.exit_code == 1
+    assert "::error file=two/own.yaml,line=6,col=33::account two: TS401 " in ran.stdout
+    assert "Error: account two: two/own.yaml:6:33: TS401 " in ran.stderr
+
+
+def test_an_edited_part_of_a_saved_plan_applies_nothing_to_its_account(
+    project: Path, run: Run, emulators: list[Emulator]
+) -> None:
+    # In CI the saved plan comes from a pull request's run: each part is only a record of
+    # what was reviewed, applied when a fresh plan of that account does exactly the same.
+    run("plan", "--out", "plan.json")
+    saved = json.loads(Path("plan.json").read_text())
+    saved["accounts"]["two"]["changes"][0]["after"]["description"] = "not what was reviewed"
+    Path("plan.json").write_text(json.dumps(saved))
+    ran = run("apply", "--plan", "plan.json")
+    assert ran.exit_code == 1
+    assert "Error: account two: the saved plan is not what a fresh plan would do now" in ran.stderr
+    assert emulators[1].store.list() == []
+    assert len(emulators[0].store.list()) == len(emulators[2].store.list()) == 2
+
+
+def test_a_saved_plan_made_with_no_prune_applies_as_it_was_made(
+    project: Path, run: Run, emulators: list[Emulator]
+) -> None:
+    emulators[1].store.create({"name": "Made in Zendesk", "enabled": 1})
+    assert run("plan", "--no-prune", "--out", "plan.json").exit_code == 0
+    ran = run("apply", "--plan", "plan.json")
+    assert ran.exit_code == 0, ran.stderr
+    names = sorted(t["name"] for t in emulators[1].store.list())
+    assert names == ["Made in Zendesk", "Only two", "Shared"]
+
+
+def test_a_targeted_saved_plan_applies_only_its_targets(
+    project: Path, run: Run, emulators: list[Emulator]
+) -> None:
+    assert run("plan", "--target", "Shared", "--out", "plan.json").exit_code == 0
+    ran = run("apply", "--plan", "plan.json")
+    assert ran.exit_code == 0, ran.stderr
+    assert all([t["name"] for t in em.store.list()] == ["Shared"] for em in emulators)
+
+
+def test_a_lock_whose_release_fails_is_an_error_of_its_account(
+    project: Path, run: Run, emulators: list[Emulator], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from triggersync.api.client import Client
+    from triggersync.emulator.server import Faults
+    from triggersync.engine.lock import LOCK_NAME
+
+    original = Client.create
+
+    def create_then_refuse_its_delete(self: Client, body: Any) -> Any:
+        made = original(self, body)
+        if body["name"] == LOCK_NAME and self.base_url.startswith(emulators[1].url):
+            emulators[1].faults = Faults(fail_names=frozenset({LOCK_NAME}))
+        return made
+
+    monkeypatch.setattr(Client, "create", create_then_refuse_its_delete)
+    ran = run("apply", "--yes")
+    assert ran.exit_code == 1
+    assert "Error: account two: the account's lock (run " in ran.stderr
+    assert "`triggersync unlock --account two`" in ran.stderr
+    assert "warning: account two" not in ran.stderr
+    assert "two: Apply complete: 2 created, 0 updated, 0 deleted. The account's lock was " in (
+        ran.stdout
+    )
+    assert "one: Apply complete: 2 created, 0 updated, 0 deleted.\n" in ran.stdout
+
+
+def test_a_failure_under_an_accounts_lock_is_said_with_its_failed_release(
+    project: Path, run: Run, emulators: list[Emulator], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from triggersync.api.client import Client
+    from triggersync.emulator.server import Faults
+    from triggersync.engine.lock import LOCK_NAME
+
+    original = Client.create
+
+    def create_then_change_the_account(self: Client, body: Any) -> Any:
+        made = original(self, body)
+        if body["name"] == LOCK_NAME and self.base_url.startswith(emulators[1].url):
+            emulators[1].store.create({"name": "Meanwhile", "enabled": 1})
+            emulators[1].faults = Faults(fail_names=frozenset({LOCK_NAME}))
+        return made
+
+    monkeypatch.setattr(Client, "create", create_then_change_the_account)
+    ran = run("apply", "--yes")
+    assert ran.exit_code == 1
+    assert 'Error: account two: plan is stale: "Meanwhile" appeared in Zendesk' in ran.stderr
+    assert "nothing was changed. Also, the account's lock (run " in ran.stderr
+    assert [t["name"] for t in emulators[1].store.list()] == [LOCK_NAME, "Meanwhile"]

@@ -178,6 +178,29 @@ def test_a_lock_whose_release_fails_is_said_and_fails_the_run(
     assert the_lock(emulator) is not None
 
 
+def test_a_failure_under_the_lock_and_a_failed_release_are_both_said(
+    run: Run, emulator: Emulator, config: Config, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    saved = str(tmp_path / "plan.json")
+    assert run("plan", config("triggers:\n  - name: A\n"), "--out", saved).code == 0
+    original = Client.create
+
+    def create_then_change_the_account(self: Client, body: Mapping[str, Any]) -> Trigger:
+        made = original(self, body)
+        if body["name"] == LOCK_NAME:  # a UI edit lands, then Zendesk fails the lock's delete
+            emulator.store.create({"name": "Meanwhile", "enabled": 1})
+            emulator.faults = Faults(fail_names=frozenset({LOCK_NAME}))
+        return made
+
+    monkeypatch.setattr(Client, "create", create_then_change_the_account)
+    ran = run("apply", "--plan", saved)
+    assert ran.code == 1
+    assert '"Meanwhile" appeared in Zendesk' in ran.stderr
+    assert "nothing was changed. Also, the account's lock (run " in ran.stderr
+    assert "once no apply runs, remove it with `triggersync unlock`" in ran.stderr
+    assert "A" not in live(emulator)
+
+
 def test_apply_plan_takes_the_lock_too(
     run: Run, emulator: Emulator, config: Config, tmp_path: Path
 ) -> None:

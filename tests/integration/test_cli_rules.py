@@ -195,3 +195,41 @@ def test_the_markdown_plan_lists_its_warnings(
     ran = run("plan", "--format", "markdown", _typo(config))
     assert "**1 warning** (`TS103`)" in ran.stdout
     assert TYPO_WARNING in ran.stdout
+
+
+def test_plan_github_marks_a_warning_on_its_line_before_the_text_plan(
+    run: Run, config: Callable[[str], str], emulator: Emulator
+) -> None:
+    ran = run("plan", "--format", "github", _typo(config))
+    assert ran.code == 0
+    first, *rest = ran.stdout.splitlines()
+    assert first.startswith("::warning file=")
+    assert first.endswith(
+        f",line=5,col=18::{TYPO_WARNING} 'icontians' (did you mean 'icontains'?); kept as written"
+    )
+    assert rest[0] == '  + create "Pricing visitors"'
+    assert rest[-1] == "Plan: 1 to create, 0 to update, 0 to delete."
+    assert ran.stderr == ""
+
+
+def test_plan_github_strict_marks_the_warning_as_an_error(
+    run: Run, config: Callable[[str], str], emulator: Emulator
+) -> None:
+    ran = run("plan", "--format", "github", "--strict", _typo(config))
+    assert ran.code == 1
+    assert ran.stdout.startswith("::error file=")
+    assert f",line=5,col=18::{TYPO_WARNING}" in ran.stdout
+    assert ran.stderr.startswith("Error: ")
+    assert emulator.stats()["total"] == 0
+
+
+def test_plan_github_escapes_a_warning_against_workflow_commands(
+    run: Run, config: Callable[[str], str], emulator: Emulator
+) -> None:
+    text = TYPO.format(comment="").replace('"/pricing"', '"/pricing\\n::error::x%"')
+    text = text.replace('"icontians"', '"icontians\\r::add-mask::y"')
+    ran = run("plan", "--format", "github", config(text))
+    # The runner reads a line as a command when it starts with `::` after its indent.
+    (mark,) = [line for line in ran.stdout.splitlines() if line.lstrip().startswith("::")]
+    assert mark.startswith("::warning file=")
+    assert "\\r::add-mask::y" in mark

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from triggersync.language import Problem, Severity, check
+from triggersync.language import Problem, Severity, check_definition
 
 SEND = ["sendMessageToVisitor", "Sales", "Hi!"]
 
@@ -20,15 +20,15 @@ def _definition(condition: Any, actions: Any = None, event: Any = "chat_requeste
 
 
 def _found(definition: Any) -> list[tuple[str, str, str]]:
-    return [(p.severity.value, p.where, p.message) for p in check(definition)]
+    return [(p.severity.value, p.where, p.message) for p in check_definition(definition)]
 
 
 def _errors(definition: Any) -> list[Problem]:
-    return [problem for problem in check(definition) if problem.is_error]
+    return [problem for problem in check_definition(definition) if problem.is_error]
 
 
 def _warnings_at(definition: Any) -> list[str]:
-    return [p.where for p in check(definition) if p.severity is Severity.WARNING]
+    return [p.where for p in check_definition(definition) if p.severity is Severity.WARNING]
 
 
 def test_a_clean_definition_has_no_problem() -> None:
@@ -42,7 +42,7 @@ def test_a_clean_definition_has_no_problem() -> None:
         ],
         [SEND, ["addTag", "vip"], ["setDepartment", 123]],
     )
-    assert check(definition) == ()
+    assert check_definition(definition) == ()
 
 
 # Errors: shapes that cannot be a definition at all.
@@ -75,7 +75,7 @@ def test_an_operator_that_is_not_a_string_is_an_error() -> None:
 
 
 def test_actions_that_are_not_a_list_are_an_error() -> None:
-    assert [(p.where, p.is_error) for p in check(_definition(["and"], "addTag"))] == [
+    assert [(p.where, p.is_error) for p in check_definition(_definition(["and"], "addTag"))] == [
         ("actions", True)
     ]
 
@@ -112,12 +112,12 @@ def test_what_a_live_trigger_can_hold_is_never_an_error(definition: Any) -> None
 
 
 def test_an_empty_top_level_condition_is_not_even_a_warning() -> None:
-    assert check(_definition([])) == ()
+    assert check_definition(_definition([])) == ()
 
 
 def test_version_and_editor_are_known_keys() -> None:
     definition = {**_definition(["and"]), "version": 1, "editor": "developer"}
-    assert check(definition) == ()
+    assert check_definition(definition) == ()
 
 
 # Warnings, with a did-you-mean where a known name is close.
@@ -135,12 +135,12 @@ def test_an_unknown_variable_suggests_the_close_one() -> None:
 
 
 def test_a_variable_without_at_suggests_the_spelling_with_it() -> None:
-    (problem,) = check(_definition(["eq", "visitor_country_code", "US"]))
+    (problem,) = check_definition(_definition(["eq", "visitor_country_code", "US"]))
     assert "(did you mean '@visitor_country_code'?)" in problem.message
 
 
 def test_an_unknown_action_suggests_the_close_one() -> None:
-    (problem,) = check(_definition(["and"], [["sendMesageToVisitor", "Sales", "Hi"]]))
+    (problem,) = check_definition(_definition(["and"], [["sendMesageToVisitor", "Sales", "Hi"]]))
     assert (problem.where, problem.message) == (
         "actions[0]",
         "unknown action 'sendMesageToVisitor' (did you mean 'sendMessageToVisitor'?);"
@@ -149,17 +149,17 @@ def test_an_unknown_action_suggests_the_close_one() -> None:
 
 
 def test_an_unknown_event_suggests_the_close_one() -> None:
-    (problem,) = check(_definition(["and"], event="chat_requsted"))
+    (problem,) = check_definition(_definition(["and"], event="chat_requsted"))
     assert "(did you mean 'chat_requested'?)" in problem.message
 
 
 def test_an_unknown_operator_suggests_one_that_differs_in_case() -> None:
-    (problem,) = check(_definition(["EQ", "@visitor_country_code", "US"]))
+    (problem,) = check_definition(_definition(["EQ", "@visitor_country_code", "US"]))
     assert (problem.where, "(did you mean 'eq'?)" in problem.message) == ("condition", True)
 
 
 def test_an_unknown_name_with_nothing_close_gets_no_suggestion() -> None:
-    (problem,) = check(_definition(["and"], [["launchRocket"]]))
+    (problem,) = check_definition(_definition(["and"], [["launchRocket"]]))
     assert problem.message == "unknown action 'launchRocket'; kept as written"
 
 
@@ -205,12 +205,12 @@ def test_the_wrong_number_of_operands_warns(condition: Any, where: str) -> None:
 
 
 def test_the_arity_warning_says_what_the_operator_takes() -> None:
-    (problem,) = check(_definition(["eq", "@visitor_country_code"]))
+    (problem,) = check_definition(_definition(["eq", "@visitor_country_code"]))
     assert problem.message == "'eq' takes a variable and any value, got 1 operand"
 
 
 def test_an_action_with_the_wrong_number_of_operands_warns() -> None:
-    (problem,) = check(_definition(["and"], [["sendMessageToVisitor", "Sales"]]))
+    (problem,) = check_definition(_definition(["and"], [["sendMessageToVisitor", "Sales"]]))
     assert (problem.where, problem.message) == (
         "actions[0]",
         "'sendMessageToVisitor' takes text, text, optionally text, got 1 operand",
@@ -218,7 +218,7 @@ def test_an_action_with_the_wrong_number_of_operands_warns() -> None:
 
 
 def test_quick_replies_are_a_fourth_operand_that_fits() -> None:
-    assert check(_definition(["and"], [[*SEND, "Yes/No"]])) == ()
+    assert check_definition(_definition(["and"], [[*SEND, "Yes/No"]])) == ()
 
 
 @pytest.mark.parametrize(
@@ -255,11 +255,11 @@ def test_an_odd_operand_warns_at_the_operand(condition: Any, where: str) -> None
     ],
 )
 def test_values_the_evaluator_reads_do_not_warn(condition: Any) -> None:
-    assert check(_definition(condition)) == ()
+    assert check_definition(_definition(condition)) == ()
 
 
 def test_an_action_operand_of_the_wrong_kind_warns_at_the_operand() -> None:
-    (problem,) = check(_definition(["and"], [["setTriggered", "yes"]]))
+    (problem,) = check_definition(_definition(["and"], [["setTriggered", "yes"]]))
     assert (problem.where, problem.message) == (
         "actions[0][1]",
         "'setTriggered' takes true or false here, got \"yes\"",
@@ -267,7 +267,7 @@ def test_an_action_operand_of_the_wrong_kind_warns_at_the_operand() -> None:
 
 
 def test_an_invalid_regular_expression_warns() -> None:
-    (problem,) = check(_definition(["regex", "@visitor_page_url", "/pricing(["]))
+    (problem,) = check_definition(_definition(["regex", "@visitor_page_url", "/pricing(["]))
     assert (
         problem.where,
         problem.message.startswith("the regular expression does not compile"),
@@ -282,7 +282,10 @@ def test_an_invalid_pattern_for_iregex_warns_too() -> None:
 
 
 def test_a_valid_regular_expression_does_not_warn() -> None:
-    assert check(_definition(["regex", "@visitor_page_url", r"https://[^/]+/pricing/?"])) == ()
+    assert (
+        check_definition(_definition(["regex", "@visitor_page_url", r"https://[^/]+/pricing/?"]))
+        == ()
+    )
 
 
 # Contradictions under one `and`.
@@ -319,7 +322,7 @@ def test_an_empty_range_contradicts() -> None:
 
 def test_a_range_closed_on_both_ends_at_one_value_holds() -> None:
     condition = ["and", ["gte", "@visitor_time_on_site", 30], ["lte", "@visitor_time_on_site", 30]]
-    assert check(_definition(condition)) == ()
+    assert check_definition(_definition(condition)) == ()
 
 
 def test_an_open_end_at_the_same_value_contradicts() -> None:
@@ -342,17 +345,17 @@ def test_the_same_value_twice_does_not_contradict() -> None:
         ["eq", "@visitor_country_code", "US"],
         ["eq", "@visitor_country_code", "US"],
     ]
-    assert check(_definition(condition)) == ()
+    assert check_definition(_definition(condition)) == ()
 
 
 def test_different_values_under_or_do_not_contradict() -> None:
     condition = ["or", ["eq", "@visitor_country_code", "US"], ["eq", "@visitor_country_code", "DE"]]
-    assert check(_definition(condition)) == ()
+    assert check_definition(_definition(condition)) == ()
 
 
 def test_different_variables_do_not_contradict() -> None:
     condition = ["and", ["eq", "@visitor_country_code", "US"], ["eq", "@visitor_city", "Berlin"]]
-    assert check(_definition(condition)) == ()
+    assert check_definition(_definition(condition)) == ()
 
 
 def test_a_contradiction_is_reported_in_document_order() -> None:
@@ -369,18 +372,18 @@ def test_a_contradiction_is_reported_in_document_order() -> None:
 
 
 def test_a_problem_reads_its_path_then_its_message() -> None:
-    (problem,) = check(_definition(["and"], [["addTag"]]))
+    (problem,) = check_definition(_definition(["and"], [["addTag"]]))
     assert str(problem) == "TS106 wrong-arity: actions[0]: 'addTag' takes text, got 0 operands"
 
 
 def test_a_problem_about_the_whole_definition_reads_just_its_message() -> None:
-    (problem,) = check("nope")
+    (problem,) = check_definition("nope")
     assert str(problem) == 'a definition is an object with event, condition and actions, got "nope"'
 
 
 def test_two_lower_bounds_do_not_contradict() -> None:
     condition = ["and", ["gt", "@visitor_time_on_site", 60], ["gte", "@visitor_time_on_site", 90]]
-    assert check(_definition(condition)) == ()
+    assert check_definition(_definition(condition)) == ()
 
 
 def test_a_bound_that_is_not_a_number_does_not_contradict() -> None:
@@ -389,5 +392,5 @@ def test_a_bound_that_is_not_a_number_does_not_contradict() -> None:
 
 
 def test_a_long_value_is_cut_short_in_a_message() -> None:
-    (problem,) = check(_definition("x" * 100))
+    (problem,) = check_definition(_definition("x" * 100))
     assert problem.message.endswith('got "' + "x" * 57 + '..."')

@@ -3,7 +3,7 @@ name (validate stays offline: the name is shown as written)."""
 
 from __future__ import annotations
 
-from triggersync.language import action_words, check, explain_lines
+from triggersync.language import action_words, check_definition, explain_lines
 
 
 def test_an_id_reads_as_it_did() -> None:
@@ -29,7 +29,7 @@ def test_a_name_is_no_warning() -> None:
         "condition": ["and"],
         "actions": [["setDepartment", "Sales"]],
     }
-    assert check(definition) == ()
+    assert check_definition(definition) == ()
 
 
 def test_neither_a_number_nor_text_is_a_warning() -> None:
@@ -38,7 +38,7 @@ def test_neither_a_number_nor_text_is_a_warning() -> None:
         "condition": ["and"],
         "actions": [["setDepartment", [1]]],
     }
-    (warning,) = check(definition)
+    (warning,) = check_definition(definition)
     assert "a department id (a number) or name (text)" in warning.message
 
 

@@ -10,8 +10,8 @@ from triggersync.language import (
     action_words,
     condition_words,
     event_words,
-    explain,
     explain_lines,
+    explain_sentence,
     literal,
 )
 
@@ -84,7 +84,7 @@ def test_the_whole_sentence_reads_event_condition_steps_and_actions() -> None:
         [["sendMessageToVisitor", "Agent", "Hello"]],
         event="chat_requested",
     )
-    assert explain(definition) == (
+    assert explain_sentence(definition) == (
         'When a visitor requests a chat — if country code is "US" and page URL contains '
         '"pricing": after 10 seconds, still on the page; send "Hello" as "Agent".'
     )
@@ -162,35 +162,35 @@ def test_not_has_tag_reads_does_not_have_tag() -> None:
 
 @pytest.mark.parametrize("condition", [["and"], ["or"], [], None])
 def test_no_conditions_read_always(condition: Any) -> None:
-    assert explain(_definition(condition, [["addTag", "vip"]])) == (
+    assert explain_sentence(_definition(condition, [["addTag", "vip"]])) == (
         'When a visitor enters a page — always: add tag "vip".'
     )
 
 
 def test_an_empty_group_inside_an_and_adds_nothing_to_the_sentence() -> None:
     condition = ["and", ["or"], ["eq", "@visitor_city", "Oslo"]]
-    assert explain(_definition(condition, [])) == (
+    assert explain_sentence(_definition(condition, [])) == (
         'When a visitor enters a page — if city is "Oslo": do nothing.'
     )
 
 
 @pytest.mark.parametrize("actions", [[], None])
 def test_no_actions_read_do_nothing(actions: Any) -> None:
-    assert explain(_definition(["and"], actions)).endswith("— always: do nothing.")
+    assert explain_sentence(_definition(["and"], actions)).endswith("— always: do nothing.")
 
 
 def test_a_definition_without_actions_key_reads_do_nothing() -> None:
-    assert explain({"event": "page_enter", "condition": ["and"]}).endswith("do nothing.")
+    assert explain_sentence({"event": "page_enter", "condition": ["and"]}).endswith("do nothing.")
 
 
 def test_an_unknown_event_is_shown_as_written() -> None:
-    assert explain(_definition(["and"], [], event="visitor_left")).startswith(
+    assert explain_sentence(_definition(["and"], [], event="visitor_left")).startswith(
         'On event "visitor_left" — '
     )
 
 
 def test_a_missing_event_says_so() -> None:
-    assert explain({"condition": ["and"], "actions": []}).startswith("With no event — ")
+    assert explain_sentence({"condition": ["and"], "actions": []}).startswith("With no event — ")
 
 
 def test_an_unknown_variable_is_shown_as_written() -> None:
@@ -217,7 +217,7 @@ def test_quick_replies_are_shown_with_the_message() -> None:
 
 def test_a_delay_first_comes_before_the_guard() -> None:
     condition = ["and", ["stillOnSite", 60], ["eq", "@visitor_country_code", "US"]]
-    assert explain(_definition(condition, [["addTag", "vip"]])) == (
+    assert explain_sentence(_definition(condition, [["addTag", "vip"]])) == (
         "When a visitor enters a page — after 60 seconds, still on the site; "
         'if country code is "US": add tag "vip".'
     )
@@ -230,13 +230,13 @@ def test_a_delay_inside_an_or_is_parenthesised() -> None:
 
 def test_actions_follow_each_other_with_semicolons() -> None:
     actions = [["addTag", "vip"], ["setDepartment", 12]]
-    assert explain(_definition(["and"], actions)).endswith(
+    assert explain_sentence(_definition(["and"], actions)).endswith(
         'always: add tag "vip"; set department to 12.'
     )
 
 
 def test_a_value_that_is_not_a_definition_is_shown_as_written() -> None:
-    assert explain(["eq", 1]) == 'Not a definition: ["eq", 1]'
+    assert explain_sentence(["eq", 1]) == 'Not a definition: ["eq", 1]'
 
 
 # The multi-line form, next to the paths.
@@ -290,7 +290,7 @@ def test_a_comparison_of_something_that_is_not_a_name_is_shown_as_written() -> N
 
 
 def test_a_lone_delay_is_a_step_before_the_actions() -> None:
-    assert explain(_definition(["stillOnPage", 5], [["addTag", "vip"]])) == (
+    assert explain_sentence(_definition(["stillOnPage", 5], [["addTag", "vip"]])) == (
         'When a visitor enters a page — after 5 seconds, still on the page; add tag "vip".'
     )
 

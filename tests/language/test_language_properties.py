@@ -15,9 +15,9 @@ from triggersync.language import (
     VARIABLES,
     EvaluationOutcome,
     Severity,
-    check,
-    explain,
+    check_definition,
     explain_lines,
+    explain_sentence,
     fires,
 )
 
@@ -94,7 +94,7 @@ def _one_line(text: str) -> bool:
 @PROPERTY
 @given(definitions)
 def test_check_never_raises_and_every_problem_has_a_place(definition: Any) -> None:
-    for problem in check(definition):
+    for problem in check_definition(definition):
         assert problem.severity in (Severity.ERROR, Severity.WARNING)
         assert _one_line(problem.message)
 
@@ -102,7 +102,7 @@ def test_check_never_raises_and_every_problem_has_a_place(definition: Any) -> No
 @PROPERTY
 @given(definitions)
 def test_explain_never_raises_and_is_one_line(definition: Any) -> None:
-    assert _one_line(explain(definition))
+    assert _one_line(explain_sentence(definition))
 
 
 @PROPERTY
@@ -131,8 +131,8 @@ def test_deep_nesting_is_read_without_recursion_errors() -> None:
         condition = ["and", condition]
     definition = {"event": "page_enter", "condition": condition, "actions": []}
     results = (
-        [p.severity for p in check(definition)],
-        _one_line(explain(definition)),
+        [p.severity for p in check_definition(definition)],
+        _one_line(explain_sentence(definition)),
         fires("T", definition, "page_enter", {"visitor_city": "Oslo"}).outcome,
     )
     assert results == ([Severity.WARNING, Severity.WARNING], True, EvaluationOutcome.UNKNOWN)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from triggersync.language import check
+from triggersync.language import check_definition
 
 SEND = ["sendMessageToVisitor", "Sales", "Hi!"]
 HINT = 'add ["not", ["firedBefore"]] to the condition'
@@ -19,7 +19,7 @@ def _definition(condition: Any, actions: Any = None, event: str = "page_enter") 
 
 
 def _repeat_warnings(definition: Any) -> list[tuple[str, str]]:
-    return [(p.where, p.message) for p in check(definition) if "every page" in p.message]
+    return [(p.where, p.message) for p in check_definition(definition) if "every page" in p.message]
 
 
 def test_a_greeting_on_every_page_warns_at_its_action_with_the_hint() -> None:
@@ -31,11 +31,11 @@ def test_a_greeting_on_every_page_warns_at_its_action_with_the_hint() -> None:
 
 
 def test_the_warning_is_a_warning_not_an_error() -> None:
-    assert not any(p.is_error for p in check(_definition(["and"])))
+    assert not any(p.is_error for p in check_definition(_definition(["and"])))
 
 
 def test_the_warning_carries_its_rule() -> None:
-    (warning,) = [p for p in check(_definition(["and"])) if "every page" in p.message]
+    (warning,) = [p for p in check_definition(_definition(["and"])) if "every page" in p.message]
     assert str(warning.rule) == "TS201 unguarded-page-message"
 
 

@@ -85,3 +85,50 @@ def test_nothing_to_apply_is_ok(env: dict[str, str], tmp_path: Path) -> None:
             operations.plan(operations.load([str(tmp_path)]), client), client
         )
     assert (applied.ok, applied.declined, applied.result) == (True, False, None)
+
+
+def test_apply_refuses_while_another_run_holds_the_accounts_lock(
+    env: dict[str, str], config: list[str], emulator: Emulator
+) -> None:
+    from datetime import datetime, timezone
+
+    from triggersync.engine.lock import Holder
+    from triggersync.errors import LockError
+
+    since = datetime.now(timezone.utc).replace(microsecond=0)
+    emulator.store.create(Holder("bob@ci, pid 1, run ba9876543210", since, "ba9876543210").body())
+    with operations.connect(env=env) as client:
+        the_plan = operations.plan(operations.load(config), client)
+        with pytest.raises(LockError, match="another apply holds it: bob@ci"):
+            operations.apply(the_plan, client)
+    assert [t["name"] for t in emulator.store.list()] == ["triggersync lock"]
+
+
+def test_an_account_changed_under_the_lock_is_planned_again_by_replan(
+    env: dict[str, str], config: list[str], emulator: Emulator
+) -> None:
+    cfg = operations.load(config)
+    with operations.connect(env=env) as client:
+        the_plan = operations.plan(cfg, client)
+        emulator.store.create({"name": "A", "enabled": 1})  # made in Zendesk meanwhile
+        heard: list[Plan] = []
+        applied = operations.apply(
+            the_plan,
+            client,
+            replan=lambda live: operations.plan(cfg, client, live=live),
+            on_replanned=heard.append,
+        )
+    assert [change.name for change in heard[0].changes] == ["B"]
+    assert (applied.ok, applied.plan) == (True, heard[0])
+    assert sorted(t["name"] for t in emulator.store.list()) == ["A", "B"]
+
+
+def test_without_replan_a_changed_account_is_stale_and_the_lock_released(
+    env: dict[str, str], config: list[str], emulator: Emulator
+) -> None:
+    with operations.connect(env=env) as client:
+        the_plan = operations.plan(operations.load(config), client)
+        emulator.store.create({"name": "Meanwhile", "enabled": 1})
+        with pytest.raises(StalePlanError, match="nothing was changed"):
+            operations.apply(the_plan, client)
+    assert [t["name"] for t in emulator.store.list()] == ["Meanwhile"]

@@ -59,7 +59,7 @@ from triggersync.errors import (
     TriggersyncError,
 )
 
-log = logging.getLogger("triggersync.http")
+http_logger = logging.getLogger("triggersync.http")
 
 MAX_RATE_LIMITED = 50  # 429s tolerated for one call; the time bound usually ends it first
 
@@ -269,7 +269,7 @@ class Client:
             answer = self._request("PUT", name, dict(body))
         except GoneAfterRetry:
             # A retried rename whose first attempt went through: the old name is gone.
-            return outcomes.renamed(self, what, name, body)
+            return outcomes.renamed_by_first_attempt(self, what, name, body)
         return outcomes.written(self, answer, what, str(body.get("name", name)), body)
 
     @_masked
@@ -378,7 +378,7 @@ class Client:
             for n in range(1, self.policy.max_attempts)
         )
         seconds = min(waits, max(0.0, deadline - time.monotonic()))
-        log.warning(
+        http_logger.warning(
             "%s; retrying for up to %.0f s (TRIGGERSYNC_MAX_ATTEMPTS=%d)",
             self.secrets.mask(message),
             max(1.0, seconds),
@@ -414,5 +414,5 @@ class Client:
                 pause = 0.0  # the caller gives up at once: park no worker for it
             self.throttle.release(rate_limited=status == 429, retry_after=pause)
             line = f"{method} {path} {status or attempt.failure} {time.monotonic() - started:.3f}s"
-            log.info("%s", self.secrets.mask(line))
+            http_logger.info("%s", self.secrets.mask(line))
         return attempt

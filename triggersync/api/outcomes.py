@@ -41,7 +41,9 @@ def created(lookup: Lookup, name: str, body: Mapping[str, Any]) -> Trigger | Non
     )
 
 
-def renamed(lookup: Lookup, what: str, name: str, body: Mapping[str, Any]) -> Trigger:
+def renamed_by_first_attempt(
+    lookup: Lookup, what: str, name: str, body: Mapping[str, Any]
+) -> Trigger:
     """After a retried update found its name gone: the first attempt renamed it, when the
     new name holds what was sent; else the trigger is not found."""
     new = lookup.find(str(body.get("name", name)))

@@ -33,7 +33,7 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.poolmanager import ProxyManager
 
 from triggersync.api import settings
-from triggersync.api.urls import is_loopback
+from triggersync.loopback import is_loopback
 
 if TYPE_CHECKING:
     from urllib3._base_connection import BaseHTTPConnection

@@ -9,7 +9,6 @@ never followed. How answers are read is answers.py.
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections.abc import Mapping
 from urllib.parse import quote, urljoin, urlsplit
@@ -17,6 +16,7 @@ from urllib.parse import quote, urljoin, urlsplit
 import requests
 
 from triggersync.errors import ApiError, UsageError
+from triggersync.loopback import is_loopback
 from triggersync.untrusted import shown
 
 RETIRED_HOST = "www.zopim.com"
@@ -140,15 +140,6 @@ def trigger_path(name: str | None) -> str:
         # so the request would address another path: percent-encode its dots.
         segment = segment.replace(".", "%2E")
     return "/triggers/" + segment
-
-
-def is_loopback(host: str) -> bool:
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def check_url(url: str, *, what: str) -> str:

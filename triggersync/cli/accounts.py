@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, TypeVar
 import click
 
 from triggersync.cli.console import Console
-from triggersync.errors import ConfigError, TriggersyncError
+from triggersync.errors import ConfigError
 
 if TYPE_CHECKING:
     from triggersync.engine.plan import Plan
@@ -45,7 +45,7 @@ def project_for(
         if accounts:
             raise click.UsageError("--account chooses accounts of the project file: give no PATHS")
         return None
-    found = project_settings.find(project_file)
+    found = project_settings.find_project_file(project_file)
     if found is None:
         raise click.UsageError(NO_PATHS)
     project = Project(project_settings.load(found))
@@ -134,12 +134,22 @@ def report(
     drift: bool,
 ) -> dict[str, str]:
     """Warnings and errors on stderr, the report on stdout, its markdown in the job summary;
-    the failures by account."""
+    the failures by account. With `github`, the warnings are annotations on stdout instead,
+    and a configuration's errors are annotated too, each naming its account."""
+    from triggersync.views.github import annotation_lines
     from triggersync.views.markdown import truncate_markdown
 
+    github = fmt == "github"
     for run in runs:
-        if run.value is not None:
+        marks, prefix = "", f"account {run.account}"
+        if run.value is not None and github:
+            marks = annotation_lines("warning", run.value.all_warnings, prefix)
+        elif run.value is not None:
             warn(console, run.account, run.value.all_warnings)
+        elif github and isinstance(run.error, ConfigError):
+            marks = annotation_lines("error", run.error.problems, prefix)
+        if marks:
+            console.emit(marks)
     failures = errors(console, runs)
     text = render(runs, fmt, console, failures, drift=drift)
     if max_chars is not None:
@@ -171,52 +181,43 @@ def apply(
     strict: bool = False,
     targets: Sequence[str] = (),
 ) -> int:
-    """Plan every account (or check each part of a saved plan against its own account),
-    show the plans, confirm once, and apply each account's plan to it, all at once."""
+    """Every account's plan (or each part of a saved plan, as reviewed), shown; the delete
+    guard's refusals said; one question; then every account applied at once."""
     from triggersync.cli import steps
     from triggersync.cli.console import Interrupts, Progress
-    from triggersync.operations import AccountRun, check_safety, combined_exit
+    from triggersync.operations import combined_exit
     from triggersync.views import accounts as view
     from triggersync.views.text import render_text
 
     if saved is not None:
         chosen = {account.name for account in project.select(names)}
-        runs: list[AccountRun[Plan]] = project.check_saved(
-            {name: part for name, part in saved.items() if not names or name in chosen}
+        runs = project.reviewed(
+            {name: part for name, part in saved.items() if not names or name in chosen},
+            strict=strict,
         )
     else:
-        planned = project.plan(names, prune=prune, strict=strict, targets=targets)
-        for one in planned:
-            if one.value is not None:
-                warn(console, one.account, one.value.all_warnings)
-        runs = [
-            AccountRun(one.account, value=one.value.plan)
-            if one.value is not None
-            else AccountRun(one.account, error=one.error)
-            for one in planned
-        ]
+        runs = project.plan(names, prune=prune, strict=strict, targets=targets)
+    for run in runs:
+        if run.value is not None:
+            warn(console, run.account, run.value.all_warnings)
     failures = errors(console, runs)
     sections = [
-        (run.account, None if run.value is None else render_text(run.value, color=console.color))
+        (
+            run.account,
+            None if run.value is None else render_text(run.value.plan, color=console.color),
+        )
         for run in runs
     ]
     console.emit(view.render_text(sections, failures))
-    pending = []
-    for run in runs:
-        if run.value is None or run.value.empty:
-            continue
-        try:  # refused before anything is asked or applied, that account alone
-            check_safety(run.value, force=force)
-        except TriggersyncError as exc:
-            console.error(f"account {run.account}: {exc}")
-            failures[run.account] = str(exc)
-            continue
-        pending.append(run)
+    changing = [run for run in runs if run.value is not None and not run.value.plan.empty]
+    guarded = project.guarded(changing, force=force)
+    failures.update(errors(console, guarded))
+    pending = [run for run in guarded if run.ok]
     if not pending:
         return 1 if failures else 0
     if not yes and not steps.confirmed(console):
         return 1
-    total = sum(len(run.value.changes) for run in pending if run.value is not None)
+    total = sum(len(run.unwrap().plan.changes) for run in pending)
     with (
         Progress(console, total) as progress,
         Interrupts(project.stopped, project.cut_off) as interrupts,
@@ -236,18 +237,10 @@ def apply(
     errors(console, applied)
     for done in applied:
         if done.value is None or done.value.result is None:
-            codes.append(1)
+            codes.append(1 if done.value is None else 0)
             continue
-        for warning in done.value.lock_warnings:
-            console.warn(f"account {done.account}: {warning}")
         codes.append(
-            steps.summarise(
-                console,
-                done.value.result,
-                interrupts.exit_code,
-                prefix=f"{done.account}: ",
-                lock_kept=done.value.lock_kept,
-            )
+            steps.summarise(console, done.value, interrupts.exit_code, account=done.account)
         )
     # An interrupted run exits 130 or 143, whatever each account's own code (as one account's).
     return interrupts.exit_code or combined_exit(codes)

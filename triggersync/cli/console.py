@@ -146,17 +146,22 @@ class _StderrHandler(logging.Handler):
 
 
 class Progress:
-    """A progress bar on a terminal; otherwise one line per finished change (CI logs)."""
+    """A progress bar on a terminal; otherwise one line per finished change (CI logs). Made
+    with the number of changes, or started with it once known (`start`: an apply that plans
+    again under the account's lock knows it only then)."""
 
-    def __init__(self, console: Console, total: int) -> None:
+    def __init__(self, console: Console, total: int | None = None) -> None:
         self._console = console
         self._bar: Any = None
-        if console.verbosity >= 0 and sys.stderr.isatty() and total > 1:
+        if total is not None:
+            self.start(total)
+
+    def start(self, total: int) -> None:
+        if self._console.verbosity >= 0 and sys.stderr.isatty() and total > 1:
             self._bar = click.progressbar(length=total, label="Applying", file=sys.stderr)
+            self._bar.__enter__()
 
     def __enter__(self) -> Progress:
-        if self._bar is not None:
-            self._bar.__enter__()
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -69,7 +69,7 @@ def export(
     """
     from triggersync.config import project as project_settings
 
-    found = None if api_url else project_settings.find(project_file)
+    found = None if api_url else project_settings.find_project_file(project_file)
     if found is not None and project_settings.load(found).accounts:
         return _export_accounts(
             console, project_file, account_names, out, force, vars_file, targets

@@ -37,7 +37,7 @@ def fmt(console: Console, paths: tuple[str, ...], check: bool, diff: bool) -> in
     from triggersync.config import fmt as formatting
     from triggersync.views.diff import text_diff
 
-    laid = formatting.lay_out(paths)
+    laid = formatting.lay_out_files(paths)
     for skipped in laid.passed_over:
         console.info(f"left alone: {skipped}")
     changed = [entry for entry in laid.formatted if entry.changed]

@@ -1,25 +1,20 @@
-"""The account's lock on the command line: `apply` holds it while it changes anything, and
-`triggersync unlock` removes one a killed run left (docs/safety.md#the-lock; the lock itself:
-engine/lock.py)."""
+"""The account's lock on the command line: `--lock-timeout` for apply (which holds the lock
+while it changes anything: operations/workflow.py), and `triggersync unlock`, which removes one
+a killed run left (docs/safety.md#the-lock; the lock itself: engine/lock.py)."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import click
 
 from triggersync.cli import options as opts
 from triggersync.cli import steps
-from triggersync.cli.console import Console, Interrupts, pass_console
+from triggersync.cli.console import Console, pass_console
 
 if TYPE_CHECKING:
     from triggersync.api.client import Client
-    from triggersync.engine.lock import Holder
-    from triggersync.engine.model import Trigger
 
 
 def _a_number(ctx: click.Context, param: click.Parameter, value: float) -> float:
@@ -42,77 +37,6 @@ LEFT_BEHIND = (
     b" The account's lock may be left behind: once no apply runs, remove it with "
     b"`triggersync unlock`."
 )
-
-
-@dataclass
-class Held:
-    """How the run's hold on the lock went: whether it got it (False: interrupted while
-    waiting), and whether releasing it failed (the run then exits 1)."""
-
-    held: bool = False
-    release_failed: bool = False
-    # The live triggers, as read under the lock (the lock left out).
-    live: list[Trigger] = field(default_factory=list)
-
-
-@contextmanager
-def held(
-    client: Client,
-    console: Console,
-    timeout: float,
-    interrupts: Interrupts,
-) -> Iterator[Held]:
-    """Inside: the account's lock, taken under `interrupts` (so Ctrl-C ends a wait for it),
-    and released on the way out however the block ends: done, failed, or interrupted."""
-    from triggersync.engine import lock
-
-    holder = lock.Holder.this_run()
-    state = Held()
-
-    def waiting(other: Holder) -> None:
-        console.info(f"Waiting up to {timeout:g} s for the account's lock: held by {other.said()}")
-
-    try:
-        with interrupts:
-            live = lock.acquire(
-                client, holder, timeout=timeout, stop=interrupts.stop, on_wait=waiting
-            )
-            state.held = live is not None
-            state.live = live or []
-            if state.held:
-                interrupts.left_behind = LEFT_BEHIND
-            else:
-                console.error(
-                    "interrupted while waiting for the account's lock; nothing was changed"
-                )
-            yield state
-    finally:
-        if state.held:
-            _release(client, console, holder, state, interrupted=interrupts.signum is not None)
-
-
-def _release(
-    client: Client,
-    console: Console,
-    holder: Holder,
-    state: Held,
-    *,
-    interrupted: bool,
-) -> None:
-    from triggersync.engine import lock
-    from triggersync.errors import LockError
-
-    if interrupted:
-        # The requests in flight may have been cut off: releasing the lock is owed all the same.
-        client.reopen(lock.RELEASE_TIMEOUT)
-    try:
-        warning = lock.release(client, holder)
-    except LockError as exc:
-        console.error(str(exc))
-        state.release_failed = True
-        return
-    if warning is not None:
-        console.warn(warning)
 
 
 @click.command(epilog=opts.api_epilog("0 removed, or no lock held; 1 error or refusal."))
@@ -192,7 +116,7 @@ def _client(
     from triggersync.config import project as project_settings
     from triggersync.operations import Project
 
-    found = project_settings.find(project_file)
+    found = project_settings.find_project_file(project_file)
     if found is None:
         raise click.UsageError(
             "--account names an account of a project file: there is no triggersync.yaml "

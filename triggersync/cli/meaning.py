@@ -161,7 +161,7 @@ def _project(
         if account_names:
             raise click.UsageError("--account chooses accounts of the project file: give no PATHS")
         return None
-    found = project_settings.find(project_file)
+    found = project_settings.find_project_file(project_file)
     if found is None or (live and not project_settings.load(found).accounts):
         if account_names or project_file:
             raise click.UsageError("--account and --project need a project file's accounts")

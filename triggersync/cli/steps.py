@@ -7,9 +7,10 @@ so that `triggersync --version` and `--help` pay for none of it.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,11 +24,11 @@ if TYPE_CHECKING:
     from triggersync.api.client import Client
     from triggersync.config.adopt import Adoption
     from triggersync.config.files import Config
-    from triggersync.engine.apply import ApplyResult
     from triggersync.engine.departments import Departments
     from triggersync.engine.model import Trigger
     from triggersync.engine.plan import Plan
     from triggersync.language.rules import RuleSettings
+    from triggersync.operations import Applied
 
 
 def load(
@@ -36,15 +37,33 @@ def load(
     console: Console,
     strict: bool | None = None,
     project_file: str | None = None,
+    *,
+    warn: bool = True,
 ) -> Config:
-    """The configuration, its warnings shown; `strict` and `project_file`: see
-    `rule_settings`."""
+    """The configuration, its warnings shown (unless `warn` is false: a report that marks
+    them itself, `--format github`); `strict` and `project_file`: see `rule_settings`."""
     from triggersync.operations import load as load_config
 
     cfg = load_config(paths, vars_file, settings=rule_settings(strict, project_file))
-    for warning in cfg.warnings:
+    for warning in cfg.warnings if warn else ():
         console.warn(str(warning))
     return cfg
+
+
+@contextlib.contextmanager
+def annotated_errors(console: Console, github: bool, prefix: str = "") -> Iterator[None]:
+    """With `github`, a configuration's errors (a warning under --strict among them) are also
+    marked on their lines, `::error file=...` on stdout, before the one catch says them on
+    stderr."""
+    from triggersync.errors import ConfigError
+    from triggersync.views.github import annotation_lines
+
+    try:
+        yield
+    except ConfigError as exc:
+        if github:
+            console.emit(annotation_lines("error", exc.problems, prefix))
+        raise
 
 
 def rule_settings(strict: bool | None, project_file: str | None = None) -> RuleSettings:
@@ -87,10 +106,12 @@ def plan_live(
     *,
     console: Console,
     targets: Sequence[str] = (),
+    warn: bool = True,
 ) -> Plan:
     """The plan of the configuration against the live triggers, fetched now unless given;
-    a warning about a department it names is shown (docs/configuration.md#departments).
-    Narrowed to `targets` (globs), with a warning for a glob that names no trigger."""
+    a warning about a department it names is shown, unless `warn` is false (it is in the
+    plan's warnings either way: docs/configuration.md#departments). Narrowed to `targets`
+    (globs), with a warning for a glob that names no trigger."""
     from triggersync.operations import plan
 
     live = client.list() if live is None else live
@@ -101,7 +122,7 @@ def plan_live(
         prune=prune,
         live=live,
         targets=targets,
-        on_warning=lambda p: console.warn(str(p)),
+        on_warning=(lambda p: console.warn(str(p))) if warn else None,
     )
 
 
@@ -173,18 +194,27 @@ def confirmed(console: Console) -> bool:
 
 def summarise(
     console: Console,
-    result: ApplyResult,
+    applied: Applied,
     interrupted: int | None,
-    prefix: str = "",
-    *,
-    lock_kept: bool = False,
+    account: str | None = None,
 ) -> int:
-    """An apply's failures on stderr and its summary line; its exit code (1 as well when
-    the account's lock could not be released: `lock_kept`)."""
+    """What an apply did, said: the account's lock's warnings and errors, each failure on
+    stderr, then the summary line; its exit code (1 as well when the lock may still be held).
+    `account`: whose, when several accounts applied (its messages say `account NAME: `, its
+    summary line starts `NAME: `)."""
     from triggersync.views.text import applied_summary
 
+    whose = "" if account is None else f"account {account}: "
+    prefix = "" if account is None else f"{account}: "
+    for warning in applied.lock_warnings:
+        console.warn(f"{whose}{warning}")
+    if applied.lock_error is not None:
+        console.error(f"{whose}{applied.lock_error}")
+    result = applied.result
+    if result is None:  # nothing was tried: planned again under the lock, and nothing to do
+        return interrupted or (1 if applied.lock_error is not None else 0)
     for failure in result.failures():
-        console.error(f"{prefix}{failure.message}")
+        console.error(f"{whose}{failure.message}")
     summary = applied_summary(result)
     failed = f"{result.count('failed')} failed, {result.count('skipped')} skipped"
     if interrupted is not None:
@@ -193,7 +223,7 @@ def summarise(
             "not applied; plan again to see what is left."
         )
         return interrupted
-    if result.ok and not lock_kept:
+    if result.ok and applied.lock_error is None:
         console.echo(f"{prefix}Apply complete: {summary}")
         return 0
     if result.ok:
@@ -213,13 +243,18 @@ def render_as(plan: Plan, fmt: str, console: Console, *, drift: bool = False) ->
         return markdown.render_drift_markdown(plan) if drift else markdown.render_markdown(plan)
     if drift:
         return text.render_drift_text(plan, color=console.color)
-    return text.render_text(plan, color=console.color)
+    return text.render_text(plan, color=console.color)  # and github's: text, annotated
 
 
 def report(plan: Plan, fmt: str, console: Console, max_chars: int | None, *, drift: bool) -> None:
-    """Print a plan or drift report; append its markdown to the GitHub job summary."""
+    """Print a plan or drift report; append its markdown to the GitHub job summary. With
+    `github`, the text report after an annotation for each of the plan's warnings."""
     from triggersync.views import markdown
+    from triggersync.views.github import annotation_lines
 
+    marks = annotation_lines("warning", plan.warnings) if fmt == "github" else ""
+    if marks:
+        console.emit(marks)
     text = render_as(plan, fmt, console, drift=drift)
     if max_chars is not None:
         text = markdown.truncate_markdown(text, max_chars, what="report" if drift else "plan")

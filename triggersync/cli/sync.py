@@ -5,13 +5,19 @@ from __future__ import annotations
 
 import shlex
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from triggersync.cli import accounts, steps
 from triggersync.cli import options as opts
 from triggersync.cli.console import Console, Interrupts, Progress, pass_console
-from triggersync.cli.lock import held, lock_timeout
+from triggersync.cli.lock import LEFT_BEHIND, lock_timeout
+from triggersync.errors import LockWaitInterrupted
+
+if TYPE_CHECKING:
+    from triggersync.engine.model import Trigger
+    from triggersync.engine.plan import Plan
 
 
 @click.command(
@@ -21,7 +27,10 @@ from triggersync.cli.lock import held, lock_timeout
 @opts.project
 @opts.vars
 @opts.api_url
-@opts.format(["text", "markdown", "json"])
+@opts.format(
+    ["text", "markdown", "json", "github"],
+    help="github: the text plan, after ::warning annotations (and ::error under --strict).",
+)
 @click.option("--out", type=click.Path(dir_okay=False), help="Also save the plan (JSON) here.")
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes.")
 @opts.max_chars
@@ -76,11 +85,13 @@ def plan(
         return accounts.exit_code(
             runs, lambda value: 2 if detailed_exitcode and not value.plan.empty else 0
         )
-    cfg = steps.load(paths, vars_file, console, strict, project_file)
-    with steps.client(api_url, console) as client:
-        the_plan = steps.plan_live(
-            cfg, client, prune=not no_prune, targets=targets, console=console
-        )
+    github = fmt == "github"
+    with steps.annotated_errors(console, github):
+        cfg = steps.load(paths, vars_file, console, strict, project_file, warn=not github)
+        with steps.client(api_url, console) as client:
+            the_plan = steps.plan_live(
+                cfg, client, prune=not no_prune, targets=targets, console=console, warn=not github
+            )
     if out:
         console.write_file(Path(out), render_json(the_plan, console.mask), masked=True)
         # The reviewed form: what a fresh plan of the same files agrees with, and nothing else.
@@ -152,12 +163,11 @@ def apply(
     from triggersync import operations
     from triggersync.config import project as project_settings
     from triggersync.engine.planfile import read_saved
-    from triggersync.errors import StalePlanError
     from triggersync.language.rules import enforce
     from triggersync.views.text import render_text
 
     saved_any = read_saved(Path(plan_file)) if plan_file and not paths else None
-    if isinstance(saved_any, dict) and project_settings.find(project_file) is None:
+    if isinstance(saved_any, dict) and project_settings.find_project_file(project_file) is None:
         raise click.UsageError(
             f"{plan_file} holds the plans of a project file's accounts: apply it where the "
             "project file (triggersync.yaml) is, or pass --project FILE"
@@ -215,41 +225,44 @@ def apply(
         operations.check_safety(the_plan, force=force)
         if not plan_file and not yes and not steps.confirmed(console):
             return 1
+
+        def replan(live: list[Trigger]) -> Plan:
+            assert cfg is not None
+            return steps.plan_live(
+                cfg, client, prune=not no_prune, live=live, console=console, targets=targets
+            )
+
+        def replanned(fresh: Plan) -> None:
+            console.info("The account changed since the plan above was made; planned again:")
+            console.emit(render_text(fresh, color=console.color))
+
         # Ctrl-C and SIGTERM stop the apply between changes (and end a wait for the lock);
         # a change in flight gets a grace to finish before its request is cut off.
         interrupts = Interrupts(client.cancel, client.cut_off)
-        with held(client, console, lock_timeout, interrupts) as lock:
-            if not lock.held:
-                return interrupts.exit_code or 1
-            # Under the lock, the live state was read again: the plan applies only to the
-            # state it was made from, and another apply may have ended since.
-            live = lock.live
-            try:
-                operations.check_saved(the_plan, client, live=live)
-            except StalePlanError as stale:
-                if saved is not None or not yes:  # not what was reviewed or confirmed
-                    raise StalePlanError(f"{stale}; nothing was changed") from None
-                assert cfg is not None
-                the_plan = steps.plan_live(
-                    cfg, client, prune=not no_prune, live=live, console=console, targets=targets
-                )
-                console.info("The account changed since the plan above was made; planned again:")
-                console.emit(render_text(the_plan, color=console.color))
-                if the_plan.empty:
-                    return 0
-                operations.check_safety(the_plan, force=force)
-            with Progress(console, len(the_plan.changes)) as progress:
+        try:
+            with interrupts, Progress(console) as progress:
                 applied = operations.apply(
                     the_plan,
                     client,
                     force=force,
                     parallelism=parallelism,
                     on_outcome=progress.update,
+                    lock_timeout=lock_timeout,
+                    on_wait=lambda other: console.info(
+                        f"Waiting up to {lock_timeout:g} s for the account's lock: held by "
+                        f"{other.said()}"
+                    ),
+                    on_locked=lambda: setattr(interrupts, "left_behind", LEFT_BEHIND),
+                    # Planned again only when what was confirmed was "apply what the files
+                    # say" (--yes); a saved or an asked-for plan is applied as it is, or not.
+                    replan=replan if cfg is not None and saved is None and yes else None,
+                    on_replanned=replanned,
+                    on_start=lambda the_plan: progress.start(len(the_plan.changes)),
                 )
-    assert applied.result is not None
-    return steps.summarise(
-        console, applied.result, interrupts.exit_code, lock_kept=lock.release_failed
-    )
+        except LockWaitInterrupted as stopped:
+            console.error(str(stopped))
+            return interrupts.exit_code or 1
+    return steps.summarise(console, applied, interrupts.exit_code)
 
 
 @click.command(epilog=opts.api_epilog("0 no drift; 2 drift; 1 error."))

@@ -28,7 +28,7 @@ from typing import Any
 from triggersync.config import variables as refs
 from triggersync.config.edit import FileEdits
 from triggersync.config.files import EXTENSIONS, Config
-from triggersync.config.layout import Node, layout
+from triggersync.config.spans import Node, read_spans
 from triggersync.engine import export
 from triggersync.engine.model import Trigger, as_declared, same_json
 from triggersync.engine.plan import TEMPORARY_SUFFIX
@@ -148,7 +148,7 @@ def adopt(
     removed: list[str] = []
     for file in sorted(work, key=lambda f: FilePath(f).parts):
         bom, text = _read(file)
-        top = layout(text)
+        top = read_spans(text)
         edits = FileEdits(text)
         items = _items(top)
         index_at = _item_places(text, items)

@@ -1,5 +1,5 @@
 """Edits spliced into a configuration file's text, at the offsets its parser reports
-(config/layout.py): every byte that no edit covers stays as it was, comments, quoting, key
+(config/spans.py): every byte that no edit covers stays as it was, comments, quoting, key
 order and blank lines included.
 
 Why splicing rather than a round-trip YAML library: a round-trip library (ruamel.yaml) rebuilds
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from triggersync.config.layout import Entry, Node
+from triggersync.config.spans import Entry, Node
 from triggersync.engine import export
 from triggersync.engine.model import Trigger
 

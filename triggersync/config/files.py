@@ -13,7 +13,7 @@ from __future__ import annotations
 import fnmatch
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +24,7 @@ from triggersync.engine.departments import NamedDepartment, named_in
 from triggersync.engine.lock import LOCK_NAME, looks_like_lock
 from triggersync.engine.model import Trigger, normalise
 from triggersync.errors import ConfigError, JsonPath, Location, Problem
-from triggersync.language import across
-from triggersync.language import check as check_definition
+from triggersync.language import across, check_definition
 from triggersync.language.rules import RuleSettings, enforce, ignored_on_line
 
 EXTENSIONS = (".yaml", ".yml")
@@ -58,6 +57,9 @@ class Config:
     # Each department a definition names rather than gives by id, with its place: resolved
     # against the account (engine.departments), errors at the name's line.
     departments: tuple[NamedDepartment, ...] = ()
+    # The rule settings it was loaded under: planning's own warnings (a disabled department)
+    # are switched off, or made errors, as the files' were.
+    settings: RuleSettings = field(default_factory=RuleSettings)
 
     def is_ignored(self, name: str) -> bool:
         return any(fnmatch.fnmatchcase(name, glob.pattern) for glob in self.ignore)
@@ -153,7 +155,8 @@ def load(
         ignore=tuple(g.glob for g in loading.globs),
         files=tuple(files),
         warnings=tuple(warnings),
-        departments=tuple(loading.departments),
+        departments=_departments(loading),
+        settings=settings,
     )
 
 
@@ -180,6 +183,13 @@ def _kept(loading: _Loading, settings: RuleSettings) -> list[Problem]:
     """The warnings left once the project's switched-off rules, and those a trigger's
     `# triggersync: ignore[...]` comment names, are taken away."""
     documents = {entry.document.file: entry.document for entry in loading.declared}
+    # Searched once per file, not once per warning: a 5 MB file with thousands of warnings
+    # took seconds scanning its text over and over.
+    lines = {
+        file: document.text.splitlines()
+        for file, document in documents.items()
+        if "triggersync:" in document.text
+    }
     silenced: dict[tuple[str, int], frozenset[str]] = {}
     kept: list[Problem] = []
     for problem in loading.problems:
@@ -190,25 +200,25 @@ def _kept(loading: _Loading, settings: RuleSettings) -> list[Problem]:
         if (
             problem.rule is not None
             and document is not None
-            and "triggersync:" in document.text
+            and document.file in lines
             and len(path) >= 2
             and path[0] == "triggers"
             and isinstance(path[1], int)
         ):
             key = (document.file, path[1])
             if key not in silenced:
-                silenced[key] = _ignored_on_name_line(document, path[1])
+                silenced[key] = _ignored_on_name_line(document, lines[document.file], path[1])
             if problem.rule.id in silenced[key]:
                 continue
         kept.append(problem)
     return kept
 
 
-def _ignored_on_name_line(document: Document, index: int) -> frozenset[str]:
-    """The rule ids a trigger's `name` line switches off (its key's line, and its value's)."""
+def _ignored_on_name_line(document: Document, lines: list[str], index: int) -> frozenset[str]:
+    """The rule ids a trigger's `name` line switches off (its key's line, and its value's);
+    `lines`: the document's text, split once for all its triggers."""
     name: JsonPath = ("triggers", index, "name")
     found = document.locate([(name, True), (name, False)])
-    lines = document.text.splitlines()
     ids: set[str] = set()
     for location in found.values():
         if 0 < location.line <= len(lines):
@@ -234,7 +244,7 @@ def _load_file(
     if "${" in document.text:
         data, found = refs.substitute(data, values)
         pending.extend((problem, False) for problem in found)
-    checked = schema.check(data)
+    checked = schema.config_schema_problems(data)
     pending.extend(checked)
     broken = {problem.path[:2] for problem, _ in checked}
     for index, pattern in enumerate(_list(data, "ignore")):
@@ -254,7 +264,7 @@ def _not_configuration(document: Document) -> str | None:
     if data is None:
         return EMPTY_FILE
     if not isinstance(data, dict):
-        got = schema.describe(data)
+        got = schema.describe_yaml(data)
         return f"expected a mapping with `triggers` and/or `ignore` at the top level, got {got}"
     if "triggers" in data or "ignore" in data:
         return None
@@ -298,6 +308,26 @@ def _named_departments(
         NamedDepartment(trigger.name, index, name, paths[index], places[(paths[index], False)])
         for index, name in named
     ]
+
+
+def _departments(loading: _Loading) -> tuple[NamedDepartment, ...]:
+    """Each named department with the rule ids its trigger's name line switches off: its
+    warnings come at plan time, once the files are gone (each file's text split once)."""
+    documents = {entry.document.file: entry.document for entry in loading.declared}
+    lines: dict[str, list[str]] = {}
+    out: list[NamedDepartment] = []
+    for named in loading.departments:
+        file = named.location.file if named.location else ""
+        document = documents.get(file)
+        index = named.path[1] if len(named.path) >= 2 else None
+        if document is None or "triggersync:" not in document.text or not isinstance(index, int):
+            out.append(named)
+            continue
+        if file not in lines:
+            lines[file] = document.text.splitlines()
+        ignored = _ignored_on_name_line(document, lines[file], index)
+        out.append(replace(named, ignored=ignored))
+    return tuple(out)
 
 
 def _list(data: dict[str, Any], key: str) -> list[Any]:
@@ -388,7 +418,7 @@ def load_vars(path: str | os.PathLike[str]) -> dict[str, str]:
     document = read(path)
     data = document.data
     if not isinstance(data, dict):
-        got = "an empty file" if data is None else schema.describe(data)
+        got = "an empty file" if data is None else schema.describe_yaml(data)
         message = f"expected a mapping of names to values, got {got}"
         raise ConfigError([Problem(location=document.location(()), message=message)])
     out: dict[str, str] = {}
@@ -398,7 +428,7 @@ def load_vars(path: str | os.PathLike[str]) -> dict[str, str]:
             message = "invalid variable name: use letters, digits and _ (not first a digit)"
             pending.append((Problem(path=(name,), message=message), True))
         elif isinstance(value, bool) or not isinstance(value, str | int | float):
-            message = f"expected a string or a number, got {schema.describe(value)}"
+            message = f"expected a string or a number, got {schema.describe_yaml(value)}"
             pending.append((Problem(path=(name,), message=message), False))
         else:
             out[name] = str(value)

@@ -38,7 +38,7 @@ class Laid:
     passed_over: list[Problem]  # files in the folders given that are not configuration
 
 
-def lay_out(paths: Sequence[str | os.PathLike[str]]) -> Laid:
+def lay_out_files(paths: Sequence[str | os.PathLike[str]]) -> Laid:
     """Each configuration file with its canonical text, and why the others are not laid out."""
     files, problems = discover(paths)
     named = {os.path.normpath(os.fspath(path)) for path in paths}

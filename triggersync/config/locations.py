@@ -45,7 +45,7 @@ def is_merge_key(event: Any, resolve: Callable[..., str]) -> bool:
     return tag == MERGE
 
 
-def find(text: str, requests: Collection[Request]) -> dict[Request, Place]:
+def locate(text: str, requests: Collection[Request]) -> dict[Request, Place]:
     """The place of each requested path in `text`, a document the reader accepted; the walk
     ends as soon as every path asked for has been met."""
     walk = _Walk(text, set(requests))

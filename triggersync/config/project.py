@@ -101,7 +101,7 @@ class ProjectFile:
         return tuple(account for account in self.accounts if account.name in wanted)
 
 
-def find(explicit: str | os.PathLike[str] | None = None) -> str | None:
+def find_project_file(explicit: str | os.PathLike[str] | None = None) -> str | None:
     """The project file to use: the one given, else `triggersync.yaml` in the working
     directory when there is one, else none."""
     if explicit is not None:
@@ -110,9 +110,9 @@ def find(explicit: str | os.PathLike[str] | None = None) -> str | None:
 
 
 def settings(explicit: str | os.PathLike[str] | None = None) -> ProjectFile:
-    """The project file in use (`find`), loaded; with none, an empty one: no accounts, the
-    default settings."""
-    found = find(explicit)
+    """The project file in use (`find_project_file`), loaded; with none, an empty one: no
+    accounts, the default settings."""
+    found = find_project_file(explicit)
     return load(found) if found is not None else ProjectFile(file="")
 
 
@@ -134,7 +134,7 @@ def load(path: str | os.PathLike[str]) -> ProjectFile:
     document = read(path)
     data = document.data
     if not isinstance(data, dict):
-        got = "an empty file" if data is None else schema.describe(data)
+        got = "an empty file" if data is None else schema.describe_yaml(data)
         message = f"expected a mapping with `accounts`, `strict` and/or `rules`, got {got}"
         raise ConfigError([Problem(location=document.location(()), message=message)])
     if "triggers" in data or "ignore" in data:
@@ -243,7 +243,7 @@ def _subdomain_problems(value: str, at: JsonPath) -> list[schema.Found]:
         message = f"write the subdomain only: {host[: -len(_HOST_SUFFIX)]!r}, not a host or URL"
     else:
         message = (
-            f"{schema.describe(value)} is not a subdomain (letters, digits and '-'); "
+            f"{schema.describe_yaml(value)} is not a subdomain (letters, digits and '-'); "
             "for another host give api_url"
         )
     return [(Problem(path=(*at, "subdomain"), message=message), False)]

@@ -35,9 +35,10 @@ import yaml
 from triggersync.config import locations
 from triggersync.config.locations import Parser, Place, Request, is_merge_key
 from triggersync.errors import ConfigError, JsonPath, JsonPathPart, Location, Problem, Severity
+from triggersync.language.rules import AMBIGUOUS_YAML_VALUE
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
-MAX_DEPTH = 64
+MAX_YAML_DEPTH = 64
 # Nodes reached again through an alias, beyond the file's own content. Real configurations
 # reuse a few anchors; a "billion laughs" file needs millions. Own content is already bounded
 # by MAX_FILE_BYTES, so a 50k-trigger file never comes near this.
@@ -45,7 +46,6 @@ MAX_ALIAS_EXPANSION = 100_000
 
 # Python converts decimal integers of at most 4,300 digits (sys.get_int_max_str_digits).
 MAX_INT_DIGITS = 4300
-AMBIGUOUS_RULE = "TS402 ambiguous-yaml-value"
 # Numbers in forms people rarely mean: a leading zero (octal in YAML 1.1), 0x, 0b, `1:30`
 # (base 60), `1_000`. And `0o17`, a number in YAML 1.2 but text in YAML 1.1.
 _AMBIGUOUS_NUMBER = re.compile(r"[-+]?(0[0-9_]|0[xXbB]|[^:]*:|[^_]*_)")
@@ -93,7 +93,7 @@ class Document:
             except yaml.YAMLError:  # an item whose text does not stand alone: ask the whole
                 whole.extend(inside)
         if whole:
-            found.update(locations.find(self.text, whole))
+            found.update(locations.locate(self.text, whole))
         return {request: Location(self.file, *place) for request, place in found.items()}
 
     def _find_in_item(self, item: JsonPath, requests: list[Request]) -> dict[Request, Place]:
@@ -103,7 +103,7 @@ class Document:
         line, col = self.places[item]
         text = " " * (col - 1) + self.text[start:end]
         relative = {request: (request[0][len(item) :], request[1]) for request in requests}
-        inside = locations.find(text, list(relative.values()))
+        inside = locations.locate(text, list(relative.values()))
         placed: dict[Request, Place] = {}
         for request, within in relative.items():
             row, column = inside[within]
@@ -327,9 +327,9 @@ class _Builder:
         kind = type(event)
         if kind is yaml.AliasEvent:
             return self._alias(event)
-        if len(self.path) > MAX_DEPTH:
+        if len(self.path) > MAX_YAML_DEPTH:
             mark = event.start_mark  # the path itself would be too long to read
-            message = f"nested deeper than {MAX_DEPTH} levels"
+            message = f"nested deeper than {MAX_YAML_DEPTH} levels"
             raise _fail(self._file, message, mark.line + 1, mark.column + 1)
         anchor = getattr(event, "anchor", None)
         if anchor is None:
@@ -433,13 +433,19 @@ class _Builder:
         read_as = f"the text {built!r}" if isinstance(built, str) else f"the number {built!r}"
         message = (
             f"{text} is read as {read_as} (YAML 1.1 rules): quote it ({quoted}) to keep "
-            f"it as written [{AMBIGUOUS_RULE}]"
+            "it as written"
         )
         mark = event.start_mark
         location = Location(self._file, mark.line + 1, mark.column + 1)
         path = tuple(self.path)
         self.problems.append(
-            Problem(path=path, location=location, message=message, severity=Severity.WARNING)
+            Problem(
+                path=path,
+                location=location,
+                message=message,
+                severity=Severity.WARNING,
+                rule=AMBIGUOUS_YAML_VALUE,
+            )
         )
 
     def _mapping(self) -> dict[Any, Any]:

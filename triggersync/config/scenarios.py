@@ -84,7 +84,7 @@ def _scenario_validator() -> Draft202012Validator:
     return Draft202012Validator({"$defs": load_schema()["$defs"], "$ref": "#/$defs/scenario"})
 
 
-def check(data: Any) -> list[schema.Found]:
+def scenario_schema_problems(data: Any) -> list[schema.Found]:
     """Every schema problem of one file, in plain words. jsonschema costs ~1 ms a scenario, so
     each scenario that `plainly_valid` vouches for skips it; the rest, and the top level, are
     validated (and explained) by jsonschema."""
@@ -202,7 +202,7 @@ def _load_file(
         issues.append(source.issue((), SAVED_PLAN.format(file)))
         return
     broken: set[JsonPath] = set()
-    for problem, at_key in check(data):
+    for problem, at_key in scenario_schema_problems(data):
         issues.append(source.issue(problem.path, problem.message, key=at_key))
         broken.add(problem.path[:2])
     if not isinstance(data, dict) or ("scenarios",) in broken or () in broken:

@@ -69,7 +69,7 @@ def _trigger_validator() -> Draft202012Validator:
     return Draft202012Validator({"$defs": root["$defs"], "$ref": "#/$defs/trigger"})
 
 
-def check(document: Any) -> list[Found]:
+def config_schema_problems(document: Any) -> list[Found]:
     """Every schema problem of one file's (substituted) data but its definitions, in plain
     words.
 
@@ -106,7 +106,8 @@ def problems(checker: Draft202012Validator, instance: Any, prefix: JsonPath = ()
 
 
 def _problems(checker: Draft202012Validator, instance: Any, prefix: JsonPath) -> list[Found]:
-    return [found for error in checker.iter_errors(instance) for found in explain(error, prefix)]
+    errors = checker.iter_errors(instance)
+    return [found for error in errors for found in explain_schema_error(error, prefix)]
 
 
 @functools.cache
@@ -138,7 +139,7 @@ def _plainly_valid(trigger: Any) -> bool:
     return "enabled" not in trigger or type(trigger["enabled"]) in (bool, int)
 
 
-def describe(value: Any) -> str:
+def describe_yaml(value: Any) -> str:
     """A value as a user wrote it in YAML, short."""
     if value is None:
         return "null"
@@ -163,7 +164,7 @@ def suggest(word: str, choices: list[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-def explain(error: ValidationError, prefix: JsonPath = ()) -> Iterator[Found]:
+def explain_schema_error(error: ValidationError, prefix: JsonPath = ()) -> Iterator[Found]:
     """One jsonschema error in plain words, at its path under `prefix`."""
     path: JsonPath = (*prefix, *(p if isinstance(p, int) else str(p) for p in error.absolute_path))
     schema = error.schema if isinstance(error.schema, dict) else {}
@@ -176,7 +177,7 @@ def explain(error: ValidationError, prefix: JsonPath = ()) -> Iterator[Found]:
         return Problem(path=at, message=message), at_key
 
     if custom and keyword in ("anyOf", "oneOf", "type", "minLength", "enum"):
-        yield said(f"{custom}, got {describe(instance)}")
+        yield said(f"{custom}, got {describe_yaml(instance)}")
     elif keyword == "additionalProperties" and isinstance(instance, dict):
         allowed = sorted(schema.get("properties", {}))
         for key in instance:
@@ -188,7 +189,7 @@ def explain(error: ValidationError, prefix: JsonPath = ()) -> Iterator[Found]:
                 message = f"unknown key {key!r}{suggest(str(key), allowed)}"
             yield said(message, (*path, str(key)), at_key=True)
     elif keyword == "type":
-        yield said(f"expected {_expected(expected)}, got {describe(instance)}")
+        yield said(f"expected {_expected(expected)}, got {describe_yaml(instance)}")
     elif keyword == "required":
         missing = [k for k in expected if k not in instance]
         yield said(f"missing required key {missing[0]!r}")
@@ -200,4 +201,4 @@ def explain(error: ValidationError, prefix: JsonPath = ()) -> Iterator[Found]:
             if missing:
                 yield said(f"{key!r} needs {missing[0]!r} too", (*path, str(key)), at_key=True)
     else:
-        yield said(f"{describe(instance)} is not allowed here ({keyword})")
+        yield said(f"{describe_yaml(instance)} is not allowed here ({keyword})")

@@ -97,9 +97,9 @@ def emulator(
     """
     import sqlite3
 
-    from triggersync.emulator.hosts import is_loopback
     from triggersync.emulator.server import Credentials, Emulator, Faults
     from triggersync.emulator.store import StoreError
+    from triggersync.loopback import is_loopback
 
     if not is_loopback(host):
         # It accepts well-known default credentials and plain http: loopback only.

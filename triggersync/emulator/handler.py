@@ -29,7 +29,7 @@ from triggersync.emulator.hosts import is_own_host
 from triggersync.emulator.store import Store, StoreError
 from triggersync.emulator.traffic import Traffic
 
-log = logging.getLogger("triggersync.emulator")
+emulator_logger = logging.getLogger("triggersync.emulator")
 
 
 class Served(Protocol):
@@ -136,7 +136,7 @@ class Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
         except Exception:
-            log.exception("unexpected failure handling %s %s", self.command, self._path)
+            emulator_logger.exception("unexpected failure handling %s %s", self.command, self._path)
             self.close_connection = True  # the request may be half-read: start afresh
             if not self._started:
                 # A bug in the emulator must still answer, or the client waits for its timeout.
@@ -152,7 +152,7 @@ class Handler(BaseHTTPRequestHandler):
         """How the stdlib's parser refuses a request it cannot read (a garbage or binary request
         line, headers too long, an unknown method): in the API's JSON, and the connection
         closed, since nothing after it can be trusted to start a request."""
-        log.info("%s refused: %d %s", self.client_address[0], code, message)
+        emulator_logger.info("%s refused: %d %s", self.client_address[0], code, message)
         self.close_connection = True
         self._answer(_Reply(code, {"error": message or HTTPStatus(code).phrase}))
 
@@ -332,10 +332,10 @@ class Handler(BaseHTTPRequestHandler):
         if not self.command:
             return  # no request line to show: send_error has logged why
         # Method, path and status only: headers may carry credentials.
-        log.info("%s %s %s %s", self.client_address[0], self.command, self._path, code)
+        emulator_logger.info("%s %s %s %s", self.client_address[0], self.command, self._path, code)
 
     def log_message(self, format: str, *args: Any) -> None:
-        log.info("%s " + format, self.client_address[0], *args)
+        emulator_logger.info("%s " + format, self.client_address[0], *args)
 
 
 def _parse_json(raw: bytes) -> Any:
@@ -379,9 +379,9 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         if isinstance(sys.exc_info()[1], OSError):
-            log.info("%s connection dropped", client_address[0])  # the client went away
+            emulator_logger.info("%s connection dropped", client_address[0])  # the client went away
         else:
-            log.exception("unexpected failure serving %s", client_address[0])
+            emulator_logger.exception("unexpected failure serving %s", client_address[0])
 
     def drop_connections(self) -> None:
         """Wake handler threads idling on keep-alive connections, so they can be joined."""

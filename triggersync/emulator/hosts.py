@@ -35,16 +35,6 @@ def is_own_host(value: str, port: int) -> bool:
     )
 
 
-def is_loopback(host: str) -> bool:
-    """Whether `host` (a --host value: a name or a bare address) is `localhost` or a loopback
-    address: the only hosts the emulator may listen on, as it accepts well-known credentials
-    over plain http."""
-    if host.lower() == "localhost":
-        return True
-    address = _address(host)
-    return address is not None and address.is_loopback
-
-
 def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
         return ipaddress.ip_address(text)

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from triggersync.engine.model import as_declared, same_json
-from triggersync.language.check import check
+from triggersync.language.check import check_definition
 
 SCHEMA_VERSION = 1
 _SCHEMA = """
@@ -298,7 +298,7 @@ def _check_shape(definition: dict[str, Any] | None) -> None:
     operator or action, the wrong operands) is stored as sent."""
     if definition is None:
         return
-    for problem in check(definition):
+    for problem in check_definition(definition):
         if problem.is_error:
             where = f"definition.{problem.where}" if problem.path else "definition"
             raise InvalidTrigger(f"{where}: {problem.message}")

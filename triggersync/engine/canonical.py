@@ -36,7 +36,7 @@ from triggersync.untrusted import yaml_double_quoted
 # Twice as deep as a configuration file may nest (docs/configuration.md#yaml-safely), so that
 # validate is what reports a file nested too deeply; this bound only keeps the recursion here
 # within Python's.
-MAX_DEPTH = 128
+MAX_LAYOUT_DEPTH = 128
 WIDTH = 100  # the columns a one-line list may fill, as the project's own code (ruff)
 _STEP = 2  # columns per level
 
@@ -132,9 +132,9 @@ class _Tree:
 
     def _node(self, event: Any, depth: int, indent: int) -> _Node:
         kind = type(event)
-        if depth > MAX_DEPTH:
+        if depth > MAX_LAYOUT_DEPTH:
             mark = event.start_mark
-            raise LayoutError(f"nested deeper than {MAX_DEPTH} levels", mark.line + 1)
+            raise LayoutError(f"nested deeper than {MAX_LAYOUT_DEPTH} levels", mark.line + 1)
         if kind is yaml.ScalarEvent or kind is yaml.AliasEvent:
             node = _Node("scalar" if kind is yaml.ScalarEvent else "alias", event, indent)
             self._register(node)
@@ -181,7 +181,7 @@ class Layout:
     keys: tuple[str, ...]  # the top-level mapping's keys, as written
 
 
-def canonical(text: str) -> str:
+def canonical_text(text: str) -> str:
     """`text` in the canonical layout (see lay_out)."""
     return lay_out(text).text
 

@@ -19,8 +19,9 @@ from typing import Any
 
 from triggersync.engine.model import Trigger
 from triggersync.engine.plan import Change
-from triggersync.errors import JsonPath, Location, Problem, Severity
+from triggersync.errors import JsonPath, Location, Problem, Rule, Severity
 from triggersync.language.literals import literal
+from triggersync.language.rules import DEPARTMENT_KEPT, DISABLED_DEPARTMENT
 from triggersync.language.vocabulary import SET_DEPARTMENT, did_you_mean
 
 
@@ -71,6 +72,8 @@ class NamedDepartment:
     name: str
     path: JsonPath = ()  # in its file's document, e.g. triggers[2].definition.actions[0][1]
     location: Location | None = None
+    # The rule ids its trigger's `# triggersync: ignore[...]` name-line comment switches off.
+    ignored: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -175,9 +178,10 @@ def resolve(
                 actions[index] = [SET_DEPARTMENT, department.id]
                 used.add(department.id)
             if problem is not None:
-                message, severity = problem
+                message, rule = problem
                 place = where.get((trigger.name, index))
-                problems.append(_problem(trigger, index, place, message, severity))
+                if rule is None or place is None or rule.id not in place.ignored:
+                    problems.append(_problem(trigger, index, place, message, rule))
         resolved.append(replace(trigger, definition={**trigger.definition, "actions": actions}))
     return Resolution(
         tuple(resolved), tuple(sorted(problems, key=Problem.sort_key)), names_for(used, departments)
@@ -186,8 +190,9 @@ def resolve(
 
 def _resolve_one(
     name: str, departments: Departments, live: Trigger | None
-) -> tuple[Department | None, tuple[str, Severity] | None]:
-    """The department a name stands for, and what to say about it."""
+) -> tuple[Department | None, tuple[str, Rule | None] | None]:
+    """The department a name stands for, and what to say about it: a warning with its rule,
+    or an error (no rule)."""
     found = departments.named(name)
     if len(found) == 1:
         department = found[0]
@@ -197,20 +202,20 @@ def _resolve_one(
             f"department {literal(name)} (id {department.id}) is disabled: chats routed to it "
             "are not served until it is enabled"
         )
-        return department, (warning, Severity.WARNING)
+        return department, (warning, DISABLED_DEPARTMENT)
     if found:
         ids = " and ".join(str(department.id) for department in found)
         error = (
             f"department name {literal(name)} is shared by the departments with ids {ids}: "
             "write the id of the one you mean, as a number"
         )
-        return None, (error, Severity.ERROR)
+        return None, (error, None)
     if live is not None and [SET_DEPARTMENT, name] in _actions(live.definition):
         warning = (
             f"no department is named {literal(name)}; kept as written, as the live trigger holds it"
         )
-        return None, (warning, Severity.WARNING)
-    return None, (_unknown(name, departments), Severity.ERROR)
+        return None, (warning, DEPARTMENT_KEPT)
+    return None, (_unknown(name, departments), None)
 
 
 def _actions(definition: Any) -> list[Any]:
@@ -251,16 +256,21 @@ def _problem(
     index: int,
     place: NamedDepartment | None,
     message: str,
-    severity: Severity,
+    rule: Rule | None,
 ) -> Problem:
+    """An error when there is no rule; a warning of its rule otherwise."""
+    severity = Severity.ERROR if rule is None else Severity.WARNING
     if place is not None and place.location is not None:
-        return Problem(path=place.path, location=place.location, message=message, severity=severity)
+        return Problem(
+            path=place.path, location=place.location, message=message, severity=severity, rule=rule
+        )
     path: JsonPath = ("definition", "actions", index, 1)
     return Problem(
         path=path,
         location=trigger.location,
         message=f"trigger {literal(trigger.name)}: {message}",
         severity=severity,
+        rule=rule,
     )
 
 

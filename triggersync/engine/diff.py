@@ -17,7 +17,7 @@ from triggersync.engine.model import (
     FIELD_ORDER,
     MAX_LIVE_DEPTH,
     Trigger,
-    canonical,
+    canonical_value,
     deeper_than,
     same_definition,
     same_json,
@@ -246,7 +246,7 @@ def _for_deepdiff(value: Any) -> Any:
         return [_for_deepdiff(item) for item in value]
     if kind is dict:
         return {key: _for_deepdiff(item) for key, item in value.items()}
-    return canonical(value)
+    return canonical_value(value)
 
 
 def _from_deepdiff(value: Any) -> Any:

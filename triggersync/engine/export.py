@@ -18,7 +18,7 @@ from triggersync.engine import canonical
 from triggersync.engine.lock import LOCK_NAME
 from triggersync.engine.model import Trigger, deeper_than
 from triggersync.errors import TriggersyncError
-from triggersync.language import check
+from triggersync.language import check_definition
 from triggersync.untrusted import is_clean, shown, yaml_double_quoted
 
 SCHEMA_RELPATH = Path("schemas") / "triggersync.schema.json"
@@ -124,7 +124,7 @@ def field_yaml(key: str, value: Any, *, in_definition: bool = False, flow: bool 
     # Laid out where it goes in a file in fmt's layout (a trigger's keys at column 4, its
     # definition's at 6), so that the width of its one-line lists is decided as fmt decides.
     item = {"definition": field} if in_definition else field
-    lines = canonical.canonical(_dump(lambda: {"triggers": [item]}, flow=False)).splitlines()
+    lines = canonical.canonical_text(_dump(lambda: {"triggers": [item]}, flow=False)).splitlines()
     column = 6 if in_definition else 4
     return "\n".join(line[column:] for line in lines[2 if in_definition else 1 :])
 
@@ -136,7 +136,7 @@ def items_yaml(triggers: Sequence[Trigger], *, flow: bool = False) -> str:
         documents = _dump(lambda: [trigger_document(t) for t in triggers], flow=True)
         return documents.rstrip("\n")[1:-1]
     # In fmt's layout, items at column 2 (a blank line between two), then moved to column 0.
-    laid = canonical.canonical(_documents(triggers, ordered=False)).split("\n", 1)[1]
+    laid = canonical.canonical_text(_documents(triggers, ordered=False)).split("\n", 1)[1]
     return "".join(line[2:] if line != "\n" else line for line in laid.splitlines(keepends=True))
 
 
@@ -213,7 +213,7 @@ def _unwritable(trigger: Trigger) -> str | None:
     if trigger.definition is not None:
         # Zendesk may hold a shape that no configuration can (validate refuses it): written,
         # the file would stop every later plan, so the trigger is named instead.
-        broken = next((p for p in check(trigger.definition) if p.is_error), None)
+        broken = next((p for p in check_definition(trigger.definition) if p.is_error), None)
         if broken is not None:
             where = f"definition.{broken.where}" if broken.path else "definition"
             return f"its {where} cannot be read as configuration: {broken.message}"
@@ -255,7 +255,7 @@ def modeline(target_dir: Path) -> str:
 def to_yaml(triggers: Sequence[Trigger], target_dir: Path | None = None) -> str:
     """A configuration file of the triggers, in fmt's layout (docs/configuration.md#layout),
     so that an exported file is fmt-clean."""
-    return canonical.canonical(modeline(target_dir or Path.cwd()) + _documents(triggers))
+    return canonical.canonical_text(modeline(target_dir or Path.cwd()) + _documents(triggers))
 
 
 def _documents(triggers: Sequence[Trigger], *, ordered: bool = True) -> str:
@@ -354,6 +354,6 @@ def _write_files(triggers: Sequence[Trigger], folder: Path, head: str) -> list[s
     names: list[str] = []
     for trigger, name in file_names(triggers):
         names.append(name)
-        text = canonical.canonical(head + _documents([trigger]))
+        text = canonical.canonical_text(head + _documents([trigger]))
         (folder / name).write_text(text, encoding="utf-8")
     return names

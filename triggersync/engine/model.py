@@ -116,23 +116,25 @@ def _alike(a: Any, b: Any) -> bool:
     return (kind is bool) is (type(b) is bool)
 
 
-def canonical(value: Any) -> Any:
+def canonical_value(value: Any) -> Any:
     """The value in the one form its JSON text is compared by: a float with an integral value
     is that integer (the API may spell 1 as 1.0), all else as it is."""
     kind = type(value)
     if kind is float:
         return int(value) if value.is_integer() else value
     if kind is list:
-        return [canonical(item) for item in value]
+        return [canonical_value(item) for item in value]
     if kind is dict:
-        return {key: canonical(item) for key, item in value.items()}
+        return {key: canonical_value(item) for key, item in value.items()}
     return value
 
 
 def canonical_json(value: Any) -> str:
     """One text per JSON value, equal where `same_json` is true: keys sorted, 1.0 written as 1,
     `true` never as 1."""
-    return json.dumps(canonical(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return json.dumps(
+        canonical_value(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
 
 
 def kind_of(value: Any) -> str:

@@ -9,7 +9,7 @@ printing. docs/language.md describes the vocabulary and the evaluation model.
 from __future__ import annotations
 
 from triggersync.errors import Problem, Severity, format_path
-from triggersync.language.check import check
+from triggersync.language.check import check_definition
 from triggersync.language.evaluate import (
     CompiledTrigger,
     EvaluationOutcome,
@@ -23,8 +23,8 @@ from triggersync.language.explain import (
     action_words,
     condition_words,
     event_words,
-    explain,
     explain_lines,
+    explain_sentence,
 )
 from triggersync.language.literals import literal
 from triggersync.language.vocabulary import (
@@ -49,12 +49,12 @@ __all__ = [
     "Severity",
     "Verdict",
     "action_words",
-    "check",
+    "check_definition",
     "condition_words",
     "did_you_mean",
     "event_words",
-    "explain",
     "explain_lines",
+    "explain_sentence",
     "fires",
     "format_path",
     "literal",

@@ -19,7 +19,7 @@ from typing import Any, Final
 from triggersync.errors import Problem, Rule, Severity
 from triggersync.language import rules
 from triggersync.language.evaluate import CompiledTrigger
-from triggersync.language.literals import MAX_DEPTH, literal
+from triggersync.language.literals import MAX_WALK_DEPTH, literal
 from triggersync.language.rules import RuleSettings
 from triggersync.language.scenarios import messages_visitor
 from triggersync.language.vocabulary import OPERATORS, Shape
@@ -184,7 +184,7 @@ def _candidates(condition: Any) -> dict[str, list[Any]]:
             values.append(value)
 
     def walk(node: Any, depth: int) -> None:
-        if not isinstance(node, list) or not node or depth > MAX_DEPTH:
+        if not isinstance(node, list) or not node or depth > MAX_WALK_DEPTH:
             return
         known = OPERATORS.get(node[0]) if isinstance(node[0], str) else None
         if known is None:

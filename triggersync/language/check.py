@@ -21,7 +21,7 @@ from typing import Any
 from triggersync.errors import JsonPath, Problem, Rule, Severity
 from triggersync.language import rules, values
 from triggersync.language.explain import condition_words
-from triggersync.language.literals import MAX_DEPTH, describe
+from triggersync.language.literals import MAX_WALK_DEPTH, describe_literal
 from triggersync.language.vocabulary import (
     DEFINITION_KEYS,
     EVENTS,
@@ -37,13 +37,13 @@ from triggersync.language.vocabulary import (
 )
 
 
-def check(definition: Any) -> tuple[Problem, ...]:
+def check_definition(definition: Any) -> tuple[Problem, ...]:
     """Every problem of one definition: unknown keys, then the event, the condition and the
     actions, each part in order."""
     found = _Found()
     if not isinstance(definition, dict):
         what = "a definition is an object with event, condition and actions"
-        found.error((), f"{what}, got {describe(definition)}")
+        found.error((), f"{what}, got {describe_literal(definition)}")
         return tuple(found.problems)
     _check_keys(definition, found)
     _check_event(definition.get("event"), "event" in definition, found)
@@ -87,7 +87,7 @@ def _check_keys(definition: dict[Any, Any], found: _Found) -> None:
     known = DEFINITION_KEYS + METADATA_KEYS
     for key in definition:
         if key not in known:
-            name = key if isinstance(key, str) else describe(key)
+            name = key if isinstance(key, str) else describe_literal(key)
             found.warn(
                 rules.UNKNOWN_KEY,
                 (name,),
@@ -107,7 +107,7 @@ def _check_event(event: Any, present: bool, found: _Found) -> None:
         found.warn(
             rules.UNKNOWN_EVENT,
             ("event",),
-            f"an event is a name ({_events()}), got {describe(event)}",
+            f"an event is a name ({_events()}), got {describe_literal(event)}",
         )
     elif event not in EVENTS:
         found.warn(rules.UNKNOWN_EVENT, ("event",), _unknown("event", event, EVENTS))
@@ -120,7 +120,7 @@ def _events() -> str:
 def _check_condition(node: Any, path: JsonPath, found: _Found, *, top: bool = False) -> None:
     if not isinstance(node, list):
         what = "a condition is a list (an operator, then its operands)"
-        found.error(path, f"{what}, got {describe(node)}")
+        found.error(path, f"{what}, got {describe_literal(node)}")
         return
     if not node:
         if not top:  # at the top, [] says "no conditions"
@@ -131,12 +131,11 @@ def _check_condition(node: Any, path: JsonPath, found: _Found, *, top: bool = Fa
     head, operands = node[0], node[1:]
     if not isinstance(head, str):
         what = "an operator name comes first (e.g. 'and', 'eq')"
-        found.error((*path, 0), f"{what}, got {describe(head)}")
+        found.error((*path, 0), f"{what}, got {describe_literal(head)}")
         return
-    if len(path) > MAX_DEPTH:
-        found.warn(
-            rules.TOO_DEEP, path, f"nested more than {MAX_DEPTH} levels deep; not checked further"
-        )
+    if len(path) > MAX_WALK_DEPTH:
+        deep = f"nested more than {MAX_WALK_DEPTH} levels deep; not checked further"
+        found.warn(rules.TOO_DEEP, path, deep)
         return
     known = OPERATORS.get(head)
     if known is None:
@@ -170,7 +169,7 @@ def _check_condition(node: Any, path: JsonPath, found: _Found, *, top: bool = Fa
         found.warn(
             rules.WRONG_OPERAND,
             (*path, 1),
-            f"{head!r} takes a tag (text), got {describe(operands[0])}",
+            f"{head!r} takes a tag (text), got {describe_literal(operands[0])}",
         )
 
 
@@ -181,7 +180,7 @@ def _count(operands: list[Any]) -> str:
 def _check_variable(known: Operator, name: Any, path: JsonPath, found: _Found) -> Variable | None:
     if not isinstance(name, str):
         what = f"{known.name!r} compares a variable (e.g. '@visitor_country_code')"
-        found.warn(rules.UNKNOWN_VARIABLE, path, f"{what}, got {describe(name)}")
+        found.warn(rules.UNKNOWN_VARIABLE, path, f"{what}, got {describe_literal(name)}")
         return None
     variable = VARIABLES.get(name)
     if variable is not None:
@@ -203,13 +202,13 @@ def _check_value(
     name = known.name
     if isinstance(value, (list, dict)) or (value is None and known.value_kind is not Kind.ANY):
         what = f"{name!r} compares with a plain value (text, a number, true or false)"
-        found.warn(rules.WRONG_OPERAND, path, f"{what}, got {describe(value)}")
+        found.warn(rules.WRONG_OPERAND, path, f"{what}, got {describe_literal(value)}")
         return
     if value is not None and not known.value_kind.accepts(value):
         found.warn(
             rules.WRONG_OPERAND,
             path,
-            f"{name!r} compares {known.value_kind.value}, got {describe(value)}",
+            f"{name!r} compares {known.value_kind.value}, got {describe_literal(value)}",
         )
         return
     if known.name in ("regex", "iregex"):
@@ -239,11 +238,11 @@ def _mismatch(known: Operator, variable: Variable, value: Any) -> str:
     if variable.kind is Kind.BOOLEAN and True not in (
         values.equals(b, value) for b in (True, False)
     ):
-        return f"{describe(value)} can never equal {about}"
+        return f"{describe_literal(value)} can never equal {about}"
     if variable.kind is Kind.NUMBER and values.read_number(value) is None:
-        return f"{describe(value)} can never equal {about}"
+        return f"{describe_literal(value)} can never equal {about}"
     if variable.kind is Kind.TEXT and isinstance(value, bool):
-        return f"{describe(value)} can never equal {about}"
+        return f"{describe_literal(value)} can never equal {about}"
     return ""
 
 
@@ -253,7 +252,7 @@ def _check_seconds(name: str, seconds: Any, path: JsonPath, found: _Found) -> No
         found.warn(
             rules.WRONG_OPERAND,
             path,
-            f"{name!r} takes a number of seconds, got {describe(seconds)}",
+            f"{name!r} takes a number of seconds, got {describe_literal(seconds)}",
         )
     elif number < 0:
         found.warn(
@@ -268,13 +267,13 @@ def _check_actions(actions: Any, found: _Found) -> None:
         )
         return
     if not isinstance(actions, list):
-        found.error(("actions",), f"actions is a list of actions, got {describe(actions)}")
+        found.error(("actions",), f"actions is a list of actions, got {describe_literal(actions)}")
         return
     for index, action in enumerate(actions):
         path: JsonPath = ("actions", index)
         if not isinstance(action, list) or not action or not isinstance(action[0], str):
             what = "an action is a list that starts with its name (e.g. ['addTag', 'vip'])"
-            found.error(path, f"{what}, got {describe(action)}")
+            found.error(path, f"{what}, got {describe_literal(action)}")
             continue
         name, operands = action[0], action[1:]
         known = TRIGGER_ACTIONS.get(name)
@@ -291,9 +290,8 @@ def _check_actions(actions: Any, found: _Found) -> None:
             for offset, (kind, operand) in enumerate(zip(kinds, operands, strict=True), start=1):
                 if not kind.accepts(operand):
                     what = f"{name!r} takes {kind.value} here"
-                    found.warn(
-                        rules.WRONG_OPERAND, (*path, offset), f"{what}, got {describe(operand)}"
-                    )
+                    got = describe_literal(operand)
+                    found.warn(rules.WRONG_OPERAND, (*path, offset), f"{what}, got {got}")
 
 
 # A greeting on every page: `page_enter` runs each time the visitor opens a page.
@@ -336,7 +334,7 @@ def _mentions(node: Any, names: tuple[str, ...], depth: int) -> bool:
     """Whether `names` appear anywhere in a condition (as an operator or an operand)."""
     if isinstance(node, str):
         return node in names
-    if not isinstance(node, list) or depth > MAX_DEPTH:
+    if not isinstance(node, list) or depth > MAX_WALK_DEPTH:
         return False
     return any(_mentions(item, names, depth + 1) for item in node)
 
@@ -400,7 +398,7 @@ def _clash(first: Operator, first_value: Any, second: Operator, second_value: An
 
 def _always(node: Any, depth: int) -> bool:
     """Whether a condition holds for every visitor, by its shape alone."""
-    if depth > MAX_DEPTH:
+    if depth > MAX_WALK_DEPTH:
         return False
     head, operands = _logic(node)
     if head == "and":
@@ -414,7 +412,7 @@ def _always(node: Any, depth: int) -> bool:
 
 def _never(node: Any, depth: int) -> bool:
     """Whether a condition holds for no visitor, by its shape alone."""
-    if depth > MAX_DEPTH:
+    if depth > MAX_WALK_DEPTH:
         return False
     head, operands = _logic(node)
     if head == "and":

@@ -22,7 +22,7 @@ from typing import Any
 from triggersync.errors import JsonPath, format_path
 from triggersync.language import values
 from triggersync.language.explain import condition_words, event_words
-from triggersync.language.literals import MAX_DEPTH, bare, describe, literal
+from triggersync.language.literals import MAX_WALK_DEPTH, bare, describe_literal, literal
 from triggersync.language.values import Truth
 from triggersync.language.vocabulary import OPERATORS, Kind, Operator, Shape
 
@@ -287,8 +287,8 @@ def _compile(node: Any, path: JsonPath, trigger: str) -> _Node:
         return _unknown_leaf(path, node, "an empty condition")
     head, operands = node[0], node[1:]
     if not isinstance(head, str):
-        return _unknown_leaf(path, node, f"{describe(head)} is not an operator")
-    if len(path) > MAX_DEPTH:
+        return _unknown_leaf(path, node, f"{describe_literal(head)} is not an operator")
+    if len(path) > MAX_WALK_DEPTH:
         return _unknown_leaf(path, node, "nested too deep")
     known = OPERATORS.get(head)
     if known is None:
@@ -377,9 +377,10 @@ def _fired_why(trigger: str) -> _Why:
 def _compile_comparison(known: Operator, node: list[Any], path: JsonPath) -> _Node:
     variable, value = node[1], node[2]
     if not isinstance(variable, str) or not variable.startswith("@"):
-        return _unknown_leaf(path, node, f"{describe(variable)} is not a variable")
+        return _unknown_leaf(path, node, f"{describe_literal(variable)} is not a variable")
     if value is None or isinstance(value, (list, dict)):
-        return _unknown_leaf(path, node, f"the tool does not compare with {describe(value)}")
+        unknown = f"the tool does not compare with {describe_literal(value)}"
+        return _unknown_leaf(path, node, unknown)
     key = variable[1:]
     assert known.make_test is not None  # every comparison has one
     test = known.make_test(value)

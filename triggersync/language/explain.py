@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from triggersync.errors import JsonPath, format_path
-from triggersync.language.literals import MAX_DEPTH, as_written, bare, literal
+from triggersync.language.literals import MAX_WALK_DEPTH, as_written, bare, literal
 from triggersync.language.vocabulary import (
     DEPARTMENT_ID_WORDS,
     EVENTS,
@@ -96,7 +96,7 @@ def action_words(action: Any, departments: Mapping[int, str] = _NO_NAMES) -> str
     return text
 
 
-def explain(definition: Any, departments: Mapping[int, str] = _NO_NAMES) -> str:
+def explain_sentence(definition: Any, departments: Mapping[int, str] = _NO_NAMES) -> str:
     """The whole definition as one sentence, on one line; `departments` names the department
     ids it knows (action_words)."""
     if not isinstance(definition, dict):
@@ -150,7 +150,7 @@ def _holds_always(condition: Any) -> bool:
 
 def _unwrap(node: Any) -> Any:
     """An `and`/`or` of one condition reads as that condition."""
-    for _ in range(MAX_DEPTH):
+    for _ in range(MAX_WALK_DEPTH):
         known = _operator(node)
         if known is None or not known.variadic or len(node) != 2:
             return node
@@ -160,7 +160,7 @@ def _unwrap(node: Any) -> Any:
 
 def _inline(node: Any, depth: int) -> str:
     known = _operator(node)
-    if known is None or depth >= MAX_DEPTH:
+    if known is None or depth >= MAX_WALK_DEPTH:
         return as_written(node)
     operands = node[1:]
     if known.variadic:
@@ -248,7 +248,7 @@ def _actions_sentence(actions: Any, departments: Mapping[int, str]) -> str:
 
 def _condition_lines(node: Any, depth: int, path: JsonPath, prefix: str, lines: list[Line]) -> None:
     known = _operator(node)
-    if known is not None and len(path) < MAX_DEPTH:
+    if known is not None and len(path) < MAX_WALK_DEPTH:
         if known.variadic and len(node) > 1:
             lines.append(Line(depth, f"{prefix}{known.words}:", path))
             for index, operand in enumerate(node[1:], start=1):

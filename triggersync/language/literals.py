@@ -12,7 +12,7 @@ from typing import Any
 
 # Deeper nesting than this is not walked: no real definition comes close, and a hostile one must
 # not turn into a RecursionError.
-MAX_DEPTH = 64
+MAX_WALK_DEPTH = 64
 
 _SHORT_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 # A name shown without quotes (an operator or variable nobody knows) must read as one token.
@@ -85,7 +85,7 @@ def literal(value: Any, depth: int = 0) -> str:
         return number_text(value)
     if isinstance(value, str):
         return quote(value)
-    if depth >= MAX_DEPTH:
+    if depth >= MAX_WALK_DEPTH:
         return "[…]" if isinstance(value, list) else "{…}"
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(literal(item, depth + 1) for item in value) + "]"
@@ -106,7 +106,7 @@ def as_written(node: Any, depth: int = 0) -> str:
     return "[" + ", ".join([first, *(literal(item, depth + 1) for item in operands)]) + "]"
 
 
-def describe(value: Any) -> str:
+def describe_literal(value: Any) -> str:
     """A value in an error message, short."""
     if isinstance(value, list):
         return "a list"

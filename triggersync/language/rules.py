@@ -72,6 +72,11 @@ DISABLED_DEPARTMENT: Final = Rule(
 AMBIGUOUS_YAML_VALUE: Final = Rule(
     "TS402", "ambiguous-yaml-value", "an unquoted YAML 1.1 value that reads as another number"
 )
+DEPARTMENT_KEPT: Final = Rule(
+    "TS403",
+    "unknown-department-kept",
+    "setDepartment names no department of the account, kept as the live trigger holds it",
+)
 
 RULES: Final[Mapping[str, Rule]] = {
     rule.id: rule
@@ -97,6 +102,7 @@ RULES: Final[Mapping[str, Rule]] = {
         DESCRIPTION_PATTERN,
         DISABLED_DEPARTMENT,
         AMBIGUOUS_YAML_VALUE,
+        DEPARTMENT_KEPT,
     )
 }
 

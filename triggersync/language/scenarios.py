@@ -24,7 +24,7 @@ from triggersync.language.evaluate import (
     fires,
 )
 from triggersync.language.explain import action_words, condition_words
-from triggersync.language.literals import MAX_DEPTH, literal
+from triggersync.language.literals import MAX_WALK_DEPTH, literal
 from triggersync.language.vocabulary import OPERATORS, TRIGGER_ACTIONS, VARIABLES, Kind, Shape
 
 NAMED_AT_MOST = 4  # triggers named in one warning; the rest are counted
@@ -202,7 +202,7 @@ def held_words(name: str, definition: Any, scenario: Scenario) -> str:
 
 def _held(name: str, node: Any, scenario: Scenario, depth: int) -> Iterator[str]:
     known = _operator(node)
-    if known is not None and known.variadic and depth < MAX_DEPTH:
+    if known is not None and known.variadic and depth < MAX_WALK_DEPTH:
         children = node[1:]
         if known.shape is Shape.ALL:
             for child in children:
@@ -258,7 +258,7 @@ def _readings(
     node: Any, visitor: VisitorData, fired_before: Sequence[str], trigger: str, depth: int
 ) -> Iterator[str]:
     known = _operator(node)
-    if known is None or depth > MAX_DEPTH:
+    if known is None or depth > MAX_WALK_DEPTH:
         return
     if known.shape in (Shape.ALL, Shape.ANY, Shape.NOT):
         for child in node[1:]:
@@ -318,7 +318,7 @@ def variables_read(definition: Any) -> set[str]:
 
 def _collect(node: Any, found: set[str], depth: int) -> None:
     known = _operator(node)
-    if known is None or depth > MAX_DEPTH:
+    if known is None or depth > MAX_WALK_DEPTH:
         return
     if known.shape in (Shape.ALL, Shape.ANY, Shape.NOT):
         for child in node[1:]:

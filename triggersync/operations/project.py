@@ -18,13 +18,15 @@ import os
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from triggersync.config import project as project_file
 from triggersync.config.project import Account, ProjectFile
-from triggersync.errors import PlanFileError, Problem
+from triggersync.errors import PlanFileError, Problem, StalePlanError
 from triggersync.operations import workflow
 from triggersync.operations.accounts import AccountRun, connect_account, run_each, then
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from triggersync.api.client import Client
@@ -179,26 +181,74 @@ class Project:
 
     def check_saved(self, saved: Mapping[str, Plan]) -> list[AccountRun[Plan]]:
         """Each part of a saved project plan, checked against its own account for staleness
-        (PlanFileError for a part whose account the project file no longer has)."""
+        only (PlanFileError for a part whose account the project file no longer has); see
+        `reviewed` for what `apply --plan FILE` checks."""
+
+        def one(account: Account) -> Plan:
+            with self.connect(account) as client:
+                return workflow.check_saved(saved[account.name], client)
+
+        return self._each_part(saved, one)
+
+    def _each_part(
+        self, saved: Mapping[str, Plan], task: Callable[[Account], T]
+    ) -> list[AccountRun[T]]:
+        """`task` for the account of each part of a saved plan, at once, in the plan's order;
+        a part for an account the project file lacks fails."""
         by_name = {account.name: account for account in self.accounts}
-        unknown = [name for name in saved if name not in by_name]
-        runs: dict[str, AccountRun[Plan]] = {
+        runs: dict[str, AccountRun[T]] = {
             name: AccountRun(
                 name,
                 error=PlanFileError(
                     f"the plan has a part for account {name!r}, which the project file lacks"
                 ),
             )
-            for name in unknown
+            for name in saved
+            if name not in by_name
         }
-
-        def one(account: Account) -> Plan:
-            with self.connect(account) as client:
-                return workflow.check_saved(saved[account.name], client)
-
         known = [by_name[name] for name in saved if name in by_name]
-        runs.update((run.account, run) for run in run_each(known, one))
+        runs.update((run.account, run) for run in run_each(known, task))
         return [runs[name] for name in saved]
+
+    def reviewed(
+        self, saved: Mapping[str, Plan], *, strict: bool = False
+    ) -> list[AccountRun[AccountPlan]]:
+        """Each part of a saved project plan, as `apply --plan FILE` takes it (docs/projects.md,
+        "One saved plan"): the part checked for staleness against its own account, then the
+        account planned afresh from its configuration, the fresh plan's changes required to be
+        exactly the part's (PlanMismatchError naming each trigger that differs otherwise).
+        The value is the fresh plan: in CI the file comes from a pull request's run, so it is a
+        record of what was reviewed, and every later check (the delete guard) reads the fresh
+        plan, never the file. Under `strict` (or the project's `strict: true`) the part's
+        recorded warnings are errors, as the configuration's are. A part for an account the
+        project file lacks fails (PlanFileError)."""
+        from triggersync.language.rules import enforce
+
+        def one(account: Account) -> AccountPlan:
+            part = saved[account.name]
+            enforce(part.warnings, self.settings.rule_settings.with_strict(strict))
+            config = self.load_config(account, strict=strict)
+            with self.connect(account) as client:
+                live = client.list()
+                workflow.check_saved(part, client, live=live)
+                found: list[Problem] = []
+                fresh = _fresh_like(part, config, client, live, found.append)
+                return AccountPlan(config, fresh, tuple(found))
+
+        return self._each_part(saved, one)
+
+    def guarded(
+        self, runs: Sequence[AccountRun[AccountPlan]], *, force: bool = False
+    ) -> list[AccountRun[AccountPlan]]:
+        """The runs with a plan the delete guard refuses (docs/safety.md) turned into that
+        account's failure (UnsafePlanError), the others as they were: what `apply` checks
+        before it asks, so that a refused account is said before the question."""
+
+        def check(planned: AccountPlan) -> AccountPlan:
+            workflow.check_safety(planned.plan, force=force)
+            return planned
+
+        return [then(run, check) for run in runs]
 
     def apply(
         self,
@@ -222,6 +272,8 @@ class Project:
             run.account: run for run in plans
         }
 
+        from triggersync.engine.lock import UNLOCK
+
         def one(account: Account, planned: Plan | AccountPlan) -> workflow.Applied:
             # plan() gives each plan with its configuration; check_saved() the plan alone.
             the_plan = planned.plan if isinstance(planned, AccountPlan) else planned
@@ -230,21 +282,19 @@ class Project:
             report = None
             if on_outcome is not None:
                 report = functools.partial(on_outcome, account.name)
+            waiting = None if on_wait is None else functools.partial(on_wait, account.name)
             with self.connect(account, parallelism=parallelism) as client:
-                waiting = None if on_wait is None else functools.partial(on_wait, account.name)
-                return self._locked(
+                return workflow.apply(
+                    the_plan,
                     client,
-                    account.name,
-                    lock_timeout,
-                    waiting,
-                    lambda: workflow.apply(
-                        workflow.check_saved(the_plan, client),
-                        client,
-                        force=force,
-                        parallelism=parallelism,
-                        on_outcome=report,
-                        stop=self.stopped,
-                    ),
+                    force=force,
+                    parallelism=parallelism,
+                    on_outcome=report,
+                    stop=self.stopped,
+                    lock_timeout=lock_timeout,
+                    on_wait=waiting,
+                    # The command that reaches this account's lock.
+                    unlock=f"{UNLOCK} --account {account.name}",
                 )
 
         def each(account: Account) -> workflow.Applied:
@@ -254,46 +304,6 @@ class Project:
 
         return run_each([by_name[run.account] for run in plans if run.account in by_name], each)
 
-    def _locked(
-        self,
-        client: Client,
-        name: str,
-        timeout: float,
-        on_wait: Callable[[Holder], None] | None,
-        work: Callable[[], workflow.Applied],
-    ) -> workflow.Applied:
-        """`work` done while holding the account's lock (docs/safety.md, the lock)."""
-        from triggersync.engine import lock
-        from triggersync.errors import LockError
-
-        holder = lock.Holder.this_run()
-        unlock = f"{lock.UNLOCK} --account {name}"  # the command that reaches this account
-        stop = self.stopped
-        if (
-            lock.acquire(client, holder, timeout=timeout, stop=stop, on_wait=on_wait, unlock=unlock)
-            is None
-        ):
-            raise LockError("interrupted while waiting for the account's lock; nothing was changed")
-        try:
-            applied = work()
-        except BaseException:
-            self._release(client, holder, unlock)
-            raise
-        try:
-            warning = self._release(client, holder, unlock)
-        except LockError as exc:
-            return dataclasses.replace(applied, lock_warnings=(str(exc),), lock_kept=True)
-        return dataclasses.replace(applied, lock_warnings=(warning,) if warning else ())
-
-    def _release(self, client: Client, holder: Holder, unlock: str) -> str | None:
-        from triggersync.engine import lock
-
-        if self.stopped.is_set():
-            # An interrupt may have cut off the requests in flight, and the client with them:
-            # releasing the lock is owed all the same, within seconds.
-            client.reopen(lock.RELEASE_TIMEOUT)
-        return lock.release(client, holder, unlock=unlock)
-
     def stop(self) -> None:
         """Start no new change, and no new retry, in any account."""
         self.stopped.set()
@@ -302,6 +312,37 @@ class Project:
         """End every request still running, in every account (an interrupt's grace is over)."""
         for client in self.stopped.clients():
             client.cut_off()
+
+
+def _fresh_like(
+    part: Plan,
+    config: Config,
+    client: Client,
+    live: list[Trigger],
+    on_warning: Callable[[Problem], None],
+) -> Plan:
+    """The fresh plan the saved `part` must equal: narrowed to the targets the part records,
+    and pruning or not as it was made (a project's `apply --plan` takes no --no-prune: a plan
+    made with it has no deletes a pruning plan would have). Either is a plan the
+    configuration makes now, so accepting the one that equals the part lets through nothing
+    a fresh run could not do."""
+    from triggersync.engine.reviewed import check_reviewed
+
+    targets = part.targeting.globs if part.targeting is not None else ()
+    pruned = workflow.plan(
+        config, client, prune=True, live=live, targets=targets, on_warning=on_warning
+    )
+    try:
+        return check_reviewed(part, pruned, client.base_url)
+    except StalePlanError:
+        kept = workflow.plan(config, client, prune=False, live=live, targets=targets)
+        if kept.changes == pruned.changes:
+            raise
+        try:
+            return check_reviewed(part, kept, client.base_url)
+        except StalePlanError:
+            pass
+        raise
 
 
 class _StopAll(threading.Event):

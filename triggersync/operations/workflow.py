@@ -15,13 +15,15 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from triggersync.errors import Problem
+
 if TYPE_CHECKING:
     from triggersync.api.client import Client
     from triggersync.config.files import Config
     from triggersync.engine.apply import ApplyOutcome, ApplyResult
+    from triggersync.engine.lock import Holder
     from triggersync.engine.model import Trigger
     from triggersync.engine.plan import Plan
-    from triggersync.errors import Problem
     from triggersync.language.rules import RuleSettings
 
 PathLike = str | os.PathLike[str]
@@ -80,17 +82,25 @@ def plan(
 
     Departments a definition names are resolved to the account's ids with one more request,
     made only then (docs/configuration.md#departments): a name no department has, or one two
-    share, is a ConfigError at its place; a disabled one a warning, given to `on_warning`."""
+    share, is a ConfigError at its place; a disabled one a warning (TS401), given to
+    `on_warning` and listed in the plan's warnings. The configuration's rule settings hold
+    for these as for the files' own warnings (docs/rules.md#settings): a rule switched off
+    says nothing, and under strict settings a warning is an error."""
     from triggersync.engine import departments
     from triggersync.engine.diff import make_plan
-    from triggersync.errors import ConfigError
+    from triggersync.errors import ConfigError, Severity
 
     live = client.list() if live is None else live
     desired, table = config.triggers, None
+    found: list[Problem] = []
     if departments.names_any(config.triggers):
         table = client.departments()
         resolved = departments.resolve(desired, table, places=config.departments, live=live)
-        for warning in resolved.warnings:
+        found = [w for w in resolved.warnings if config.settings.keeps(w)]
+        if config.settings.strict and found:
+            strict = [dataclasses.replace(w, severity=Severity.ERROR) for w in found]
+            raise ConfigError(sorted([*resolved.errors, *strict], key=Problem.sort_key))
+        for warning in found:
             if on_warning is not None:
                 on_warning(warning)
         if resolved.errors:
@@ -105,7 +115,8 @@ def plan(
         departments=table,
         targets=targets,
     )
-    return dataclasses.replace(made, warnings=config.warnings)  # every report lists them
+    # Every report lists them: the files' warnings, then planning's.
+    return dataclasses.replace(made, warnings=(*config.warnings, *found))
 
 
 def drift(config: Config, client: Client, *, targets: Sequence[str] = ()) -> Plan:
@@ -144,20 +155,23 @@ def check_reviewed(saved: Plan, fresh: Plan, client: Client) -> Plan:
 
 @dataclass(frozen=True)
 class Applied:
-    """What an apply did: its plan, and the outcome of each change (`result`); None when
+    """What an apply did: its plan (the one made again under the lock, when the account had
+    changed and `replan` was given), and the outcome of each change (`result`); None when
     nothing was tried (no changes, or the confirmation said no)."""
 
     plan: Plan
     result: ApplyResult | None
-    # Taking and releasing the account's lock (Project.apply): what to say, and whether the
-    # lock may still be held (the run then fails).
+    # Releasing the account's lock: what to say (it was gone, or another run's, by then),
+    # and the error when it may still be held (the run then fails: someone must unlock).
     lock_warnings: tuple[str, ...] = ()
-    lock_kept: bool = False
+    lock_error: str | None = None
 
     @property
     def ok(self) -> bool:
-        """Nothing failed: every change applied, or there was nothing to apply."""
-        return self.result.ok if self.result is not None else self.plan.empty
+        """Nothing failed: every change applied, or there was nothing to apply, and the lock
+        was released."""
+        done = self.result.ok if self.result is not None else self.plan.empty
+        return done and self.lock_error is None
 
     @property
     def declined(self) -> bool:
@@ -183,26 +197,102 @@ def apply(
     confirm: Callable[[Plan], bool] | None = None,
     on_outcome: Callable[[ApplyOutcome], None] | None = None,
     stop: threading.Event | None = None,
+    lock_timeout: float = 0.0,
+    on_wait: Callable[[Holder], None] | None = None,
+    on_locked: Callable[[], None] | None = None,
+    replan: Callable[[list[Trigger]], Plan] | None = None,
+    on_replanned: Callable[[Plan], None] | None = None,
+    on_start: Callable[[Plan], None] | None = None,
+    unlock: str | None = None,
 ) -> Applied:
-    """Apply a plan: refused (UnsafePlanError) when it trips the delete guard unless `force`;
-    `confirm(plan)` is asked first (apply nothing when it says no). `on_outcome` hears of each
-    change as it finishes; once `stop` is set, no change starts (default: the client's
-    cancel event)."""
+    """Apply a plan, one apply at a time per account (docs/safety.md, the lock):
+
+    1. refused (UnsafePlanError) when it trips the delete guard, unless `force`;
+    2. `confirm(plan)` is asked (nothing applied when it says no);
+    3. the account's lock is taken, waiting up to `lock_timeout` seconds for another apply
+       to end (`on_wait(holder)` hears of the wait once; LockError when it does not end,
+       LockWaitInterrupted when `stop` is set meanwhile); `on_locked()` once it is held;
+    4. under the lock, the live triggers are read again and the plan must still hold for
+       them: when the account changed since the plan was made, `replan(live)` makes it
+       again (`on_replanned(plan)` hears of it, and the guard checks it again), or, without
+       `replan`, StalePlanError and nothing is changed;
+    5. `on_start(plan)`, then the changes, `on_outcome(outcome)` hearing of each as it
+       finishes; once `stop` is set (default: the client's cancel event) none starts;
+    6. the lock is released however the run ended (`Applied.lock_error` when it may still
+       be held). `unlock`: the command that removes a lock left behind, as messages say it.
+    """
+    from triggersync.engine import lock
     from triggersync.engine.apply import apply_plan
+    from triggersync.errors import LockError, LockWaitInterrupted, StalePlanError
 
     if the_plan.empty:
         return Applied(the_plan, None)
     check_safety(the_plan, force=force)
     if confirm is not None and not confirm(the_plan):
         return Applied(the_plan, None)
-    result = apply_plan(
-        the_plan,
-        client,
-        parallelism=parallelism,
-        on_outcome=on_outcome,
-        stop=client.cancel if stop is None else stop,
+    stop = client.cancel if stop is None else stop
+    unlock = lock.UNLOCK if unlock is None else unlock
+    holder = lock.Holder.this_run()
+    live = lock.acquire(
+        client, holder, timeout=lock_timeout, stop=stop, on_wait=on_wait, unlock=unlock
     )
-    return Applied(the_plan, result)
+    if live is None:
+        raise LockWaitInterrupted(
+            "interrupted while waiting for the account's lock; nothing was changed"
+        )
+    try:
+        if on_locked is not None:
+            on_locked()
+        try:
+            check_saved(the_plan, client, live=live)
+        except StalePlanError as stale:
+            if replan is None:
+                raise StalePlanError(f"{stale}; nothing was changed") from None
+            the_plan = replan(live)
+            if on_replanned is not None:
+                on_replanned(the_plan)
+            if not the_plan.empty:
+                check_safety(the_plan, force=force)
+        result = None
+        if not the_plan.empty:
+            if on_start is not None:
+                on_start(the_plan)
+            result = apply_plan(
+                the_plan, client, parallelism=parallelism, on_outcome=on_outcome, stop=stop
+            )
+    except BaseException as exc:
+        try:
+            _release(client, holder, unlock, stop)
+        except LockError as unreleased:
+            # Both are said: what stopped the run, and that the lock may be left behind.
+            _also(exc, str(unreleased))
+        raise
+    try:
+        warning = _release(client, holder, unlock, stop)
+    except LockError as unreleased:
+        return Applied(the_plan, result, lock_error=str(unreleased))
+    return Applied(the_plan, result, lock_warnings=(warning,) if warning else ())
+
+
+def _release(client: Client, holder: Holder, unlock: str, stop: threading.Event) -> str | None:
+    from triggersync.engine import lock
+
+    if stop.is_set():
+        # An interrupt may have cut off the requests in flight, and the client with them:
+        # releasing the lock is owed all the same, within seconds.
+        client.reopen(lock.RELEASE_TIMEOUT)
+    return lock.release(client, holder, unlock=unlock)
+
+
+def _also(exc: BaseException, more: str) -> None:
+    """`more` added to an expected failure's message (a ConfigError: as one more problem)."""
+    from triggersync.errors import ConfigError, Problem, TriggersyncError
+
+    if isinstance(exc, ConfigError):
+        exc.problems = (*exc.problems, Problem(location=None, message=more))
+    elif isinstance(exc, TriggersyncError):
+        exc.message = f"{exc.message}. Also, {more}"
+        exc.args = (exc.message,)
 
 
 def live(client: Client) -> list[Trigger]:

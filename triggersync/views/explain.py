@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from triggersync.language import explain, explain_lines, literal
+from triggersync.language import explain_lines, explain_sentence, literal
 from triggersync.language.scenarios import TriggerSpec
 from triggersync.untrusted import clean
 
@@ -46,5 +46,5 @@ def _block(
         parts = explain_lines(trigger.definition, departments)
         out.extend(INDENT * (line.depth + 1) + line.text for line in parts)
     else:
-        out.append(INDENT + explain(trigger.definition, departments))
+        out.append(INDENT + explain_sentence(trigger.definition, departments))
     return "\n".join(clean(line) for line in out)

@@ -8,16 +8,28 @@ text, made safe to show first.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Literal
 
 from triggersync.errors import Problem
 from triggersync.untrusted import clean
 
 
-def annotation(level: Literal["error", "warning"], problem: Problem) -> str:
+def annotation_lines(
+    level: Literal["error", "warning"], problems: Iterable[Problem], prefix: str = ""
+) -> str:
+    """One annotation a line, for each problem (`plan --format github` marks a plan's
+    warnings this way); "" for none."""
+    return "".join(f"{annotation(level, problem, prefix)}\n" for problem in problems)
+
+
+def annotation(level: Literal["error", "warning"], problem: Problem, prefix: str = "") -> str:
     """The workflow command that marks the problem on its file, line and column (a problem
-    with no place, e.g. a missing file, is annotated without one)."""
-    parts = [str(problem.rule)] if problem.rule is not None else []
+    with no place, e.g. a missing file, is annotated without one). `prefix` goes before the
+    message (`account one`, for a project's accounts that share a file)."""
+    parts = [prefix] if prefix else []
+    if problem.rule is not None:
+        parts.append(str(problem.rule))
     if problem.path:
         parts.append(problem.where)
     message = ": ".join([*parts, problem.message])

@@ -25,7 +25,7 @@ from triggersync.views.words import (
     guard_notice,
     heading,
     plan_words,
-    renamed,
+    rename_phrase,
     summary_line,
     value,
 )
@@ -79,7 +79,7 @@ def outcome_line(outcome: ApplyOutcome) -> str:
     change = outcome.change
     if outcome.status != "ok":
         return f"{outcome.status} {change.action} {shown(change.name)}"
-    rename = f" ({renamed(change)})" if change.is_rename else ""
+    rename = f" ({rename_phrase(change)})" if change.is_rename else ""
     return f"{CHANGE_KINDS[change.action].past} {shown(change.name)}{rename}"
 
 

@@ -16,7 +16,7 @@ from typing import Any, Final, Literal
 from triggersync.engine.guard import delete_guard, uncounted
 from triggersync.engine.kinds import CHANGE_KINDS, COUNTED, DRIFTED
 from triggersync.engine.plan import Change, Plan
-from triggersync.language import explain
+from triggersync.language import explain_sentence
 from triggersync.untrusted import clean, shown
 
 Side = Literal["before", "after"]
@@ -44,7 +44,7 @@ def drift_summary_line(plan: Plan) -> str:
 
 def heading(change: Change) -> str:
     """`update "Name"`, with the rename and the reason in parentheses."""
-    notes = [renamed(change)] if change.is_rename else []
+    notes = [rename_phrase(change)] if change.is_rename else []
     if change.reason:
         notes.append(clean(change.reason))
     return f"{change.action} {shown(change.name)}{_parenthesised(notes)}"
@@ -55,11 +55,11 @@ def drift_heading(change: Change) -> str:
     kind = CHANGE_KINDS[change.action]
     notes = [kind.drift_detail] if kind.drift_detail else []
     if change.is_rename:
-        notes.append(f"{renamed(change)} in code")
+        notes.append(f"{rename_phrase(change)} in code")
     return f"{shown(change.name)} {kind.drifted}{_parenthesised(notes)}"
 
 
-def renamed(change: Change) -> str:
+def rename_phrase(change: Change) -> str:
     """A rename as people say it: `renamed "Old" to "New"`."""
     return f"renamed {shown(change.name)} to {shown(change.new_name)}"
 
@@ -85,7 +85,7 @@ def definition_words(definition: Any, departments: Mapping[int, str] | None = No
     the department ids it knows (`set department "Sales" (id 123)`)."""
     if definition is None:
         return NO_DEFINITION
-    return clean(explain(definition, departments or {}))
+    return clean(explain_sentence(definition, departments or {}))
 
 
 def plan_words(change: Change, plan: Plan) -> list[tuple[Side, str]]:

@@ -48,7 +48,7 @@ class Entry:
     value: Node
 
 
-class _Layout:
+class _Spans:
     def __init__(self, text: str) -> None:
         self._text = text
         self._loader = Parser(text)
@@ -151,6 +151,6 @@ def _last_end(children: list[Node], default: int) -> int:
     return max((child.end for child in children), default=default)
 
 
-def layout(text: str) -> Node | None:
+def read_spans(text: str) -> Node | None:
     """The file's top node, or None for an empty file. The text is one the reader accepted."""
-    return _Layout(text).run()
+    return _Spans(text).run()
