@@ -29,6 +29,7 @@ __all__ = [
     "Applied",
     "Project",
     "__version__",
+    "adopt",
     "apply",
     "connect",
     "drift",

@@ -630,22 +630,32 @@ def test_a_targeted_saved_plan_applies_only_its_targets(
     assert all([t["name"] for t in em.store.list()] == ["Shared"] for em in emulators)
 
 
-def test_a_lock_whose_release_fails_is_an_error_of_its_account(
-    project: Path, run: Run, emulators: list[Emulator], monkeypatch: pytest.MonkeyPatch
+def once_account_two_is_locked(
+    emulators: list[Emulator], monkeypatch: pytest.MonkeyPatch, *, change_it: bool
 ) -> None:
+    """Right after this run takes account two's lock, Zendesk starts failing every write to
+    the lock (so its release fails), and, when `change_it`, a UI edit lands in the account."""
     from triggersync.api.client import Client
     from triggersync.emulator.server import Faults
     from triggersync.engine.lock import LOCK_NAME
 
     original = Client.create
 
-    def create_then_refuse_its_delete(self: Client, body: Any) -> Any:
+    def create(self: Client, body: Any) -> Any:
         made = original(self, body)
         if body["name"] == LOCK_NAME and self.base_url.startswith(emulators[1].url):
+            if change_it:
+                emulators[1].store.create({"name": "Meanwhile", "enabled": 1})
             emulators[1].faults = Faults(fail_names=frozenset({LOCK_NAME}))
         return made
 
-    monkeypatch.setattr(Client, "create", create_then_refuse_its_delete)
+    monkeypatch.setattr(Client, "create", create)
+
+
+def test_a_lock_whose_release_fails_is_an_error_of_its_account(
+    project: Path, run: Run, emulators: list[Emulator], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    once_account_two_is_locked(emulators, monkeypatch, change_it=False)
     ran = run("apply", "--yes")
     assert ran.exit_code == 1
     assert "Error: account two: the account's lock (run " in ran.stderr
@@ -660,22 +670,30 @@ def test_a_lock_whose_release_fails_is_an_error_of_its_account(
 def test_a_failure_under_an_accounts_lock_is_said_with_its_failed_release(
     project: Path, run: Run, emulators: list[Emulator], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from triggersync.api.client import Client
-    from triggersync.emulator.server import Faults
-    from triggersync.engine.lock import LOCK_NAME
-
-    original = Client.create
-
-    def create_then_change_the_account(self: Client, body: Any) -> Any:
-        made = original(self, body)
-        if body["name"] == LOCK_NAME and self.base_url.startswith(emulators[1].url):
-            emulators[1].store.create({"name": "Meanwhile", "enabled": 1})
-            emulators[1].faults = Faults(fail_names=frozenset({LOCK_NAME}))
-        return made
-
-    monkeypatch.setattr(Client, "create", create_then_change_the_account)
+    once_account_two_is_locked(emulators, monkeypatch, change_it=True)
     ran = run("apply", "--yes")
     assert ran.exit_code == 1
     assert 'Error: account two: plan is stale: "Meanwhile" appeared in Zendesk' in ran.stderr
     assert "nothing was changed. Also, the account's lock (run " in ran.stderr
-    assert [t["name"] for t in emulators[1].store.list()] == [LOCK_NAME, "Meanwhile"]
+    assert [t["name"] for t in emulators[1].store.list()] == ["triggersync lock", "Meanwhile"]
+
+
+def test_adopt_writes_an_accounts_departments_by_their_names(
+    project: Path, run: Run, emulators: list[Emulator]
+) -> None:
+    emulators[1].store.create_department({"name": "Billing", "enabled": 1})
+    sales = emulators[1].store.create_department({"name": "Sales", "enabled": 1})
+    emulators[1].store.create(
+        {
+            "name": "Route",
+            "enabled": 1,
+            "definition": {
+                "event": "chat_requested",
+                "condition": ["and"],
+                "actions": [["setDepartment", sales["id"]]],
+            },
+        }
+    )
+    ran = run("adopt", "--account", "two", "--target", "Route", "--new-file", "two/own.yaml")
+    assert ran.exit_code == 0, ran.stderr
+    assert "[setDepartment, Sales]" in (project.parent / "two/own.yaml").read_text()

@@ -132,3 +132,30 @@ def test_without_replan_a_changed_account_is_stale_and_the_lock_released(
         with pytest.raises(StalePlanError, match="nothing was changed"):
             operations.apply(the_plan, client)
     assert [t["name"] for t in emulator.store.list()] == ["Meanwhile"]
+
+
+def test_adopt_returns_the_files_text_and_writes_nothing(
+    env: dict[str, str], config: list[str], emulator: Emulator
+) -> None:
+    emulator.store.create({"name": "A", "description": "edited in Zendesk", "enabled": 1})
+    emulator.store.create({"name": "B", "enabled": 1})
+    file = Path(config[0]) / "t.yaml"
+    before = file.read_text()
+    with operations.connect(env=env) as client:
+        adopted = operations.adopt(operations.load(config), client, config)
+    assert (adopted.adoption.updated, adopted.complete) == (("A",), True)
+    assert "edited in Zendesk" in adopted.adoption.files[0].after
+    assert file.read_text() == before
+
+
+def test_adopt_writes_a_credential_zendesk_holds_as_stars_and_says_so(
+    env: dict[str, str], config: list[str], emulator: Emulator
+) -> None:
+    password = env["TRIGGERSYNC_PASSWORD"]
+    emulator.store.create({"name": "A", "description": f"pw {password}", "enabled": 1})
+    emulator.store.create({"name": "B", "enabled": 1})
+    with operations.connect(env=env) as client:
+        adopted = operations.adopt(operations.load(config), client, config)
+    assert not adopted.complete
+    assert password not in adopted.adoption.files[0].after
+    assert ["holds a credential of this run" in w for w in adopted.warnings] == [True]

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from triggersync import operations
 from triggersync.cli import accounts, steps
 from triggersync.cli import options as opts
 from triggersync.cli.console import Console, pass_console
@@ -17,8 +18,6 @@ from triggersync.errors import ConfigError, TriggersyncError
 
 if TYPE_CHECKING:
     from triggersync.config.adopt import Adoption
-    from triggersync.config.files import Config
-    from triggersync.engine.model import Trigger
     from triggersync.operations import Project
 
 
@@ -75,26 +74,12 @@ def adopt(
         return _adopt_accounts(console, project, account_names, targets, show_diff, new_file)
     cfg = steps.load(paths, vars_file, console)
     with steps.client(api_url, console) as client:
-        listed = steps.named_departments(client.list(), cfg, client, console)
-    adoption, hid = _adopted(console, cfg, listed, paths, targets, new_file)
-    return _report(console, adoption, show_diff, hid)
-
-
-def _adopted(
-    console: Console,
-    cfg: Config,
-    listed: Sequence[Trigger],
-    paths: Sequence[str],
-    targets: Sequence[str],
-    new_file: str | None,
-) -> tuple[Adoption, bool]:
-    """The adoption of the live triggers, masked; and whether masking hid a credential (a
-    credential written as *** leaves the file unlike the live trigger: not all adopted)."""
-    from triggersync.config.adopt import adopt as adopt_files
-
-    live = [steps.masked(trigger, console) for trigger in listed]
-    adoption = adopt_files(cfg, live, paths=paths, targets=targets, new_file=new_file)
-    return adoption, any(mine != theirs for mine, theirs in zip(live, listed, strict=True))
+        adopted = operations.adopt(
+            cfg, client, paths, targets=targets, new_file=new_file, mask=console.mask
+        )
+    for warning in adopted.warnings:
+        console.warn(warning)
+    return _report(console, adopted.adoption, show_diff, adopted.masked)
 
 
 def _report(
@@ -137,8 +122,18 @@ def _adopt_accounts(
         try:
             cfg = project.load_config(account)
             accounts.warn(console, run.account, cfg.warnings)
-            adoption, hid = _adopted(console, cfg, run.value, account.paths, targets, new_file)
-            codes.append(_report(console, adoption, show_diff, hid, prefix))
+            with project.connect(account) as client:  # its departments, when ids need names
+                adopted = operations.adopt(
+                    cfg,
+                    client,
+                    account.paths,
+                    targets=targets,
+                    new_file=new_file,
+                    live=run.value,
+                    mask=console.mask,
+                )
+            accounts.warn(console, run.account, adopted.warnings)
+            codes.append(_report(console, adopted.adoption, show_diff, adopted.masked, prefix))
         except TriggersyncError as exc:
             problems = exc.problems if isinstance(exc, ConfigError) else (exc,)
             for problem in problems:

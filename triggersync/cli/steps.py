@@ -12,13 +12,12 @@ import dataclasses
 import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
 from triggersync.cli.console import Console
 from triggersync.errors import TriggersyncError
-from triggersync.untrusted import shown
 
 if TYPE_CHECKING:
     from triggersync.api.client import Client
@@ -150,35 +149,27 @@ def named_departments(
     live: list[Trigger], cfg: Config | None, client: Client, console: Console
 ) -> list[Trigger]:
     """Live triggers with their department ids written as names, for export and adopt
-    (docs/commands.md#export); a department the configuration already names or numbers
-    rightly stays as it is written there."""
-    from triggersync.engine.departments import with_names
+    (docs/commands.md#export), what that could not do said."""
+    from triggersync.operations.adoption import with_department_names
 
-    table = departments_of(live, client, console, fallback="ids are written")
-    if table is None:
-        return live
-    named, kept = with_names(live, table, declared=cfg.triggers if cfg is not None else ())
-    for message in kept:
-        console.warn(message)
+    named, warnings = with_department_names(live, client, config=cfg)
+    for warning in warnings:
+        console.warn(warning)
     return named
 
 
 def departments_of(
     live: Sequence[Trigger], client: Client, console: Console, *, fallback: str
 ) -> Departments | None:
-    """The account's departments, to show or write names for the ids these live triggers
-    route to; None when none routes by id, or (with a warning that says `fallback`) when the
-    list cannot be read."""
-    from triggersync.engine import departments
-    from triggersync.errors import ApiError
+    """The account's departments, to show names for the ids these live triggers route to
+    (None when none does, or, said, when they cannot be read)."""
+    from triggersync.operations.adoption import departments_of as read
 
-    if not any(departments.ids_in(trigger.definition) for trigger in live):
-        return None
-    try:
-        return client.departments()
-    except ApiError as exc:
-        console.warn(f"the departments cannot be read, so {fallback}: {exc}")
-        return None
+    warnings: list[str] = []
+    table = read(live, client, warnings, fallback=fallback)
+    for warning in warnings:
+        console.warn(warning)
+    return table
 
 
 def confirmed(console: Console) -> bool:
@@ -265,47 +256,14 @@ def report(plan: Plan, fmt: str, console: Console, max_chars: int | None, *, dri
 
 def masked(trigger: Trigger, console: Console) -> Trigger:
     """The trigger with the run's secrets masked in its data: a folder export writes its files
-    (and names them after the triggers) itself, past the Console's writers, and adopt writes
-    it into a file among text it must leave as it is. Said aloud, as the file then holds ***
-    where Zendesk holds a credential."""
-    masking = _Masking(console)
-    try:
-        definition = masking.json(trigger.definition)
-    except RecursionError:
-        # Nested deeper than YAML can be written, too: export refuses the trigger by name.
-        definition = trigger.definition
-    masked = dataclasses.replace(
-        trigger,
-        name=masking.text(trigger.name),
-        description=masking.text(trigger.description),
-        definition=definition,
-    )
-    if masking.found:
-        console.warn(
-            f"the live trigger {shown(masked.name)} holds a credential of this run; it is "
-            "written as ***: check the trigger in Zendesk"
-        )
-    return masked
+    (and names them after the triggers) itself, past the Console's writers. Said aloud, as the
+    file then holds *** where Zendesk holds a credential."""
+    from triggersync.operations.adoption import masked as mask_trigger
 
-
-class _Masking:
-    def __init__(self, console: Console) -> None:
-        self._console = console
-        self.found = False  # whether anything was masked
-
-    def text(self, value: str) -> str:
-        masked = self._console.mask(value)
-        self.found = self.found or masked != value
-        return masked
-
-    def json(self, value: Any) -> Any:
-        if isinstance(value, str):
-            return self.text(value)
-        if isinstance(value, list):
-            return [self.json(item) for item in value]
-        if isinstance(value, dict):
-            return {self.text(key): self.json(item) for key, item in value.items()}
-        return value
+    out, warning = mask_trigger(trigger, console.mask)
+    if warning is not None:
+        console.warn(warning)
+    return out
 
 
 def write_adoption(adoption: Adoption, console: Console) -> None:

@@ -3,13 +3,14 @@ imports (docs/python.md). Click-free, and never prints: each operation returns v
 results, reports) or raises a TriggersyncError.
 
 - one account, from paths: `load`, `connect`, `plan`, `apply`, `drift`, `read_saved`,
-  `check_saved`, `check_reviewed` (workflow.py);
+  `check_saved`, `check_reviewed` (workflow.py); `adopt` (adoption.py);
 - scenarios, locally: `test`, `simulate` (scenarios.py);
 - a project file's accounts at once: `Project` (project.py), each account's part an
   `AccountRun` (accounts.py).
 """
 
 from triggersync.operations.accounts import AccountRun, combined_exit
+from triggersync.operations.adoption import Adopted, adopt
 from triggersync.operations.project import AccountPlan, Project
 from triggersync.operations.scenarios import ScenarioRun, TestReport, simulate, test
 from triggersync.operations.workflow import (
@@ -29,10 +30,12 @@ from triggersync.operations.workflow import (
 __all__ = [
     "AccountPlan",
     "AccountRun",
+    "Adopted",
     "Applied",
     "Project",
     "ScenarioRun",
     "TestReport",
+    "adopt",
     "apply",
     "check_reviewed",
     "check_safety",
