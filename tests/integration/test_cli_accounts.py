@@ -697,3 +697,21 @@ def test_adopt_writes_an_accounts_departments_by_their_names(
     ran = run("adopt", "--account", "two", "--target", "Route", "--new-file", "two/own.yaml")
     assert ran.exit_code == 0, ran.stderr
     assert "[setDepartment, Sales]" in (project.parent / "two/own.yaml").read_text()
+
+
+def test_two_accounts_of_one_api_are_refused_before_any_request(
+    project: Path, run: Run, emulators: list[Emulator]
+) -> None:
+    # `three` points at `one`'s emulator, written with a trailing slash: one account, whose
+    # two applies would each prune the other's triggers.
+    text = project.read_text().replace(emulators[2].url, emulators[0].url + "/")
+    project.write_text(text)
+    ran = run("apply", "--yes")
+    assert ran.exit_code == 1
+    assert ran.stderr == (
+        f"Error: triggersync.yaml:11:14: accounts.three.api_url: account 'three' is the same "
+        f"Zendesk account as 'one' (127.0.0.1:{emulators[0].port}/api/v2/chat): each "
+        "account's apply would delete the other's triggers; give one account per Zendesk "
+        "account (its paths may list several folders)\n"
+    )
+    assert all(em.traffic.snapshot()["total"] == 0 for em in emulators)
