@@ -715,3 +715,21 @@ def test_two_accounts_of_one_api_are_refused_before_any_request(
         "account (its paths may list several folders)\n"
     )
     assert all(em.traffic.snapshot()["total"] == 0 for em in emulators)
+
+
+def test_a_near_miss_variable_is_said_once_for_the_whole_run(project: Path, run: Run) -> None:
+    ran = run("plan", extra_env={"TRIGGERSYNC_TIMOUT": "5"})
+    assert ran.exit_code == 0
+    assert ran.stderr == (
+        "warning: TRIGGERSYNC_TIMOUT is not a variable triggersync reads (did you mean "
+        "TRIGGERSYNC_TIMEOUT?)\n"
+    )
+
+
+def test_a_variable_the_project_file_names_for_credentials_is_no_near_miss(
+    project: Path, run: Run, emulators: list[Emulator]
+) -> None:
+    # Close to TRIGGERSYNC_TOKEN, which is unset: named by the project file, it is no typo.
+    project.write_text(project.read_text().replace("TOKEN_ONE", "TRIGGERSYNC_PROD_TOKEN"))
+    ran = run("plan", extra_env={"TRIGGERSYNC_PROD_TOKEN": emulators[0].credentials.token})
+    assert (ran.exit_code, ran.stderr) == (0, "")

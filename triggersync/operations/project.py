@@ -83,6 +83,11 @@ class Project:
         # Called with each account's name and client as it is made: e.g. to show the
         # client's warnings (a retired host).
         self.on_connect: Callable[[str, Client], None] | None = None
+        # Called with each warning about the whole run rather than one account (a near-miss
+        # TRIGGERSYNC_* variable), once per run, before the first account connects.
+        self.on_warning: Callable[[str], None] | None = None
+        self._warned = False
+        self._warning = threading.Lock()
 
     @classmethod
     def load(
@@ -110,12 +115,31 @@ class Project:
 
     def connect(self, account: Account, *, parallelism: int = 4) -> Client:
         """The client of one account (credentials from the variables its entry names)."""
+        # Before the client, whose error for an unset variable the near miss may explain.
+        self._warn_once()
         client = connect_account(account, self.env, parallelism=parallelism)
         self.secrets.add(client)
         self.stopped.add(client)
         if self.on_connect is not None:
             self.on_connect(account.name, client)
         return client
+
+    def run_warnings(self) -> list[str]:
+        """What is worth a warning about the run's environment: each TRIGGERSYNC_* variable
+        that is almost one triggersync reads (a typo like TRIGGERSYNC_TIMOUT), but for one
+        the project file names for an account's credentials, which is no mistake."""
+        from triggersync.api.settings import near_misses
+
+        named = {variable for account in self.accounts for variable in account.credentials.values()}
+        return list(near_misses({k: v for k, v in self.env.items() if k not in named}))
+
+    def _warn_once(self) -> None:
+        with self._warning:
+            if self._warned or self.on_warning is None:
+                return
+            self._warned = True
+            for warning in self.run_warnings():
+                self.on_warning(warning)
 
     # -- offline -------------------------------------------------------------------------
 
