@@ -733,3 +733,54 @@ def test_a_variable_the_project_file_names_for_credentials_is_no_near_miss(
     project.write_text(project.read_text().replace("TOKEN_ONE", "TRIGGERSYNC_PROD_TOKEN"))
     ran = run("plan", extra_env={"TRIGGERSYNC_PROD_TOKEN": emulators[0].credentials.token})
     assert (ran.exit_code, ran.stderr) == (0, "")
+
+
+def _routed_to_sales(emulators: list[Emulator]) -> list[int]:
+    """In accounts one and two, a trigger routing to Sales, whose id differs between them."""
+    ids = []
+    for em, order in zip(emulators, (["Sales", "Support"], ["Support", "Sales"]), strict=False):
+        made = {n: em.store.create_department({"name": n, "enabled": True})["id"] for n in order}
+        definition = {
+            "event": "chat_requested",
+            "condition": ["and"],
+            "actions": [["setDepartment", made["Sales"]]],
+        }
+        em.store.create({"name": "Route", "definition": definition})
+        ids.append(made["Sales"])
+    assert ids[0] != ids[1]
+    return ids
+
+
+def test_export_writes_each_accounts_departments_by_name(
+    project: Path, run: Run, emulators: list[Emulator], tmp_path: Path
+) -> None:
+    _routed_to_sales(emulators)
+    ran = run("export", "--out", str(tmp_path / "out"))
+    assert ran.exit_code == 0
+    assert "warning" not in ran.stderr
+    for name in ("one", "two"):
+        [written] = (tmp_path / "out" / name).glob("*.yaml")
+        assert "[setDepartment, Sales]" in written.read_text(encoding="utf-8")
+
+
+def test_export_with_department_ids_keeps_each_accounts_ids(
+    project: Path, run: Run, emulators: list[Emulator], tmp_path: Path
+) -> None:
+    ids = _routed_to_sales(emulators)
+    ran = run("export", "--out", str(tmp_path / "out"), "--department-ids")
+    assert ran.exit_code == 0
+    assert all(em.traffic.snapshot()["departments"] == 0 for em in emulators)
+    for name, number in zip(("one", "two"), ids, strict=True):
+        [written] = (tmp_path / "out" / name).glob("*.yaml")
+        assert f"[setDepartment, {number}]" in written.read_text(encoding="utf-8")
+
+
+def test_explain_live_names_each_accounts_departments(
+    project: Path, run: Run, emulators: list[Emulator]
+) -> None:
+    ids = _routed_to_sales(emulators)
+    ran = run("explain", "--live")
+    assert (ran.exit_code, ran.stderr) == (0, "")
+    one, two = ran.stdout.split("== two ==")
+    assert f'set department "Sales" (id {ids[0]})' in one
+    assert f'set department "Sales" (id {ids[1]})' in two.split("== three ==")[0]

@@ -25,6 +25,7 @@ from triggersync.config.project import Account, ProjectFile
 from triggersync.errors import PlanFileError, Problem, StalePlanError
 from triggersync.operations import workflow
 from triggersync.operations.accounts import AccountRun, connect_account, run_each, then
+from triggersync.operations.adoption import departments_of
 
 T = TypeVar("T")
 
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from triggersync.api.client import Client
     from triggersync.config.files import Config
     from triggersync.engine.apply import ApplyOutcome
+    from triggersync.engine.departments import Departments
     from triggersync.engine.lock import Holder
     from triggersync.engine.model import Trigger
     from triggersync.engine.plan import Plan
@@ -50,6 +52,16 @@ class AccountPlan:
     def all_warnings(self) -> tuple[Problem, ...]:
         """The configuration's warnings, then planning's."""
         return (*self.config.warnings, *self.warnings)
+
+
+@dataclass(frozen=True)
+class AccountLive:
+    """One account's live triggers, and its departments (None when no trigger routes by id,
+    or when they could not be read: `warnings` then says so)."""
+
+    triggers: list[Trigger]
+    departments: Departments | None = None
+    warnings: tuple[str, ...] = ()
 
 
 class Secrets:
@@ -200,6 +212,23 @@ class Project:
         def one(account: Account) -> list[Trigger]:
             with self.connect(account) as client:
                 return workflow.live(client)
+
+        return run_each(self.select(accounts), one)
+
+    def live_with_departments(
+        self, accounts: Sequence[str] = (), *, fallback: str = "ids are shown"
+    ) -> list[AccountRun[AccountLive]]:
+        """Every account's live triggers, sorted by name, with that account's departments to
+        show or write names for the ids they route to (docs/configuration.md#departments):
+        read only when some trigger routes by id; when they cannot be read, a warning that
+        says `fallback` (what happens to the ids instead)."""
+
+        def one(account: Account) -> AccountLive:
+            with self.connect(account) as client:
+                triggers = workflow.live(client)
+                warnings: list[str] = []
+                table = departments_of(triggers, client, warnings, fallback=fallback)
+                return AccountLive(triggers, table, tuple(warnings))
 
         return run_each(self.select(accounts), one)
 
