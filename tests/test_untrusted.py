@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from triggersync.untrusted import (
     HIDDEN_CATEGORIES,
     clean,
+    inert_line,
     is_clean,
     json_document,
     shown,
@@ -163,3 +164,25 @@ def test_yaml_double_quoted_reads_back_with_libyaml(text: str) -> None:
 
 def test_yaml_escapes_the_two_non_characters_yaml_cannot_hold_raw() -> None:
     assert yaml_double_quoted("\ufffe\uffff") == "\\ufffe\\uffff"
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (" ::error::x\n", " \\u003a:error::x\n"),  # a diff's context line, after its indent
+        ("   ::add-mask::secret", "   \\u003a:add-mask::secret"),
+        ("+ # ##[error]x\r\n", "+ # ##\\u005berror]x\r\n"),  # the old form, anywhere
+    ],
+)
+def test_inert_line_escapes_a_line_the_runner_would_read_as_a_command(
+    line: str, expected: str
+) -> None:
+    assert inert_line(line) == expected
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["+::error::x\n", " ::one colon pair\n", " # ##[ unclosed\n", "    name: Café\t x\n"],
+)
+def test_inert_line_leaves_any_other_line_as_it_is(line: str) -> None:
+    assert inert_line(line) == line

@@ -87,6 +87,29 @@ def _marked(text: str) -> str:
     return "".join(f"\\u{ord(char):04x}" if unicodedata.combining(char) else char for char in text)
 
 
+def inert_line(line: str) -> str:
+    """A line of a file shown as it is (a diff's, which must stay readable and faithful),
+    unless the Actions runner could read it as a workflow command: then escaped as `clean`
+    escapes free text, and a leading `::` written `\\u003a:`. A line break at its end stays."""
+    body = line.rstrip("\r\n")
+    if not _commands(body):
+        return line
+    safe = clean(body)
+    indent = len(safe) - len(safe.lstrip())
+    if safe[indent:].startswith("::"):
+        safe = f"{safe[:indent]}\\u003a{safe[indent + 1 :]}"
+    return safe + line[len(body) :]
+
+
+def _commands(line: str) -> bool:
+    """Whether the runner could read this line as a workflow command (see above)."""
+    stripped = line.lstrip()
+    if stripped.startswith("::") and "::" in stripped[2:]:
+        return True
+    start = line.find(_OLD_COMMAND)
+    return start >= 0 and "]" in line[start:]
+
+
 def is_clean(text: str) -> bool:
     return clean(text) == text
 

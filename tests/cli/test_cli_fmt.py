@@ -67,6 +67,23 @@ def test_diff_prints_a_unified_diff_and_writes_nothing(tmp_path: Path) -> None:
     assert path.read_text(encoding="utf-8") == MESSY
 
 
+def test_diff_escapes_a_line_a_ci_runner_would_read_as_a_workflow_command(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "a.yaml"
+    # The description's second line stays as it is: a context line, ` ` and the line.
+    text = (
+        "triggers:\n  - name: A\n    description: first\n      ::add-mask::x\n"
+        "    enabled: false   # later\n"
+    )
+    path.write_text(text, encoding="utf-8")
+    code, stdout, _ = fmt("--diff", str(path))
+    assert code == 0
+    lines = stdout.splitlines()
+    assert not [line for line in lines if line.lstrip().startswith("::")]
+    assert "\n       \\u003a:add-mask::x\n" in stdout
+
+
 def test_a_file_named_that_is_not_configuration_is_an_error_and_not_rewritten(
     tmp_path: Path,
 ) -> None:

@@ -678,6 +678,31 @@ def test_a_failure_under_an_accounts_lock_is_said_with_its_failed_release(
     assert [t["name"] for t in emulators[1].store.list()] == ["triggersync lock", "Meanwhile"]
 
 
+def test_apply_strict_refuses_the_part_of_a_saved_plan_that_lists_a_warning(
+    project: Path, run: Run, emulators: list[Emulator]
+) -> None:
+    _route_two_to_disabled_sales(project, emulators)
+    assert run("plan", "--out", "plan.json").exit_code == 0
+    ran = run("apply", "--plan", "plan.json", "--strict")
+    assert ran.exit_code == 1
+    assert "Error: account two: two/own.yaml:6:33: TS401 disabled-department: " in ran.stderr
+    assert emulators[1].store.list() == []
+
+
+def test_the_project_files_strict_refuses_a_saved_plan_that_lists_a_warning(
+    project: Path, run: Run, emulators: list[Emulator]
+) -> None:
+    _route_two_to_disabled_sales(project, emulators)
+    assert run("plan", "--out", "plan.json").exit_code == 0
+    # The department is enabled since: only the saved plan still lists the warning.
+    emulators[1].store.update_department(1, {"enabled": True})
+    project.write_text("strict: true\n" + project.read_text())
+    ran = run("apply", "--plan", "plan.json")
+    assert ran.exit_code == 1
+    assert "Error: account two: two/own.yaml:6:33: TS401 disabled-department: " in ran.stderr
+    assert emulators[1].store.list() == []
+
+
 def test_adopt_writes_an_accounts_departments_by_their_names(
     project: Path, run: Run, emulators: list[Emulator]
 ) -> None:

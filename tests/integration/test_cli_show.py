@@ -64,3 +64,23 @@ def test_show_of_a_missing_file_is_one_error(run: Run, tmp_path: Path) -> None:
     shown = run("show", str(tmp_path / "nowhere.json"))
     assert shown.code == 1
     assert "cannot read the plan file" in shown.stderr
+
+
+TYPO = (
+    "triggers:\n  - name: Pricing\n    definition:\n      event: chat_requested\n"
+    '      condition: ["icontians", "@visitor_page_url", "/pricing"]\n'
+    '      actions: [["addTag", "pricing"]]\n'
+)
+
+
+def test_show_text_lists_the_saved_plans_warnings_as_plan_said_them(
+    run: Run, emulator: Emulator, config: Config, tmp_path: Path
+) -> None:
+    target = tmp_path / "plan.json"
+    planned = run("plan", config(TYPO), "--out", str(target))
+    shown = run("show", str(target))
+    assert shown.code == 0
+    said = [line for line in planned.stderr.splitlines() if line.startswith("warning: ")]
+    (warning,) = said
+    assert "TS103 unknown-operator" in warning
+    assert shown.stdout == "\n".join(said) + "\n\n" + planned.stdout

@@ -162,7 +162,7 @@ def test_an_unknown_variable_warns_with_a_suggestion(config: str) -> None:
     ran = invoke("simulate", config, "--event", "chat_requested", "--set", "visitor_contry_code=DE")
     assert ran.code == 0
     assert (
-        "warning: --set unknown variable 'visitor_contry_code' "
+        "warning: TS104 unknown-variable: --set unknown variable 'visitor_contry_code' "
         "(did you mean 'visitor_country_code'?); no condition reads it"
     ) in ran.stderr
 
@@ -171,7 +171,9 @@ def test_a_value_of_the_wrong_kind_warns(config: str) -> None:
     ran = invoke(
         "simulate", config, "--event", "page_enter", "--set", "visitor_previous_visits=many"
     )
-    assert 'warning: --set visitor_previous_visits is a number, got "many"' in ran.stderr
+    assert (
+        'warning: TS107 wrong-operand: --set visitor_previous_visits is a number, got "many"'
+    ) in ran.stderr
 
 
 def test_an_unknown_event_warns_with_a_suggestion(config: str) -> None:
@@ -185,7 +187,8 @@ def test_an_unknown_event_says_that_nothing_can_fire_and_names_the_events(config
     ran = invoke("simulate", config, "--event", "page_entered")
     assert ran.code == 0  # a simulation exits 0; the warning makes the empty answer plain
     assert ran.stderr.splitlines()[-1] == (
-        "warning: unknown event 'page_entered' (did you mean 'page_enter'?): no trigger has "
+        "warning: TS102 unknown-event: unknown event 'page_entered' (did you mean 'page_enter'?): "
+        "no trigger has "
         "this event, so none can fire; the events are: chat_message, chat_requested, "
         "page_enter"
     )
@@ -193,7 +196,10 @@ def test_an_unknown_event_says_that_nothing_can_fire_and_names_the_events(config
 
 def test_an_undeclared_fired_before_name_warns(config: str) -> None:
     ran = invoke("simulate", config, "--event", "page_enter", "--fired-before", "Pricing greting")
-    assert '--fired-before: no trigger named "Pricing greting" in the configuration' in (ran.stderr)
+    assert (
+        'warning: TS109 unknown-trigger: --fired-before: no trigger named "Pricing greting" in '
+        'the configuration (did you mean "Pricing greeting"?)'
+    ) in ran.stderr
 
 
 def test_two_messages_at_once_are_a_warning(config: str) -> None:

@@ -84,7 +84,9 @@ class Console:
             click.echo(clean(self.mask(message)), err=True)
 
     def warn(self, message: str) -> None:
-        click.echo(f"warning: {clean(self.mask(message))}", err=True)
+        from triggersync.views.text import warning_line
+
+        click.echo(warning_line(self.mask(message)), err=True)
 
     def error(self, message: str) -> None:
         click.echo(f"Error: {clean(self.mask(message))}", err=True)

@@ -275,14 +275,8 @@ def simulate(
         --set visitor_page_url=https://example.com/pricing --set visitor_time_on_page=45
     """
     from triggersync import operations
-    from triggersync.language import EVENTS
     from triggersync.language.rules import OVERLAPPING_MESSAGES
-    from triggersync.language.scenarios import (
-        kind_mismatch,
-        known_keys,
-        two_messages,
-        visitor_from,
-    )
+    from triggersync.language.scenarios import two_messages, visitor_from
     from triggersync.views.scenarios import render_simulation
 
     try:
@@ -294,45 +288,16 @@ def simulate(
         raise click.BadParameter(
             "give the event to simulate, e.g. page_enter", param_hint="'--event'"
         )
-    specs = _specs(cfg.triggers)
-    names = [spec.name for spec in specs]
-    events = {*EVENTS, *_events(specs)}
-    if event not in events:
-        # Still exit 0, as a simulation always does; but "0 of 0 triggers fire." alone would
-        # read like an answer, so the warning says why nothing can fire, and what would.
-        known = ", ".join(sorted(events, key=lambda name: (name not in EVENTS, name)))
-        console.warn(
-            f"{_unknown('event', event, events)}: no trigger has this event, so none can "
-            f"fire; the events are: {known}"
-        )
-    keys = known_keys(spec.definition for spec in specs)
-    for key, value in visitor.items():
-        mismatch = kind_mismatch(key, value)
-        if key not in keys:
-            console.warn(f"--set {_unknown('variable', key, keys)}; no condition reads it")
-        elif mismatch:
-            console.warn(f"--set {mismatch}")
-    for message in _unknown_names(fired_before, names, "in the configuration"):
-        console.warn(f"--fired-before: {message}")
+    # Still exit 0, as a simulation always does, after a warning for each input that is
+    # probably wrong (an unknown event, variable or trigger).
+    for warning in operations.simulation_warnings(cfg, event, visitor, fired_before):
+        console.warn(str(warning))
     simulation = operations.simulate(cfg, event, visitor, fired_before)
     clash = two_messages(simulation)
     if clash:
         console.warn(f"{OVERLAPPING_MESSAGES}: {clash}")
     console.emit(render_simulation(simulation, verbose=verbose))
     return 0
-
-
-def _events(specs: Iterable[TriggerSpec]) -> set[str]:
-    found = (s.definition.get("event") for s in specs if isinstance(s.definition, dict))
-    return {event for event in found if isinstance(event, str)}
-
-
-def _unknown(what: str, name: str, choices: Iterable[str]) -> str:
-    from triggersync.language import did_you_mean
-
-    close = did_you_mean(name, choices)
-    hint = f" (did you mean {close!r}?)" if close is not None and close != name else ""
-    return f"unknown {what} {name!r}{hint}"
 
 
 @click.command()

@@ -36,11 +36,14 @@ def show(console: Console, plan_file: str, fmt: str, max_chars: int | None) -> i
     opts.check_max_chars(fmt, max_chars)
     saved = read_saved(Path(plan_file))
     if not isinstance(saved, dict):
-        text = steps.render_as(saved, fmt, console)
+        text = steps.render_as(saved, fmt, console, warnings=True)
     elif fmt == "json":
         text = view.render_json(saved)
     else:
-        sections = [(name, steps.render_as(part, fmt, console)) for name, part in saved.items()]
+        sections = [
+            (name, steps.render_as(part, fmt, console, warnings=True))
+            for name, part in saved.items()
+        ]
         if fmt == "markdown":
             text = view.render_markdown(sections, {}, PLAN_MARKER)
         else:

@@ -224,7 +224,11 @@ def summarise(
     return 1
 
 
-def render_as(plan: Plan, fmt: str, console: Console, *, drift: bool = False) -> str:
+def render_as(
+    plan: Plan, fmt: str, console: Console, *, drift: bool = False, warnings: bool = False
+) -> str:
+    """The plan (or drift report) in `fmt`; `warnings`: text lists the plan's warnings too, as
+    markdown and JSON always do (a saved plan's, for `show`)."""
     from triggersync.views import markdown, text
     from triggersync.views.json import render_json
 
@@ -234,7 +238,8 @@ def render_as(plan: Plan, fmt: str, console: Console, *, drift: bool = False) ->
         return markdown.render_drift_markdown(plan) if drift else markdown.render_markdown(plan)
     if drift:
         return text.render_drift_text(plan, color=console.color)
-    return text.render_text(plan, color=console.color)  # and github's: text, annotated
+    # And github's: the text, after its annotations.
+    return text.render_text(plan, color=console.color, warnings=warnings)
 
 
 def report(plan: Plan, fmt: str, console: Console, max_chars: int | None, *, drift: bool) -> None:

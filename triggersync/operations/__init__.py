@@ -4,7 +4,7 @@ results, reports) or raises a TriggersyncError.
 
 - one account, from paths: `load`, `connect`, `plan`, `apply`, `drift`, `read_saved`,
   `check_saved`, `check_reviewed` (workflow.py); `adopt` (adoption.py);
-- scenarios, locally: `test`, `simulate` (scenarios.py);
+- scenarios, locally: `test`, `simulate`, `simulation_warnings` (scenarios.py);
 - a project file's accounts at once: `Project` (project.py), each account's part an
   `AccountRun` (accounts.py).
 """
@@ -12,7 +12,13 @@ results, reports) or raises a TriggersyncError.
 from triggersync.operations.accounts import AccountRun, combined_exit
 from triggersync.operations.adoption import Adopted, adopt
 from triggersync.operations.project import AccountLive, AccountPlan, Project
-from triggersync.operations.scenarios import ScenarioRun, TestReport, simulate, test
+from triggersync.operations.scenarios import (
+    ScenarioRun,
+    TestReport,
+    simulate,
+    simulation_warnings,
+    test,
+)
 from triggersync.operations.workflow import (
     Applied,
     apply,
@@ -49,5 +55,6 @@ __all__ = [
     "plan",
     "read_saved",
     "simulate",
+    "simulation_warnings",
     "test",
 ]

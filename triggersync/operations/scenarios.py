@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from triggersync.errors import Problem, Severity
+from triggersync.errors import Problem, Rule, Severity
 
 if TYPE_CHECKING:
     from triggersync.config.files import Config
@@ -91,3 +91,60 @@ def simulate(
     from triggersync.language.scenarios import Suite
 
     return Suite(specs(config.triggers)).simulate(event, dict(visitor), fired_before)
+
+
+def simulation_warnings(
+    config: Config,
+    event: str,
+    visitor: Mapping[str, Any],
+    fired_before: Sequence[str] = (),
+) -> list[Problem]:
+    """What a simulation's inputs (`--event`, `--set`, `--fired-before`) probably get wrong,
+    each with the rule a scenario file's same mistake has (docs/rules.md): an event no
+    trigger has (TS102), a variable no condition reads (TS104) or a value of the wrong kind
+    for it (TS107), a trigger no file declares (TS109)."""
+    from triggersync.language import EVENTS, did_you_mean, literal
+    from triggersync.language import rules as registry
+    from triggersync.language.scenarios import kind_mismatch, known_keys
+
+    declared = specs(config.triggers)
+    found: list[Problem] = []
+
+    def warn(rule: Rule, message: str) -> None:
+        found.append(Problem(message=message, severity=Severity.WARNING, rule=rule))
+
+    named = (spec.definition.get("event") for spec in declared if isinstance(spec.definition, dict))
+    events = {*EVENTS, *(name for name in named if isinstance(name, str))}
+    if event not in events:
+        # A simulation still answers ("0 of 0 triggers fire."), which alone would read like an
+        # answer: the warning says why nothing can fire, and what would.
+        known = ", ".join(sorted(events, key=lambda name: (name not in EVENTS, name)))
+        warn(
+            registry.UNKNOWN_EVENT,
+            f"{_unknown('event', event, events)}: no trigger has this event, so none can "
+            f"fire; the events are: {known}",
+        )
+    keys = known_keys(spec.definition for spec in declared)
+    for key, value in visitor.items():
+        mismatch = kind_mismatch(key, value)
+        if key not in keys:
+            message = f"--set {_unknown('variable', key, keys)}; no condition reads it"
+            warn(registry.UNKNOWN_VARIABLE, message)
+        elif mismatch:
+            warn(registry.WRONG_OPERAND, f"--set {mismatch}")
+    names = [spec.name for spec in declared]
+    for name in dict.fromkeys(fired_before):
+        if name not in names:
+            close = did_you_mean(name, names)
+            hint = f" (did you mean {literal(close)}?)" if close is not None else ""
+            message = f"--fired-before: no trigger named {literal(name)} in the configuration"
+            warn(registry.UNKNOWN_TRIGGER, message + hint)
+    return found
+
+
+def _unknown(what: str, name: str, choices: Iterable[str]) -> str:
+    from triggersync.language import did_you_mean
+
+    close = did_you_mean(name, choices)
+    hint = f" (did you mean {close!r}?)" if close is not None and close != name else ""
+    return f"unknown {what} {name!r}{hint}"

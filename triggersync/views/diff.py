@@ -8,6 +8,8 @@ import difflib
 from collections.abc import Sequence
 from typing import Any
 
+from triggersync.untrusted import inert_line
+
 Opcode = tuple[str, int, int, int, int]
 
 
@@ -41,7 +43,10 @@ def unified_diff(
                 continue
             out += ["-" + line for line in old[i1:i2]]
             out += ["+" + line for line in new[j1:j2]]
-    return "".join(line if line.endswith("\n") else line + _NO_NEWLINE for line in out)
+    # File text in a CI log: a line the runner could read as a workflow command is escaped.
+    return "".join(
+        inert_line(line) if line.endswith("\n") else inert_line(line) + _NO_NEWLINE for line in out
+    )
 
 
 def text_diff(before: str, after: str, fromfile: str, tofile: str) -> str:

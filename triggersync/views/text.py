@@ -40,7 +40,20 @@ _INDENT: Final = "      "
 Paint = Callable[[str], str]
 
 
-def render_text(plan: Plan, *, color: bool = False) -> str:
+def warning_line(message: str) -> str:
+    """A warning as every command says it on stderr (`warning: file:line:col: TS103 ...`),
+    and as `show` says a saved plan's."""
+    return f"warning: {clean(message)}"
+
+
+def render_text(plan: Plan, *, color: bool = False, warnings: bool = False) -> str:
+    """The plan as text; with `warnings`, the warnings it lists first, one a line, as `plan`
+    said them on stderr when it was made (`show` of a saved plan)."""
+    said = [warning_line(str(warning)) for warning in plan.warnings] if warnings else []
+    return "".join(f"{line}\n" for line in said) + ("\n" if said else "") + _plan_text(plan, color)
+
+
+def _plan_text(plan: Plan, color: bool) -> str:
     if plan.empty:
         return _targeted(plan) + "No changes.\n"
     paint = _painter(color)
