@@ -27,7 +27,7 @@ def trimmed(url: str) -> str:
 
 def account_key(url: str) -> str | None:
     """What every base URL of one Zendesk account comes to, so two of them can be told apart
-    (docs/projects.md#checks): the host in lower case (a host's case means nothing) and, off
+    (docs/projects.md#checks): the host in lower case, without a final dot, and, off
     Zendesk's own hosts, the port and the path as the client trims them. On a Zendesk host
     the host alone: it is the account's subdomain, whatever path follows.
 
@@ -35,7 +35,8 @@ def account_key(url: str) -> str | None:
     its own error), or the retired host, where the credentials chose the account."""
     try:
         parts = urlsplit(trimmed(url))
-        host = (parts.hostname or "").lower()
+        # A host's case means nothing, nor does the final dot of a fully qualified name.
+        host = (parts.hostname or "").lower().rstrip(".")
         port = parts.port or _DEFAULT_PORTS.get(parts.scheme.lower())
     except ValueError:
         return None

@@ -282,6 +282,7 @@ def _same(first: str, second: str) -> str:
     [
         ("subdomain: acme", "api_url: 'https://acme.zendesk.com/api/v2/chat/'"),
         ("subdomain: acme", "subdomain: ACME"),
+        ("subdomain: acme", "api_url: 'https://acme.zendesk.com.:443/api/v2/chat'"),
         ("api_url: 'https://acme.zendesk.com/api/v2/chat'", "api_url: 'https://ACME.Zendesk.com'"),
         (
             "api_url: 'http://127.0.0.1:8080/api/v2/chat'",
