@@ -488,12 +488,16 @@ def test_a_credential_spelled_null_keeps_every_json_document_valid(
     monkeypatch.chdir(tmp_path)
     (tmp_path / "a").mkdir()
     (tmp_path / "a/own.yaml").write_text("triggers:\n  - name: Only a\n")
-    with Emulator(port=0, credentials=Credentials(token="null")) as em:
+    with (
+        Emulator(port=0, credentials=Credentials(token="null")) as em,
+        Emulator(port=0, credentials=Credentials(token="null")) as other,
+    ):
         em.store.create({"name": "Stray"})
+        other.store.create({"name": "Stray"})
         (tmp_path / "triggersync.yaml").write_text(
             "accounts:\n"
             f"  a:\n    api_url: {em.url}\n    paths: [a]\n    credentials: {{token: TOKEN_A}}\n"
-            f"  b:\n    api_url: {em.url}\n    paths: [a]\n    credentials: {{token: TOKEN_A}}\n"
+            f"  b:\n    api_url: {other.url}\n    paths: [a]\n    credentials: {{token: TOKEN_A}}\n"
         )
         env = {"TOKEN_A": "null"}
         shown = CliRunner().invoke(cli, ["plan", "--format", "json"], env=env)
