@@ -79,7 +79,7 @@ def test_a_project_applies_what_its_plan_returned(
         name.upper(): em.credentials.token
         for name, em in zip(("production", "staging"), two, strict=True)
     }
-    project = Project(project_file.load(tmp_path / "triggersync.yaml"), env=env)
+    project = Project(project_file.load_project_file(tmp_path / "triggersync.yaml"), env=env)
     applied = project.apply(project.plan())
     assert [(run.account, run.error) for run in applied] == [
         ("production", None),

@@ -11,7 +11,7 @@ import pytest
 
 from triggersync.config.adopt import Adoption, adopt
 from triggersync.config.files import load
-from triggersync.config.variables import references
+from triggersync.config.variables import variable_references
 from triggersync.engine.diff import make_plan
 from triggersync.engine.model import Trigger, normalise
 from triggersync.errors import TriggersyncError
@@ -326,7 +326,10 @@ def test_a_new_file_never_takes_the_name_of_one_that_exists(tmp_path: Path) -> N
 
 
 def test_references_are_the_names_written_not_the_escaped() -> None:
-    assert references({"a": ["$${NOT} ${ONE}", {"b": "${TWO}${ONE}"}], "c": 1}) == ["ONE", "TWO"]
+    assert variable_references({"a": ["$${NOT} ${ONE}", {"b": "${TWO}${ONE}"}], "c": 1}) == [
+        "ONE",
+        "TWO",
+    ]
 
 
 def test_a_new_field_comes_before_a_new_trigger_added_at_the_same_place(tmp_path: Path) -> None:

@@ -22,11 +22,11 @@ def _messages(document: Any) -> list[tuple[str, str, bool]]:
 
 
 def test_schema_is_a_valid_draft_2020_12_schema() -> None:
-    Draft202012Validator.check_schema(schema.load_schema())
+    Draft202012Validator.check_schema(schema.load_config_schema())
 
 
 def test_every_property_has_a_title_or_description_for_editors() -> None:
-    defs = schema.load_schema()["$defs"]
+    defs = schema.load_config_schema()["$defs"]
     for kind in ("trigger", "definition"):
         assert all("description" in p or "$ref" in p for p in defs[kind]["properties"].values())
 
@@ -78,7 +78,7 @@ _trigger_keys = st.sampled_from(
 )
 
 
-def _by_jsonschema(document: dict[str, Any]) -> list[schema.Found]:
+def _by_jsonschema(document: dict[str, Any]) -> list[schema.ProblemAtKey]:
     """What jsonschema alone says, definitions left out as `check` leaves them."""
     triggers = [schema.without_definition(t) for t in document.get("triggers", [])]
     return [
@@ -123,7 +123,7 @@ def test_a_valid_file_never_imports_jsonschema() -> None:
 
 
 def _defs() -> dict[str, Any]:
-    defs: dict[str, Any] = schema.load_schema()["$defs"]
+    defs: dict[str, Any] = schema.load_config_schema()["$defs"]
     return defs
 
 

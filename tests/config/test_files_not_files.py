@@ -125,11 +125,13 @@ def test_a_vars_fifo_is_an_error(repo: Path) -> None:
 
 def test_a_project_file_that_is_a_fifo_is_an_error(repo: Path) -> None:
     os.mkfifo(repo / "p.yaml")
-    assert "p.yaml:1:1: a named pipe (FIFO)" in _refusal(lambda: project.load("p.yaml"))
+    assert "p.yaml:1:1: a named pipe (FIFO)" in _refusal(
+        lambda: project.load_project_file("p.yaml")
+    )
 
 
 def test_a_scenario_folder_with_a_link_outside_is_an_error(repo: Path) -> None:
     (repo / "scenarios").mkdir()
     (repo / "scenarios" / "s.yaml").symlink_to(repo.parent / "outside" / "s.yaml")
-    message = _refusal(lambda: scenarios.load(["scenarios"], []))
+    message = _refusal(lambda: scenarios.load_scenarios(["scenarios"], []))
     assert "scenarios/s.yaml:1:1: a link to a file outside" in message

@@ -41,14 +41,14 @@ def _write(tmp_path: Path, text: str, name: str = "triggersync.yaml") -> Path:
 
 def _problems(path: Path) -> list[str]:
     with pytest.raises(ConfigError) as caught:
-        project.load(path)
+        project.load_project_file(path)
     return [str(problem) for problem in caught.value.problems]
 
 
 def test_accounts_are_read_in_file_order_with_paths_from_the_files_folder(
     tmp_path: Path,
 ) -> None:
-    loaded = project.load(_write(tmp_path, TWO_ACCOUNTS))
+    loaded = project.load_project_file(_write(tmp_path, TWO_ACCOUNTS))
     production, staging = loaded.accounts
     assert (production.name, production.subdomain, production.api_url) == (
         "production",
@@ -71,12 +71,12 @@ def test_accounts_are_read_in_file_order_with_paths_from_the_files_folder(
 
 
 def test_strict_and_rules_are_passed_through(tmp_path: Path) -> None:
-    loaded = project.load(_write(tmp_path, TWO_ACCOUNTS))
+    loaded = project.load_project_file(_write(tmp_path, TWO_ACCOUNTS))
     assert (loaded.strict, dict(loaded.rules)) == (True, {"ignore": ["TS201"]})
 
 
 def test_a_file_with_settings_only_has_no_accounts(tmp_path: Path) -> None:
-    loaded = project.load(_write(tmp_path, "strict: true\n"))
+    loaded = project.load_project_file(_write(tmp_path, "strict: true\n"))
     assert (loaded.accounts, loaded.strict, dict(loaded.rules)) == ((), True, {})
 
 
@@ -85,7 +85,7 @@ def test_a_relative_project_file_keeps_relative_paths(
 ) -> None:
     _write(tmp_path, "accounts:\n  a: {subdomain: acme, paths: [triggers]}\n")
     monkeypatch.chdir(tmp_path)
-    (account,) = project.load("triggersync.yaml").accounts
+    (account,) = project.load_project_file("triggersync.yaml").accounts
     assert account.paths == ("triggers",)
 
 
@@ -137,7 +137,7 @@ def test_a_numeric_secret_is_refused_without_showing_it(tmp_path: Path) -> None:
 )
 def test_a_variable_name_is_accepted(tmp_path: Path, name: str) -> None:
     text = f"{ACCOUNT}    credentials: {{token: {name}}}\n"
-    (account,) = project.load(_write(tmp_path, text)).accounts
+    (account,) = project.load_project_file(_write(tmp_path, text)).accounts
     assert dict(account.credentials) == {"token": name}
 
 
@@ -205,7 +205,7 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
 
 
 def test_select_keeps_file_order_and_refuses_an_unknown_name(tmp_path: Path) -> None:
-    loaded = project.load(_write(tmp_path, TWO_ACCOUNTS))
+    loaded = project.load_project_file(_write(tmp_path, TWO_ACCOUNTS))
     assert [a.name for a in loaded.select(["staging", "production"])] == [
         "production",
         "staging",
@@ -216,7 +216,7 @@ def test_select_keeps_file_order_and_refuses_an_unknown_name(tmp_path: Path) -> 
 
 def test_select_takes_one_name_given_as_a_string(tmp_path: Path) -> None:
     # A str is a Sequence[str] to the type checker: select("staging") is one name, not seven.
-    loaded = project.load(_write(tmp_path, TWO_ACCOUNTS))
+    loaded = project.load_project_file(_write(tmp_path, TWO_ACCOUNTS))
     assert [a.name for a in loaded.select("staging")] == ["staging"]
 
 
@@ -265,7 +265,7 @@ def test_settings_read_the_working_directorys_project_file(
 
 def test_the_example_project_loads_with_each_accounts_configuration() -> None:
     root = Path(__file__).resolve().parents[2]
-    example = project.load(root / "examples" / "project" / "triggersync.yaml")
+    example = project.load_project_file(root / "examples" / "project" / "triggersync.yaml")
     assert [account.name for account in example.accounts] == ["sandbox", "production"]
     for account in example.accounts:
         assert account.vars is not None

@@ -17,7 +17,12 @@ from plan_builders import create, delete, rename, replace, view
 from triggersync.engine.kinds import CHANGE_KINDS
 from triggersync.engine.model import Trigger
 from triggersync.engine.plan import ABSENT, REPLACE_REASON, Change, FieldChange, Plan, fingerprint
-from triggersync.engine.planfile import SCHEMA_NAME, plan_from_dict, plan_to_dict, read_plan_file
+from triggersync.engine.planfile import (
+    PLAN_SCHEMA_NAME,
+    plan_from_dict,
+    plan_to_dict,
+    read_plan_file,
+)
 from triggersync.engine.schemas import packaged_schema
 from triggersync.errors import PlanFileError
 
@@ -312,23 +317,23 @@ def test_plan_file_with_a_rename_cycle_is_refused() -> None:
 
 
 def test_the_schema_is_a_valid_draft_2020_12_schema() -> None:
-    Draft202012Validator.check_schema(packaged_schema(SCHEMA_NAME))
+    Draft202012Validator.check_schema(packaged_schema(PLAN_SCHEMA_NAME))
 
 
 def test_the_schema_names_the_change_kinds_of_their_table() -> None:
-    schema = packaged_schema(SCHEMA_NAME)["$defs"]["change"]["properties"]["action"]
+    schema = packaged_schema(PLAN_SCHEMA_NAME)["$defs"]["change"]["properties"]["action"]
     assert schema["enum"] == list(CHANGE_KINDS)
 
 
 def test_the_schema_accepts_the_golden_plan() -> None:
     document = json.loads((GOLDEN / "plan.json").read_text(encoding="utf-8"))
-    assert list(Draft202012Validator(packaged_schema(SCHEMA_NAME)).iter_errors(document)) == []
+    assert list(Draft202012Validator(packaged_schema(PLAN_SCHEMA_NAME)).iter_errors(document)) == []
 
 
 def test_the_schema_accepts_a_plan_the_guard_refuses() -> None:
     document = json.loads(json.dumps(plan_to_dict(unsafe())))
     assert document["guard"] is not None
-    assert list(Draft202012Validator(packaged_schema(SCHEMA_NAME)).iter_errors(document)) == []
+    assert list(Draft202012Validator(packaged_schema(PLAN_SCHEMA_NAME)).iter_errors(document)) == []
 
 
 # Keywords whose failure is put in words without a title: a type, a missing or unknown key.
@@ -358,7 +363,7 @@ def _constrained(schema: Any, where: str = "#") -> Iterator[tuple[str, dict[str,
 def test_every_constraint_has_a_title_to_put_its_failure_in_words() -> None:
     untitled = [
         where
-        for where, schema in _constrained(packaged_schema(SCHEMA_NAME))
+        for where, schema in _constrained(packaged_schema(PLAN_SCHEMA_NAME))
         if "title" not in schema
     ]
     assert untitled == []

@@ -158,3 +158,21 @@ def test_a_name_kept_as_the_live_trigger_holds_it_is_an_error_under_strict(
     assert ran.code == 1
     assert "Error: " in ran.stderr
     assert KEPT in ran.stderr
+
+
+def test_the_plans_warnings_are_in_the_order_a_reader_meets_them(
+    run: Run, config: Callable[[str], str], emulator: Emulator
+) -> None:
+    routing = _disabled(emulator, config)  # a file named triggers.yaml
+    typo = config(
+        "triggers:\n  - name: Typo\n    definition:\n      event: chat_requested\n"
+        '      condition: ["icontians", "@visitor_page_url", "/x"]\n'
+        '      actions: [["addTag", "x"]]\n',
+        "zz.yaml",
+    )
+    ran = run("plan", "--format", "json", routing, typo)
+    warnings = json.loads(ran.stdout)["warnings"]
+    assert [(Path(w["file"]).name, w["rule"]) for w in warnings] == [
+        ("triggers.yaml", "TS401"),
+        ("zz.yaml", "TS103"),
+    ]

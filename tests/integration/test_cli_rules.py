@@ -233,3 +233,18 @@ def test_plan_github_escapes_a_warning_against_workflow_commands(
     (mark,) = [line for line in ran.stdout.splitlines() if line.lstrip().startswith("::")]
     assert mark.startswith("::warning file=")
     assert "\\r::add-mask::y" in mark
+
+
+def test_apply_strict_of_a_saved_plan_passes_a_warning_the_project_switched_off_since(
+    run: Run,
+    config: Callable[[str], str],
+    emulator: Emulator,
+    tmp_path: Path,
+    project: Callable[[str], None],
+) -> None:
+    out = tmp_path / "plan.json"
+    assert run("plan", "--out", str(out), _typo(config)).code == 0
+    project("strict: true\nrules:\n  ignore: [TS103]\n")
+    ran = run("apply", "--plan", str(out))
+    assert ran.code == 0, ran.stderr
+    assert [t["name"] for t in emulator.store.list()] == ["Pricing visitors"]

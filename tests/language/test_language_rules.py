@@ -141,7 +141,7 @@ def _scenario_rule_ids(tmp_path: Path, yaml_text: str) -> list[str]:
     path = tmp_path / "scenarios.yaml"
     path.write_text(yaml_text, encoding="utf-8")
     welcome = TriggerSpec("Welcome", True, {"event": "page_enter", "condition": ["and"]})
-    loaded = scenario_files.load([path], [welcome])
+    loaded = scenario_files.load_scenarios([path], [welcome])
     return [w.rule.id for w in loaded.warnings if w.rule is not None]
 
 

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from triggersync.config.scenarios import load_schema, plainly_valid
+from triggersync.config.scenarios import load_scenarios_schema, plainly_valid
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = json.loads((ROOT / "schemas" / "scenarios.schema.json").read_text(encoding="utf-8"))
@@ -35,7 +35,7 @@ def test_the_schema_is_valid_draft_2020_12() -> None:
 
 
 def test_the_loader_reads_the_repositorys_schema() -> None:
-    assert load_schema() == SCHEMA
+    assert load_scenarios_schema() == SCHEMA
 
 
 @pytest.mark.parametrize(("where", "node"), _properties(SCHEMA))

@@ -48,7 +48,7 @@ def project_for(
     found = project_settings.find_project_file(project_file)
     if found is None:
         raise click.UsageError(NO_PATHS)
-    project = Project(project_settings.load(found))
+    project = Project(project_settings.load_project_file(found))
     if not project.accounts:
         raise click.UsageError(
             f"{found} names no accounts (only settings): give configuration PATHS"
@@ -102,7 +102,7 @@ def render(
     if fmt == "json":
         plans = {run.account: run.value.plan for run in runs if run.value is not None}
         failed = [run.account for run in runs if run.value is None]
-        return view.render_json(plans, failed, console.mask)
+        return view.render_accounts_json(plans, failed, console.mask)
     sections = [
         (
             run.account,
@@ -113,8 +113,10 @@ def render(
         for run in runs
     ]
     if fmt == "markdown":
-        return view.render_markdown(sections, failures, DRIFT_MARKER if drift else PLAN_MARKER)
-    return view.render_text(sections, failures)
+        return view.render_accounts_markdown(
+            sections, failures, DRIFT_MARKER if drift else PLAN_MARKER
+        )
+    return view.render_accounts_text(sections, failures)
 
 
 def markdown(runs: Sequence[AccountRun[AccountPlan]], failures: dict[str, str], drift: bool) -> str:
@@ -123,7 +125,9 @@ def markdown(runs: Sequence[AccountRun[AccountPlan]], failures: dict[str, str], 
 
     one: Callable[[Plan], str] = md.render_drift_markdown if drift else md.render_markdown
     sections = [(run.account, None if run.value is None else one(run.value.plan)) for run in runs]
-    return view.render_markdown(sections, failures, md.DRIFT_MARKER if drift else md.PLAN_MARKER)
+    return view.render_accounts_markdown(
+        sections, failures, md.DRIFT_MARKER if drift else md.PLAN_MARKER
+    )
 
 
 def report(
@@ -209,7 +213,7 @@ def apply(
         )
         for run in runs
     ]
-    console.emit(view.render_text(sections, failures))
+    console.emit(view.render_accounts_text(sections, failures))
     changing = [run for run in runs if run.value is not None and not run.value.plan.empty]
     guarded = project.guarded(changing, force=force)
     failures.update(errors(console, guarded))

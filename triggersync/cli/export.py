@@ -71,7 +71,7 @@ def export(
     from triggersync.config import project as project_settings
 
     found = None if api_url else project_settings.find_project_file(project_file)
-    if found is not None and project_settings.load(found).accounts:
+    if found is not None and project_settings.load_project_file(found).accounts:
         return _export_accounts(
             console, project_file, account_names, out, force, vars_file, targets, department_ids
         )
@@ -169,7 +169,7 @@ def _export(
     if cfg is not None:
         from triggersync.config.adopt import adopt
 
-        live = [steps.masked(trigger, console) for trigger in listed]
+        live = [steps.masked_trigger(trigger, console) for trigger in listed]
         adoption = adopt(cfg, live, paths=[str(target)], targets=targets)
         for problem in adoption.problems:
             console.error(problem)
@@ -177,7 +177,7 @@ def _export(
         return 1 if adoption.problems else 0
     listed = [trigger for trigger in listed if matches(trigger.name, targets)]
     live, refused = export_mod.exportable(listed)
-    live = [steps.masked(trigger, console) for trigger in live]
+    live = [steps.masked_trigger(trigger, console) for trigger in live]
     if target is None:
         console.emit(export_mod.to_yaml(live))
         return _report_refused(refused, console)
@@ -199,7 +199,7 @@ def _existing_configuration(folder: str, vars_file: str | None, console: Console
     """The configuration already in the --out folder, which export then updates; a folder
     whose YAML is not configuration is refused, never written over."""
     try:
-        return steps.load([folder], vars_file, console)
+        return steps.load_config([folder], vars_file, console)
     except ConfigError as exc:
         for problem in exc.problems:
             console.error(str(problem))

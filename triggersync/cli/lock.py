@@ -122,7 +122,7 @@ def _client(
             "--account names an account of a project file: there is no triggersync.yaml "
             "here (give --project FILE)"
         )
-    project = Project(project_settings.load(found))
+    project = Project(project_settings.load_project_file(found))
     account = project.settings.account(account_name)
     console.secrets = project.secrets
     console.setup_logging()

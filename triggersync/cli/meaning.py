@@ -103,7 +103,7 @@ def explain(
             departments = names_for((n for t in wanted for n in ids_in(t.definition)), table)
         where, missing = "among the live triggers", LIVE_WITHOUT_DEFINITION
     else:
-        triggers = list(steps.load(paths, vars_file, console).triggers)
+        triggers = list(steps.load_config(paths, vars_file, console).triggers)
         where, missing = "in the configuration", CONFIG_WITHOUT_DEFINITION
     text = _explained(
         console, triggers, names, lines, where, missing, departments=departments, targets=targets
@@ -162,7 +162,7 @@ def _project(
             raise click.UsageError("--account chooses accounts of the project file: give no PATHS")
         return None
     found = project_settings.find_project_file(project_file)
-    if found is None or (live and not project_settings.load(found).accounts):
+    if found is None or (live and not project_settings.load_project_file(found).accounts):
         if account_names or project_file:
             raise click.UsageError("--account and --project need a project file's accounts")
         return None
@@ -232,7 +232,7 @@ def _explain_accounts(
             if text is None:
                 failures[name] = f"no such trigger {where}"
         sections.append((name, text))
-    console.emit(view.render_text(sections, failures))
+    console.emit(view.render_accounts_text(sections, failures))
     return 1 if failures else 0
 
 
@@ -283,7 +283,7 @@ def simulate(
         visitor = visitor_from(settings)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="'--set'") from None
-    cfg = steps.load(paths, vars_file, console)
+    cfg = steps.load_config(paths, vars_file, console)
     if not event.strip():
         raise click.BadParameter(
             "give the event to simulate, e.g. page_enter", param_hint="'--event'"

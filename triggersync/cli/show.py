@@ -29,25 +29,25 @@ def show(console: Console, plan_file: str, fmt: str, max_chars: int | None) -> i
       triggersync show plan.json
       triggersync show plan.json --format markdown > comment.md
     """
-    from triggersync.engine.planfile import read_saved
+    from triggersync.engine.planfile import read_saved_plans
     from triggersync.views import accounts as view
     from triggersync.views.markdown import PLAN_MARKER, truncate_markdown
 
     opts.check_max_chars(fmt, max_chars)
-    saved = read_saved(Path(plan_file))
+    saved = read_saved_plans(Path(plan_file))
     if not isinstance(saved, dict):
         text = steps.render_as(saved, fmt, console, warnings=True)
     elif fmt == "json":
-        text = view.render_json(saved)
+        text = view.render_accounts_json(saved)
     else:
         sections = [
             (name, steps.render_as(part, fmt, console, warnings=True))
             for name, part in saved.items()
         ]
         if fmt == "markdown":
-            text = view.render_markdown(sections, {}, PLAN_MARKER)
+            text = view.render_accounts_markdown(sections, {}, PLAN_MARKER)
         else:
-            text = view.render_text(sections, {})
+            text = view.render_accounts_text(sections, {})
     if max_chars is not None:
         text = truncate_markdown(text, max_chars, what="plan")
     console.emit(text)

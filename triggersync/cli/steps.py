@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from triggersync.operations import Applied
 
 
-def load(
+def load_config(
     paths: Sequence[str],
     vars_file: str | None,
     console: Console,
@@ -41,9 +41,9 @@ def load(
 ) -> Config:
     """The configuration, its warnings shown (unless `warn` is false: a report that marks
     them itself, `--format github`); `strict` and `project_file`: see `rule_settings`."""
-    from triggersync.operations import load as load_config
+    from triggersync import operations
 
-    cfg = load_config(paths, vars_file, settings=rule_settings(strict, project_file))
+    cfg = operations.load(paths, vars_file, settings=rule_settings(strict, project_file))
     for warning in cfg.warnings if warn else ():
         console.warn(str(warning))
     return cfg
@@ -259,7 +259,7 @@ def report(plan: Plan, fmt: str, console: Console, max_chars: int | None, *, dri
     console.append_step_summary(lambda: summary(plan))
 
 
-def masked(trigger: Trigger, console: Console) -> Trigger:
+def masked_trigger(trigger: Trigger, console: Console) -> Trigger:
     """The trigger with the run's secrets masked in its data: a folder export writes its files
     (and names them after the triggers) itself, past the Console's writers. Said aloud, as the
     file then holds *** where Zendesk holds a credential."""

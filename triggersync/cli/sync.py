@@ -65,7 +65,7 @@ def plan(
       triggersync plan triggers/ --format markdown --max-chars 65000 > comment.md
       triggersync plan --account staging
     """
-    from triggersync.views.accounts import render_json as render_accounts_json
+    from triggersync.views.accounts import render_accounts_json
     from triggersync.views.json import render_json
 
     opts.check_max_chars(fmt, max_chars)
@@ -87,7 +87,7 @@ def plan(
         )
     github = fmt == "github"
     with steps.annotated_errors(console, github):
-        cfg = steps.load(paths, vars_file, console, strict, project_file, warn=not github)
+        cfg = steps.load_config(paths, vars_file, console, strict, project_file, warn=not github)
         with steps.client(api_url, console) as client:
             the_plan = steps.plan_live(
                 cfg, client, prune=not no_prune, targets=targets, console=console, warn=not github
@@ -162,11 +162,11 @@ def apply(
     """
     from triggersync import operations
     from triggersync.config import project as project_settings
-    from triggersync.engine.planfile import read_saved
+    from triggersync.engine.planfile import read_saved_plans
     from triggersync.language.rules import enforce
     from triggersync.views.text import render_text
 
-    saved_any = read_saved(Path(plan_file)) if plan_file and not paths else None
+    saved_any = read_saved_plans(Path(plan_file)) if plan_file and not paths else None
     if isinstance(saved_any, dict) and project_settings.find_project_file(project_file) is None:
         raise click.UsageError(
             f"{plan_file} holds the plans of a project file's accounts: apply it where the "
@@ -206,7 +206,7 @@ def apply(
     saved = operations.read_saved(plan_file) if plan_file else None
     if saved is not None:
         enforce(saved.warnings, steps.rule_settings(strict, project_file))
-    cfg = steps.load(paths, vars_file, console, strict, project_file) if paths else None
+    cfg = steps.load_config(paths, vars_file, console, strict, project_file) if paths else None
     with steps.client(api_url, console, parallelism) as client:
         if cfg is None:
             assert saved is not None
@@ -306,7 +306,7 @@ def drift(
         runs = project.drift(account_names, targets=targets)
         accounts.report(runs, fmt, console, max_chars, drift=True)
         return accounts.exit_code(runs, lambda value: 0 if value.plan.empty else 2)
-    cfg = steps.load(paths, vars_file, console)
+    cfg = steps.load_config(paths, vars_file, console)
     with steps.client(api_url, console) as client:
         the_plan = steps.plan_live(cfg, client, prune=True, targets=targets, console=console)
     steps.report(the_plan, fmt, console, max_chars, drift=True)

@@ -326,7 +326,7 @@ def _edit_trigger(edits: FileEdits, item: Node, want: Trigger, have: Trigger) ->
     if item.indirect:
         return "its declaration uses YAML anchors, aliases, merge keys or tags; edit it by hand"
     for path in [*(p for p, _ in fields), *removals]:
-        held = refs.references(_written(edits.text, item, path))
+        held = refs.variable_references(_written(edits.text, item, path))
         if held:
             variable = ", ".join(f"${{{name}}}" for name in held)
             return (

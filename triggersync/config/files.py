@@ -28,11 +28,13 @@ from triggersync.language import across, check_definition
 from triggersync.language.rules import RuleSettings, enforce, ignored_on_line
 
 EXTENSIONS = (".yaml", ".yml")
-EMPTY_FILE = "the file is empty; declare no triggers with `triggers: []`"
+EMPTY_CONFIG_FILE = "the file is empty; declare no triggers with `triggers: []`"
 NOTHING_DECLARED = (
     "the file declares neither `triggers` nor `ignore`; declare no triggers with `triggers: []`"
 )
-SAVED_PLAN = "this is a saved plan, not configuration; did you mean `triggersync apply --plan {}`?"
+SAVED_PLAN_NOT_CONFIG = (
+    "this is a saved plan, not configuration; did you mean `triggersync apply --plan {}`?"
+)
 PROJECT_FILE = (
     "this is a project file (it names accounts or settings), not configuration: run the command "
     "without PATH to use it, or with --project {}"
@@ -239,7 +241,7 @@ def _load_file(
         loading.problems.append(Problem(location=document.location(()), message=refused))
         return
     loading.problems.extend(document.problems)
-    pending: list[schema.Found] = []
+    pending: list[schema.ProblemAtKey] = []
     data = document.data
     if "${" in document.text:
         data, found = refs.substitute(data, values)
@@ -262,7 +264,7 @@ def _not_configuration(document: Document) -> str | None:
     """Why the file cannot be configuration at all, said once for the whole file."""
     data = document.data
     if data is None:
-        return EMPTY_FILE
+        return EMPTY_CONFIG_FILE
     if not isinstance(data, dict):
         got = schema.describe_yaml(data)
         return f"expected a mapping with `triggers` and/or `ignore` at the top level, got {got}"
@@ -271,7 +273,7 @@ def _not_configuration(document: Document) -> str | None:
     if "scenarios" in data:
         return SCENARIOS.format(document.file)
     if "format_version" in data or "changes" in data:
-        return SAVED_PLAN.format(document.file)
+        return SAVED_PLAN_NOT_CONFIG.format(document.file)
     if "accounts" in data or "strict" in data or "rules" in data:
         return PROJECT_FILE.format(document.file)
     return NOTHING_DECLARED if not data else None  # other keys: each is an unknown key
@@ -279,10 +281,10 @@ def _not_configuration(document: Document) -> str | None:
 
 def _trigger(
     item: dict[str, Any], index: int, document: Document, loading: _Loading
-) -> list[schema.Found]:
+) -> list[schema.ProblemAtKey]:
     """The trigger declared, and the problems of its definition (not yet placed)."""
     path: JsonPath = ("triggers", index)
-    found: list[schema.Found] = []
+    found: list[schema.ProblemAtKey] = []
     if "definition" in item:
         problems = check_definition(item["definition"])
         found.extend((problem.under((*path, "definition")), False) for problem in problems)
@@ -407,7 +409,7 @@ def _lock_like(name: str) -> str:
 
 def _place(pending: Iterable[tuple[Document, Problem]]) -> list[Problem]:
     """Problems placed, one walk per file."""
-    by_document: dict[str, tuple[Document, list[schema.Found]]] = {}
+    by_document: dict[str, tuple[Document, list[schema.ProblemAtKey]]] = {}
     for document, problem in pending:
         by_document.setdefault(document.file, (document, []))[1].append((problem, False))
     return [placed for document, found in by_document.values() for placed in document.place(found)]
@@ -422,7 +424,7 @@ def load_vars(path: str | os.PathLike[str]) -> dict[str, str]:
         message = f"expected a mapping of names to values, got {got}"
         raise ConfigError([Problem(location=document.location(()), message=message)])
     out: dict[str, str] = {}
-    pending: list[schema.Found] = []
+    pending: list[schema.ProblemAtKey] = []
     for name, value in data.items():
         if not refs.NAME.match(name):
             message = "invalid variable name: use letters, digits and _ (not first a digit)"

@@ -12,7 +12,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from triggersync.config.files import SAVED_PLAN, SCENARIOS, discover
+from triggersync.config.files import SAVED_PLAN_NOT_CONFIG, SCENARIOS, discover
 from triggersync.config.reader import paused_gc, read_text, yaml_errors
 from triggersync.engine import canonical
 from triggersync.errors import ConfigError, Location, Problem
@@ -77,5 +77,5 @@ def _not_configuration(file: str, laid: canonical.Layout) -> str | None:
     if "scenarios" in keys:
         return SCENARIOS.format(file)
     if keys & {"format_version", "changes"}:
-        return SAVED_PLAN.format(file)
+        return SAVED_PLAN_NOT_CONFIG.format(file)
     return "not a configuration file: it declares neither `triggers` nor `ignore`"

@@ -33,7 +33,7 @@ from triggersync.language.rules import RuleSettings, settings_problems
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
 
-SCHEMA_NAME = "project.schema.json"
+PROJECT_SCHEMA_NAME = "project.schema.json"
 FILE_NAME = PROJECT_FILE_NAME  # found in the working directory
 # The credential roles, each as the TRIGGERSYNC_* variable it stands for (docs/commands.md).
 CREDENTIAL_ROLES: Mapping[str, str] = MappingProxyType(
@@ -114,23 +114,23 @@ def settings(explicit: str | os.PathLike[str] | None = None) -> ProjectFile:
     """The project file in use (`find_project_file`), loaded; with none, an empty one: no
     accounts, the default settings."""
     found = find_project_file(explicit)
-    return load(found) if found is not None else ProjectFile(file="")
+    return load_project_file(found) if found is not None else ProjectFile(file="")
 
 
-def load_schema() -> dict[str, Any]:
-    return packaged_schema(SCHEMA_NAME)
+def load_project_schema() -> dict[str, Any]:
+    return packaged_schema(PROJECT_SCHEMA_NAME)
 
 
 @functools.cache
 def _validator() -> Draft202012Validator:
     from jsonschema import Draft202012Validator
 
-    document = load_schema()
+    document = load_project_schema()
     Draft202012Validator.check_schema(document)
     return Draft202012Validator(document)
 
 
-def load(path: str | os.PathLike[str]) -> ProjectFile:
+def load_project_file(path: str | os.PathLike[str]) -> ProjectFile:
     """Read and check a project file: ConfigError carrying every problem, each at its place."""
     document = read(path)
     data = document.data
@@ -183,10 +183,12 @@ def _own(path: JsonPath) -> bool:
     return len(path) == 3 and path[0] == "accounts" and path[2] == "subdomain"
 
 
-def _account(document: Document, name: str, raw: Any) -> tuple[Account | None, list[schema.Found]]:
+def _account(
+    document: Document, name: str, raw: Any
+) -> tuple[Account | None, list[schema.ProblemAtKey]]:
     """One account, and the problems the schema leaves to this module."""
     at: JsonPath = ("accounts", name)
-    found: list[schema.Found] = []
+    found: list[schema.ProblemAtKey] = []
     if not _ACCOUNT.match(name):
         message = (
             "an account's name is letters, digits, '_', '.' and '-', starting with a letter "
@@ -231,10 +233,10 @@ def _account(document: Document, name: str, raw: Any) -> tuple[Account | None, l
     return account, found
 
 
-def _same_accounts(accounts: Sequence[Account]) -> list[schema.Found]:
+def _same_accounts(accounts: Sequence[Account]) -> list[schema.ProblemAtKey]:
     """An account whose API is another's, at the later one's subdomain or api_url: two
     applies to one Zendesk account would each prune the other's triggers (docs/projects.md)."""
-    found: list[schema.Found] = []
+    found: list[schema.ProblemAtKey] = []
     first: dict[str, Account] = {}
     for account in accounts:
         if account.subdomain is not None:
@@ -262,7 +264,7 @@ def _usable(raw: dict[str, Any]) -> bool:
     return isinstance(paths, list) and all(isinstance(path, str) for path in paths)
 
 
-def _subdomain_problems(value: str, at: JsonPath) -> list[schema.Found]:
+def _subdomain_problems(value: str, at: JsonPath) -> list[schema.ProblemAtKey]:
     if _SUBDOMAIN.match(value):
         return []
     host = value.split("://", 1)[-1].split("/", 1)[0]

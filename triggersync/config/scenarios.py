@@ -41,9 +41,11 @@ from triggersync.language.scenarios import (
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
 
-SCHEMA_NAME = "scenarios.schema.json"
-EMPTY_FILE = "the file is empty; declare no scenarios with `scenarios: []`"
-SAVED_PLAN = "this is a saved plan, not scenarios; did you mean `triggersync apply --plan {}`?"
+SCENARIOS_SCHEMA_NAME = "scenarios.schema.json"
+EMPTY_SCENARIO_FILE = "the file is empty; declare no scenarios with `scenarios: []`"
+SAVED_PLAN_NOT_SCENARIOS = (
+    "this is a saved plan, not scenarios; did you mean `triggersync apply --plan {}`?"
+)
 CONFIGURATION_GIVEN = (
     "this is a configuration file (it declares triggers or ignore), not scenarios: "
     "give it as a PATH, and scenario files with --scenarios"
@@ -64,15 +66,15 @@ class Scenarios:
     warnings: tuple[Problem, ...]
 
 
-def load_schema() -> dict[str, Any]:
-    return packaged_schema(SCHEMA_NAME)
+def load_scenarios_schema() -> dict[str, Any]:
+    return packaged_schema(SCENARIOS_SCHEMA_NAME)
 
 
 @functools.cache
 def _validator() -> Draft202012Validator:
     from jsonschema import Draft202012Validator
 
-    document = load_schema()
+    document = load_scenarios_schema()
     Draft202012Validator.check_schema(document)
     return Draft202012Validator(document)
 
@@ -81,10 +83,12 @@ def _validator() -> Draft202012Validator:
 def _scenario_validator() -> Draft202012Validator:
     from jsonschema import Draft202012Validator
 
-    return Draft202012Validator({"$defs": load_schema()["$defs"], "$ref": "#/$defs/scenario"})
+    return Draft202012Validator(
+        {"$defs": load_scenarios_schema()["$defs"], "$ref": "#/$defs/scenario"}
+    )
 
 
-def scenario_schema_problems(data: Any) -> list[schema.Found]:
+def scenario_schema_problems(data: Any) -> list[schema.ProblemAtKey]:
     """Every schema problem of one file, in plain words. jsonschema costs ~1 ms a scenario, so
     each scenario that `plainly_valid` vouches for skips it; the rest, and the top level, are
     validated (and explained) by jsonschema."""
@@ -150,7 +154,9 @@ class _Context:
     events: Collection[str]
 
 
-def load(paths: Sequence[str | os.PathLike[str]], triggers: Sequence[TriggerSpec]) -> Scenarios:
+def load_scenarios(
+    paths: Sequence[str | os.PathLike[str]], triggers: Sequence[TriggerSpec]
+) -> Scenarios:
     """Every scenario of every file; ConfigError carrying every problem of every file."""
     files, issues = discover(paths)
     definitions = [trigger.definition for trigger in triggers]
@@ -189,7 +195,7 @@ def _load_file(
         (issues if problem.is_error else warnings).append(problem)
     data = document.data
     if data is None:
-        issues.append(source.issue((), EMPTY_FILE))
+        issues.append(source.issue((), EMPTY_SCENARIO_FILE))
         return
     if isinstance(data, dict) and "scenarios" not in data and {"triggers", "ignore"} & data.keys():
         issues.append(source.issue((), CONFIGURATION_GIVEN))
@@ -199,7 +205,7 @@ def _load_file(
         and "scenarios" not in data
         and {"format_version", "changes"} & data.keys()
     ):
-        issues.append(source.issue((), SAVED_PLAN.format(file)))
+        issues.append(source.issue((), SAVED_PLAN_NOT_SCENARIOS.format(file)))
         return
     broken: set[JsonPath] = set()
     for problem, at_key in scenario_schema_problems(data):

@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # jsonschema costs ~50 ms to import: only files with problems
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import ValidationError
 
-SCHEMA_NAME = "triggersync.schema.json"
+CONFIG_SCHEMA_NAME = "triggersync.schema.json"
 _TYPE_WORDS = {
     "string": "a string",
     "integer": "an integer",
@@ -38,25 +38,25 @@ _TYPE_WORDS = {
 }
 
 # A problem, and whether it is about the key at its path rather than the value.
-Found = tuple[Problem, bool]
+ProblemAtKey = tuple[Problem, bool]
 
 
 def schema_file() -> Traversable:
     """The configuration schema this tool validates with (installed copy, else the repo's)."""
-    found: Traversable = schema_path(SCHEMA_NAME)
+    found: Traversable = schema_path(CONFIG_SCHEMA_NAME)
     return found
 
 
-def load_schema() -> dict[str, Any]:
+def load_config_schema() -> dict[str, Any]:
     """Read once: the validators and `_known` all derive from it; callers must not mutate it."""
-    return packaged_schema(SCHEMA_NAME)
+    return packaged_schema(CONFIG_SCHEMA_NAME)
 
 
 @functools.cache
 def validator() -> Draft202012Validator:
     from jsonschema import Draft202012Validator
 
-    schema = load_schema()
+    schema = load_config_schema()
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema)
 
@@ -65,11 +65,11 @@ def validator() -> Draft202012Validator:
 def _trigger_validator() -> Draft202012Validator:
     from jsonschema import Draft202012Validator
 
-    root = load_schema()
+    root = load_config_schema()
     return Draft202012Validator({"$defs": root["$defs"], "$ref": "#/$defs/trigger"})
 
 
-def config_schema_problems(document: Any) -> list[Found]:
+def config_schema_problems(document: Any) -> list[ProblemAtKey]:
     """Every schema problem of one file's (substituted) data but its definitions, in plain
     words.
 
@@ -100,19 +100,21 @@ def without_definition(trigger: Any) -> Any:
     return trigger
 
 
-def problems(checker: Draft202012Validator, instance: Any, prefix: JsonPath = ()) -> list[Found]:
+def problems(
+    checker: Draft202012Validator, instance: Any, prefix: JsonPath = ()
+) -> list[ProblemAtKey]:
     """Every problem `checker` finds in `instance`, in the same plain words (any schema)."""
     return _problems(checker, instance, prefix)
 
 
-def _problems(checker: Draft202012Validator, instance: Any, prefix: JsonPath) -> list[Found]:
+def _problems(checker: Draft202012Validator, instance: Any, prefix: JsonPath) -> list[ProblemAtKey]:
     errors = checker.iter_errors(instance)
     return [found for error in errors for found in explain_schema_error(error, prefix)]
 
 
 @functools.cache
 def _known_keys() -> frozenset[str]:
-    return frozenset(load_schema()["$defs"]["trigger"]["properties"])
+    return frozenset(load_config_schema()["$defs"]["trigger"]["properties"])
 
 
 def _plainly_valid_top(document: dict[str, Any]) -> bool:
@@ -164,7 +166,7 @@ def suggest(word: str, choices: list[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-def explain_schema_error(error: ValidationError, prefix: JsonPath = ()) -> Iterator[Found]:
+def explain_schema_error(error: ValidationError, prefix: JsonPath = ()) -> Iterator[ProblemAtKey]:
     """One jsonschema error in plain words, at its path under `prefix`."""
     path: JsonPath = (*prefix, *(p if isinstance(p, int) else str(p) for p in error.absolute_path))
     schema = error.schema if isinstance(error.schema, dict) else {}
@@ -173,7 +175,7 @@ def explain_schema_error(error: ValidationError, prefix: JsonPath = ()) -> Itera
     expected: Any = error.validator_value
     custom = schema.get("errorMessage")
 
-    def said(message: str, at: JsonPath = path, *, at_key: bool = False) -> Found:
+    def said(message: str, at: JsonPath = path, *, at_key: bool = False) -> ProblemAtKey:
         return Problem(path=at, message=message), at_key
 
     if custom and keyword in ("anyOf", "oneOf", "type", "minLength", "enum"):

@@ -72,7 +72,7 @@ def substitute(data: Any, variables: Mapping[str, str]) -> tuple[Any, list[Probl
     return walk(data, ()), problems
 
 
-def references(value: Any) -> list[str]:
+def variable_references(value: Any) -> list[str]:
     """The names of the variables that the strings in `value` refer to, in order, each once
     (`$${` is a literal `${`, not a reference)."""
     found: dict[str, None] = {}

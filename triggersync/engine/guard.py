@@ -20,7 +20,7 @@ from triggersync.engine.plan import Plan
 DELETE_PERCENT: Final = 30  # refuse to delete more than 30% of the owned live triggers...
 DELETE_MIN_OWNED: Final = 10  # ...when at least this many exist
 
-Rule = Literal["all", "more_than_30_percent"]
+GuardRule = Literal["all", "more_than_30_percent"]
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class Refusal:
     """Why apply refuses a plan without `--force`: how many plain deletes, of how many owned
     live triggers, and which part of the rule that breaks."""
 
-    rule: Rule
+    rule: GuardRule
     deletes: int
     owned_live: int
 

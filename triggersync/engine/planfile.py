@@ -44,7 +44,7 @@ if TYPE_CHECKING:  # jsonschema costs ~50 ms to import: only reading a plan file
     from jsonschema.exceptions import ValidationError
 
 FORMAT_VERSION: Final = 1
-SCHEMA_NAME: Final = "plan.schema.json"
+PLAN_SCHEMA_NAME: Final = "plan.schema.json"
 MAX_BYTES: Final = 256 * 1024 * 1024  # far beyond any real plan; bounds what is read
 
 _JSON_TYPES: Final = {
@@ -172,7 +172,7 @@ def is_accounts_plan(data: Any) -> bool:
     return isinstance(data, dict) and "accounts" in data
 
 
-def read_saved(path: Path) -> Plan | dict[str, Plan]:
+def read_saved_plans(path: Path) -> Plan | dict[str, Plan]:
     """A saved plan: one plan, or a project's plans by account; PlanFileError otherwise."""
     data = _read_json(path)
     try:
@@ -295,7 +295,7 @@ def _targeting(raw: dict[str, Any] | None) -> Targeting | None:
 def _validator() -> Draft202012Validator:
     from jsonschema import Draft202012Validator
 
-    return Draft202012Validator(packaged_schema(SCHEMA_NAME))
+    return Draft202012Validator(packaged_schema(PLAN_SCHEMA_NAME))
 
 
 def _check_shape(data: Any) -> None:

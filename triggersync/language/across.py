@@ -41,10 +41,10 @@ class Subject:
     where: str = ""  # file:line, for "as X (at file:line)"
 
 
-Found = tuple[int, Problem]  # the index of the trigger it is reported on, and the problem
+IndexedProblem = tuple[int, Problem]  # the index of the trigger it is reported on, and the problem
 
 
-def check_all(subjects: Sequence[Subject], settings: RuleSettings) -> list[Found]:
+def check_all(subjects: Sequence[Subject], settings: RuleSettings) -> list[IndexedProblem]:
     """Every warning of these rules, each with the index of the trigger it is about."""
     return [
         *duplicate_conditions(subjects),
@@ -72,7 +72,7 @@ def _named(subject: Subject) -> str:
     return f"{literal(subject.name)}" + (f" (at {subject.where})" if subject.where else "")
 
 
-def duplicate_conditions(subjects: Sequence[Subject]) -> Iterator[Found]:
+def duplicate_conditions(subjects: Sequence[Subject]) -> Iterator[IndexedProblem]:
     """TS204: an enabled trigger with the same event and condition as an earlier one."""
     first: dict[tuple[str, str], int] = {}
     for index, subject in enumerate(subjects):
@@ -95,7 +95,7 @@ def duplicate_conditions(subjects: Sequence[Subject]) -> Iterator[Found]:
 # both fire, so it is never a guess.
 
 
-def overlapping_messages(subjects: Sequence[Subject]) -> Iterator[Found]:
+def overlapping_messages(subjects: Sequence[Subject]) -> Iterator[IndexedProblem]:
     """TS205: an enabled trigger that sends the visitor a message when an earlier one of the
     same event does too, for a visitor the evaluator finds."""
     groups: dict[str, list[int]] = {}
@@ -215,7 +215,7 @@ def _candidates(condition: Any) -> dict[str, list[Any]]:
     return seen
 
 
-def conventions(subjects: Sequence[Subject], settings: RuleSettings) -> Iterator[Found]:
+def conventions(subjects: Sequence[Subject], settings: RuleSettings) -> Iterator[IndexedProblem]:
     """TS301, TS302: a name or description that breaks the project's pattern."""
     name_pattern = settings.name_pattern
     description_pattern = settings.description_pattern

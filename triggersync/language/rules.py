@@ -181,9 +181,13 @@ def settings_problems(rules: Mapping[str, Any]) -> list[tuple[tuple[str | int, .
 
 
 def enforce(warnings: Iterable[Problem], settings: RuleSettings) -> None:
-    """Under strict settings, every warning is an error: ConfigError carrying them all."""
+    """Under strict settings, every warning is an error: ConfigError carrying them all. A
+    warning of a rule the settings switch off is none (a saved plan made before the project
+    switched it off still lists it)."""
     if not settings.strict:
         return
-    found = [replace(problem, severity=Severity.ERROR) for problem in warnings]
+    found = [
+        replace(problem, severity=Severity.ERROR) for problem in warnings if settings.keeps(problem)
+    ]
     if found:
         raise ConfigError(found)

@@ -64,7 +64,7 @@ class AccountLive:
     warnings: tuple[str, ...] = ()
 
 
-class Secrets:
+class ProjectSecrets:
     """Every connected account's secrets, masked in whatever is shown (each client masks its
     own answers; a report over all accounts needs all of them)."""
 
@@ -90,7 +90,7 @@ class Project:
     def __init__(self, settings: ProjectFile, env: Mapping[str, str] | None = None) -> None:
         self.settings = settings
         self.env: Mapping[str, str] = os.environ if env is None else env
-        self.secrets = Secrets()
+        self.secrets = ProjectSecrets()
         self.stopped = _StopAll()  # set by stop(): see apply
         # Called with each account's name and client as it is made: e.g. to show the
         # client's warnings (a retired host).
@@ -107,7 +107,10 @@ class Project:
     ) -> Project:
         """The project file at `path` (default: triggersync.yaml in the working directory);
         ConfigError with every problem of the file."""
-        return cls(project_file.load(path if path is not None else project_file.FILE_NAME), env)
+        return cls(
+            project_file.load_project_file(path if path is not None else project_file.FILE_NAME),
+            env,
+        )
 
     @property
     def accounts(self) -> tuple[Account, ...]:

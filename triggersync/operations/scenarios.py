@@ -60,7 +60,7 @@ def test(config: Config, scenario_paths: Sequence[str | os.PathLike[str]]) -> Te
     from triggersync.language.scenarios import Suite, two_messages
 
     declared = specs(config.triggers)
-    loaded = scenario_files.load(scenario_paths, declared)
+    loaded = scenario_files.load_scenarios(scenario_paths, declared)
     suite = Suite(declared)
     warnings = list(loaded.warnings)
     runs = []

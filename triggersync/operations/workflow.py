@@ -115,8 +115,11 @@ def plan(
         departments=table,
         targets=targets,
     )
-    # Every report lists them: the files' warnings, then planning's.
-    return dataclasses.replace(made, warnings=(*config.warnings, *found))
+    # Every report lists them, the files' and planning's, in the order a reader meets them.
+    warnings = config.warnings
+    if found:
+        warnings = tuple(sorted((*warnings, *found), key=Problem.sort_key))
+    return dataclasses.replace(made, warnings=warnings)
 
 
 def drift(config: Config, client: Client, *, targets: Sequence[str] = ()) -> Plan:

@@ -16,7 +16,7 @@ from typing import Any, Final
 from triggersync.engine.plan import Plan
 from triggersync.engine.planfile import accounts_to_dict
 from triggersync.untrusted import json_document
-from triggersync.views.json import masked
+from triggersync.views.json import masked_json
 
 FAILED: Final = "Failed: {}"
 
@@ -24,7 +24,7 @@ FAILED: Final = "Failed: {}"
 Section = tuple[str, str | None]
 
 
-def render_text(sections: Sequence[Section], errors: Mapping[str, str]) -> str:
+def render_accounts_text(sections: Sequence[Section], errors: Mapping[str, str]) -> str:
     parts = []
     for name, body in sections:
         text = body if body is not None else FAILED.format(errors.get(name, "see above")) + "\n"
@@ -32,7 +32,9 @@ def render_text(sections: Sequence[Section], errors: Mapping[str, str]) -> str:
     return "\n".join(parts)
 
 
-def render_markdown(sections: Sequence[Section], errors: Mapping[str, str], marker: str) -> str:
+def render_accounts_markdown(
+    sections: Sequence[Section], errors: Mapping[str, str], marker: str
+) -> str:
     parts = []
     for name, body in sections:
         if body is None:
@@ -48,7 +50,7 @@ def _quoted(message: str) -> str:
     return "\n\n" + "\n".join(f"> {line}" if line else ">" for line in lines)
 
 
-def render_json(
+def render_accounts_json(
     plans: Mapping[str, Plan],
     failed: Sequence[str] = (),
     mask: Callable[[str], str] | None = None,
@@ -57,4 +59,4 @@ def render_json(
     document: dict[str, Any] = accounts_to_dict(plans)
     if failed:
         document["failed"] = list(failed)
-    return json_document(document if mask is None else masked(document, mask)) + "\n"
+    return json_document(document if mask is None else masked_json(document, mask)) + "\n"

@@ -19,16 +19,16 @@ def render_json(plan: Plan, mask: Callable[[str], str] | None = None) -> str:
     """The document; with `mask`, every string in it (keys too) masked where it stands. Masking
     the text instead would turn a credential spelled `null` or `true` into invalid JSON."""
     document = plan_to_dict(plan)
-    return json_document(document if mask is None else masked(document, mask)) + "\n"
+    return json_document(document if mask is None else masked_json(document, mask)) + "\n"
 
 
-def masked(value: Any, mask: Callable[[str], str]) -> Any:
+def masked_json(value: Any, mask: Callable[[str], str]) -> Any:
     """A JSON document with every string in it (keys too) masked where it stands."""
     # Recursion is bounded: live triggers nest at most api.answers.MAX_LIVE_DEPTH levels.
     if isinstance(value, str):
         return mask(value)
     if isinstance(value, list):
-        return [masked(item, mask) for item in value]
+        return [masked_json(item, mask) for item in value]
     if isinstance(value, dict):
-        return {mask(key): masked(item, mask) for key, item in value.items()}
+        return {mask(key): masked_json(item, mask) for key, item in value.items()}
     return value
