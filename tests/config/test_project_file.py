@@ -336,7 +336,7 @@ def test_the_same_zendesk_account_is_named_by_its_host(tmp_path: Path) -> None:
     ],
 )
 def test_accounts_at_different_apis_are_accepted(tmp_path: Path, first: str, second: str) -> None:
-    assert len(project.load(_write(tmp_path, _same(first, second))).accounts) == 2
+    assert len(project.load_project_file(_write(tmp_path, _same(first, second))).accounts) == 2
 
 
 @pytest.mark.parametrize(

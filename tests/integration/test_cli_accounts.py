@@ -813,3 +813,18 @@ def test_explain_live_names_each_accounts_departments(
     one, two = ran.stdout.split("== two ==")
     assert f'set department "Sales" (id {ids[0]})' in one
     assert f'set department "Sales" (id {ids[1]})' in two.split("== three ==")[0]
+
+
+def test_a_saved_plan_without_the_account_chosen_is_an_error_of_that_account(
+    project: Path, run: Run, emulators: list[Emulator]
+) -> None:
+    # `--account two` with a plan saved for `one` alone: nothing can be applied to two, and a
+    # silent exit 0 would read as "two is applied".
+    assert run("plan", "--account", "one", "--out", "plan.json").exit_code == 0
+    ran = run("apply", "--plan", "plan.json", "--account", "two")
+    assert ran.exit_code == 1
+    assert ran.stderr == (
+        "Error: account two: the plan has no part for account 'two' (it holds: one); plan it "
+        "with --account two\n"
+    )
+    assert all(em.store.list() == [] for em in emulators)

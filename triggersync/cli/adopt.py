@@ -156,7 +156,7 @@ def _guarded(diff: str) -> str:
 def _unified_diff(adoption: Adoption) -> str:
     """As `diff -u` writes it, each file named as given (a new one: from /dev/null), so that
     `patch -p0` applies it."""
-    from triggersync.views.diff import unified_diff
+    from triggersync.views.unified_diff import unified_diff
 
     return "".join(
         unified_diff(

@@ -35,7 +35,7 @@ def fmt(console: Console, paths: tuple[str, ...], check: bool, diff: bool) -> in
       triggersync fmt --check triggers/    # in CI or a pre-commit hook
     """
     from triggersync.config import fmt as formatting
-    from triggersync.views.diff import text_diff
+    from triggersync.views.unified_diff import text_diff
 
     laid = formatting.lay_out_files(paths)
     for skipped in laid.passed_over:

@@ -22,9 +22,9 @@ from triggersync.cli.console import Console
 from triggersync.errors import ConfigError, TriggersyncError
 
 # Every command, family by family, as "module:function". A family is a module of click
-# commands (cli/check.py, cli/sync.py, ...); a new command is one line here.
+# commands (cli/validate.py, cli/sync.py, ...); a new command is one line here.
 COMMANDS: dict[str, str] = {
-    "validate": "triggersync.cli.check:validate",
+    "validate": "triggersync.cli.validate:validate",
     "fmt": "triggersync.cli.fmt:fmt",
     "plan": "triggersync.cli.sync:plan",
     "apply": "triggersync.cli.sync:apply",

@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path as FilePath
+from pathlib import Path
 from typing import Any
 
 from triggersync.config import variables as refs
@@ -46,7 +46,7 @@ class FileChange:
     path: str
     before: str | None  # None: a new file
     after: str
-    opcodes: tuple[tuple[str, int, int, int, int], ...]  # the changes by line (views/diff.py)
+    opcodes: tuple[tuple[str, int, int, int, int], ...]  # by line (views/unified_diff.py)
 
 
 @dataclass(frozen=True)
@@ -146,7 +146,7 @@ def adopt(
     changes: list[FileChange] = []
     updated: list[str] = []
     removed: list[str] = []
-    for file in sorted(work, key=lambda f: FilePath(f).parts):
+    for file in sorted(work, key=lambda f: Path(f).parts):
         bom, text = _read(file)
         top = read_spans(text)
         edits = FileEdits(text)
@@ -198,10 +198,10 @@ def adopt(
         if after != text:
             changes.append(FileChange(file, bom + text, bom + after, tuple(edits.opcodes())))
     for path, triggers in new_files.items():
-        written = export.to_yaml(triggers, FilePath(path).parent)
+        written = export.to_yaml(triggers, Path(path).parent)
         lines = len(written.splitlines())
         changes.append(FileChange(path, None, written, (("insert", 0, 0, 0, lines),)))
-    changes.sort(key=lambda change: FilePath(change.path).parts)
+    changes.sort(key=lambda change: Path(change.path).parts)
     return Adoption(
         tuple(changes),
         tuple(updated),

@@ -1,4 +1,4 @@
-"""The unified diff of known line changes (views/diff.py) reads as `diff -u` writes it."""
+"""The unified diff of known line changes (views/unified_diff.py) reads as `diff -u` writes it."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import difflib
 
 import pytest
 
-from triggersync.views.diff import unified_diff
+from triggersync.views.unified_diff import unified_diff
 
 
 @pytest.mark.parametrize(
