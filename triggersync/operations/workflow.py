@@ -128,13 +128,20 @@ def drift(config: Config, client: Client, *, targets: Sequence[str] = ()) -> Pla
     return plan(config, client, prune=True, targets=targets)
 
 
-def read_saved(path: PathLike) -> Plan:
-    """A saved plan (`plan --out`), checked; PlanFileError when it cannot be one."""
+def read_saved(path: PathLike, *, settings: RuleSettings | None = None) -> Plan:
+    """A saved plan (`plan --out`), checked; PlanFileError when it cannot be one. Under strict
+    `settings` (--strict, or the project file's `strict: true`), the warnings the plan
+    recorded are errors (ConfigError), as they were when it was made, unless a rule has been
+    switched off since (docs/rules.md#settings)."""
     from pathlib import Path
 
     from triggersync.engine.planfile import read_plan_file
+    from triggersync.language.rules import enforce
 
-    return read_plan_file(Path(path))
+    saved = read_plan_file(Path(path))
+    if settings is not None:
+        enforce(saved.warnings, settings)
+    return saved
 
 
 def check_saved(saved: Plan, client: Client, *, live: Sequence[Trigger] | None = None) -> Plan:
@@ -225,11 +232,14 @@ def apply(
        be held). `unlock`: the command that removes a lock left behind, as messages say it.
     """
     from triggersync.engine import lock
-    from triggersync.engine.apply import apply_plan
+    from triggersync.engine.apply import apply_plan, check_account
     from triggersync.errors import LockError, LockWaitInterrupted, StalePlanError
 
     if the_plan.empty:
         return Applied(the_plan, None)
+    # A plan of another account (PlanFileError) is refused before anything is asked of this
+    # one, its lock included.
+    check_account(the_plan, client.base_url)
     check_safety(the_plan, force=force)
     if confirm is not None and not confirm(the_plan):
         return Applied(the_plan, None)
