@@ -103,7 +103,8 @@ def explain(
             departments = names_for((n for t in wanted for n in ids_in(t.definition)), table)
         where, missing = "among the live triggers", LIVE_WITHOUT_DEFINITION
     else:
-        triggers = list(steps.load_config(paths, vars_file, console).triggers)
+        loaded = steps.load_config(paths, vars_file, console, project_file=project_file)
+        triggers = list(loaded.triggers)
         where, missing = "in the configuration", CONFIG_WITHOUT_DEFINITION
     text = _explained(
         console, triggers, names, lines, where, missing, departments=departments, targets=targets
@@ -181,14 +182,27 @@ def _explain_accounts(
     targets: Sequence[str] = (),
 ) -> int:
     """Each account's triggers in words, a section each."""
+    from triggersync.engine.departments import ids_in, names_for
     from triggersync.views import accounts as view
 
     found: list[tuple[str, list[Trigger] | None]]
+    # Each account's names for the department ids its triggers route to (ids differ from
+    # one account to the next: docs/configuration.md#departments).
+    departments: dict[str, dict[int, str]] = {}
     if live:
-        runs = project.live(account_names)
+        runs = project.live_with_departments(account_names, fallback="ids are shown")
         where, missing = "among the live triggers", LIVE_WITHOUT_DEFINITION
         failures = accounts.errors(console, runs)
-        found = [(run.account, run.value) for run in runs]
+        found = []
+        for each in runs:
+            listed = each.value
+            found.append((each.account, None if listed is None else listed.triggers))
+            if listed is None:
+                continue
+            accounts.warn(console, each.account, listed.warnings)
+            if listed.departments is not None:
+                routed = (n for t in listed.triggers for n in ids_in(t.definition))
+                departments[each.account] = names_for(routed, listed.departments)
     else:
         configs = project.validate(account_names)
         where, missing = "in the configuration", CONFIG_WITHOUT_DEFINITION
@@ -206,7 +220,15 @@ def _explain_accounts(
         if triggers is not None:
             prefix = f"account {name}: "
             text = _explained(
-                console, triggers, names, lines, where, missing, prefix, targets=targets
+                console,
+                triggers,
+                names,
+                lines,
+                where,
+                missing,
+                prefix,
+                departments=departments.get(name, {}),
+                targets=targets,
             )
             if text is None:
                 failures[name] = f"no such trigger {where}"
@@ -254,8 +276,7 @@ def simulate(
         --set visitor_page_url=https://example.com/pricing --set visitor_time_on_page=45
     """
     from triggersync import operations
-    from triggersync.language.rules import OVERLAPPING_MESSAGES
-    from triggersync.language.scenarios import two_messages, visitor_from
+    from triggersync.language.scenarios import visitor_from
     from triggersync.views.scenarios import render_simulation
 
     try:
@@ -272,9 +293,9 @@ def simulate(
     for warning in operations.simulation_warnings(cfg, event, visitor, fired_before):
         console.warn(str(warning))
     simulation = operations.simulate(cfg, event, visitor, fired_before)
-    clash = two_messages(simulation)
-    if clash:
-        console.warn(f"{OVERLAPPING_MESSAGES}: {clash}")
+    clash = operations.simulation_clash(cfg, simulation)
+    if clash is not None:
+        console.warn(str(clash))
     console.emit(render_simulation(simulation, verbose=verbose))
     return 0
 
@@ -318,7 +339,13 @@ def test(
     github = fmt == "github"
     project = accounts.project_for(console, paths, project_file, account_names, vars_file=vars_file)
     if project is None:
-        return _test(console, github, lambda: operations.load(paths, vars_file), scenario_paths)
+        settings = steps.rule_settings(None, project_file)
+        return _test(
+            console,
+            github,
+            lambda: operations.load(paths, vars_file, settings=settings),
+            scenario_paths,
+        )
     codes = []
     for account in project.select(account_names):
         click.echo(f"== {account.name} ==")

@@ -4,18 +4,20 @@ results, reports) or raises a TriggersyncError.
 
 - one account, from paths: `load`, `connect`, `plan`, `apply`, `drift`, `read_saved`,
   `check_saved`, `check_reviewed` (workflow.py); `adopt` (adoption.py);
-- scenarios, locally: `test`, `simulate`, `simulation_warnings` (scenarios.py);
+- scenarios, locally: `test`, `simulate`, `simulation_warnings`,
+  `simulation_clash` (scenarios.py);
 - a project file's accounts at once: `Project` (project.py), each account's part an
   `AccountRun` (accounts.py).
 """
 
 from triggersync.operations.accounts import AccountRun, combined_exit
 from triggersync.operations.adoption import Adopted, adopt
-from triggersync.operations.project import AccountPlan, Project
+from triggersync.operations.project import AccountLive, AccountPlan, Project
 from triggersync.operations.scenarios import (
     ScenarioRun,
     TestReport,
     simulate,
+    simulation_clash,
     simulation_warnings,
     test,
 )
@@ -34,6 +36,7 @@ from triggersync.operations.workflow import (
 )
 
 __all__ = [
+    "AccountLive",
     "AccountPlan",
     "AccountRun",
     "Adopted",
@@ -54,6 +57,7 @@ __all__ = [
     "plan",
     "read_saved",
     "simulate",
+    "simulation_clash",
     "simulation_warnings",
     "test",
 ]
