@@ -267,19 +267,21 @@ def test_ctrl_c_while_a_projects_accounts_are_listed_exits_130_at_once(
     # hold the run until each request's timeout (120 s) once the user pressed Ctrl-C.
     (tmp_path / "t").mkdir()
     (tmp_path / "t" / "triggers.yaml").write_text("triggers:\n  - name: T000\n")
-    with canned_server(SILENT) as (url, script):
+    with canned_server(SILENT) as (one, first), canned_server(SILENT) as (two, second):
         (tmp_path / "triggersync.yaml").write_text(
             "accounts:\n"
             + "".join(
                 f"  {name}:\n    api_url: {url}\n    paths: [t]\n"
                 "    credentials: {token: A_TOKEN}\n"
-                for name in ("one", "two")
+                for name, url in (("one", one), ("two", two))
             )
         )
         project = str(tmp_path / "triggersync.yaml")
         extra = ["--yes"] if command == "apply" else []
-        with cli(url, command, "--project", project, *extra, env={"A_TOKEN": "t"}) as process:
-            assert script.wait_for(2, WAIT)  # both accounts' lists are waiting
+        with cli(one, command, "--project", project, *extra, env={"A_TOKEN": "t"}) as process:
+            # Both accounts' lists are waiting for an answer.
+            assert first.wait_for(1, WAIT)
+            assert second.wait_for(1, WAIT)
             process.send_signal(signal.SIGINT)
             _, stderr = process.communicate(timeout=WAIT)
     assert process.returncode == 130
