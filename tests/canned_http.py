@@ -7,6 +7,7 @@ real client; nothing in `requests` is mocked.
 
 from __future__ import annotations
 
+import json
 import ssl
 import threading
 from collections.abc import Iterator
@@ -27,6 +28,9 @@ class Canned:
     trickle: float = 0.0
     trickle_head: bool = True
     endless: bool = False  # a chunked body that goes on until the client hangs up
+    # The body of the lock's create (the last POST that named it), as the server holds it:
+    # the lock as its holder made it, run id included (which no script can know in advance).
+    echo_lock: bool = False
 
 
 @dataclass
@@ -72,6 +76,8 @@ def canned_server(*responses: Canned, tls: bool = False) -> Iterator[tuple[str, 
                 canned = (
                     script.responses.pop(0) if len(script.responses) > 1 else script.responses[0]
                 )
+                if canned.echo_lock:
+                    canned = Canned(canned.status, _the_lock(script))
             with script.arrived:
                 script.arrived.notify_all()
             try:
@@ -141,10 +147,19 @@ LOCK_PATH = "/api/v2/chat/triggers/triggersync%20lock"
 LOCK_TAKEN = Canned(
     201, b'{"id": 9999, "name": "triggersync lock", "description": "", "enabled": 0}'
 )
+LOCK_SHOWN = Canned(200, echo_lock=True)  # the lock looked up before its release: the run's own
 LOCK_RELEASED = Canned(204)
 
 
 def locked(live: Canned, *changes: Canned) -> tuple[Canned, ...]:
     """The script of an apply that changes something: the list, the lock taken, the list
-    again under it, the answers to its changes, the lock released."""
-    return (live, LOCK_TAKEN, live, *changes, LOCK_RELEASED)
+    again under it, the answers to its changes, the lock looked up (still this run's) and
+    released."""
+    return (live, LOCK_TAKEN, live, *changes, LOCK_SHOWN, LOCK_RELEASED)
+
+
+def _the_lock(script: Script) -> bytes:
+    for (method, _), body in zip(reversed(script.seen), reversed(script.bodies), strict=True):
+        if method == "POST" and json.loads(body or b"{}").get("name") == "triggersync lock":
+            return json.dumps({"id": 9999, **json.loads(body)}).encode()
+    return b'{"error": "not found"}'

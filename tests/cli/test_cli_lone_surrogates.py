@@ -123,6 +123,7 @@ def test_an_apply_refuses_to_address_one_by_name_and_applies_the_rest(config: st
         ("POST", triggers),
         ("GET", triggers),
         ("PUT", f"{triggers}/S"),
+        ("GET", LOCK_PATH),  # still this run's
         ("DELETE", LOCK_PATH),
     ]
     assert (

@@ -48,14 +48,14 @@ def answer(status: int, body: dict[str, Any]) -> Canned:
 def apply(tmp_path: Path, text: str, *script: Canned) -> tuple[int, str, str, list[str]]:
     """Run `apply --yes` against the script (the live list first; the lock's answers are
     added); also returns each request as `METHOD path`, but those of the lock: the lock
-    taken, the list made again under it, the lock released."""
+    taken, the list made again under it, the lock looked up and released."""
     config = write_config(tmp_path, text)
     with canned_server(*locked(*script)) as (url, seen):
         code, stdout, stderr = run_cli("apply", config, "--yes", "--force", url=url, env=ENV)
     made = [f"{method} {path}" for method, path in seen.seen]
     assert made[1:3] == ["POST /api/v2/chat/triggers", "GET /api/v2/chat/triggers"]
-    assert made[-1] == f"DELETE {LOCK_PATH}"
-    return code, stdout, stderr, [made[0], *made[3:-1]]
+    assert made[-2:] == [f"GET {LOCK_PATH}", f"DELETE {LOCK_PATH}"]
+    return code, stdout, stderr, [made[0], *made[3:-2]]
 
 
 # -- a replacement whose old trigger's delete was stored, but not answered ---------------------

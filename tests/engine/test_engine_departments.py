@@ -149,7 +149,10 @@ def test_export_writes_the_name_of_an_id() -> None:
 def test_export_keeps_an_id_no_department_has_with_a_warning() -> None:
     (kept,), warnings = with_names([routing(999)], ACCOUNT)
     assert kept.definition["actions"] == [["setDepartment", 999]]
-    assert warnings == ['trigger "Route": setDepartment 999 is kept as an id: no department has it']
+    assert warnings == [
+        'TS403 department-kept: trigger "Route": setDepartment 999 is kept as an id: no '
+        "department has it"
+    ]
 
 
 def test_export_keeps_an_id_whose_name_another_department_shares() -> None:

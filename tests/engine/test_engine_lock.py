@@ -22,7 +22,7 @@ from triggersync.api.retry import RetryPolicy
 from triggersync.emulator.server import Emulator
 from triggersync.engine import lock
 from triggersync.engine.lock import LOCK_NAME, Holder
-from triggersync.errors import LockError
+from triggersync.errors import ApiError, LockError
 
 LOCK_PATH = "/api/v2/chat/triggers/triggersync%20lock"
 SINCE = datetime(2026, 12, 6, 9, 30, 0, tzinfo=timezone.utc)
@@ -238,15 +238,19 @@ def test_release_removes_the_lock(emulator: Emulator, emulator_client: Client) -
 
 
 def test_a_release_answered_409_after_the_fact_is_done() -> None:
-    with canned_client(answer(409, {"error": "conflict"}), NOT_FOUND) as (client, seen):
+    script = (lock_of(holder()), answer(409, {"error": "conflict"}), NOT_FOUND)
+    with canned_client(*script) as (client, seen):
         assert lock.release(client, holder()) is None
-    assert seen.seen == [("DELETE", LOCK_PATH), ("GET", LOCK_PATH)]
+    assert seen.seen == [("GET", LOCK_PATH), ("DELETE", LOCK_PATH), ("GET", LOCK_PATH)]
 
 
 def test_a_release_that_failed_says_the_lock_is_held_and_points_to_unlock() -> None:
     mine = holder()
     with (
-        canned_client(answer(409, {"error": "conflict"}), lock_of(mine)) as (client, _),
+        canned_client(lock_of(mine), answer(409, {"error": "conflict"}), lock_of(mine)) as (
+            client,
+            _,
+        ),
         pytest.raises(LockError) as failed,
     ):
         lock.release(client, mine)
@@ -260,7 +264,7 @@ def test_a_release_that_failed_says_the_lock_is_held_and_points_to_unlock() -> N
 def test_a_release_whose_look_fails_too_says_the_lock_may_be_held() -> None:
     down = answer(503, {"error": "down"})
     with (
-        canned_client(answer(403, {"error": "no"}), down) as (client, _),
+        canned_client(lock_of(holder()), answer(403, {"error": "no"}), down) as (client, _),
         pytest.raises(LockError, match="may still be held: deleting it failed"),
     ):
         lock.release(client, holder())
@@ -275,8 +279,19 @@ def test_a_lock_removed_before_its_release_is_a_warning(emulator_client: Client)
 def test_a_lock_another_run_holds_now_is_left_alone(
     emulator: Emulator, emulator_client: Client
 ) -> None:
-    with canned_client(answer(403, {"error": "no"}), lock_of(other())) as (client, _):
+    with canned_client(lock_of(other())) as (client, seen):
         assert lock.release(client, holder()) is not None
+    assert seen.seen == [("GET", LOCK_PATH)]  # looked at, never deleted
+
+
+def test_a_release_whose_look_before_the_delete_fails_says_the_lock_may_be_held() -> None:
+    down = answer(503, {"error": "down"})
+    with (
+        canned_client(down) as (client, seen),
+        pytest.raises(LockError, match="may still be held: looking it up failed: GET"),
+    ):
+        lock.release(client, holder())
+    assert "DELETE" not in [method for method, _ in seen.seen]
 
 
 # -- unlock -----------------------------------------------------------------------------------
@@ -371,3 +386,45 @@ def test_only_names_starting_with_the_lock_name_are_locks() -> None:
         True,
         False,
     ]
+
+
+# -- odd answers around a lock already taken ---------------------------------------------------
+
+
+def test_a_lock_taken_whose_listing_fails_is_released_before_the_failure_is_said() -> None:
+    # The create made the lock; reading the live triggers under it then fails: the run stops,
+    # and must not leave its lock behind for someone to unlock by hand.
+    mine = holder()
+    down = answer(503, {"error": "down"})
+    script = (answer(201, {"id": 5, **mine.body()}), down, down, lock_of(mine), Canned(204))
+    with canned_client(*script) as (client, seen), pytest.raises(ApiError, match="HTTP 503"):
+        lock.acquire(client, mine)
+    assert seen.seen[-1] == ("DELETE", LOCK_PATH)
+
+
+def test_a_lock_taken_whose_listing_and_release_both_fail_says_both() -> None:
+    mine = holder()
+    down = answer(503, {"error": "down"})
+    with (
+        canned_client(answer(201, {"id": 5, **mine.body()}), down) as (client, _),
+        pytest.raises(LockError) as failed,
+    ):
+        lock.acquire(client, mine)
+    said = str(failed.value)
+    assert said.startswith("GET /triggers: HTTP 503: down")
+    assert "nothing was changed. Also, the account's lock (run 0123456789ab) may still be" in said
+
+
+def test_a_release_leaves_alone_a_lock_another_run_took_meanwhile(
+    emulator: Emulator, emulator_client: Client
+) -> None:
+    # Someone ran unlock during this run, and another apply took the lock: deleting it blindly
+    # would let a third apply run beside that one.
+    assert lock.acquire(emulator_client, holder()) is not None
+    emulator.store.delete(LOCK_NAME)
+    emulator.store.create(other().body())
+    warning = lock.release(emulator_client, holder())
+    assert warning is not None
+    assert "no longer this run's" in warning
+    [left] = the_lock(emulator)
+    assert Holder.read(left["description"]) == other()

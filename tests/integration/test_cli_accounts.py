@@ -722,3 +722,18 @@ def test_adopt_writes_an_accounts_departments_by_their_names(
     ran = run("adopt", "--account", "two", "--target", "Route", "--new-file", "two/own.yaml")
     assert ran.exit_code == 0, ran.stderr
     assert "[setDepartment, Sales]" in (project.parent / "two/own.yaml").read_text()
+
+
+def test_a_saved_plan_without_the_account_chosen_is_an_error_of_that_account(
+    project: Path, run: Run, emulators: list[Emulator]
+) -> None:
+    # `--account two` with a plan saved for `one` alone: nothing can be applied to two, and a
+    # silent exit 0 would read as "two is applied".
+    assert run("plan", "--account", "one", "--out", "plan.json").exit_code == 0
+    ran = run("apply", "--plan", "plan.json", "--account", "two")
+    assert ran.exit_code == 1
+    assert ran.stderr == (
+        "Error: account two: the plan has no part for account 'two' (it holds: one); plan it "
+        "with --account two\n"
+    )
+    assert all(em.store.list() == [] for em in emulators)

@@ -1,4 +1,4 @@
-"""The department rules (TS401 disabled-department, TS403 unknown-department-kept) found at
+"""The department rules (TS401 disabled-department, TS403 department-kept) found at
 plan time, against the emulator: they carry their ids and obey the same settings as the
 files' warnings (switched off by the project file or a name-line comment, errors under
 --strict or `strict: true`), and the plan's reports list them."""
@@ -28,7 +28,7 @@ DISABLED = (
     "(id 1) is disabled"
 )
 KEPT = (
-    "TS403 unknown-department-kept: triggers[0].definition.actions[0][1]: no department is "
+    "TS403 department-kept: triggers[0].definition.actions[0][1]: no department is "
     'named "Sales"; kept as written'
 )
 

@@ -174,7 +174,8 @@ def test_export_keeps_an_id_no_department_has_with_a_warning(
     ran = run("export")
     assert (ran.code, "[setDepartment, 404]" in ran.stdout) == (0, True)
     assert ran.stderr == (
-        'warning: trigger "Route": setDepartment 404 is kept as an id: no department has it\n'
+        'warning: TS403 department-kept: trigger "Route": setDepartment 404 is kept as an id: '
+        "no department has it\n"
     )
 
 

@@ -20,7 +20,15 @@ from pathlib import Path
 
 import pytest
 import requests
-from canned_http import LOCK_PATH, LOCK_RELEASED, LOCK_TAKEN, Canned, canned_server, locked
+from canned_http import (
+    LOCK_PATH,
+    LOCK_RELEASED,
+    LOCK_SHOWN,
+    LOCK_TAKEN,
+    Canned,
+    canned_server,
+    locked,
+)
 
 from triggersync.emulator.server import Emulator, Faults
 
@@ -193,7 +201,7 @@ def test_ctrl_c_cuts_off_a_change_whose_answer_trickles_after_a_grace(tmp_path: 
         "Apply interrupted: 0 created, 0 updated, 0 deleted. 1 failed, 0 skipped, "
         "0 not applied; plan again to see what is left.\n"
     )
-    assert sorted(script.finished) == [False, True, True, True, True]  # the trickling one
+    assert sorted(script.finished) == [False, True, True, True, True, True]  # the trickling one
     assert script.seen[-1] == ("DELETE", LOCK_PATH)  # the lock released, after the cut-off
 
 
@@ -206,7 +214,8 @@ def test_ctrl_c_in_a_project_apply_releases_each_accounts_lock_after_the_cut_off
     env = {"TRIGGERSYNC_TIMEOUT": "3600", "PROD_TOKEN": "demo-token"}
     empty = Canned(200, b"[]")
     # The list, the lock, the lists under it (the lock's own look, the plan's check), the create.
-    with canned_server(empty, LOCK_TAKEN, empty, empty, trickling, LOCK_RELEASED) as (url, script):
+    script_ = (empty, LOCK_TAKEN, empty, empty, trickling, LOCK_SHOWN, LOCK_RELEASED)
+    with canned_server(*script_) as (url, script):
         (tmp_path / "triggersync.yaml").write_text(
             "accounts:\n"
             f"  prod:\n    api_url: {url}\n    paths: [t]\n"

@@ -194,11 +194,7 @@ def apply_accounts(
     from triggersync.views.text import render_text
 
     if saved is not None:
-        chosen = {account.name for account in project.select(names)}
-        runs = project.reviewed(
-            {name: part for name, part in saved.items() if not names or name in chosen},
-            strict=strict,
-        )
+        runs = project.reviewed(saved, names, strict=strict)
     else:
         runs = project.plan(names, prune=prune, strict=strict, targets=targets)
     for run in runs:

@@ -318,8 +318,8 @@ def with_names(
             else:
                 why = f"another department is named {literal(department.name)} too"
             warnings.append(
-                f"trigger {literal(trigger.name)}: setDepartment {department_id} is kept as an "
-                f"id: {why}"
+                f"{DEPARTMENT_KEPT}: trigger {literal(trigger.name)}: setDepartment "
+                f"{department_id} is kept as an id: {why}"
             )
         out.append(replace(trigger, definition={**trigger.definition, "actions": actions}))
     return out, warnings

@@ -167,7 +167,7 @@ def acquire(
     while True:
         other = _take(client, holder, unlock)
         if other is None:
-            everything = client.list_all()
+            everything = _listed_under(client, holder, unlock)
             # A trigger whose name only starts with the lock's (made by hand, or by another
             # tool) is a lock all the same: this run then holds nothing.
             foreign = [
@@ -193,6 +193,19 @@ def acquire(
         if stop.wait(min(pause, left)) or stop.is_set():
             return None
         pause = min(MAX_POLL, pause * 2)
+
+
+def _listed_under(client: LockClient, holder: Holder, unlock: str) -> list[Trigger]:
+    """Every live trigger, read once the lock is taken. When that fails, the run stops before
+    any change: its lock is released first, or it would be left for someone to unlock."""
+    try:
+        return client.list_all()
+    except ApiError as exc:
+        try:
+            release(client, holder, unlock=unlock)
+        except LockError as left:
+            raise LockError(f"{exc}; nothing was changed. Also, {left}") from None
+        raise
 
 
 def _take(client: LockClient, holder: Holder, unlock: str) -> Holder | LockError | None:
@@ -237,7 +250,17 @@ def _held_message(other: Holder, timeout: float, unlock: str) -> str:
 def release(client: LockClient, holder: Holder, *, unlock: str = UNLOCK) -> str | None:
     """Remove `holder`'s lock. Returns a warning when the lock turned out to be gone or
     another run's before this one removed it (someone ran unlock meanwhile). Raises
-    LockError when it may still be held: the message says so and points to unlock."""
+    LockError when it may still be held: the message says so and points to unlock.
+
+    Looked up before it is deleted: a delete addresses the name, not the holder, so when
+    someone ran unlock meanwhile and another apply took the lock since, a blind delete would
+    remove that apply's lock and let a third one run beside it."""
+    try:
+        found = client.find(LOCK_NAME)
+    except ApiError as exc:
+        raise LockError(_unreleased(holder, f"looking it up failed: {exc}", unlock)) from None
+    if found is None or not Holder.read(found.description).is_same_run(holder):
+        return _NOT_OURS
     try:
         client.delete(LOCK_NAME)
         return None

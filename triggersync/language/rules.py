@@ -74,8 +74,8 @@ AMBIGUOUS_YAML_VALUE: Final = Rule(
 )
 DEPARTMENT_KEPT: Final = Rule(
     "TS403",
-    "unknown-department-kept",
-    "setDepartment names no department of the account, kept as the live trigger holds it",
+    "department-kept",
+    "a setDepartment kept as written: a name the account lacks, or an id no name stands for",
 )
 
 RULES: Final[Mapping[str, Rule]] = {

@@ -182,22 +182,29 @@ class Project:
 
         return run_each(self.select(accounts), one)
 
-    def check_saved(self, saved: Mapping[str, Plan]) -> list[AccountRun[Plan]]:
-        """Each part of a saved project plan, checked against its own account for staleness
-        only (PlanFileError for a part whose account the project file no longer has); see
-        `reviewed` for what `apply --plan FILE` checks."""
+    def check_saved(
+        self, saved: Mapping[str, Plan], accounts: Sequence[str] = ()
+    ) -> list[AccountRun[Plan]]:
+        """Each part of a saved project plan (those of `accounts` when any are named),
+        checked against its own account for staleness only (PlanFileError for a part whose
+        account the project file no longer has, and for a named account the plan has no part
+        for); see `reviewed` for what `apply --plan FILE` checks."""
 
         def one(account: Account) -> Plan:
             with self.connect(account) as client:
                 return workflow.check_saved(saved[account.name], client)
 
-        return self._each_part(saved, one)
+        return self._each_part(saved, accounts, one)
 
     def _each_part(
-        self, saved: Mapping[str, Plan], task: Callable[[Account], T]
+        self, saved: Mapping[str, Plan], accounts: Sequence[str], task: Callable[[Account], T]
     ) -> list[AccountRun[T]]:
-        """`task` for the account of each part of a saved plan, at once, in the plan's order;
-        a part for an account the project file lacks fails."""
+        """`task` for the account of each part of a saved plan, at once, in the plan's order
+        (only the parts of `accounts` when any are named: ConfigError for a name the project
+        file lacks, before anything runs). A part for an account the project file lacks fails,
+        and so does a named account the plan has no part for: nothing could be applied there,
+        and saying nothing would read as done."""
+        chosen = {account.name for account in self.select(accounts)} if accounts else None
         by_name = {account.name: account for account in self.accounts}
         runs: dict[str, AccountRun[T]] = {
             name: AccountRun(
@@ -207,16 +214,29 @@ class Project:
                 ),
             )
             for name in saved
-            if name not in by_name
+            if name not in by_name and chosen is None
         }
-        known = [by_name[name] for name in saved if name in by_name]
+        order = [name for name in saved if chosen is None or name in chosen]
+        if chosen is not None:
+            held = ", ".join(saved) or "no account"
+            for name in sorted(chosen - saved.keys(), key=list(by_name).index):
+                runs[name] = AccountRun(
+                    name,
+                    error=PlanFileError(
+                        f"the plan has no part for account {name!r} (it holds: {held}); "
+                        f"plan it with --account {name}"
+                    ),
+                )
+                order.append(name)
+        known = [by_name[name] for name in order if name in by_name and name not in runs]
         runs.update((run.account, run) for run in run_each(known, task))
-        return [runs[name] for name in saved]
+        return [runs[name] for name in order]
 
     def reviewed(
-        self, saved: Mapping[str, Plan], *, strict: bool = False
+        self, saved: Mapping[str, Plan], accounts: Sequence[str] = (), *, strict: bool = False
     ) -> list[AccountRun[AccountPlan]]:
-        """Each part of a saved project plan, as `apply --plan FILE` takes it (docs/projects.md,
+        """Each part of a saved project plan (those of `accounts` when any are named, as
+        `check_saved` chooses them), as `apply --plan FILE` takes it (docs/projects.md,
         "One saved plan"): the part checked for staleness against its own account, then the
         account planned afresh from its configuration, the fresh plan's changes required to be
         exactly the part's (PlanMismatchError naming each trigger that differs otherwise).
@@ -238,7 +258,7 @@ class Project:
                 fresh = _fresh_like(part, config, client, live, found.append)
                 return AccountPlan(config, fresh, tuple(found))
 
-        return self._each_part(saved, one)
+        return self._each_part(saved, accounts, one)
 
     def guarded(
         self, runs: Sequence[AccountRun[AccountPlan]], *, force: bool = False
