@@ -86,3 +86,61 @@ def test_a_project_applies_what_its_plan_returned(
         ("staging", None),
     ]
     assert [[t["name"] for t in em.store.list()] for em in two] == [["Shared"], ["Shared"]]
+
+
+def test_a_project_apply_of_a_run_for_an_unknown_account_fails_that_run(
+    tmp_path: Path, two: tuple[Emulator, Emulator]
+) -> None:
+    import dataclasses
+
+    from triggersync import Project
+    from triggersync.config import project as project_file
+    from triggersync.errors import ConfigError
+
+    (tmp_path / "t").mkdir()
+    (tmp_path / "t" / "t.yaml").write_text("triggers: [{name: Shared}]\n")
+    production = two[0]
+    (tmp_path / "triggersync.yaml").write_text(
+        f"accounts:\n  production:\n    api_url: {production.url}\n    paths: [t]\n"
+        "    credentials: {token: PRODUCTION}\n"
+    )
+    env = {"PRODUCTION": production.credentials.token}
+    project = Project(project_file.load_project_file(tmp_path / "triggersync.yaml"), env=env)
+    [planned] = project.plan()
+    typo = dataclasses.replace(planned, account="prodution")
+    [applied] = project.apply([typo])
+    assert applied.account == "prodution"
+    assert isinstance(applied.error, ConfigError)
+    assert "no account 'prodution'; did you mean 'production'?" in str(applied.error)
+    assert production.store.list() == []
+
+
+def test_a_plan_of_another_account_is_refused_before_its_lock_is_taken(
+    tmp_path: Path, two: tuple[Emulator, Emulator]
+) -> None:
+    from triggersync import connect, load, plan
+    from triggersync.errors import PlanFileError
+    from triggersync.operations import apply
+
+    production, staging = two
+    (tmp_path / "t.yaml").write_text("triggers: [{name: Shared}]\n")
+    config = load([str(tmp_path)])
+    with connect(
+        env={
+            "TRIGGERSYNC_API_URL": production.url,
+            "TRIGGERSYNC_TOKEN": "production-token-0123456789",
+        }
+    ) as one:
+        made = plan(config, one)
+    staging.reset_stats()
+    with (
+        connect(
+            env={
+                "TRIGGERSYNC_API_URL": staging.url,
+                "TRIGGERSYNC_TOKEN": "staging-token-0123456789",
+            }
+        ) as other,
+        pytest.raises(PlanFileError, match=f"the plan was made against {production.url}"),
+    ):
+        apply(made, other)
+    assert staging.stats()["create"] == 0  # no lock taken, nothing written there

@@ -229,3 +229,31 @@ def test_ctrl_c_in_a_project_apply_releases_each_accounts_lock_after_the_cut_off
     assert process.returncode == 130, stderr.decode()
     assert b"lock" not in stderr, stderr.decode()
     assert script.seen[-1] == ("DELETE", LOCK_PATH)  # the lock released, after the cut-off
+
+
+def test_a_second_ctrl_c_in_a_project_apply_says_which_accounts_lock_may_be_left(
+    emulator: Emulator, tmp_path: Path
+) -> None:
+    emulator.faults = Faults(latency_ms=2000)
+    (tmp_path / "t").mkdir()
+    (tmp_path / "t" / "triggers.yaml").write_text(
+        "triggers:\n" + "".join(f"  - name: T{i:03}\n" for i in range(COUNT))
+    )
+    (tmp_path / "triggersync.yaml").write_text(
+        f"accounts:\n  prod:\n    api_url: {emulator.url}\n    paths: [t]\n"
+        "    credentials: {token: PROD_TOKEN}\n"
+    )
+    project = str(tmp_path / "triggersync.yaml")
+    env = {"PROD_TOKEN": emulator.credentials.token}
+    with cli(emulator.url, "apply", "--project", project, "--yes", env=env) as process:
+        read_stderr_until(process, b"  prod: created ")
+        process.send_signal(signal.SIGINT)
+        read_stderr_until(process, b"Interrupted: ")
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=WAIT)
+    assert process.returncode == 130
+    assert b"Interrupted again: exiting at once" in stderr
+    assert (
+        b"The lock of account prod may be left behind: once no apply runs, remove it with "
+        b"`triggersync unlock --account prod`." in stderr
+    )

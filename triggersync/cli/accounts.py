@@ -189,6 +189,7 @@ def apply_accounts(
     guard's refusals said; one question; then every account applied at once."""
     from triggersync.cli import steps
     from triggersync.cli.console import Interrupts, Progress
+    from triggersync.cli.lock import left_behind
     from triggersync.operations import combined_exit
     from triggersync.views import accounts as view
     from triggersync.views.text import render_text
@@ -218,6 +219,13 @@ def apply_accounts(
     if not yes and not steps.confirmed(console):
         return 1
     total = sum(len(run.unwrap().plan.changes) for run in pending)
+    locked: list[str] = []
+
+    def took_lock(account: str) -> None:
+        # Said if a second Ctrl-C ends the run at once: which accounts' locks may be left.
+        locked.append(account)
+        interrupts.left_behind = left_behind(locked)
+
     with (
         Progress(console, total) as progress,
         Interrupts(project.stopped, project.cut_off) as interrupts,
@@ -232,6 +240,7 @@ def apply_accounts(
                 f"{account}: Waiting up to {lock_timeout:g} s for the account's lock: held by "
                 f"{other.said()}"
             ),
+            on_locked=took_lock,
         )
     codes = [1] * len(failures)
     errors(console, applied)

@@ -5,6 +5,7 @@ a killed run left (docs/safety.md#the-lock; the lock itself: engine/lock.py)."""
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import click
@@ -37,6 +38,16 @@ LEFT_BEHIND = (
     b" The account's lock may be left behind: once no apply runs, remove it with "
     b"`triggersync unlock`."
 )
+
+
+def left_behind(accounts: Sequence[str]) -> bytes:
+    """What a second interrupt leaves behind in a project's apply: the lock of each account
+    that took one, and the command that removes it (said from a signal handler: bytes)."""
+    return b"".join(
+        f" The lock of account {name} may be left behind: once no apply runs, remove it with "
+        f"`triggersync unlock --account {name}`.".encode()
+        for name in accounts
+    )
 
 
 @click.command(epilog=opts.api_epilog("0 removed, or no lock held; 1 error or refusal."))

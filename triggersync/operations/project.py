@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from triggersync.config import project as project_file
 from triggersync.config.project import Account, ProjectFile
-from triggersync.errors import PlanFileError, Problem, StalePlanError
+from triggersync.errors import PlanFileError, Problem, StalePlanError, TriggersyncError
 from triggersync.operations import workflow
 from triggersync.operations.accounts import AccountRun, connect_account, run_each, then
 
@@ -282,14 +282,16 @@ class Project:
         on_outcome: Callable[[str, ApplyOutcome], None] | None = None,
         lock_timeout: float = 0.0,
         on_wait: Callable[[str, Holder], None] | None = None,
+        on_locked: Callable[[str], None] | None = None,
     ) -> list[AccountRun[workflow.Applied]]:
         """Each account's plan applied to its own account, all at once; a run that failed
         before (no plan) stays failed. Each account's lock is held while its changes are made
         (waiting up to `lock_timeout` seconds for another apply to end), and under it the
         account is checked to be as the plan found it (StalePlanError: nothing changed there).
         `on_outcome(account, outcome)` hears of each change, `on_wait(account, holder)` of a
-        wait for another run's lock. `stop()` (e.g. on Ctrl-C) starts
-        no new change in any account. `plans` is what `plan()` or `check_saved()` returned."""
+        wait for another run's lock, `on_locked(account)` of each lock taken. `stop()` (e.g.
+        on Ctrl-C) starts no new change in any account. `plans` is what `plan()` or
+        `check_saved()` returned."""
         by_name = {account.name: account for account in self.accounts}
         runs: dict[str, AccountRun[Plan] | AccountRun[AccountPlan]] = {
             run.account: run for run in plans
@@ -306,6 +308,7 @@ class Project:
             if on_outcome is not None:
                 report = functools.partial(on_outcome, account.name)
             waiting = None if on_wait is None else functools.partial(on_wait, account.name)
+            locked = None if on_locked is None else functools.partial(on_locked, account.name)
             with self.connect(account, parallelism=parallelism) as client:
                 return workflow.apply(
                     the_plan,
@@ -316,6 +319,7 @@ class Project:
                     stop=self.stopped,
                     lock_timeout=lock_timeout,
                     on_wait=waiting,
+                    on_locked=locked,
                     # The command that reaches this account's lock.
                     unlock=f"{UNLOCK} --account {account.name}",
                 )
@@ -325,7 +329,18 @@ class Project:
             planned: AccountRun[Plan | AccountPlan] = AccountRun(run.account, run.value, run.error)
             return then(planned, lambda the_plan: one(account, the_plan)).unwrap()
 
-        return run_each([by_name[run.account] for run in plans if run.account in by_name], each)
+        # Each account once, however often `plans` names it: two applies of one account side
+        # by side would only race for its lock.
+        known = [by_name[name] for name in runs if name in by_name]
+        done = {run.account: run for run in run_each(known, each)}
+        # A run for an account the project file lacks (a typo, a plan of another project) is
+        # that run's failure, never silently left out of what was applied.
+        for name in runs.keys() - by_name.keys():
+            try:
+                self.settings.account(name)
+            except TriggersyncError as unknown:
+                done[name] = AccountRun(name, error=unknown)
+        return [done[name] for name in runs]
 
     def stop(self) -> None:
         """Start no new change, and no new retry, in any account."""

@@ -225,11 +225,14 @@ def apply(
        be held). `unlock`: the command that removes a lock left behind, as messages say it.
     """
     from triggersync.engine import lock
-    from triggersync.engine.apply import apply_plan
+    from triggersync.engine.apply import apply_plan, check_account
     from triggersync.errors import LockError, LockWaitInterrupted, StalePlanError
 
     if the_plan.empty:
         return Applied(the_plan, None)
+    # A plan of another account (PlanFileError) is refused before anything is asked of this
+    # one, its lock included.
+    check_account(the_plan, client.base_url)
     check_safety(the_plan, force=force)
     if confirm is not None and not confirm(the_plan):
         return Applied(the_plan, None)
