@@ -45,6 +45,11 @@ def test_the_documented_shape_is_read() -> None:
         ([{"id": True, "name": "Sales"}], "a department without an integer id: True"),
         ([{"id": 1}], "department 1 has no string name"),
         ([{"id": 1, "name": "S", "enabled": "maybe"}], "department 1: enabled: expected"),
+        # An id names one department: two would make "Sales" read back as "Support".
+        (
+            [{"id": 5, "name": "Sales"}, {"id": 5, "name": "Support"}],
+            'the department id 5 appears twice ("Sales", "Support")',
+        ),
     ],
 )
 def test_any_other_shape_is_one_error_naming_the_call(data: Any, message: str) -> None:

@@ -737,3 +737,38 @@ def test_a_saved_plan_without_the_account_chosen_is_an_error_of_that_account(
         "with --account two\n"
     )
     assert all(em.store.list() == [] for em in emulators)
+
+
+def test_account_with_one_accounts_saved_plan_says_what_the_plan_is(
+    project: Path, run: Run, emulators: list[Emulator]
+) -> None:
+    # A plan made from PATHs has no parts to choose from: the message must not speak of
+    # PATHS the user never gave.
+    env = {
+        "TRIGGERSYNC_API_URL": emulators[0].url,
+        "TRIGGERSYNC_TOKEN": emulators[0].credentials.token,
+    }
+    made = run("plan", "common", "one", "--out", "single.json", extra_env=env)
+    assert made.exit_code == 0, made.stderr
+    ran = run("apply", "--plan", "single.json", "--account", "one")
+    assert ran.exit_code == 1
+    assert ran.stderr.splitlines()[-1] == (
+        "Error: single.json is one account's plan (made from PATHS), not a project's: "
+        "--account chooses a part of a project's plan; apply it without --account"
+    )
+
+
+def test_validate_names_the_account_of_each_error_as_every_command_does(
+    project: Path, run: Run
+) -> None:
+    Path("two/own.yaml").write_text("triggers:\n  - name: Only two\n    enabled: maybe\n")
+    ran = run("validate")
+    assert ran.exit_code == 1
+    assert ran.stderr == (
+        "Error: account two: two/own.yaml:3:14: triggers[0].enabled: expected true/false or "
+        "0/1, got 'maybe'\n"
+    )
+    ran = run("validate", "--format", "github")
+    assert "::error file=two/own.yaml,line=3,col=14::account two: triggers[0].enabled" in (
+        ran.stdout
+    )

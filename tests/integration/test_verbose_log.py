@@ -30,6 +30,7 @@ def test_verbose_logs_every_request_of_an_apply(
         ("DELETE", "/triggers/triggersync%20lock", "204"),  # the account's lock released
         ("GET", "/triggers", "200"),
         ("GET", "/triggers", "200"),  # again, under the lock
+        ("GET", "/triggers/triggersync%20lock", "200"),  # still this run's, before its release
         ("POST", "/triggers", "201"),
         ("POST", "/triggers", "201"),  # the lock taken
     ]

@@ -8,6 +8,7 @@ from typing import Any
 from triggersync.engine.departments import Department, Departments
 from triggersync.engine.model import normalise_enabled
 from triggersync.errors import TransportError
+from triggersync.untrusted import shown
 
 DEPARTMENTS_PATH = "/departments"
 
@@ -19,7 +20,18 @@ def departments_from(data: Any, what: str) -> Departments:
         raise TransportError(
             f"{what}: expected a JSON array of departments, got {type(data).__name__}"
         )
-    return Departments(tuple(_department(item, what) for item in data))
+    departments = tuple(_department(item, what) for item in data)
+    # An id names one department (it is what a trigger routes to): with two, a name would
+    # read back as another's, in plans, exports and adopted files.
+    by_id: dict[int, Department] = {}
+    for department in departments:
+        first = by_id.setdefault(department.id, department)
+        if first is not department:
+            raise TransportError(
+                f"{what}: the department id {department.id} appears twice "
+                f"({shown(first.name)}, {shown(department.name)})"
+            )
+    return Departments(departments)
 
 
 def _department(item: Any, what: str) -> Department:

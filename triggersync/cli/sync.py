@@ -163,7 +163,6 @@ def apply(
     from triggersync import operations
     from triggersync.config import project as project_settings
     from triggersync.engine.planfile import read_saved_plans
-    from triggersync.language.rules import enforce
     from triggersync.views.text import render_text
 
     saved_any = read_saved_plans(Path(plan_file)) if plan_file and not paths else None
@@ -195,6 +194,11 @@ def apply(
             strict=strict,
             targets=targets,
         )
+    if account_names and not paths:
+        raise click.UsageError(
+            f"{plan_file} is one account's plan (made from PATHS), not a project's: --account "
+            "chooses a part of a project's plan; apply it without --account"
+        )
     if account_names:
         raise click.UsageError("--account chooses accounts of the project file: give no PATHS")
     if plan_file and not paths and (no_prune or vars_file or targets):
@@ -203,9 +207,11 @@ def apply(
             "is (it keeps the targets it was made with)"
         )
     # Files first (they are checked before anything else happens), then the API.
-    saved = operations.read_saved(plan_file) if plan_file else None
-    if saved is not None:
-        enforce(saved.warnings, steps.rule_settings(strict, project_file))
+    saved = (
+        operations.read_saved(plan_file, settings=steps.rule_settings(strict, project_file))
+        if plan_file
+        else None
+    )
     cfg = steps.load_config(paths, vars_file, console, strict, project_file) if paths else None
     with steps.client(api_url, console, parallelism) as client:
         if cfg is None:

@@ -51,7 +51,7 @@ def validate(
     project = accounts.project_for(console, paths, project_file, account_names, vars_file=vars_file)
     if project is None:
         settings = rule_settings(strict, project_file)
-        return _report(console, github, lambda: load(paths, vars_file, settings=settings), "")
+        return _report(console, github, lambda: load(paths, vars_file, settings=settings))
     codes = []
     for account in project.select(account_names):
         codes.append(
@@ -61,31 +61,39 @@ def validate(
                 lambda account=account: project.load_config(  # type: ignore[misc]
                     account, strict=strict
                 ),
-                prefix=f"{account.name}: ",
+                account=account.name,
             )
         )
     return combined_exit(codes)
 
 
-def _report(console: Console, github: bool, loading: Callable[[], Config], prefix: str) -> int:
+def _report(
+    console: Console, github: bool, loading: Callable[[], Config], account: str = ""
+) -> int:
+    """Load and say what was found. `account`: a project's account, named as every command
+    names it: `account NAME: ` before each error and warning (and in each annotation, as
+    accounts may share a file), `NAME: ` before the summary line."""
     from triggersync.views.github import annotation
 
+    whose = f"account {account}" if account else ""
+    said = f"{whose}: " if whose else ""
     try:
         cfg = loading()
     except ConfigError as exc:
         # Annotations are this format's report, on stdout: the errors are its data.
         for problem in exc.problems:
             if github:
-                console.echo(annotation("error", problem))
+                console.echo(annotation("error", problem, whose))
             else:
-                console.error(f"{prefix}{problem}")
+                console.error(f"{said}{problem}")
         return 1
     for warning in cfg.warnings:
         if github:
-            console.echo(annotation("warning", warning))
+            console.echo(annotation("warning", warning, whose))
         else:
-            console.warn(f"{prefix}{warning}")
+            console.warn(f"{said}{warning}")
     triggers = _plural(len(cfg.triggers), "trigger")
     verb = "is" if len(cfg.triggers) == 1 else "are"
+    prefix = f"{account}: " if account else ""
     console.echo(f"{prefix}{triggers} in {_plural(len(cfg.files), 'file')} {verb} valid.")
     return 0

@@ -128,13 +128,20 @@ def drift(config: Config, client: Client, *, targets: Sequence[str] = ()) -> Pla
     return plan(config, client, prune=True, targets=targets)
 
 
-def read_saved(path: PathLike) -> Plan:
-    """A saved plan (`plan --out`), checked; PlanFileError when it cannot be one."""
+def read_saved(path: PathLike, *, settings: RuleSettings | None = None) -> Plan:
+    """A saved plan (`plan --out`), checked; PlanFileError when it cannot be one. Under strict
+    `settings` (--strict, or the project file's `strict: true`), the warnings the plan
+    recorded are errors (ConfigError), as they were when it was made, unless a rule has been
+    switched off since (docs/rules.md#settings)."""
     from pathlib import Path
 
     from triggersync.engine.planfile import read_plan_file
+    from triggersync.language.rules import enforce
 
-    return read_plan_file(Path(path))
+    saved = read_plan_file(Path(path))
+    if settings is not None:
+        enforce(saved.warnings, settings)
+    return saved
 
 
 def check_saved(saved: Plan, client: Client, *, live: Sequence[Trigger] | None = None) -> Plan:
