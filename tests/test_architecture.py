@@ -20,10 +20,11 @@ ALLOWED: dict[str, set[str]] = {
     "errors": set(),
     "untrusted": set(),
     "loopback": set(),  # whether a host is this machine's: the client's and the emulator's check
+    "base_url": set(),  # where an account's API is: the client's and the project file's reading
     "language": {"errors"},
     "engine": {"errors", "language"},
-    "config": {"errors", "engine", "language"},
-    "api": {"errors", "engine", "loopback"},
+    "config": {"errors", "engine", "language", "base_url"},
+    "api": {"errors", "engine", "loopback", "base_url"},
     "views": {"errors", "engine", "language"},
     # The emulator stands in for Zendesk: it never imports the client it is tested with.
     "emulator": {"errors", "engine", "language", "loopback"},

@@ -12,12 +12,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from triggersync.config import load, reader
-from triggersync.engine.lock import is_lock
+from triggersync.engine.lock import LOCK_NAME
 from triggersync.engine.model import Trigger
 
 _text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=20)
-# A name starting with the lock's is kept for the lock (docs/safety.md#the-lock), never declared.
-_name = _text.filter(lambda s: s.strip() != "" and "$" not in s and not is_lock(s))
+# A name starting with the lock's is kept for the lock when disabled (docs/safety.md#the-lock).
+_name = _text.filter(lambda s: s.strip() != "" and "$" not in s and not s.startswith(LOCK_NAME))
 _plain = _text.filter(lambda s: "$" not in s)
 _definition = st.fixed_dictionaries(
     {

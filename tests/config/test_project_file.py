@@ -271,3 +271,87 @@ def test_the_example_project_loads_with_each_accounts_configuration() -> None:
         assert account.vars is not None
         cfg = load_config(account.paths, variables=load_vars(account.vars))
         assert [t.name for t in cfg.triggers] == ["Support greeting"]
+
+
+def _same(first: str, second: str) -> str:
+    return f"accounts:\n  production: {{{first}, paths: [t]}}\n  copy: {{{second}, paths: [t]}}\n"
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("subdomain: acme", "api_url: 'https://acme.zendesk.com/api/v2/chat/'"),
+        ("subdomain: acme", "subdomain: ACME"),
+        ("subdomain: acme", "api_url: 'https://acme.zendesk.com.:443/api/v2/chat'"),
+        ("api_url: 'https://acme.zendesk.com/api/v2/chat'", "api_url: 'https://ACME.Zendesk.com'"),
+        (
+            "api_url: 'http://127.0.0.1:8080/api/v2/chat'",
+            "api_url: 'http://127.0.0.1:8080/api/v2/chat/'",
+        ),
+        ("api_url: 'https://chat.example/api'", "api_url: 'https://CHAT.example:443/api//'"),
+    ],
+)
+def test_two_accounts_of_one_zendesk_account_are_refused_at_the_second(
+    tmp_path: Path, first: str, second: str
+) -> None:
+    path = _write(tmp_path, _same(first, second))
+    [problem] = _problems(path)
+    assert problem.startswith(f"{path}:3:")
+    assert (
+        f"accounts.copy.{second.split(':')[0]}: account 'copy' is the same Zendesk account "
+        in problem
+    )
+    assert "as 'production' (" in problem
+    assert problem.endswith(
+        "each account's apply would delete the other's triggers; give one account per Zendesk "
+        "account (its paths may list several folders)"
+    )
+
+
+def test_the_same_zendesk_account_is_named_by_its_host(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path, _same("subdomain: acme", "api_url: 'https://Acme.zendesk.com/api/v2/chat/'")
+    )
+    assert _problems(path) == [
+        f"{path}:3:19: accounts.copy.api_url: account 'copy' is the same Zendesk account as "
+        "'production' (acme.zendesk.com): each account's apply would delete the other's "
+        "triggers; give one account per Zendesk account (its paths may list several folders)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("subdomain: acme", "subdomain: acme-staging"),
+        (
+            "api_url: 'http://127.0.0.1:8080/api/v2/chat'",
+            "api_url: 'http://127.0.0.1:8081/api/v2/chat'",
+        ),
+        (
+            "api_url: 'https://gw.example/acme/api/v2/chat'",
+            "api_url: 'https://gw.example/beta/api/v2/chat'",
+        ),
+        # The retired host: there the credentials, not the URL, chose the account.
+        ("api_url: 'https://www.zopim.com/api/v2'", "api_url: 'https://www.zopim.com/api/v2'"),
+    ],
+)
+def test_accounts_at_different_apis_are_accepted(tmp_path: Path, first: str, second: str) -> None:
+    assert len(project.load_project_file(_write(tmp_path, _same(first, second))).accounts) == 2
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://acme.zendesk.com/api/v2/chat",
+        " https://ACME.zendesk.com/api/v2/chat/ ",
+        "http://127.0.0.1:8080/api/v2/chat/",
+        "https://gw.example/Acme/api",
+    ],
+)
+def test_the_project_files_key_is_taken_from_the_url_the_client_uses(url: str) -> None:
+    from triggersync.api.urls import resolve_base_url
+    from triggersync.base_url import account_key
+
+    used = resolve_base_url({"TRIGGERSYNC_API_URL": url})
+    assert account_key(url) == account_key(used)
+    assert account_key(resolve_base_url({"TRIGGERSYNC_SUBDOMAIN": "Acme"})) == "acme.zendesk.com"

@@ -22,6 +22,8 @@ from triggersync.api.retry import RetryPolicy
 from triggersync.emulator.server import Emulator
 from triggersync.engine import lock
 from triggersync.engine.lock import LOCK_NAME, Holder
+from triggersync.engine.model import Trigger
+from triggersync.engine.plan import temporary_name
 from triggersync.errors import ApiError, LockError
 
 LOCK_PATH = "/api/v2/chat/triggers/triggersync%20lock"
@@ -212,15 +214,46 @@ def test_taking_the_lock_returns_the_live_triggers_without_it(
 def test_a_lock_made_under_another_name_refuses_and_this_runs_lock_is_released(
     emulator: Emulator, emulator_client: Client
 ) -> None:
-    emulator.store.create({"name": "triggersync lock (by hand)", "description": "carol"})
-    with pytest.raises(LockError, match="another apply holds it: carol "):
+    emulator.store.create(
+        {"name": "triggersync lock (by hand)", "description": "carol", "enabled": 0}
+    )
+    with pytest.raises(LockError, match="another apply holds it: carol ") as refused:
         lock.acquire(emulator_client, holder())
+    assert 'its lock is "triggersync lock (by hand)": a disabled trigger whose name' in str(
+        refused.value
+    )
     assert the_lock(emulator) == []
+
+
+def test_an_enabled_trigger_named_like_the_lock_is_an_ordinary_trigger(
+    emulator: Emulator, emulator_client: Client
+) -> None:
+    emulator.store.create({"name": "triggersync lock reminder", "enabled": 1})
+    live = lock.acquire(emulator_client, holder())
+    assert [trigger.name for trigger in live or []] == ["triggersync lock reminder"]
+    assert len(the_lock(emulator)) == 1
+
+
+def test_an_enabled_trigger_under_the_locks_own_name_is_refused_at_once_naming_it(
+    emulator: Emulator, emulator_client: Client
+) -> None:
+    emulator.store.create({"name": LOCK_NAME, "description": "ours", "enabled": 1})
+    with pytest.raises(LockError) as refused:
+        lock.acquire(emulator_client, holder())
+    assert str(refused.value) == (
+        'cannot acquire the account\'s lock: an enabled trigger is named "triggersync lock", '
+        "the name the lock (a disabled trigger) is created under; nothing was changed. Rename "
+        "that trigger in Zendesk (an enabled trigger is no apply's lock)"
+    )
+    assert [t["enabled"] for t in the_lock(emulator)] == [1]
 
 
 def test_every_lock_is_held_now_by_name(emulator: Emulator, emulator_client: Client) -> None:
     emulator.store.create(other().body())
-    emulator.store.create({"name": "triggersync lock (by hand)", "description": "carol"})
+    emulator.store.create(
+        {"name": "triggersync lock (by hand)", "description": "carol", "enabled": 0}
+    )
+    emulator.store.create({"name": "triggersync lock reminder", "enabled": 1})
     emulator.store.create({"name": "A"})
     assert sorted(lock.held_now(emulator_client)) == [
         (LOCK_NAME, other()),
@@ -314,6 +347,17 @@ def test_unlock_leaves_a_lock_that_changed_hands(
     assert len(the_lock(emulator)) == 1
 
 
+def test_unlock_leaves_a_lock_enabled_since_it_was_shown(
+    emulator: Emulator, emulator_client: Client
+) -> None:
+    emulator.store.create({"name": "triggersync lock x", "description": "carol", "enabled": 0})
+    [(name, seen)] = lock.held_now(emulator_client)
+    emulator.store.update(name, {"enabled": 1})
+    with pytest.raises(LockError, match="was enabled since it was shown, so it is no lock"):
+        lock.unlock(emulator_client, name, seen)
+    assert [t["name"] for t in emulator.store.list()] == ["triggersync lock x"]
+
+
 def test_nobody_holds_a_lock_that_is_not_there(emulator_client: Client) -> None:
     assert lock.held_now(emulator_client) == []
 
@@ -380,12 +424,32 @@ def test_another_ci_names_its_job() -> None:
     assert Holder.this_run(env).who.endswith(", CI job https://gitlab.example/acme/t/-/jobs/5")
 
 
-def test_only_names_starting_with_the_lock_name_are_locks() -> None:
-    assert [lock.is_lock(n) for n in ("triggersync lock", "triggersync lock 2", "x")] == [
+def test_a_lock_is_a_disabled_trigger_whose_name_starts_with_the_lock_name() -> None:
+    def is_lock(name: str, enabled: int) -> bool:
+        return lock.is_lock(Trigger(name, enabled=enabled))
+
+    assert [is_lock(n, 0) for n in ("triggersync lock", "triggersync lock 2", "x")] == [
         True,
         True,
         False,
     ]
+
+
+@pytest.mark.parametrize("name", ["triggersync lock", "triggersync lock reminder"])
+def test_an_enabled_trigger_is_never_a_lock_whatever_its_name(name: str) -> None:
+    assert not lock.is_lock(Trigger(name, enabled=1))
+
+
+def test_a_lock_made_by_an_earlier_version_with_a_definition_given_by_zendesk_is_a_lock() -> None:
+    # Zendesk's list carries a definition for every trigger: one it gave the lock is no sign.
+    given = {"event": "chat_requested", "condition": ["and"], "actions": [], "version": 1}
+    made = Trigger(LOCK_NAME, description="edited by hand", enabled=0, definition=given)
+    assert lock.is_lock(made)
+
+
+def test_the_temporary_copy_of_a_trigger_named_like_the_lock_is_not_a_lock() -> None:
+    copy = Trigger(temporary_name("triggersync lock reminder"), enabled=0)
+    assert not lock.is_lock(copy)
 
 
 # -- odd answers around a lock already taken ---------------------------------------------------

@@ -488,12 +488,16 @@ def test_a_credential_spelled_null_keeps_every_json_document_valid(
     monkeypatch.chdir(tmp_path)
     (tmp_path / "a").mkdir()
     (tmp_path / "a/own.yaml").write_text("triggers:\n  - name: Only a\n")
-    with Emulator(port=0, credentials=Credentials(token="null")) as em:
+    with (
+        Emulator(port=0, credentials=Credentials(token="null")) as em,
+        Emulator(port=0, credentials=Credentials(token="null")) as other,
+    ):
         em.store.create({"name": "Stray"})
+        other.store.create({"name": "Stray"})
         (tmp_path / "triggersync.yaml").write_text(
             "accounts:\n"
             f"  a:\n    api_url: {em.url}\n    paths: [a]\n    credentials: {{token: TOKEN_A}}\n"
-            f"  b:\n    api_url: {em.url}\n    paths: [a]\n    credentials: {{token: TOKEN_A}}\n"
+            f"  b:\n    api_url: {other.url}\n    paths: [a]\n    credentials: {{token: TOKEN_A}}\n"
         )
         env = {"TOKEN_A": "null"}
         shown = CliRunner().invoke(cli, ["plan", "--format", "json"], env=env)
@@ -722,6 +726,93 @@ def test_adopt_writes_an_accounts_departments_by_their_names(
     ran = run("adopt", "--account", "two", "--target", "Route", "--new-file", "two/own.yaml")
     assert ran.exit_code == 0, ran.stderr
     assert "[setDepartment, Sales]" in (project.parent / "two/own.yaml").read_text()
+
+
+def test_two_accounts_of_one_api_are_refused_before_any_request(
+    project: Path, run: Run, emulators: list[Emulator]
+) -> None:
+    # `three` points at `one`'s emulator, written with a trailing slash: one account, whose
+    # two applies would each prune the other's triggers.
+    text = project.read_text().replace(emulators[2].url, emulators[0].url + "/")
+    project.write_text(text)
+    ran = run("apply", "--yes")
+    assert ran.exit_code == 1
+    assert ran.stderr == (
+        f"Error: triggersync.yaml:11:14: accounts.three.api_url: account 'three' is the same "
+        f"Zendesk account as 'one' (127.0.0.1:{emulators[0].port}/api/v2/chat): each "
+        "account's apply would delete the other's triggers; give one account per Zendesk "
+        "account (its paths may list several folders)\n"
+    )
+    assert all(em.traffic.snapshot()["total"] == 0 for em in emulators)
+
+
+def test_a_near_miss_variable_is_said_once_for_the_whole_run(project: Path, run: Run) -> None:
+    ran = run("plan", extra_env={"TRIGGERSYNC_TIMOUT": "5"})
+    assert ran.exit_code == 0
+    assert ran.stderr == (
+        "warning: TRIGGERSYNC_TIMOUT is not a variable triggersync reads (did you mean "
+        "TRIGGERSYNC_TIMEOUT?)\n"
+    )
+
+
+def test_a_variable_the_project_file_names_for_credentials_is_no_near_miss(
+    project: Path, run: Run, emulators: list[Emulator]
+) -> None:
+    # Close to TRIGGERSYNC_TOKEN, which is unset: named by the project file, it is no typo.
+    project.write_text(project.read_text().replace("TOKEN_ONE", "TRIGGERSYNC_PROD_TOKEN"))
+    ran = run("plan", extra_env={"TRIGGERSYNC_PROD_TOKEN": emulators[0].credentials.token})
+    assert (ran.exit_code, ran.stderr) == (0, "")
+
+
+def _routed_to_sales(emulators: list[Emulator]) -> list[int]:
+    """In accounts one and two, a trigger routing to Sales, whose id differs between them."""
+    ids = []
+    for em, order in zip(emulators, (["Sales", "Support"], ["Support", "Sales"]), strict=False):
+        made = {n: em.store.create_department({"name": n, "enabled": True})["id"] for n in order}
+        definition = {
+            "event": "chat_requested",
+            "condition": ["and"],
+            "actions": [["setDepartment", made["Sales"]]],
+        }
+        em.store.create({"name": "Route", "definition": definition})
+        ids.append(made["Sales"])
+    assert ids[0] != ids[1]
+    return ids
+
+
+def test_export_writes_each_accounts_departments_by_name(
+    project: Path, run: Run, emulators: list[Emulator], tmp_path: Path
+) -> None:
+    _routed_to_sales(emulators)
+    ran = run("export", "--out", str(tmp_path / "out"))
+    assert ran.exit_code == 0
+    assert "warning" not in ran.stderr
+    for name in ("one", "two"):
+        [written] = (tmp_path / "out" / name).glob("*.yaml")
+        assert "[setDepartment, Sales]" in written.read_text(encoding="utf-8")
+
+
+def test_export_with_department_ids_keeps_each_accounts_ids(
+    project: Path, run: Run, emulators: list[Emulator], tmp_path: Path
+) -> None:
+    ids = _routed_to_sales(emulators)
+    ran = run("export", "--out", str(tmp_path / "out"), "--department-ids")
+    assert ran.exit_code == 0
+    assert all(em.traffic.snapshot()["departments"] == 0 for em in emulators)
+    for name, number in zip(("one", "two"), ids, strict=True):
+        [written] = (tmp_path / "out" / name).glob("*.yaml")
+        assert f"[setDepartment, {number}]" in written.read_text(encoding="utf-8")
+
+
+def test_explain_live_names_each_accounts_departments(
+    project: Path, run: Run, emulators: list[Emulator]
+) -> None:
+    ids = _routed_to_sales(emulators)
+    ran = run("explain", "--live")
+    assert (ran.exit_code, ran.stderr) == (0, "")
+    one, two = ran.stdout.split("== two ==")
+    assert f'set department "Sales" (id {ids[0]})' in one
+    assert f'set department "Sales" (id {ids[1]})' in two.split("== three ==")[0]
 
 
 def test_a_saved_plan_without_the_account_chosen_is_an_error_of_that_account(

@@ -100,7 +100,9 @@ def test_a_second_apply_refuses_at_once_naming_holder_time_and_unlock(
 def test_a_lock_made_by_hand_under_a_longer_name_refuses_too(
     run: Run, emulator: Emulator, config: Config
 ) -> None:
-    emulator.store.create({"name": "triggersync lock: carol", "description": "deploying"})
+    emulator.store.create(
+        {"name": "triggersync lock: carol", "description": "deploying", "enabled": 0}
+    )
     ran = run("apply", config("triggers:\n  - name: A\n"), "--yes")
     assert ran.code == 1
     assert "another apply holds it: deploying (since when, its description does not say)" in (
@@ -110,7 +112,9 @@ def test_a_lock_made_by_hand_under_a_longer_name_refuses_too(
 
 
 def test_unlock_removes_a_lock_made_by_hand_naming_it(run: Run, emulator: Emulator) -> None:
-    emulator.store.create({"name": "triggersync lock: carol", "description": "deploying"})
+    emulator.store.create(
+        {"name": "triggersync lock: carol", "description": "deploying", "enabled": 0}
+    )
     ran = run("unlock", "--yes")
     assert ran.code == 0
     assert ran.stdout.splitlines()[-1] == (
@@ -277,16 +281,130 @@ def test_a_configuration_cannot_declare_the_lock(run: Run, config: Config) -> No
     ran = run("validate", config("triggers:\n  - name: ok\n  - name: triggersync lock\n"))
     assert ran.code == 1
     assert ran.stderr.endswith(
-        "triggers.yaml:3:11: triggers[1].name: 'triggersync lock': names starting with "
-        "'triggersync lock' are kept for the lock an apply holds in the account, which no "
-        "configuration declares; choose another name\n"
+        "triggers.yaml:3:11: triggers[1].name: 'triggersync lock' is the name of the lock an "
+        "apply holds in the account, which no configuration declares; choose another name\n"
+    )
+
+
+def test_a_configuration_cannot_declare_a_disabled_trigger_named_like_the_lock(
+    run: Run, config: Config
+) -> None:
+    text = "triggers:\n  - name: triggersync lock reminder\n    enabled: false\n"
+    ran = run("validate", config(text))
+    assert ran.code == 1
+    assert ran.stderr.endswith(
+        "triggers.yaml:2:11: triggers[0].name: 'triggersync lock reminder': a disabled trigger "
+        "whose name starts with 'triggersync lock' is an apply's lock, which no configuration "
+        "declares; enable it or choose another name\n"
     )
 
 
 def test_a_configuration_cannot_rename_the_lock(run: Run, config: Config) -> None:
     ran = run("validate", config("triggers:\n  - name: B\n    renamed_from: triggersync lock\n"))
     assert ran.code == 1
-    assert "triggers[0].renamed_from: 'triggersync lock': names starting with" in ran.stderr
+    assert "triggers[0].renamed_from: 'triggersync lock' is the name of the lock" in ran.stderr
+
+
+# -- an enabled trigger named like the lock is no lock ----------------------------------------
+
+REMINDER = "triggersync lock reminder"
+
+
+def reminder(emulator: Emulator, enabled: int = 1) -> None:
+    """A team's own trigger whose name happens to start like the lock's."""
+    emulator.store.create({"name": REMINDER, "enabled": enabled, "definition": OLD})
+
+
+def declared_reminder(definition: dict[str, Any]) -> str:
+    return f"triggers:\n  - name: {REMINDER}\n    definition: {json.dumps(definition)}\n"
+
+
+def test_an_enabled_trigger_named_like_the_lock_is_planned_for_pruning(
+    run: Run, emulator: Emulator, config: Config
+) -> None:
+    reminder(emulator)
+    ran = run("plan", config("triggers: []\n"), "--format", "json")
+    assert ran.code == 0
+    assert [(c["action"], c["name"]) for c in json.loads(ran.stdout)["changes"]] == [
+        ("delete", REMINDER)
+    ]
+
+
+def test_an_enabled_trigger_named_like_the_lock_is_exported(run: Run, emulator: Emulator) -> None:
+    reminder(emulator)
+    ran = run("export")
+    assert ran.code == 0, ran.stderr
+    assert f"name: {REMINDER}" in ran.stdout
+
+
+def test_an_enabled_trigger_named_like_the_lock_is_declared_created_and_replaced(
+    run: Run, emulator: Emulator, config: Config
+) -> None:
+    ran = run("apply", config(declared_reminder(OLD)), "--yes")
+    assert ran.code == 0, ran.stderr
+    # A new event is a replacement: its copy, disabled under the temporary name, is the
+    # trigger's, not a lock that would stop the apply or be left over.
+    ran = run("apply", config(declared_reminder(NEW)), "--yes")
+    assert ran.code == 0, ran.stderr
+    assert ran.stdout.startswith(f'-/+ replace "{REMINDER}"')
+    assert ran.stdout.endswith("Apply complete: 1 created, 0 updated, 1 deleted.\n")
+    assert [(name, d["event"]) for name, d in live(emulator).items()] == [
+        (REMINDER, "chat_requested")
+    ]
+
+
+def test_the_left_over_copy_of_a_trigger_named_like_the_lock_is_finished_not_a_lock(
+    run: Run, emulator: Emulator, config: Config
+) -> None:
+    # A replacement cut off after its first step: the copy, disabled, under the temporary name.
+    emulator.store.create({"name": temporary_name(REMINDER), "enabled": 0, "definition": NEW})
+    ran = run("apply", config(declared_reminder(NEW)), "--yes")
+    assert ran.code == 0, ran.stderr
+    assert [(name, d["event"]) for name, d in live(emulator).items()] == [
+        (REMINDER, "chat_requested")
+    ]
+    assert run("plan", config(declared_reminder(NEW))).stdout == "No changes.\n"
+
+
+def test_a_disabled_trigger_named_like_the_lock_is_a_lock(
+    run: Run, emulator: Emulator, config: Config
+) -> None:
+    reminder(emulator, enabled=0)
+    assert run("plan", config("triggers: []\n")).stdout == "No changes.\n"
+    ran = run("apply", config("triggers:\n  - name: A\n"), "--yes")
+    assert ran.code == 1
+    assert f'its lock is "{REMINDER}": a disabled trigger whose name starts like' in ran.stderr
+    assert list(live(emulator)) == [REMINDER]
+
+
+def test_an_enabled_trigger_under_the_locks_own_name_stops_apply_naming_it(
+    run: Run, emulator: Emulator, config: Config
+) -> None:
+    emulator.store.create({"name": LOCK_NAME, "enabled": 1})
+    emulator.store.create({"name": "B"})
+    ran = run("apply", config("triggers:\n  - name: A\n  - name: B\n"), "--yes")
+    assert ran.code == 1
+    assert ran.stderr == (
+        "Error: cannot acquire the account's lock: an enabled trigger is named \"triggersync "
+        'lock", the name the lock (a disabled trigger) is created under; nothing was '
+        "changed. Rename that trigger in Zendesk (an enabled trigger is no apply's lock)\n"
+    )
+    assert sorted(live(emulator)) == ["B", LOCK_NAME]
+
+
+def test_an_enabled_trigger_under_the_locks_own_name_is_not_exported(
+    run: Run, emulator: Emulator
+) -> None:
+    emulator.store.create({"name": LOCK_NAME, "enabled": 1})
+    emulator.store.create({"name": "A"})
+    ran = run("export")
+    assert ran.code == 1
+    assert "name: A" in ran.stdout
+    assert LOCK_NAME not in ran.stdout
+    assert ran.stderr == (
+        'Error: not exported: "triggersync lock": its name is the one an apply\'s lock is '
+        "created under, which no configuration declares; fix it in Zendesk\n"
+    )
 
 
 # -- waiting for it ---------------------------------------------------------------------------

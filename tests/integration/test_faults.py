@@ -264,7 +264,7 @@ def stop_after(monkeypatch: pytest.MonkeyPatch, emulator: Emulator, creates: int
 
     def create(self: Client, body: Mapping[str, Any]) -> Trigger:
         created = original(self, body)
-        if is_lock(created.name):
+        if is_lock(created):
             return created
         with lock:
             done.append(created)

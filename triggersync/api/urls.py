@@ -15,11 +15,11 @@ from urllib.parse import quote, urljoin, urlsplit
 
 import requests
 
+from triggersync.base_url import RETIRED_HOST, trimmed, zendesk_base_url
 from triggersync.errors import ApiError, UsageError
 from triggersync.loopback import is_loopback
 from triggersync.untrusted import shown
 
-RETIRED_HOST = "www.zopim.com"
 RETIRED_ON = "2025-05-12"
 _SUBDOMAIN = re.compile(r"^[a-z0-9][a-z0-9-]*$", re.IGNORECASE)
 _USERINFO = re.compile(r"^([^:/?#]*://)[^@]*@")  # up to the last @: a password may hold / or :
@@ -49,7 +49,7 @@ def resolve_base_url(
         raise UsageError(NO_URL)
     # `named`: what the user calls the setting, when it is not one of ours (a project file's).
     setting = named or setting
-    url = check_url(url.strip().rstrip("/"), what=setting)
+    url = check_url(trimmed(url), what=setting)
     if "?" in url or "#" in url:
         # The paths are appended to the base URL: after a query or fragment they would not
         # be paths at all.
@@ -65,7 +65,7 @@ def subdomain_url(value: str) -> str:
     A host or URL in its place is refused with the subdomain it holds, which is what was meant."""
     subdomain = value.strip()
     if _SUBDOMAIN.match(subdomain):
-        return f"https://{subdomain}.zendesk.com/api/v2/chat"
+        return zendesk_base_url(subdomain)
     try:
         host = urlsplit(subdomain if "//" in subdomain else "//" + subdomain).hostname or ""
     except ValueError:

@@ -62,6 +62,7 @@ def project_for(
     console.secrets = project.secrets
     console.setup_logging()
     project.on_connect = lambda name, client: warn(console, name, client.warnings)
+    project.on_warning = console.warn
     return project
 
 

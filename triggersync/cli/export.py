@@ -18,6 +18,7 @@ from triggersync.errors import ConfigError, TriggersyncError
 if TYPE_CHECKING:
     from triggersync.config.files import Config
     from triggersync.engine.model import Trigger
+    from triggersync.operations import AccountLive
 
 
 @click.command(epilog=opts.api_epilog("0 ok; 1 error, or a trigger left out."))
@@ -72,7 +73,7 @@ def export(
     found = None if api_url else project_settings.find_project_file(project_file)
     if found is not None and project_settings.load_project_file(found).accounts:
         return _export_accounts(
-            console, project_file, account_names, out, force, vars_file, targets
+            console, project_file, account_names, out, force, vars_file, targets, department_ids
         )
     if account_names or project_file:
         raise click.UsageError("--account and --project need a project file's accounts")
@@ -95,10 +96,14 @@ def _export_accounts(
     force: bool,
     vars_file: str | None,
     targets: Sequence[str],
+    department_ids: bool = False,
 ) -> int:
-    """Each account's live triggers, to DIR/NAME (or to stdout or FILE, for one account)."""
+    """Each account's live triggers, to DIR/NAME (or to stdout or FILE, for one account),
+    each account's department ids written as its departments' names (unless
+    `department_ids`), as a run over PATHs writes them."""
     from triggersync.config.files import EXTENSIONS
-    from triggersync.operations import combined_exit
+    from triggersync.operations import AccountLive, combined_exit
+    from triggersync.operations.accounts import then
 
     project = accounts.project_for(console, (), project_file, account_names)
     assert project is not None
@@ -107,15 +112,21 @@ def _export_accounts(
         raise click.UsageError(
             "several accounts: give --out DIR (a folder per account), or one --account NAME"
         )
-    runs = project.live(account_names)
+    if department_ids:
+        runs = [then(run, AccountLive) for run in project.live(account_names)]
+    else:
+        runs = project.live_with_departments(account_names, fallback="ids are written")
     codes = [1] * len(accounts.errors(console, runs))
     for run in runs:
         listed = run.value
         if listed is None:
             continue
+        accounts.warn(console, run.account, listed.warnings)
         target = os.path.join(out, run.account) if several and out is not None else out
         try:
-            given: Callable[[Config | None], list[Trigger]] = functools.partial(_given, listed)
+            given: Callable[[Config | None], list[Trigger]] = functools.partial(
+                _given, console, run.account, listed
+            )
             codes.append(_export(console, given, target, force, vars_file, targets))
         except TriggersyncError as exc:
             console.error(f"account {run.account}: {exc}")
@@ -123,8 +134,13 @@ def _export_accounts(
     return combined_exit(codes)
 
 
-def _given(listed: list[Trigger], cfg: Config | None) -> list[Trigger]:
-    return list(listed)
+def _given(console: Console, name: str, listed: AccountLive, cfg: Config | None) -> list[Trigger]:
+    """An account's live triggers, its department ids written as names where it can be."""
+    from triggersync.operations.adoption import with_names_from
+
+    named, warnings = with_names_from(listed.triggers, listed.departments, config=cfg)
+    accounts.warn(console, name, warnings)
+    return named
 
 
 def _export(

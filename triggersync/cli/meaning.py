@@ -181,14 +181,27 @@ def _explain_accounts(
     targets: Sequence[str] = (),
 ) -> int:
     """Each account's triggers in words, a section each."""
+    from triggersync.engine.departments import ids_in, names_for
     from triggersync.views import accounts as view
 
     found: list[tuple[str, list[Trigger] | None]]
+    # Each account's names for the department ids its triggers route to (ids differ from
+    # one account to the next: docs/configuration.md#departments).
+    departments: dict[str, dict[int, str]] = {}
     if live:
-        runs = project.live(account_names)
+        runs = project.live_with_departments(account_names, fallback="ids are shown")
         where, missing = "among the live triggers", LIVE_WITHOUT_DEFINITION
         failures = accounts.errors(console, runs)
-        found = [(run.account, run.value) for run in runs]
+        found = []
+        for each in runs:
+            listed = each.value
+            found.append((each.account, None if listed is None else listed.triggers))
+            if listed is None:
+                continue
+            accounts.warn(console, each.account, listed.warnings)
+            if listed.departments is not None:
+                routed = (n for t in listed.triggers for n in ids_in(t.definition))
+                departments[each.account] = names_for(routed, listed.departments)
     else:
         configs = project.validate(account_names)
         where, missing = "in the configuration", CONFIG_WITHOUT_DEFINITION
@@ -206,7 +219,15 @@ def _explain_accounts(
         if triggers is not None:
             prefix = f"account {name}: "
             text = _explained(
-                console, triggers, names, lines, where, missing, prefix, targets=targets
+                console,
+                triggers,
+                names,
+                lines,
+                where,
+                missing,
+                prefix,
+                departments=departments.get(name, {}),
+                targets=targets,
             )
             if text is None:
                 failures[name] = f"no such trigger {where}"

@@ -21,7 +21,7 @@ from triggersync.config import schema
 from triggersync.config import variables as refs
 from triggersync.config.reader import Document, paused_gc, read
 from triggersync.engine.departments import NamedDepartment, named_in
-from triggersync.engine.lock import LOCK_NAME, is_lock
+from triggersync.engine.lock import LOCK_NAME, looks_like_lock
 from triggersync.engine.model import Trigger, normalise
 from triggersync.errors import ConfigError, JsonPath, Location, Problem
 from triggersync.language import across, check_definition
@@ -348,10 +348,12 @@ def _cross_checks(declared: list[_Declared], globs: list[_Glob]) -> list[Problem
     first: dict[str, _Declared] = {}
     for entry in declared:
         name = entry.trigger.name
-        if is_lock(name):
+        if name == LOCK_NAME:
             problem(entry, "name", _reserved(name))
-        if entry.trigger.renamed_from is not None and is_lock(entry.trigger.renamed_from):
-            problem(entry, "renamed_from", _reserved(entry.trigger.renamed_from))
+        elif looks_like_lock(name, enabled=bool(entry.trigger.enabled)):
+            problem(entry, "name", _lock_like(name))
+        if entry.trigger.renamed_from == LOCK_NAME:
+            problem(entry, "renamed_from", _reserved(LOCK_NAME))
         if name in first:
             where = first[name].trigger.location
             problem(entry, "name", f"duplicate name {name!r}: also declared at {where}")
@@ -391,8 +393,17 @@ def _cross_checks(declared: list[_Declared], globs: list[_Glob]) -> list[Problem
 
 def _reserved(name: str) -> str:
     return (
-        f"{name!r}: names starting with {LOCK_NAME!r} are kept for the lock an apply holds "
-        "in the account, which no configuration declares; choose another name"
+        f"{name!r} is the name of the lock an apply holds in the account, which no "
+        "configuration declares; choose another name"
+    )
+
+
+def _lock_like(name: str) -> str:
+    # Live, it would be taken for a lock: left out of every plan, and in every apply's way
+    # (docs/safety.md#the-lock). Enabled, it is an ordinary trigger.
+    return (
+        f"{name!r}: a disabled trigger whose name starts with {LOCK_NAME!r} is an apply's "
+        "lock, which no configuration declares; enable it or choose another name"
     )
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from triggersync.base_url import account_key, zendesk_base_url
 from triggersync.config import schema
 from triggersync.config.files import PROJECT_FILE_NAME
 from triggersync.config.reader import Document, read
@@ -156,6 +157,7 @@ def load_project_file(path: str | os.PathLike[str]) -> ProjectFile:
             pending.extend(found)
             if account is not None:
                 accounts.append(account)
+    pending.extend(_same_accounts(accounts))
     rules = data.get("rules", {})
     if isinstance(rules, dict):
         pending.extend(
@@ -229,6 +231,31 @@ def _account(
         location=document.location(at),
     )
     return account, found
+
+
+def _same_accounts(accounts: Sequence[Account]) -> list[schema.ProblemAtKey]:
+    """An account whose API is another's, at the later one's subdomain or api_url: two
+    applies to one Zendesk account would each prune the other's triggers (docs/projects.md)."""
+    found: list[schema.ProblemAtKey] = []
+    first: dict[str, Account] = {}
+    for account in accounts:
+        if account.subdomain is not None:
+            setting, url = "subdomain", zendesk_base_url(account.subdomain)
+        else:
+            setting, url = "api_url", account.api_url or ""
+        key = account_key(url)
+        if key is None:
+            continue
+        if key not in first:
+            first[key] = account
+            continue
+        message = (
+            f"account {account.name!r} is the same Zendesk account as {first[key].name!r} "
+            f"({key}): each account's apply would delete the other's triggers; give one "
+            "account per Zendesk account (its paths may list several folders)"
+        )
+        found.append((Problem(path=("accounts", account.name, setting), message=message), False))
+    return found
 
 
 def _usable(raw: dict[str, Any]) -> bool:

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from triggersync.engine import canonical
+from triggersync.engine.lock import LOCK_NAME
 from triggersync.engine.model import Trigger, deeper_than
 from triggersync.errors import TriggersyncError
 from triggersync.language import check_definition
@@ -187,6 +188,12 @@ def exportable(triggers: Sequence[Trigger]) -> tuple[list[Trigger], list[str]]:
 
 
 def _unwritable(trigger: Trigger) -> str | None:
+    if trigger.name == LOCK_NAME:
+        # Enabled (the lock itself never reaches here): no configuration may declare the
+        # lock's name, and no apply runs while a trigger holds it (docs/safety.md#the-lock).
+        return (
+            "its name is the one an apply's lock is created under, which no configuration declares"
+        )
     fields = {
         "name": trigger.name,
         "description": trigger.description,

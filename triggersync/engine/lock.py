@@ -10,7 +10,9 @@ was lost made the lock its own.
 
 The lock is outside every configuration. `is_lock` is the one test for it, and the API
 client leaves it out of the live triggers it lists (api/client.py), the one place they enter
-the engine: no plan, export, drift report, guard or stale check ever counts it.
+the engine: no plan, export, drift report, guard or stale check ever counts it. A trigger is
+the lock by its name and its `enabled` alone: an enabled trigger whose name starts like the
+lock's is a team's own (`triggersync lock reminder`), an ordinary trigger.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Final, Protocol
 
 from triggersync.engine.model import Trigger
+from triggersync.engine.plan import TEMPORARY_SUFFIX
 from triggersync.errors import ApiError, LockError, NotFoundError
 from triggersync.untrusted import shown
 
@@ -54,14 +57,30 @@ _TIME_FORMAT: Final = "%Y-%m-%dT%H:%M:%SZ"
 _CI_LINKS: Final = ("CI_JOB_URL", "BUILD_URL", "CIRCLE_BUILD_URL")
 
 
-def is_lock(name: str) -> bool:
-    """Whether a live trigger is an apply's lock, and so outside every configuration."""
-    return name.startswith(LOCK_NAME)
+def is_lock(trigger: Trigger) -> bool:
+    """Whether a live trigger is an apply's lock, and so outside every configuration: a
+    disabled trigger whose name starts with LOCK_NAME (docs/safety.md#the-lock)."""
+    return looks_like_lock(trigger.name, enabled=bool(trigger.enabled))
+
+
+def looks_like_lock(name: str, *, enabled: bool) -> bool:
+    """Whether a trigger of this name and state would be taken for a lock.
+
+    The name and `enabled` only. Every lock an apply ever made is named LOCK_NAME and
+    disabled, so both are sound to match; one made by hand need only be disabled. The rest
+    tells nothing: a lock's description is anyone's to edit in Zendesk (and one made by hand
+    says what its maker wrote), and a lock made without a definition may be given one by
+    Zendesk, whose trigger list carries a definition for every trigger.
+
+    A replacement's temporary copy (disabled until it takes its name) of a trigger named like
+    a lock is that trigger's, never a lock: the plan must still see it to finish or remove it.
+    """
+    return not enabled and name.startswith(LOCK_NAME) and not name.endswith(TEMPORARY_SUFFIX)
 
 
 def outside_lock(live: Iterable[Trigger]) -> list[Trigger]:
     """The live triggers without the lock."""
-    return [trigger for trigger in live if not is_lock(trigger.name)]
+    return [trigger for trigger in live if not is_lock(trigger)]
 
 
 class LockClient(Protocol):
@@ -165,20 +184,18 @@ def acquire(
     deadline = clock() + max(0.0, timeout)
     pause, refused, announced = FIRST_POLL, 0, False
     while True:
-        other = _take(client, holder, unlock)
+        other, name = _take(client, holder, unlock), LOCK_NAME
         if other is None:
             everything = _listed_under(client, holder, unlock)
-            # A trigger whose name only starts with the lock's (made by hand, or by another
-            # tool) is a lock all the same: this run then holds nothing.
+            # A disabled trigger whose name only starts with the lock's (made by hand, or by
+            # another tool) is a lock all the same: this run then holds nothing.
             foreign = [
-                Holder.read(trigger.description)
-                for trigger in everything
-                if is_lock(trigger.name) and trigger.name != LOCK_NAME
+                trigger for trigger in everything if is_lock(trigger) and trigger.name != LOCK_NAME
             ]
             if not foreign:
                 return outside_lock(everything)
             release(client, holder, unlock=unlock)
-            other = foreign[0]
+            other, name = Holder.read(foreign[0].description), foreign[0].name
         if isinstance(other, LockError):
             refused += 1
             if refused >= REFUSED_TRIES:
@@ -186,7 +203,7 @@ def acquire(
             continue
         left = deadline - clock()
         if left <= 0:
-            raise LockError(_held_message(other, timeout, unlock))
+            raise LockError(_held_message(other, timeout, unlock, name))
         if on_wait is not None and not announced:
             on_wait(other)
             announced = True
@@ -231,19 +248,34 @@ def _take(client: LockClient, holder: Holder, unlock: str) -> Holder | LockError
             f"cannot acquire the account's lock (a trigger named {shown(LOCK_NAME)}): "
             f"{failure}; nothing was changed"
         )
+    if not is_lock(found):
+        # Enabled, so no apply's lock (one is always made disabled), yet it holds the one
+        # name the lock can take: no apply can run until it is renamed. Waiting cannot help.
+        raise LockError(
+            f"cannot acquire the account's lock: an enabled trigger is named "
+            f"{shown(LOCK_NAME)}, the name the lock (a disabled trigger) is created under; "
+            "nothing was changed. Rename that trigger in Zendesk (an enabled trigger is no "
+            "apply's lock)"
+        )
     other = Holder.read(found.description)
     return None if other.is_same_run(holder) else other
 
 
-def _held_message(other: Holder, timeout: float, unlock: str) -> str:
+def _held_message(other: Holder, timeout: float, unlock: str, name: str = LOCK_NAME) -> str:
     if timeout > 0:
         waited, advice = f" (waited {timeout:g} s)", "If"
     else:
         waited, advice = "", "Wait for it to end (--lock-timeout SECONDS waits); if"
+    named = ""
+    if name != LOCK_NAME:
+        named = (
+            f" (its lock is {shown(name)}: a disabled trigger whose name starts like the "
+            "lock's is a lock; if it is a trigger of yours, enable or rename it)"
+        )
     return (
         f"cannot acquire the account's lock{waited}: another apply holds it: "
-        f"{other.said()}; nothing was changed. {advice} that run was killed, remove the "
-        f"lock with `{unlock}`"
+        f"{other.said()}{named}; nothing was changed. {advice} that run was killed, remove "
+        f"the lock with `{unlock}`"
     )
 
 
@@ -299,7 +331,7 @@ def held_now(client: LockClient) -> list[tuple[str, Holder]]:
     return [
         (trigger.name, Holder.read(trigger.description))
         for trigger in client.list_all()
-        if is_lock(trigger.name)
+        if is_lock(trigger)
     ]
 
 
@@ -309,6 +341,10 @@ def unlock(client: LockClient, name: str, seen: Holder) -> None:
     found = client.find(name)
     if found is None:
         return
+    if not is_lock(found):
+        raise LockError(
+            f"{shown(name)} was enabled since it was shown, so it is no lock: left as it is"
+        )
     now = Holder.read(found.description)
     if now != seen:
         raise LockError(

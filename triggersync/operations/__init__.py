@@ -11,7 +11,7 @@ results, reports) or raises a TriggersyncError.
 
 from triggersync.operations.accounts import AccountRun, combined_exit
 from triggersync.operations.adoption import Adopted, adopt
-from triggersync.operations.project import AccountPlan, Project
+from triggersync.operations.project import AccountLive, AccountPlan, Project
 from triggersync.operations.scenarios import (
     ScenarioRun,
     TestReport,
@@ -34,6 +34,7 @@ from triggersync.operations.workflow import (
 )
 
 __all__ = [
+    "AccountLive",
     "AccountPlan",
     "AccountRun",
     "Adopted",

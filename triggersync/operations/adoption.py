@@ -45,14 +45,21 @@ def with_department_names(
     """`live` with each department id written as the department's name, where the name reads
     back to that id alone (a department `config` already names or numbers rightly stays as
     written there); and the warnings: an id kept, or the departments unreadable."""
-    from triggersync.engine.departments import with_names
-
     warnings: list[str] = []
     table = departments_of(live, client, warnings, fallback="ids are written")
-    if table is None:
-        return list(live), warnings
-    named, kept = with_names(live, table, declared=config.triggers if config is not None else ())
+    named, kept = with_names_from(live, table, config=config)
     return named, [*warnings, *kept]
+
+
+def with_names_from(
+    live: Sequence[Trigger], departments: Departments | None, *, config: Config | None = None
+) -> tuple[list[Trigger], list[str]]:
+    """As `with_department_names`, from departments already read (None: the ids stay)."""
+    from triggersync.engine.departments import with_names
+
+    if departments is None:
+        return list(live), []
+    return with_names(live, departments, declared=config.triggers if config is not None else ())
 
 
 def masked(trigger: Trigger, mask: Callable[[str], str]) -> tuple[Trigger, str | None]:

@@ -25,6 +25,7 @@ from triggersync.config.project import Account, ProjectFile
 from triggersync.errors import PlanFileError, Problem, StalePlanError, TriggersyncError
 from triggersync.operations import workflow
 from triggersync.operations.accounts import AccountRun, connect_account, run_each, then
+from triggersync.operations.adoption import departments_of
 
 T = TypeVar("T")
 
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from triggersync.api.client import Client
     from triggersync.config.files import Config
     from triggersync.engine.apply import ApplyOutcome
+    from triggersync.engine.departments import Departments
     from triggersync.engine.lock import Holder
     from triggersync.engine.model import Trigger
     from triggersync.engine.plan import Plan
@@ -50,6 +52,16 @@ class AccountPlan:
     def all_warnings(self) -> tuple[Problem, ...]:
         """The configuration's warnings, then planning's."""
         return (*self.config.warnings, *self.warnings)
+
+
+@dataclass(frozen=True)
+class AccountLive:
+    """One account's live triggers, and its departments (None when no trigger routes by id,
+    or when they could not be read: `warnings` then says so)."""
+
+    triggers: list[Trigger]
+    departments: Departments | None = None
+    warnings: tuple[str, ...] = ()
 
 
 class ProjectSecrets:
@@ -83,6 +95,11 @@ class Project:
         # Called with each account's name and client as it is made: e.g. to show the
         # client's warnings (a retired host).
         self.on_connect: Callable[[str, Client], None] | None = None
+        # Called with each warning about the whole run rather than one account (a near-miss
+        # TRIGGERSYNC_* variable), once per run, before the first account connects.
+        self.on_warning: Callable[[str], None] | None = None
+        self._warned = False
+        self._warning = threading.Lock()
 
     @classmethod
     def load(
@@ -113,12 +130,31 @@ class Project:
 
     def connect(self, account: Account, *, parallelism: int = 4) -> Client:
         """The client of one account (credentials from the variables its entry names)."""
+        # Before the client, whose error for an unset variable the near miss may explain.
+        self._warn_once()
         client = connect_account(account, self.env, parallelism=parallelism)
         self.secrets.add(client)
         self.stopped.add(client)
         if self.on_connect is not None:
             self.on_connect(account.name, client)
         return client
+
+    def run_warnings(self) -> list[str]:
+        """What is worth a warning about the run's environment: each TRIGGERSYNC_* variable
+        that is almost one triggersync reads (a typo like TRIGGERSYNC_TIMOUT), but for one
+        the project file names for an account's credentials, which is no mistake."""
+        from triggersync.api.settings import near_misses
+
+        named = {variable for account in self.accounts for variable in account.credentials.values()}
+        return list(near_misses({k: v for k, v in self.env.items() if k not in named}))
+
+    def _warn_once(self) -> None:
+        with self._warning:
+            if self._warned or self.on_warning is None:
+                return
+            self._warned = True
+            for warning in self.run_warnings():
+                self.on_warning(warning)
 
     # -- offline -------------------------------------------------------------------------
 
@@ -179,6 +215,23 @@ class Project:
         def one(account: Account) -> list[Trigger]:
             with self.connect(account) as client:
                 return workflow.live(client)
+
+        return run_each(self.select(accounts), one)
+
+    def live_with_departments(
+        self, accounts: Sequence[str] = (), *, fallback: str = "ids are shown"
+    ) -> list[AccountRun[AccountLive]]:
+        """Every account's live triggers, sorted by name, with that account's departments to
+        show or write names for the ids they route to (docs/configuration.md#departments):
+        read only when some trigger routes by id; when they cannot be read, a warning that
+        says `fallback` (what happens to the ids instead)."""
+
+        def one(account: Account) -> AccountLive:
+            with self.connect(account) as client:
+                triggers = workflow.live(client)
+                warnings: list[str] = []
+                table = departments_of(triggers, client, warnings, fallback=fallback)
+                return AccountLive(triggers, table, tuple(warnings))
 
         return run_each(self.select(accounts), one)
 
