@@ -113,13 +113,15 @@ def test_words_keep_a_literals_exact_value_on_one_line() -> None:
 
 def test_markdown_folds_a_created_triggers_words_into_a_code_block() -> None:
     markdown = render_markdown(created(GREETING))
-    assert '<details><summary>create "New" in words</summary>\n\n```diff\n' in markdown
+    assert '<details><summary><code>create "New"</code> in words</summary>\n\n```diff\n' in markdown
     assert in_code(markdown, f"+ will do: {GREETING_WORDS}")
 
 
 def test_markdown_shows_what_a_replacement_did_on_red_and_will_do_on_green() -> None:
     markdown = render_markdown(replacement_plan())
-    assert '<details><summary>replace "Pricing greeting" in words</summary>' in markdown
+    assert (
+        '<details><summary><code>replace "Pricing greeting"</code> in words</summary>' in markdown
+    )
     assert in_code(markdown, f"- did:     {BEFORE_WORDS}")
     assert in_code(markdown, f"+ will do: {AFTER_WORDS}")
 
@@ -149,10 +151,16 @@ def test_markdown_words_fence_outlasts_backticks_in_a_literal() -> None:
 def test_markdown_escapes_a_name_in_the_folds_html_summary() -> None:
     plan = make_plan([Trigger("</summary><b>x</b> & y", definition=GREETING)], [])
     markdown = render_markdown(plan)
-    assert (
-        '<summary>create "&lt;/summary&gt;&lt;b&gt;x&lt;/b&gt; &amp; y" in words</summary>'
-        in markdown
-    )
+    summary = '<code>create "&lt;/summary&gt;&lt;b&gt;x&lt;/b&gt; &amp; y"</code> in words'
+    assert f"<summary>{summary}</summary>" in markdown
+
+
+def test_markdown_shows_an_at_name_only_in_code_where_github_makes_no_mention() -> None:
+    plan = make_plan([Trigger("@acme/security", definition=GREETING)], [])
+    markdown = render_markdown(plan)
+    assert '<summary><code>create "@acme/security"</code> in words</summary>' in markdown
+    outside_code = re.sub(r"```.*?```|<code>.*?</code>|`[^`\n]*`", "", markdown, flags=re.DOTALL)
+    assert "@acme" not in outside_code
 
 
 def test_markdown_folds_each_created_or_replaced_trigger_on_its_own() -> None:
@@ -173,7 +181,7 @@ def test_drift_text_shows_a_changed_definition_as_zendesk_has_it_and_the_code_sa
 
 def test_drift_markdown_shows_the_code_first_and_zendesk_second_in_a_code_block() -> None:
     markdown = render_drift_markdown(replaced(PRICING_BEFORE, PRICING_AFTER))
-    assert '<details><summary>"R" in words</summary>' in markdown
+    assert '<details><summary><code>"R"</code> in words</summary>' in markdown
     assert in_code(markdown, f"- code says:   {AFTER_WORDS}\n+ Zendesk has: {BEFORE_WORDS}")
 
 

@@ -133,7 +133,8 @@ def truncate_markdown(text: str, limit: int = COMMENT_LIMIT, *, what: str = "pla
     for line in lines:
         next_fence, next_details = _markdown_state(line, fence, details)
         closers = _closers(next_fence, next_details)
-        needed = size + len(line) + 1 + sum(len(c) + 1 for c in closers) + note_room + 1
+        # The note's own line, and the blank line before it: one character each.
+        needed = size + len(line) + 1 + sum(len(c) + 1 for c in closers) + note_room + 2
         if kept and needed > limit:
             break
         kept.append(line)
@@ -177,12 +178,14 @@ def _in_words(
 ) -> list[str]:
     """A folded <details> for each change that has a definition in words, each followed by a
     blank line. The summary is HTML (a <details> line is an HTML block, where markdown is
-    not read), so the title is HTML-escaped; the words sit in a code block, verbatim."""
+    not read), so the title is HTML-escaped, in <code>; the words sit in a code block, verbatim."""
     out: list[str] = []
     for change in changes:
         body = lines(change)
         if body:
-            summary = html.escape(f"{title(change)} in words", quote=False)
+            # In <code>: GitHub turns an @name outside code into a mention, and a trigger
+            # named "@acme/security" would notify that team on every plan comment.
+            summary = f"<code>{html.escape(title(change), quote=False)}</code> in words"
             fence = _fence(body)
             out += [f"<details><summary>{summary}</summary>", "", f"{fence}diff", *body, fence]
             out += ["", "</details>", ""]
