@@ -614,12 +614,13 @@ def test_an_edited_part_of_a_saved_plan_applies_nothing_to_its_account(
     assert len(emulators[0].store.list()) == len(emulators[2].store.list()) == 2
 
 
-def test_a_saved_plan_made_with_no_prune_applies_as_it_was_made(
+def test_a_saved_plan_made_with_no_prune_applies_with_no_prune(
     project: Path, run: Run, emulators: list[Emulator]
 ) -> None:
     emulators[1].store.create({"name": "Made in Zendesk", "enabled": 1})
-    assert run("plan", "--no-prune", "--out", "plan.json").exit_code == 0
-    ran = run("apply", "--plan", "plan.json")
+    made = run("plan", "--no-prune", "--out", "plan.json")
+    assert "apply it with: triggersync apply --plan plan.json --no-prune" in made.stderr
+    ran = run("apply", "--plan", "plan.json", "--no-prune")
     assert ran.exit_code == 0, ran.stderr
     names = sorted(t["name"] for t in emulators[1].store.list())
     assert names == ["Made in Zendesk", "Only two", "Shared"]
@@ -629,9 +630,26 @@ def test_a_targeted_saved_plan_applies_only_its_targets(
     project: Path, run: Run, emulators: list[Emulator]
 ) -> None:
     assert run("plan", "--target", "Shared", "--out", "plan.json").exit_code == 0
-    ran = run("apply", "--plan", "plan.json")
+    ran = run("apply", "--plan", "plan.json", "--target", "Shared")
     assert ran.exit_code == 0, ran.stderr
     assert all([t["name"] for t in em.store.list()] == ["Shared"] for em in emulators)
+
+
+def test_a_part_edited_to_drop_its_targets_applies_nothing_to_its_account(
+    project: Path, run: Run, emulators: list[Emulator]
+) -> None:
+    # The plan's shape comes from the apply's own options, never from the file: a part
+    # swapped for the account's whole plan is not what a targeted fresh plan does.
+    run("plan", "--target", "Shared", "--out", "plan.json")
+    run("plan", "--out", "whole.json")
+    saved = json.loads(Path("plan.json").read_text())
+    saved["accounts"]["two"] = json.loads(Path("whole.json").read_text())["accounts"]["two"]
+    Path("plan.json").write_text(json.dumps(saved))
+    ran = run("apply", "--plan", "plan.json", "--target", "Shared")
+    assert ran.exit_code == 1
+    assert "Error: account two: the saved plan is not what a fresh plan would do now" in ran.stderr
+    assert emulators[1].store.list() == []
+    assert [t["name"] for t in emulators[0].store.list()] == ["Shared"]
 
 
 def once_account_two_is_locked(

@@ -196,7 +196,7 @@ def apply_accounts(
     from triggersync.views.text import render_text
 
     if saved is not None:
-        runs = project.reviewed(saved, names, strict=strict)
+        runs = project.reviewed(saved, names, strict=strict, prune=prune, targets=targets)
     else:
         runs = project.plan(names, prune=prune, strict=strict, targets=targets)
     for run in runs:

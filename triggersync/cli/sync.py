@@ -81,7 +81,15 @@ def plan(
             plans = {run.account: run.unwrap().plan for run in runs}
             document = render_accounts_json(plans, mask=console.mask)
             console.write_file(Path(out), document, masked=True)
-            console.info(f"Saved the plan to {out}; apply it with: triggersync apply --plan {out}")
+            # The reviewed form: what a fresh plan with the same options agrees with.
+            again = [
+                *(["--no-prune"] * no_prune),
+                *(arg for target in targets for arg in ("--target", target)),
+            ]
+            console.info(
+                f"Saved the plan to {out}; apply it with: "
+                f"{shlex.join(['triggersync', 'apply', '--plan', out, *again])}"
+            )
         return accounts.exit_code(
             runs, lambda value: 2 if detailed_exitcode and not value.plan.empty else 0
         )
@@ -176,10 +184,6 @@ def apply(
             console, paths, project_file, account_names, vars_file=vars_file, api_url=api_url
         )
         assert project is not None
-        if plan_file and (no_prune or targets):
-            raise click.UsageError(
-                "--no-prune and --target shape a new plan; a saved plan is applied as is"
-            )
         saved_plans = saved_any if isinstance(saved_any, dict) else None
         return accounts.apply_accounts(
             console,

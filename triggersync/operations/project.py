@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from triggersync.config import project as project_file
 from triggersync.config.project import Account, ProjectFile
-from triggersync.errors import PlanFileError, Problem, StalePlanError, TriggersyncError
+from triggersync.errors import PlanFileError, Problem, TriggersyncError
 from triggersync.operations import workflow
 from triggersync.operations.accounts import AccountRun, connect_account, run_each, then
 from triggersync.operations.adoption import departments_of
@@ -311,18 +311,27 @@ class Project:
         return [runs[name] for name in order]
 
     def reviewed(
-        self, saved: Mapping[str, Plan], accounts: Sequence[str] = (), *, strict: bool = False
+        self,
+        saved: Mapping[str, Plan],
+        accounts: Sequence[str] = (),
+        *,
+        strict: bool = False,
+        prune: bool = True,
+        targets: Sequence[str] = (),
     ) -> list[AccountRun[AccountPlan]]:
         """Each part of a saved project plan (those of `accounts` when any are named, as
         `check_saved` chooses them), as `apply --plan FILE` takes it (docs/projects.md,
         "One saved plan"): the part checked for staleness against its own account, then the
-        account planned afresh from its configuration, the fresh plan's changes required to be
-        exactly the part's (PlanMismatchError naming each trigger that differs otherwise).
-        The value is the fresh plan: in CI the file comes from a pull request's run, so it is a
-        record of what was reviewed, and every later check (the delete guard) reads the fresh
-        plan, never the file. Under `strict` (or the project's `strict: true`) the part's
-        recorded warnings are errors, as the configuration's are. A part for an account the
-        project file lacks fails (PlanFileError)."""
+        account planned afresh from its configuration, as the command says (`prune`,
+        `targets`: the --no-prune and --target the plan was made with), the fresh plan's
+        changes required to be exactly the part's (PlanMismatchError naming each trigger that
+        differs otherwise). The value is the fresh plan: in CI the file comes from a pull
+        request's run, so it is a record of what was reviewed and is trusted for nothing else:
+        neither the delete guard nor the plan's shape (its targets, pruning) is read from it.
+        Under `strict` (or the project's `strict: true`) the part's recorded warnings are
+        errors, as the configuration's are. A part for an account the project file lacks
+        fails (PlanFileError)."""
+        from triggersync.engine.reviewed import check_reviewed
         from triggersync.language.rules import enforce
 
         def one(account: Account) -> AccountPlan:
@@ -333,8 +342,12 @@ class Project:
                 live = client.list()
                 workflow.check_saved(part, client, live=live)
                 found: list[Problem] = []
-                fresh = _fresh_like(part, config, client, live, found.append)
-                return AccountPlan(config, fresh, tuple(found))
+                fresh = workflow.plan(
+                    config, client, prune=prune, live=live, targets=targets, on_warning=found.append
+                )
+                return AccountPlan(
+                    config, check_reviewed(part, fresh, client.base_url), tuple(found)
+                )
 
         return self._each_part(saved, accounts, one)
 
@@ -428,37 +441,6 @@ class Project:
         """End every request still running, in every account (an interrupt's grace is over)."""
         for client in self.stopped.clients():
             client.cut_off()
-
-
-def _fresh_like(
-    part: Plan,
-    config: Config,
-    client: Client,
-    live: list[Trigger],
-    on_warning: Callable[[Problem], None],
-) -> Plan:
-    """The fresh plan the saved `part` must equal: narrowed to the targets the part records,
-    and pruning or not as it was made (a project's `apply --plan` takes no --no-prune: a plan
-    made with it has no deletes a pruning plan would have). Either is a plan the
-    configuration makes now, so accepting the one that equals the part lets through nothing
-    a fresh run could not do."""
-    from triggersync.engine.reviewed import check_reviewed
-
-    targets = part.targeting.globs if part.targeting is not None else ()
-    pruned = workflow.plan(
-        config, client, prune=True, live=live, targets=targets, on_warning=on_warning
-    )
-    try:
-        return check_reviewed(part, pruned, client.base_url, hints=False)
-    except StalePlanError:
-        kept = workflow.plan(config, client, prune=False, live=live, targets=targets)
-        if kept.changes == pruned.changes:
-            raise
-        try:
-            return check_reviewed(part, kept, client.base_url, hints=False)
-        except StalePlanError:
-            pass
-        raise
 
 
 class _StopAll(threading.Event):
