@@ -162,3 +162,34 @@ def test_one_path_given_as_a_string_is_one_path_not_its_letters(
     assert [t.name for t in load("triggers/").triggers] == ["Shared"]
     assert [t.name for t in load(tmp_path / "triggers").triggers] == ["Shared"]
     assert len(test(load(["triggers/"]), "s.yaml").runs) == 1  # read as one file
+
+
+def test_a_projects_adopt_hears_each_account_before_the_next_and_writes_nothing(
+    tmp_path: Path, two: tuple[Emulator, Emulator]
+) -> None:
+    from triggersync import Project
+    from triggersync.config import project as project_file
+
+    for name in ("production", "staging"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "t.yaml").write_text("triggers: [{name: Mine}]\n")
+    (tmp_path / "triggersync.yaml").write_text(
+        "accounts:\n"
+        + "".join(
+            f"  {name}:\n    api_url: {em.url}\n    paths: [{tmp_path / name}]\n"
+            f"    credentials: {{token: {name.upper()}}}\n"
+            for name, em in zip(("production", "staging"), two, strict=True)
+        )
+    )
+    for em in two:
+        em.store.create({"name": "Mine", "description": "edited in Zendesk", "enabled": 1})
+    env = {
+        name.upper(): em.credentials.token
+        for name, em in zip(("production", "staging"), two, strict=True)
+    }
+    project = Project(project_file.load_project_file(tmp_path / "triggersync.yaml"), env=env)
+    heard: list[str] = []
+    runs = project.adopt(each=lambda run: heard.append(run.account))
+    assert heard == [run.account for run in runs] == ["production", "staging"]
+    assert [run.unwrap().adoption.updated for run in runs] == [("Mine",), ("Mine",)]
+    assert (tmp_path / "staging" / "t.yaml").read_text() == "triggers: [{name: Mine}]\n"

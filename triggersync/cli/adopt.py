@@ -14,7 +14,7 @@ from triggersync import operations
 from triggersync.cli import accounts, steps
 from triggersync.cli import options as opts
 from triggersync.cli.console import Console, pass_console
-from triggersync.errors import ConfigError, TriggersyncError
+from triggersync.errors import TriggersyncError
 
 if TYPE_CHECKING:
     from triggersync.config.adopt import Adoption
@@ -105,40 +105,28 @@ def _adopt_accounts(
     show_diff: bool,
     new_file: str | None,
 ) -> int:
-    """Each account's live triggers adopted into its files: fetched at once, adopted one
-    account after another, each reading the files as the one before left them."""
-    from triggersync.operations import combined_exit
+    """Each account's adoption said (and its files written) as it comes: the next account
+    reads the files as this one left them."""
+    from triggersync.operations import AccountRun, Adopted, combined_exit
 
-    runs = project.live(account_names)
-    codes = [1] * len(accounts.errors(console, runs))
-    by_name = {account.name: account for account in project.accounts}
-    for run in runs:
-        if run.value is None:
-            continue
-        account = by_name[run.account]
-        prefix = f"account {run.account}: "
+    codes: list[int] = []
+
+    def each(run: AccountRun[Adopted]) -> None:
         if show_diff:
             console.emit(f"== {run.account} ==")
-        try:
-            cfg = project.load_config(account)
-            accounts.warn(console, run.account, cfg.warnings)
-            with project.connect(account) as client:  # its departments, when ids need names
-                adopted = operations.adopt(
-                    cfg,
-                    client,
-                    project.own_paths_first(account),
-                    targets=targets,
-                    new_file=new_file,
-                    live=run.value,
-                    mask=console.mask,
-                )
-            accounts.warn(console, run.account, adopted.warnings)
-            codes.append(_report(console, adopted.adoption, show_diff, adopted.masked, prefix))
-        except TriggersyncError as exc:
-            problems = exc.problems if isinstance(exc, ConfigError) else (exc,)
-            for problem in problems:
-                console.error(f"{prefix}{problem}")
+        if run.value is None:
+            accounts.errors(console, [run])
             codes.append(1)
+            return
+        accounts.warn(console, run.account, run.value.warnings)
+        prefix = f"account {run.account}: "
+        try:
+            codes.append(_report(console, run.value.adoption, show_diff, run.value.masked, prefix))
+        except TriggersyncError as exc:  # a file that cannot be written: this account's
+            console.error(f"{prefix}{exc}")
+            codes.append(1)
+
+    project.adopt(account_names, targets=targets, new_file=new_file, mask=console.mask, each=each)
     return combined_exit(codes)
 
 

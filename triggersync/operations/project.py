@@ -25,7 +25,7 @@ from triggersync.config.project import Account, ProjectFile
 from triggersync.errors import PlanFileError, Problem, TriggersyncError
 from triggersync.operations import workflow
 from triggersync.operations.accounts import AccountRun, connect_account, run_each, then
-from triggersync.operations.adoption import departments_of
+from triggersync.operations.adoption import Adopted, departments_of
 
 T = TypeVar("T")
 
@@ -242,6 +242,49 @@ class Project:
                 return workflow.live(client)
 
         return run_each(self.select(accounts), one)
+
+    def adopt(
+        self,
+        accounts: Sequence[str] = (),
+        *,
+        targets: Sequence[str] = (),
+        new_file: str | None = None,
+        mask: Callable[[str], str] | None = None,
+        each: Callable[[AccountRun[Adopted]], None] | None = None,
+    ) -> list[AccountRun[Adopted]]:
+        """Every account's live triggers adopted into its files (docs/projects.md, adopt):
+        fetched from every account at once, then adopted one account after another, in the
+        project file's order, each account's new triggers going to a folder of its own first.
+        `each(run)` hears of each account's adoption (or failure) before the next account's
+        files are read: write the files there, and an account that shares a file with an
+        earlier one adopts into that account's edits. Nothing is written here. The warnings of
+        each account's configuration come first in its `Adopted.warnings`."""
+        from triggersync.operations.adoption import adopt as adopt_live
+
+        runs: list[AccountRun[Adopted]] = []
+        for fetched in self.live(accounts):
+            account = self.settings.account(fetched.account)
+
+            def one(live: list[Trigger], account: Account = account) -> Adopted:
+                config = self.load_config(account)
+                with self.connect(account) as client:  # its departments, when ids need names
+                    adopted = adopt_live(
+                        config,
+                        client,
+                        self.own_paths_first(account),
+                        targets=targets,
+                        new_file=new_file,
+                        live=live,
+                        mask=mask,
+                    )
+                said = (*(str(warning) for warning in config.warnings), *adopted.warnings)
+                return dataclasses.replace(adopted, warnings=said)
+
+            run = then(fetched, one)
+            if each is not None:
+                each(run)
+            runs.append(run)
+        return runs
 
     def live_with_departments(
         self, accounts: Sequence[str] = (), *, fallback: str = "ids are shown"
