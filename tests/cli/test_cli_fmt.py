@@ -169,3 +169,15 @@ def test_fmt_through_a_symbolic_link_rewrites_the_file_and_keeps_the_link(
     assert fmt(str(link))[0] == 0
     assert link.is_symlink()
     assert target.read_text(encoding="utf-8") == TIDY
+
+
+@pytest.mark.parametrize("option", ["--check", None])
+def test_a_file_named_like_a_workflow_command_is_named_inert(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, option: str | None
+) -> None:
+    # The runner reads a stdout line that starts with `::` and holds another `::` as a
+    # command: `::error::x.yaml` on a line of its own would mark an error, not name a file.
+    monkeypatch.chdir(tmp_path)
+    messy(tmp_path, "::error::x.yaml")
+    _, stdout, _ = fmt(*([option] if option else []), "::error::x.yaml")
+    assert stdout == "\\u003a:error::x.yaml\n"

@@ -380,3 +380,11 @@ def test_a_plan_file_that_is_not_a_regular_file_is_refused_unread(
         path.symlink_to("/dev/zero")
     with pytest.raises(PlanFileError, match=r"plan.json: not a regular file"):
         read_plan_file(path)
+
+
+def test_a_targeted_plan_that_selects_more_than_its_total_is_refused_once_prefixed() -> None:
+    data = copy.deepcopy(plan_to_dict(sample()))
+    data["targets"] = {"globs": ["A*"], "selected": 9, "total": 4}
+    with pytest.raises(PlanFileError) as caught:
+        plan_from_dict(data)
+    assert str(caught.value) == "plan file: targets.selected: is 9, more than the total 4"

@@ -82,3 +82,17 @@ def test_narrow_without_globs_returns_both_sides() -> None:
 
 def test_unmatched_names_each_glob_that_matches_nothing() -> None:
     assert unmatched(["Sales*", "Salse*"], ["Sales a", "Support"]) == ["Salse*"]
+
+
+def test_a_target_that_spells_a_name_with_brackets_names_that_trigger() -> None:
+    # As a glob alone, `[EU]` is one letter: the exact name would match nothing.
+    desired = [trigger("Sales [EU]"), trigger("Sales [US]")]
+    plan = make_plan(desired, [], targets=["Sales [EU]"])
+    assert actions(plan.changes) == [("create", "Sales [EU]")]
+    assert unmatched(["Sales [EU]"], ["Sales [EU]"]) == []
+
+
+def test_a_target_is_still_a_glob_besides_its_exact_name() -> None:
+    desired = [trigger("Sales [EU]"), trigger("Sales E")]
+    plan = make_plan(desired, [], targets=["Sales [EU]"])
+    assert sorted(actions(plan.changes)) == [("create", "Sales E"), ("create", "Sales [EU]")]

@@ -248,3 +248,19 @@ def test_apply_strict_of_a_saved_plan_passes_a_warning_the_project_switched_off_
     ran = run("apply", "--plan", str(out))
     assert ran.code == 0, ran.stderr
     assert [t["name"] for t in emulator.store.list()] == ["Pricing visitors"]
+
+
+@pytest.mark.parametrize(
+    "command", [("drift",), ("adopt", "--diff"), ("explain",), ("validate",), ("plan",)]
+)
+def test_a_project_file_given_with_paths_switches_its_rules_off(
+    run: Run,
+    config: Callable[[str], str],
+    emulator: Emulator,
+    tmp_path: Path,
+    command: tuple[str, ...],
+) -> None:
+    project = tmp_path / "elsewhere.yaml"
+    project.write_text("rules:\n  ignore: [TS103]\n", encoding="utf-8")
+    ran = run(*command, "--project", str(project), _typo(config))
+    assert "TS103" not in ran.stderr

@@ -509,3 +509,40 @@ def test_a_missing_scenario_path_is_an_error(config: str, tmp_path: Path) -> Non
     ran = invoke("test", config, "--scenarios", str(tmp_path / "nowhere"))
     assert ran.code == 1
     assert f"Error: no such file or directory: {tmp_path / 'nowhere'}\n" in ran.stderr
+
+
+def test_a_rule_the_project_switches_off_is_not_warned(
+    config: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scenarios = """\
+    scenarios:
+      - name: Typo in a variable
+        event: chat_requested
+        visitor: {visitor_contry_code: DE}
+        expect: {does_not_fire: [Route US]}
+    """
+    path = _scenarios(tmp_path, scenarios)
+    write(tmp_path / "project" / "triggersync.yaml", "rules:\n  ignore: [TS104]\n")
+    monkeypatch.chdir(tmp_path / "project")
+    ran = invoke("test", config, "--scenarios", path)
+    assert ran.code == 0
+    assert "TS104" not in ran.stderr
+
+
+def test_the_configurations_warnings_follow_the_project_file_given(tmp_path: Path) -> None:
+    unguarded = """\
+    triggers:
+      - name: Welcome
+        definition:
+          event: page_enter
+          condition: ["and"]
+          actions: [["sendMessageToVisitor", "Support", "Hi!"]]
+    """
+    config = write(tmp_path / "config" / "triggers.yaml", unguarded)
+    project = write(tmp_path / "elsewhere" / "triggersync.yaml", "rules:\n  ignore: [TS201]\n")
+    path = _scenarios(
+        tmp_path, PASSING.replace("Route DACH", "Welcome").replace("chat_requested", "page_enter")
+    )
+    ran = invoke("test", config, "--project", project, "--scenarios", path)
+    assert "TS201" not in ran.stderr
+    assert "TS201" in invoke("test", config, "--scenarios", path).stderr

@@ -277,3 +277,29 @@ def test_an_empty_event_is_a_usage_error(config: str) -> None:
     ran = invoke("simulate", config, "--event", "")
     assert (ran.code, ran.stdout) == (1, "")
     assert "give the event to simulate" in ran.stderr
+
+
+def test_a_rule_the_project_switches_off_is_not_warned(
+    config: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "project"
+    write(folder / "triggersync.yaml", "rules:\n  ignore: [TS104, TS205]\n")
+    monkeypatch.chdir(folder)
+    ran = invoke(
+        "simulate",
+        config,
+        "--event",
+        "page_enter",
+        "--set",
+        "visitor_page_url=/pricing",
+        "--set",
+        "visitor_tags=vip",
+        "--set",
+        "visitor_previous_visits=3",
+        "--set",
+        "visitor_contry_code=DE",
+    )
+    assert ran.code == 0
+    assert '"Pricing greeting" fires' in ran.stdout  # the same visitor, both greetings fire
+    assert "TS104" not in ran.stderr
+    assert "TS205" not in ran.stderr

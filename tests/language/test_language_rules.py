@@ -13,7 +13,7 @@ from triggersync.config import load
 from triggersync.config import scenarios as scenario_files
 from triggersync.errors import ConfigError
 from triggersync.language import check_definition
-from triggersync.language.rules import RULES, RuleSettings, ignored_on_line
+from triggersync.language.rules import RULES, RuleSettings
 from triggersync.language.scenarios import TriggerSpec
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "rules.md"
@@ -96,12 +96,6 @@ def test_a_condition_nested_too_deep_warns_too_deep() -> None:
         problem.rule.id for problem in check_definition(definition) if problem.rule is not None
     }
     assert "TS108" in rules
-
-
-def test_an_ignore_comment_names_one_rule_or_several() -> None:
-    assert ignored_on_line("  - name: A  # triggersync: ignore[TS201]") == {"TS201"}
-    assert ignored_on_line("- name: A # triggersync: ignore[TS201, TS205]") == {"TS201", "TS205"}
-    assert ignored_on_line("  - name: A  # ignore[TS201]") == frozenset()
 
 
 def test_settings_refuse_an_unknown_rule_id() -> None:

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 
 import pytest
-from plan_samples import hostile_replace
+from plan_samples import hostile_replace, warned_plan
 
 from triggersync.engine.diff import make_plan
 from triggersync.engine.model import Trigger
 from triggersync.engine.plan import Change, Plan
+from triggersync.errors import Location
 from triggersync.views.markdown import render_drift_markdown, render_markdown
 from triggersync.views.text import render_drift_text, render_text
 
@@ -83,3 +85,13 @@ def test_definitions_in_words_are_escaped(render: Callable[[Plan], str]) -> None
     assert 'send "##\\u005badd-mask]x\\u2028::error::y" as "A"' in out
     assert "##[" not in out
     assert not HIDDEN.search(out.replace("\n", ""))
+
+
+def test_a_warning_from_a_file_named_like_a_workflow_command_is_inert_in_markdown() -> None:
+    # The markdown plan is printed in the CI log too: a warnings line starting with the file
+    # name `::error::x.yaml` would be read there as an error command.
+    plan = warned_plan()
+    moved = replace(plan.warnings[0], location=Location("::error::x.yaml", 6, 22))
+    rendered = render_markdown(replace(plan, warnings=(moved,)))
+    assert "\n\\u003a:error::x.yaml:6:22: TS103 unknown-operator: " in rendered
+    assert not re.search(r"(?m)^\s*::", rendered)

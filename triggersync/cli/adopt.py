@@ -72,7 +72,7 @@ def adopt(
     )
     if project is not None:
         return _adopt_accounts(console, project, account_names, targets, show_diff, new_file)
-    cfg = steps.load_config(paths, vars_file, console)
+    cfg = steps.load_config(paths, vars_file, console, project_file=project_file)
     with steps.client(api_url, console) as client:
         adopted = operations.adopt(
             cfg, client, paths, targets=targets, new_file=new_file, mask=console.mask

@@ -9,7 +9,7 @@ import click
 from triggersync.cli import options as opts
 from triggersync.cli.console import Console, pass_console
 from triggersync.errors import ConfigError
-from triggersync.untrusted import clean
+from triggersync.untrusted import clean, inert_line
 
 
 @click.command(epilog="Exit codes: 0 ok; with --check, 1 when a file would change; 1 error.")
@@ -41,16 +41,18 @@ def fmt(console: Console, paths: tuple[str, ...], check: bool, diff: bool) -> in
     for skipped in laid.passed_over:
         console.info(f"left alone: {skipped}")
     changed = [entry for entry in laid.formatted if entry.changed]
+    # A name on a line of its own: a file named `::error::x.yaml` must not read as a command.
+    named = {entry.file: inert_line(clean(entry.file)) for entry in changed}
     for entry in changed:
         if diff:
             name = clean(entry.file)
             console.emit(text_diff(entry.before, entry.after, name, name))
         elif check:
-            console.echo(clean(entry.file))
+            console.echo(named[entry.file])
         else:
             # Through a symbolic link to the file it names: the link stays a link.
             console.write_file(Path(entry.file).resolve(), entry.after)
-            console.echo(clean(entry.file))
+            console.echo(named[entry.file])
     if laid.problems:
         raise ConfigError(laid.problems)
     if check and changed:

@@ -103,7 +103,8 @@ def explain(
             departments = names_for((n for t in wanted for n in ids_in(t.definition)), table)
         where, missing = "among the live triggers", LIVE_WITHOUT_DEFINITION
     else:
-        triggers = list(steps.load_config(paths, vars_file, console).triggers)
+        loaded = steps.load_config(paths, vars_file, console, project_file=project_file)
+        triggers = list(loaded.triggers)
         where, missing = "in the configuration", CONFIG_WITHOUT_DEFINITION
     text = _explained(
         console, triggers, names, lines, where, missing, departments=departments, targets=targets
@@ -275,8 +276,7 @@ def simulate(
         --set visitor_page_url=https://example.com/pricing --set visitor_time_on_page=45
     """
     from triggersync import operations
-    from triggersync.language.rules import OVERLAPPING_MESSAGES
-    from triggersync.language.scenarios import two_messages, visitor_from
+    from triggersync.language.scenarios import visitor_from
     from triggersync.views.scenarios import render_simulation
 
     try:
@@ -293,9 +293,9 @@ def simulate(
     for warning in operations.simulation_warnings(cfg, event, visitor, fired_before):
         console.warn(str(warning))
     simulation = operations.simulate(cfg, event, visitor, fired_before)
-    clash = two_messages(simulation)
-    if clash:
-        console.warn(f"{OVERLAPPING_MESSAGES}: {clash}")
+    clash = operations.simulation_clash(cfg, simulation)
+    if clash is not None:
+        console.warn(str(clash))
     console.emit(render_simulation(simulation, verbose=verbose))
     return 0
 
@@ -339,7 +339,13 @@ def test(
     github = fmt == "github"
     project = accounts.project_for(console, paths, project_file, account_names, vars_file=vars_file)
     if project is None:
-        return _test(console, github, lambda: operations.load(paths, vars_file), scenario_paths)
+        settings = steps.rule_settings(None, project_file)
+        return _test(
+            console,
+            github,
+            lambda: operations.load(paths, vars_file, settings=settings),
+            scenario_paths,
+        )
     codes = []
     for account in project.select(account_names):
         click.echo(f"== {account.name} ==")

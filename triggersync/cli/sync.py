@@ -312,7 +312,7 @@ def drift(
         runs = project.drift(account_names, targets=targets)
         accounts.report(runs, fmt, console, max_chars, drift=True)
         return accounts.exit_code(runs, lambda value: 0 if value.plan.empty else 2)
-    cfg = steps.load_config(paths, vars_file, console)
+    cfg = steps.load_config(paths, vars_file, console, project_file=project_file)
     with steps.client(api_url, console) as client:
         the_plan = steps.plan_live(cfg, client, prune=True, targets=targets, console=console)
     steps.report(the_plan, fmt, console, max_chars, drift=True)

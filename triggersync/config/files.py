@@ -19,13 +19,14 @@ from typing import Any
 
 from triggersync.config import schema
 from triggersync.config import variables as refs
+from triggersync.config.ignores import Ignores, read_ignores
 from triggersync.config.reader import Document, paused_gc, read
 from triggersync.engine.departments import NamedDepartment, named_in
 from triggersync.engine.lock import LOCK_NAME, looks_like_lock
 from triggersync.engine.model import Trigger, normalise
 from triggersync.errors import ConfigError, JsonPath, Location, Problem
 from triggersync.language import across, check_definition
-from triggersync.language.rules import RuleSettings, enforce, ignored_on_line
+from triggersync.language.rules import RuleSettings, enforce
 
 EXTENSIONS = (".yaml", ".yml")
 EMPTY_CONFIG_FILE = "the file is empty; declare no triggers with `triggers: []`"
@@ -150,14 +151,15 @@ def load(
     if errors:
         raise ConfigError(errors)
     loading.problems.extend(_across(loading.declared, settings))
-    warnings = sorted(_kept(loading, settings), key=Problem.sort_key)
+    comments = _ignore_comments(loading)
+    warnings = sorted(_kept(loading, settings, comments), key=Problem.sort_key)
     enforce(warnings, settings)
     return Config(
         triggers=tuple(d.trigger for d in loading.declared),
         ignore=tuple(g.glob for g in loading.globs),
         files=tuple(files),
         warnings=tuple(warnings),
-        departments=_departments(loading),
+        departments=_departments(loading, comments),
         settings=settings,
     )
 
@@ -181,51 +183,41 @@ def _across(declared: list[_Declared], settings: RuleSettings) -> list[Problem]:
     return _place(pending)
 
 
-def _kept(loading: _Loading, settings: RuleSettings) -> list[Problem]:
+def _ignore_comments(loading: _Loading) -> dict[str, Ignores]:
+    """Each file's ignore comments (config/ignores.py), read once per file, not once per
+    warning: a 5 MB file with thousands of warnings took seconds scanning its text over and
+    over."""
+    indexes: dict[str, list[int]] = {}
+    documents: dict[str, Document] = {}
+    for entry in loading.declared:
+        documents[entry.document.file] = entry.document
+        indexes.setdefault(entry.document.file, []).append(entry.index)
+    return {file: read_ignores(documents[file], found) for file, found in indexes.items()}
+
+
+def _kept(
+    loading: _Loading, settings: RuleSettings, comments: Mapping[str, Ignores]
+) -> list[Problem]:
     """The warnings left once the project's switched-off rules, and those a trigger's
-    `# triggersync: ignore[...]` comment names, are taken away."""
-    documents = {entry.document.file: entry.document for entry in loading.declared}
-    # Searched once per file, not once per warning: a 5 MB file with thousands of warnings
-    # took seconds scanning its text over and over.
-    lines = {
-        file: document.text.splitlines()
-        for file, document in documents.items()
-        if "triggersync:" in document.text
-    }
-    silenced: dict[tuple[str, int], frozenset[str]] = {}
+    `# triggersync: ignore[...]` comment names, are taken away; with the warnings of the
+    comments that switch nothing off."""
     kept: list[Problem] = []
-    for problem in loading.problems:
+    for problem in [*loading.problems, *(p for c in comments.values() for p in c.problems)]:
         if problem.is_error or not settings.keeps(problem):
             continue
-        document = documents.get(problem.location.file) if problem.location else None
+        ignores = comments.get(problem.location.file) if problem.location else None
         path = problem.path
         if (
             problem.rule is not None
-            and document is not None
-            and document.file in lines
+            and ignores is not None
             and len(path) >= 2
             and path[0] == "triggers"
             and isinstance(path[1], int)
+            and problem.rule.id in ignores.by_trigger.get(path[1], ())
         ):
-            key = (document.file, path[1])
-            if key not in silenced:
-                silenced[key] = _ignored_on_name_line(document, lines[document.file], path[1])
-            if problem.rule.id in silenced[key]:
-                continue
+            continue
         kept.append(problem)
     return kept
-
-
-def _ignored_on_name_line(document: Document, lines: list[str], index: int) -> frozenset[str]:
-    """The rule ids a trigger's `name` line switches off (its key's line, and its value's);
-    `lines`: the document's text, split once for all its triggers."""
-    name: JsonPath = ("triggers", index, "name")
-    found = document.locate([(name, True), (name, False)])
-    ids: set[str] = set()
-    for location in found.values():
-        if 0 < location.line <= len(lines):
-            ids |= ignored_on_line(lines[location.line - 1])
-    return frozenset(ids)
 
 
 def _load_file(
@@ -312,23 +304,17 @@ def _named_departments(
     ]
 
 
-def _departments(loading: _Loading) -> tuple[NamedDepartment, ...]:
+def _departments(loading: _Loading, comments: Mapping[str, Ignores]) -> tuple[NamedDepartment, ...]:
     """Each named department with the rule ids its trigger's name line switches off: its
-    warnings come at plan time, once the files are gone (each file's text split once)."""
-    documents = {entry.document.file: entry.document for entry in loading.declared}
-    lines: dict[str, list[str]] = {}
+    warnings come at plan time, once the files are gone."""
     out: list[NamedDepartment] = []
     for named in loading.departments:
-        file = named.location.file if named.location else ""
-        document = documents.get(file)
+        ignores = comments.get(named.location.file) if named.location else None
         index = named.path[1] if len(named.path) >= 2 else None
-        if document is None or "triggersync:" not in document.text or not isinstance(index, int):
+        if ignores is None or not isinstance(index, int) or index not in ignores.by_trigger:
             out.append(named)
-            continue
-        if file not in lines:
-            lines[file] = document.text.splitlines()
-        ignored = _ignored_on_name_line(document, lines[file], index)
-        out.append(replace(named, ignored=ignored))
+        else:
+            out.append(replace(named, ignored=ignores.by_trigger[index]))
     return tuple(out)
 
 

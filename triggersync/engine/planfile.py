@@ -252,6 +252,7 @@ def plan_from_dict(data: Any) -> Plan:
     _check_shape(data)
     state = data["state"]
     changes = [_change_from_dict(raw, f"changes[{i}]") for i, raw in enumerate(data["changes"])]
+    targeting = _targeting(data.get("targets"))  # its own message, not "cannot be ordered"
     try:
         plan = Plan(
             changes=tuple(changes),
@@ -262,7 +263,7 @@ def plan_from_dict(data: Any) -> Plan:
             # Optional, as plans written before warnings were listed lack them.
             warnings=tuple(_warning_from_dict(raw) for raw in data.get("warnings", ())),
             department_names={int(key): name for key, name in data.get("departments", {}).items()},
-            targeting=_targeting(data.get("targets")),
+            targeting=targeting,
         )
     except TriggersyncError as exc:  # the changes cannot be ordered
         raise PlanFileError(f"plan file: {exc}") from exc

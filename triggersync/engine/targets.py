@@ -1,8 +1,10 @@
 """`--target NAME`: which triggers a run considers (docs/commands.md, "Targets").
 
 A target is a glob (fnmatch, case-sensitive, as `ignore` globs are) on trigger names, live or
-declared. A declared trigger is in scope when its name, or the name it is `renamed_from`,
-matches; a live trigger when its name matches, or when it is the old name or the leftover
+declared, and it always matches the name it spells exactly: `--target "Sales [EU]"` names the
+trigger "Sales [EU]", which as a glob alone it would not (`[EU]` is a class of one letter).
+A declared trigger is in scope when its name, or the name it is `renamed_from`, matches; a live
+trigger when its name matches, or when it is the old name or the leftover
 temporary copy of a declared trigger in scope: a rename or an unfinished replacement is one
 change, never half of one. Everything out of scope is invisible to the plan, pruning included,
 so a targeted plan never deletes a trigger no target names.
@@ -20,7 +22,11 @@ from triggersync.engine.plan import Targeting, temporary_name
 
 def matches(name: str, globs: Sequence[str]) -> bool:
     """Whether a name is in scope: every name is when there are no globs."""
-    return not globs or any(fnmatch.fnmatchcase(name, glob) for glob in globs)
+    return not globs or any(_match(name, glob) for glob in globs)
+
+
+def _match(name: str, glob: str) -> bool:
+    return name == glob or fnmatch.fnmatchcase(name, glob)
 
 
 @dataclass(frozen=True)
@@ -63,4 +69,4 @@ def narrow(
 def unmatched(globs: Sequence[str], names: Iterable[str]) -> list[str]:
     """The globs that match none of the names: most likely a typo."""
     every = list(names)
-    return [glob for glob in globs if not any(fnmatch.fnmatchcase(n, glob) for n in every)]
+    return [glob for glob in globs if not any(_match(n, glob) for n in every)]

@@ -40,6 +40,11 @@ TOO_DEEP: Final = Rule("TS108", "too-deep", "a condition nested too deep to chec
 UNKNOWN_TRIGGER: Final = Rule(
     "TS109", "unknown-trigger", "a scenario's fired_before names a trigger no file declares"
 )
+UNREAD_IGNORE_COMMENT: Final = Rule(
+    "TS110",
+    "unread-ignore-comment",
+    "an ignore comment that switches nothing off: an unknown id, or not on a name line",
+)
 
 # TS2xx: logic.
 UNGUARDED_PAGE_MESSAGE: Final = Rule(
@@ -90,6 +95,7 @@ RULES: Final[Mapping[str, Rule]] = {
         WRONG_OPERAND,
         TOO_DEEP,
         UNKNOWN_TRIGGER,
+        UNREAD_IGNORE_COMMENT,
         UNGUARDED_PAGE_MESSAGE,
         INVALID_REGEX,
         NEVER_HOLDS,
@@ -113,14 +119,6 @@ IGNORE_COMMENT: Final = re.compile(r"#\s*triggersync:\s*ignore\[([^\]]*)\]")
 
 def rule_by_id(rule_id: str) -> Rule | None:
     return RULES.get(rule_id)
-
-
-def ignored_on_line(line: str) -> frozenset[str]:
-    """The rule ids a `# triggersync: ignore[...]` comment on this line switches off."""
-    found = IGNORE_COMMENT.search(line)
-    if found is None:
-        return frozenset()
-    return frozenset(part.strip() for part in found.group(1).split(",") if part.strip())
 
 
 @dataclass(frozen=True)

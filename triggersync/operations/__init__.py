@@ -4,7 +4,8 @@ results, reports) or raises a TriggersyncError.
 
 - one account, from paths: `load`, `connect`, `plan`, `apply`, `drift`, `read_saved`,
   `check_saved`, `check_reviewed` (workflow.py); `adopt` (adoption.py);
-- scenarios, locally: `test`, `simulate`, `simulation_warnings` (scenarios.py);
+- scenarios, locally: `test`, `simulate`, `simulation_warnings`,
+  `simulation_clash` (scenarios.py);
 - a project file's accounts at once: `Project` (project.py), each account's part an
   `AccountRun` (accounts.py).
 """
@@ -16,6 +17,7 @@ from triggersync.operations.scenarios import (
     ScenarioRun,
     TestReport,
     simulate,
+    simulation_clash,
     simulation_warnings,
     test,
 )
@@ -55,6 +57,7 @@ __all__ = [
     "plan",
     "read_saved",
     "simulate",
+    "simulation_clash",
     "simulation_warnings",
     "test",
 ]

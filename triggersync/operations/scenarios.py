@@ -78,7 +78,8 @@ def test(config: Config, scenario_paths: Sequence[str | os.PathLike[str]]) -> Te
                     rule=OVERLAPPING_MESSAGES,
                 )
             )
-    return TestReport(tuple(runs), tuple(warnings))
+    # The project's switched-off rules hold here as for every other warning (docs/rules.md).
+    return TestReport(tuple(runs), tuple(w for w in warnings if config.settings.keeps(w)))
 
 
 def simulate(
@@ -102,7 +103,8 @@ def simulation_warnings(
     """What a simulation's inputs (`--event`, `--set`, `--fired-before`) probably get wrong,
     each with the rule a scenario file's same mistake has (docs/rules.md): an event no
     trigger has (TS102), a variable no condition reads (TS104) or a value of the wrong kind
-    for it (TS107), a trigger no file declares (TS109)."""
+    for it (TS107), a trigger no file declares (TS109); a rule the project switches off
+    (`rules.ignore`) is left out."""
     from triggersync.language import EVENTS, did_you_mean, literal
     from triggersync.language import rules as registry
     from triggersync.language.scenarios import kind_mismatch, known_keys
@@ -139,7 +141,20 @@ def simulation_warnings(
             hint = f" (did you mean {literal(close)}?)" if close is not None else ""
             message = f"--fired-before: no trigger named {literal(name)} in the configuration"
             warn(registry.UNKNOWN_TRIGGER, message + hint)
-    return found
+    return [problem for problem in found if config.settings.keeps(problem)]
+
+
+def simulation_clash(config: Config, simulation: Simulation) -> Problem | None:
+    """The warning for a simulated visitor who gets more than one message at once (TS205),
+    or None: none, or the project switches the rule off."""
+    from triggersync.language.rules import OVERLAPPING_MESSAGES
+    from triggersync.language.scenarios import two_messages
+
+    clash = two_messages(simulation)
+    if clash is None:
+        return None
+    problem = Problem(message=clash, severity=Severity.WARNING, rule=OVERLAPPING_MESSAGES)
+    return problem if config.settings.keeps(problem) else None
 
 
 def _unknown(what: str, name: str, choices: Iterable[str]) -> str:

@@ -23,7 +23,7 @@ from typing import Final
 from triggersync.engine.kinds import CHANGE_KINDS
 from triggersync.engine.plan import ABSENT, Change, Plan
 from triggersync.errors import Problem
-from triggersync.untrusted import clean, shown
+from triggersync.untrusted import clean, inert_line, shown
 from triggersync.views.words import (
     drift_heading,
     drift_order,
@@ -74,7 +74,8 @@ def _warnings(warnings: Sequence[Problem]) -> list[str]:
     rules = sorted({str(w.rule.id) for w in warnings if w.rule is not None})
     named = f" ({', '.join(f'`{rule}`' for rule in rules)})" if rules else ""
     title = f"**{count} warning{'' if count == 1 else 's'}**{named}: used as written, but "
-    lines = [clean(str(warning)) for warning in warnings]
+    # Each line as a CI log would read it: a file named `::error::x.yaml` must start no command.
+    lines = [inert_line(clean(str(warning))) for warning in warnings]
     fence = _fence(lines)
     return [f"{title}probably not what was meant.", "", f"{fence}text", *lines, fence, ""]
 
