@@ -179,3 +179,51 @@ def test_the_commands_run_workflows_through_operations(path: Path) -> None:
         if module in WORKFLOW_MODULES
     ]
     assert direct == []
+
+
+# One meaning per name: a public top-level name is defined in one module, unless every
+# definition means the same thing at its own layer (a command and the operation it runs, an
+# operation and the core step it wraps). Two meanings get two names (`ChangeKind`,
+# `TriggerAction`), never a second module for the same word.
+SAME_MEANING: dict[str, set[str]] = {
+    "adopt": {"cli.adopt", "operations.adoption", "config.adopt"},
+    "apply": {"cli.sync", "operations.workflow"},
+    "check_reviewed": {"operations.workflow", "engine.reviewed"},
+    "check_safety": {"operations.workflow", "engine.apply"},
+    "departments_of": {"cli.steps", "operations.adoption"},  # the command's shows warnings
+    "drift": {"cli.sync", "operations.workflow"},
+    "load": {"operations.workflow", "config.files"},
+    "plan": {"cli.sync", "operations.workflow"},
+    "simulate": {"cli.meaning", "operations.scenarios"},
+    "test": {"cli.meaning", "operations.scenarios"},
+    "unlock": {"cli.lock", "engine.lock"},
+}
+
+
+def _top_level_names(path: Path) -> set[str]:
+    """The public names a module defines at its top level (type variables aside)."""
+    names: set[str] = set()
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            value = node.value
+            if isinstance(value, ast.Call) and ast.unparse(value.func).endswith("TypeVar"):
+                continue
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names.update(t.id for t in targets if isinstance(t, ast.Name))
+    return {name for name in names if not name.startswith("_")}
+
+
+def test_no_public_name_is_defined_twice_with_two_meanings() -> None:
+    defined: dict[str, set[str]] = {}
+    for path in _sources():
+        module = _module_name(path).removeprefix("triggersync.")
+        for name in _top_level_names(path):
+            defined.setdefault(name, set()).add(module)
+    twice = {
+        name: sorted(modules)
+        for name, modules in sorted(defined.items())
+        if len(modules) > 1 and not modules <= SAME_MEANING.get(name, set())
+    }
+    assert twice == {}, "one meaning per name: qualify each (docs/README.md)"

@@ -10,11 +10,10 @@ Re-record after changing what the client sends:
 from __future__ import annotations
 
 import base64
-import json
 import os
 from collections.abc import Iterator
+from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -25,7 +24,7 @@ from requests.auth import HTTPBasicAuth
 from triggersync.api.client import Client
 from triggersync.cli.main import cli
 from triggersync.emulator.server import Emulator
-from triggersync.engine.lock import LOCK_NAME
+from triggersync.engine.lock import Holder
 from triggersync.errors import NotFoundError
 
 CASSETTES = Path(__file__).parent.parent / "cassettes"
@@ -41,31 +40,20 @@ SECRETS = [
 
 
 def _recorded(request: vcr.request.Request) -> vcr.request.Request:
-    """A request as recorded and matched: on a fixed port, and an apply's lock without who
-    holds it (user, host, pid, run id and time differ on every run)."""
+    """A request as recorded and matched: on a fixed port."""
     parts = urlsplit(request.uri)
     request.uri = urlunsplit(parts._replace(netloc="127.0.0.1:8080"))
-    if request.method == "POST" and request.body:
-        sent = json.loads(request.body)
-        if sent.get("name") == LOCK_NAME:
-            request.body = json.dumps({**sent, "description": HELD}).encode()
     return request
 
 
-def _recorded_answer(response: dict[str, Any]) -> dict[str, Any]:
-    """An answer as recorded: the lock's description without who held it."""
-    body = response["body"]["string"]
-    if b'"triggersync lock"' in body:
-        answered = json.loads(body)
-        listed = answered if isinstance(answered, list) else [answered]
-        for trigger in listed:
-            if trigger.get("name") == LOCK_NAME:
-                trigger["description"] = HELD
-        response["body"]["string"] = json.dumps(answered).encode()
-    return response
-
-
-HELD = "Held by triggersync apply: (who and since when vary by run)"
+# Who holds an apply's lock (user, host, pid, run id, time) differs on every run; one fixed
+# holder, recording and replaying, makes the recorded lock this run's own, so its release is
+# looked up and deleted on replay as it was live.
+HOLDER = Holder(
+    "tester@recorder, pid 1, run 0123456789ab",
+    datetime(2026, 12, 6, 12, 0, tzinfo=timezone.utc),
+    "0123456789ab",
+)
 
 
 RECORDER = vcr.VCR(
@@ -73,7 +61,6 @@ RECORDER = vcr.VCR(
     record_mode="all" if RECORDING else "none",
     filter_headers=["authorization", "cookie", "set-cookie"],
     before_record_request=_recorded,
-    before_record_response=_recorded_answer,
     match_on=["method", "scheme", "host", "port", "path", "query", "body"],
 )
 
@@ -104,7 +91,10 @@ def test_full_client_session_replays(base_url: str) -> None:
             client.show("Best Trigger")
 
 
-def test_apply_sequence_replays(base_url: str, tmp_path: Path) -> None:
+def test_apply_sequence_replays(
+    base_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(Holder, "this_run", classmethod(lambda cls, env=None, now=None: HOLDER))
     config = tmp_path / "triggers.yaml"
     config.write_text(
         "triggers:\n"
@@ -117,6 +107,7 @@ def test_apply_sequence_replays(base_url: str, tmp_path: Path) -> None:
         applied = runner.invoke(cli, ["apply", str(config), "--yes", "--parallelism", "1"], env=env)
         replanned = runner.invoke(cli, ["plan", str(config), "--detailed-exitcode"], env=env)
     assert applied.exit_code == 0, applied.stderr
+    assert "lock" not in applied.stderr  # taken and released as this run's
     assert applied.stdout.endswith("Apply complete: 2 created, 0 updated, 0 deleted.\n")
     assert (replanned.exit_code, replanned.stdout) == (0, "No changes.\n")
 

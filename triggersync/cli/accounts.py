@@ -130,7 +130,7 @@ def markdown(runs: Sequence[AccountRun[AccountPlan]], failures: dict[str, str], 
     )
 
 
-def report(
+def report_accounts(
     runs: Sequence[AccountRun[AccountPlan]],
     fmt: str,
     console: Console,
@@ -172,7 +172,7 @@ def exit_code(runs: Sequence[AccountRun[T]], code: Callable[[T], int]) -> int:
     return combined_exit([1 if run.value is None else code(run.value) for run in runs])
 
 
-def apply(
+def apply_accounts(
     console: Console,
     project: Project,
     names: Sequence[str],

@@ -74,7 +74,7 @@ def plan(
     )
     if project is not None:
         runs = project.plan(account_names, prune=not no_prune, strict=strict, targets=targets)
-        failures = accounts.report(runs, fmt, console, max_chars, drift=False)
+        failures = accounts.report_accounts(runs, fmt, console, max_chars, drift=False)
         if out and failures:
             console.error(f"the plan is not saved to {out}: not every account could be planned")
         elif out:
@@ -181,7 +181,7 @@ def apply(
                 "--no-prune and --target shape a new plan; a saved plan is applied as is"
             )
         saved_plans = saved_any if isinstance(saved_any, dict) else None
-        return accounts.apply(
+        return accounts.apply_accounts(
             console,
             project,
             account_names,
@@ -310,7 +310,7 @@ def drift(
     )
     if project is not None:
         runs = project.drift(account_names, targets=targets)
-        accounts.report(runs, fmt, console, max_chars, drift=True)
+        accounts.report_accounts(runs, fmt, console, max_chars, drift=True)
         return accounts.exit_code(runs, lambda value: 0 if value.plan.empty else 2)
     cfg = steps.load_config(paths, vars_file, console, project_file=project_file)
     with steps.client(api_url, console) as client:
