@@ -192,6 +192,7 @@ SAME_MEANING: dict[str, set[str]] = {
     "check_safety": {"operations.workflow", "engine.apply"},
     "departments_of": {"cli.steps", "operations.adoption"},  # the command's shows warnings
     "drift": {"cli.sync", "operations.workflow"},
+    "export": {"cli.export", "operations.adoption"},
     "load": {"operations.workflow", "config.files"},
     "plan": {"cli.sync", "operations.workflow"},
     "simulate": {"cli.meaning", "operations.scenarios"},

@@ -546,3 +546,20 @@ def test_the_configurations_warnings_follow_the_project_file_given(tmp_path: Pat
     ran = invoke("test", config, "--project", project, "--scenarios", path)
     assert "TS201" not in ran.stderr
     assert "TS201" in invoke("test", config, "--scenarios", path).stderr
+
+
+def test_two_messages_are_silenced_by_the_later_triggers_ignore_comment(tmp_path: Path) -> None:
+    text = TRIGGERS.replace(
+        "- name: VIP welcome\n", "- name: VIP welcome  # triggersync: ignore[TS205]\n"
+    )
+    config = write(tmp_path / "config" / "triggers.yaml", text)
+    scenarios = """\
+    scenarios:
+      - name: VIP on pricing
+        event: page_enter
+        visitor: {visitor_page_url: /pricing, visitor_tags: [vip], visitor_previous_visits: 3}
+        expect: {fires: [Pricing greeting, VIP welcome]}
+    """
+    ran = invoke("test", config, "--scenarios", _scenarios(tmp_path, scenarios))
+    assert ran.code == 0
+    assert "TS205" not in ran.stderr

@@ -303,3 +303,23 @@ def test_a_rule_the_project_switches_off_is_not_warned(
     assert '"Pricing greeting" fires' in ran.stdout  # the same visitor, both greetings fire
     assert "TS104" not in ran.stderr
     assert "TS205" not in ran.stderr
+
+
+VIP = ["--set", "visitor_page_url=/pricing", "--set", "visitor_tags=vip"]
+
+
+@pytest.mark.parametrize(
+    ("commented", "warned"), [("VIP welcome", False), ("Pricing greeting", True)]
+)
+def test_two_messages_are_silenced_by_the_later_triggers_ignore_comment(
+    tmp_path: Path, commented: str, warned: bool
+) -> None:
+    # As validate's TS205 of a pair is silenced by the later trigger's comment.
+    text = TRIGGERS.replace(
+        f"- name: {commented}\n", f"- name: {commented}  # triggersync: ignore[TS205]\n"
+    )
+    config = write(tmp_path / "config" / "triggers.yaml", text)
+    args = ["--event", "page_enter", *VIP, "--set", "visitor_previous_visits=3"]
+    ran = invoke("simulate", config, *args)
+    assert '"VIP welcome" fires' in ran.stdout
+    assert ("TS205" in ran.stderr) is warned

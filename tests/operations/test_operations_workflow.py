@@ -159,3 +159,21 @@ def test_adopt_writes_a_credential_zendesk_holds_as_stars_and_says_so(
     assert not adopted.complete
     assert password not in adopted.adoption.files[0].after
     assert ["holds a credential of this run" in w for w in adopted.warnings] == [True]
+
+
+def test_export_names_departments_masks_credentials_and_writes_nothing(
+    env: dict[str, str], emulator: Emulator
+) -> None:
+    sales = emulator.store.create_department({"name": "Sales", "enabled": 1})
+    route = {"event": "chat_requested", "condition": ["and"], "actions": []}
+    route["actions"] = [["setDepartment", sales["id"]]]
+    emulator.store.create({"name": "Route", "enabled": 1, "definition": route})
+    emulator.store.create({"name": "Leak", "description": env["TRIGGERSYNC_PASSWORD"]})
+    with operations.connect(env=env) as client:
+        live = client.list()
+        table = client.departments()
+        exported = operations.export(live, departments=table, mask=client.secrets.mask)
+    by_name = {trigger.name: trigger for trigger in exported.triggers}
+    assert by_name["Route"].definition["actions"] == [["setDepartment", "Sales"]]
+    assert by_name["Leak"].description == "***"
+    assert ["holds a credential" in warning for warning in exported.warnings] == [True]

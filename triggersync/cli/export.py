@@ -17,6 +17,7 @@ from triggersync.errors import ConfigError, TriggersyncError
 
 if TYPE_CHECKING:
     from triggersync.config.files import Config
+    from triggersync.engine.departments import Departments
     from triggersync.engine.model import Trigger
     from triggersync.operations import AccountLive
 
@@ -78,12 +79,12 @@ def export(
     if account_names or project_file:
         raise click.UsageError("--account and --project need a project file's accounts")
 
-    def fetch(cfg: Config | None) -> list[Trigger]:
+    def fetch(cfg: Config | None) -> tuple[list[Trigger], Departments | None]:
         with steps.client(api_url, console) as client:
             listed = client.list()
             if department_ids:
-                return listed
-            return steps.named_departments(listed, cfg, client, console)
+                return listed, None
+            return listed, steps.departments_of(listed, client, console, fallback="ids are written")
 
     return _export(console, fetch, out, force, vars_file, targets)
 
@@ -124,38 +125,32 @@ def _export_accounts(
         accounts.warn(console, run.account, listed.warnings)
         target = os.path.join(out, run.account) if several and out is not None else out
         try:
-            given: Callable[[Config | None], list[Trigger]] = functools.partial(
-                _given, console, run.account, listed
-            )
-            codes.append(_export(console, given, target, force, vars_file, targets))
+            given = functools.partial(_given, listed)
+            codes.append(_export(console, given, target, force, vars_file, targets, run.account))
         except TriggersyncError as exc:
             console.error(f"account {run.account}: {exc}")
             codes.append(1)
     return combined_exit(codes)
 
 
-def _given(console: Console, name: str, listed: AccountLive, cfg: Config | None) -> list[Trigger]:
-    """An account's live triggers, its department ids written as names where it can be."""
-    from triggersync.operations.adoption import with_names_from
-
-    named, warnings = with_names_from(listed.triggers, listed.departments, config=cfg)
-    accounts.warn(console, name, warnings)
-    return named
+def _given(listed: AccountLive, cfg: Config | None) -> tuple[list[Trigger], Departments | None]:
+    return listed.triggers, listed.departments
 
 
 def _export(
     console: Console,
-    fetch: Callable[[Config | None], list[Trigger]],
+    fetch: Callable[[Config | None], tuple[list[Trigger], Departments | None]],
     out: str | None,
     force: bool,
     vars_file: str | None,
     targets: Sequence[str] = (),
+    account: str | None = None,
 ) -> int:
     """The live triggers `fetch` gives (those `targets` match), written to `out` (stdout
-    when None)."""
+    when None); `account`: whose, over a project's accounts."""
+    from triggersync import operations
     from triggersync.config.files import EXTENSIONS, discover
     from triggersync.engine import export as export_mod
-    from triggersync.engine.targets import matches
 
     target = Path(out) if out is not None else None
     is_folder = target is not None and (
@@ -164,23 +159,28 @@ def _export(
     cfg = None
     if is_folder and target is not None and target.is_dir() and discover([target])[0]:
         cfg = _existing_configuration(str(target), vars_file, console)
-    listed = fetch(cfg)
+    listed, departments = fetch(cfg)
     steps.warn_unmatched(targets, [trigger.name for trigger in listed], console)
-    if cfg is not None:
-        from triggersync.config.adopt import adopt
-
-        live = [steps.masked_trigger(trigger, console) for trigger in listed]
-        adoption = adopt(cfg, live, paths=[str(target)], targets=targets)
-        for problem in adoption.problems:
+    exported = operations.export(
+        listed,
+        departments=departments,
+        config=cfg,
+        paths=[str(target)] if cfg is not None else (),
+        targets=targets,
+        mask=console.mask,
+    )
+    whose = "" if account is None else f"account {account}: "
+    for warning in exported.warnings:
+        console.warn(f"{whose}{warning}")
+    if exported.adoption is not None:
+        for problem in exported.refused:
             console.error(problem)
-        steps.write_adoption(adoption, console)
-        return 1 if adoption.problems else 0
-    listed = [trigger for trigger in listed if matches(trigger.name, targets)]
-    live, refused = export_mod.exportable(listed)
-    live = [steps.masked_trigger(trigger, console) for trigger in live]
+        steps.write_adoption(exported.adoption, console)
+        return 1 if exported.refused else 0
+    live = list(exported.triggers)
     if target is None:
         console.emit(export_mod.to_yaml(live))
-        return _report_refused(refused, console)
+        return _report_refused(list(exported.refused), console)
     if is_folder:
         written = export_mod.write_directory(live, target)
         console.info(f"Wrote {len(written)} files to {target}")
@@ -192,7 +192,7 @@ def _export(
             )
         console.write_file(target, export_mod.to_yaml(live, target.parent))
         console.info(f"Wrote {len(live)} triggers to {target}")
-    return _report_refused(refused, console)
+    return _report_refused(list(exported.refused), console)
 
 
 def _existing_configuration(folder: str, vars_file: str | None, console: Console) -> Config:

@@ -63,6 +63,9 @@ class Config:
     # The rule settings it was loaded under: planning's own warnings (a disabled department)
     # are switched off, or made errors, as the files' were.
     settings: RuleSettings = field(default_factory=RuleSettings)
+    # The rule ids each trigger's `# triggersync: ignore[...]` comment switches off, by name:
+    # for the warnings `simulate` and `test` find once the files are gone.
+    silenced: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     def is_ignored(self, name: str) -> bool:
         return any(fnmatch.fnmatchcase(name, glob.pattern) for glob in self.ignore)
@@ -160,6 +163,7 @@ def load(
         files=tuple(files),
         warnings=tuple(warnings),
         departments=_departments(loading, comments),
+        silenced=_silenced(loading, comments),
         settings=settings,
     )
 
@@ -302,6 +306,15 @@ def _named_departments(
         NamedDepartment(trigger.name, index, name, paths[index], places[(paths[index], False)])
         for index, name in named
     ]
+
+
+def _silenced(loading: _Loading, comments: Mapping[str, Ignores]) -> dict[str, frozenset[str]]:
+    found: dict[str, frozenset[str]] = {}
+    for entry in loading.declared:
+        ignores = comments.get(entry.document.file)
+        if ignores is not None and entry.index in ignores.by_trigger:
+            found[entry.trigger.name] = ignores.by_trigger[entry.index]
+    return found
 
 
 def _departments(loading: _Loading, comments: Mapping[str, Ignores]) -> tuple[NamedDepartment, ...]:

@@ -3,7 +3,7 @@ imports (docs/python.md). Click-free, and never prints: each operation returns v
 results, reports) or raises a TriggersyncError.
 
 - one account, from paths: `load`, `connect`, `plan`, `apply`, `drift`, `read_saved`,
-  `check_saved`, `check_reviewed` (workflow.py); `adopt` (adoption.py);
+  `check_saved`, `check_reviewed` (workflow.py); `adopt`, `export` (adoption.py);
 - scenarios, locally: `test`, `simulate`, `simulation_warnings`,
   `simulation_clash` (scenarios.py);
 - a project file's accounts at once: `Project` (project.py), each account's part an
@@ -11,7 +11,7 @@ results, reports) or raises a TriggersyncError.
 """
 
 from triggersync.operations.accounts import AccountRun, combined_exit
-from triggersync.operations.adoption import Adopted, adopt
+from triggersync.operations.adoption import Adopted, Exported, adopt, export
 from triggersync.operations.project import AccountLive, AccountPlan, Project
 from triggersync.operations.scenarios import (
     ScenarioRun,
@@ -41,6 +41,7 @@ __all__ = [
     "AccountRun",
     "Adopted",
     "Applied",
+    "Exported",
     "Project",
     "ScenarioRun",
     "TestReport",
@@ -52,6 +53,7 @@ __all__ = [
     "combined_exit",
     "connect",
     "drift",
+    "export",
     "live",
     "load",
     "plan",

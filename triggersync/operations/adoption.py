@@ -106,6 +106,51 @@ def adopt(
     return Adopted(adoption, tuple(warnings), hid)
 
 
+@dataclass(frozen=True)
+class Exported:
+    """What export writes: the live triggers YAML can hold, their department ids written as
+    names and credentials masked; why each other is left out (`refused`); what to say. When
+    the --out folder already holds a configuration, `adoption` is that configuration updated
+    in place instead (as `adopt` updates it), and `triggers` is empty."""
+
+    triggers: tuple[Trigger, ...]
+    refused: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    adoption: Adoption | None = None
+
+
+def export(
+    live: Sequence[Trigger],
+    *,
+    departments: Departments | None = None,
+    config: Config | None = None,
+    paths: Sequence[str] = (),
+    targets: Sequence[str] = (),
+    mask: Callable[[str], str] | None = None,
+) -> Exported:
+    """The live triggers (those `targets` match) ready to write as configuration: department
+    ids written as names from `departments` (the account's list; None: ids kept), every
+    credential `mask` knows written as ***. With `config` (the configuration already at
+    `paths`, the --out folder), that configuration adopts them instead. Nothing is written."""
+    from triggersync.engine.export import exportable
+    from triggersync.engine.targets import matches
+
+    named, warnings = with_names_from(live, departments, config=config)
+    ready = []
+    for trigger in named:
+        out, warning = masked(trigger, mask) if mask is not None else (trigger, None)
+        if warning is not None:
+            warnings.append(warning)
+        ready.append(out)
+    if config is not None:
+        from triggersync.config.adopt import adopt as adopt_files
+
+        adoption = adopt_files(config, ready, paths=paths, targets=targets)
+        return Exported((), adoption.problems, tuple(warnings), adoption)
+    kept, refused = exportable([trigger for trigger in ready if matches(trigger.name, targets)])
+    return Exported(tuple(kept), tuple(refused), tuple(warnings))
+
+
 def departments_of(
     live: Sequence[Trigger], client: Client, warnings: list[str], *, fallback: str
 ) -> Departments | None:

@@ -68,7 +68,7 @@ def test(config: Config, scenario_paths: Sequence[str | os.PathLike[str]]) -> Te
         result = suite.run(placed.scenario)
         runs.append(ScenarioRun(placed, result))
         clash = two_messages(result)
-        if clash:
+        if clash and _clash_kept(config, result.messages):
             warnings.append(
                 Problem(
                     path=placed.path,
@@ -146,15 +146,26 @@ def simulation_warnings(
 
 def simulation_clash(config: Config, simulation: Simulation) -> Problem | None:
     """The warning for a simulated visitor who gets more than one message at once (TS205),
-    or None: none, or the project switches the rule off."""
+    or None: none, or the project or the triggers' comments switch the rule off."""
     from triggersync.language.rules import OVERLAPPING_MESSAGES
     from triggersync.language.scenarios import two_messages
 
     clash = two_messages(simulation)
-    if clash is None:
+    if clash is None or not _clash_kept(config, simulation.messages):
         return None
     problem = Problem(message=clash, severity=Severity.WARNING, rule=OVERLAPPING_MESSAGES)
     return problem if config.settings.keeps(problem) else None
+
+
+def _clash_kept(config: Config, names: Sequence[str]) -> bool:
+    """Whether a visitor's several messages stay a warning: not when every trigger but the
+    first declared among them switches TS205 off on its name line, as validate's warning of
+    a pair is silenced by the later trigger's comment (docs/rules.md#settings)."""
+    from triggersync.language.rules import OVERLAPPING_MESSAGES
+
+    order = {trigger.name: index for index, trigger in enumerate(config.triggers)}
+    later = sorted(names, key=lambda name: order.get(name, len(order)))[1:]
+    return not all(OVERLAPPING_MESSAGES.id in config.silenced.get(name, ()) for name in later)
 
 
 def _unknown(what: str, name: str, choices: Iterable[str]) -> str:
