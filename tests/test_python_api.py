@@ -144,3 +144,21 @@ def test_a_plan_of_another_account_is_refused_before_its_lock_is_taken(
     ):
         apply(made, other)
     assert staging.stats()["create"] == 0  # no lock taken, nothing written there
+
+
+def test_one_path_given_as_a_string_is_one_path_not_its_letters(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # load("triggers/") once read the folders "t", "r", ... and "/": the whole file system.
+    from triggersync import load
+    from triggersync.operations import test
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "triggers").mkdir()
+    (tmp_path / "triggers" / "t.yaml").write_text("triggers: [{name: Shared}]\n")
+    (tmp_path / "s.yaml").write_text(
+        "scenarios:\n  - {name: s, event: chat_requested, expect: {fires: [Shared]}}\n"
+    )
+    assert [t.name for t in load("triggers/").triggers] == ["Shared"]
+    assert [t.name for t in load(tmp_path / "triggers").triggers] == ["Shared"]
+    assert len(test(load(["triggers/"]), "s.yaml").runs) == 1  # read as one file

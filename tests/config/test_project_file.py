@@ -355,3 +355,57 @@ def test_the_project_files_key_is_taken_from_the_url_the_client_uses(url: str) -
     used = resolve_base_url({"TRIGGERSYNC_API_URL": url})
     assert account_key(url) == account_key(used)
     assert account_key(resolve_base_url({"TRIGGERSYNC_SUBDOMAIN": "Acme"})) == "acme.zendesk.com"
+
+
+# -- paths stay in the repository -------------------------------------------------------------
+# A pull request can edit the project file: a path to /home/runner/.ssh/id_rsa would print the
+# key's first line in the plan's error, in a public log. Paths resolve inside the project
+# file's folder or the working directory, or they are an error, and nothing there is read.
+
+
+@pytest.mark.parametrize(
+    ("paths", "vars_file", "where"),
+    [
+        ("[/etc]", None, "4:13"),
+        ("[t, ../outside]", None, "4:16"),
+        ("[t]", "../outside/vars.yaml", "5:11"),
+    ],
+)
+def test_a_path_outside_the_project_and_the_working_directory_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, paths: str, vars_file: str | None, where: str
+) -> None:
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "vars.yaml").write_text("secret: hunter2\n")
+    (tmp_path / "repo").mkdir()
+    monkeypatch.chdir(tmp_path / "repo")
+    text = f"accounts:\n  a:\n    subdomain: acme\n    paths: {paths}\n"
+    if vars_file is not None:
+        text += f"    vars: {vars_file}\n"
+    [problem] = _problems(_write(tmp_path / "repo", text))
+    assert problem.startswith(f"{tmp_path / 'repo' / 'triggersync.yaml'}:{where}: accounts.a.")
+    assert problem.endswith(
+        "is outside the project file's folder and the working directory: a project file "
+        "names files of its repository (not read)"
+    )
+    assert "hunter2" not in problem
+
+
+def test_a_link_in_the_project_that_leads_outside_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "repo").mkdir()
+    (tmp_path / "repo" / "t").symlink_to("/etc")
+    monkeypatch.chdir(tmp_path / "repo")
+    [problem] = _problems(_write(tmp_path / "repo", ACCOUNT))
+    assert "accounts.a.paths[0]: 't' is outside the project file's folder" in problem
+
+
+def test_a_path_beside_the_project_inside_the_working_directory_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A repository whose project file sits in a subfolder, run from the repository's root.
+    (tmp_path / "zendesk").mkdir()
+    monkeypatch.chdir(tmp_path)
+    text = "accounts:\n  a:\n    subdomain: acme\n    paths: [../shared]\n"
+    (account,) = project.load_project_file(_write(tmp_path / "zendesk", text)).accounts
+    assert account.paths == (str(tmp_path / "zendesk" / "../shared"),)

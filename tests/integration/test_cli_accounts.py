@@ -863,3 +863,17 @@ def test_validate_names_the_account_of_each_error_as_every_command_does(
     assert "::error file=two/own.yaml,line=3,col=14::account two: triggers[0].enabled" in (
         ran.stdout
     )
+
+
+def test_adopt_puts_a_trigger_one_account_has_in_that_accounts_own_folder(
+    project: Path, run: Run, emulators: list[Emulator]
+) -> None:
+    # `common` comes first in every account's paths: a trigger made by hand in account two
+    # alone, adopted there, would be created in one and three by their next apply.
+    run("apply", "--yes")
+    emulators[1].store.create({"name": "By hand in two", "enabled": 1})
+    ran = run("adopt")
+    assert (ran.exit_code, ran.stderr) == (0, "")
+    assert Path("two/by-hand-in-two.yaml").is_file()
+    assert sorted(p.name for p in Path("common").iterdir()) == ["shared.yaml"]
+    assert run("plan", "--detailed-exitcode").exit_code == 0

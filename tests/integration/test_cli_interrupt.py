@@ -257,3 +257,33 @@ def test_a_second_ctrl_c_in_a_project_apply_says_which_accounts_lock_may_be_left
         b"The lock of account prod may be left behind: once no apply runs, remove it with "
         b"`triggersync unlock --account prod`." in stderr
     )
+
+
+@pytest.mark.parametrize("command", ["plan", "apply", "drift"])
+def test_ctrl_c_while_a_projects_accounts_are_listed_exits_130_at_once(
+    tmp_path: Path, command: str
+) -> None:
+    # Two accounts list at once, each on its own thread; a server that never answers must not
+    # hold the run until each request's timeout (120 s) once the user pressed Ctrl-C.
+    (tmp_path / "t").mkdir()
+    (tmp_path / "t" / "triggers.yaml").write_text("triggers:\n  - name: T000\n")
+    with canned_server(SILENT) as (one, first), canned_server(SILENT) as (two, second):
+        (tmp_path / "triggersync.yaml").write_text(
+            "accounts:\n"
+            + "".join(
+                f"  {name}:\n    api_url: {url}\n    paths: [t]\n"
+                "    credentials: {token: A_TOKEN}\n"
+                for name, url in (("one", one), ("two", two))
+            )
+        )
+        project = str(tmp_path / "triggersync.yaml")
+        extra = ["--yes"] if command == "apply" else []
+        with cli(one, command, "--project", project, *extra, env={"A_TOKEN": "t"}) as process:
+            # Both accounts' lists are waiting for an answer.
+            assert first.wait_for(1, WAIT)
+            assert second.wait_for(1, WAIT)
+            process.send_signal(signal.SIGINT)
+            _, stderr = process.communicate(timeout=WAIT)
+    assert process.returncode == 130
+    assert stderr.decode().endswith("\nInterrupted.\n")
+    assert b"Traceback" not in stderr

@@ -3,6 +3,7 @@ each account's failure to itself; exit codes combined."""
 
 from __future__ import annotations
 
+import signal
 import threading
 
 import pytest
@@ -113,3 +114,49 @@ def test_unwrap_raises_the_failure() -> None:
 )
 def test_exit_codes_combine(codes: list[int], combined: int) -> None:
     assert combined_exit(codes) == combined
+
+
+def ctrl_c() -> None:
+    """SIGINT to the main thread, as a terminal sends it, waking it from its wait."""
+    signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGINT)
+
+
+def test_an_interrupt_ends_the_wait_for_accounts_that_only_read() -> None:
+    # Nothing to finish: the run ends as over one account, without waiting for a server.
+    accounts = [Account(name=name, paths=("t",), subdomain="a") for name in ("a", "b")]
+    never = threading.Event()
+    running = threading.Barrier(2, timeout=30)
+
+    def task(account: Account) -> None:
+        running.wait()
+        if account.name == "a":
+            ctrl_c()
+        else:
+            never.wait(timeout=30)  # a list request to a server that does not answer
+            listed.set()
+
+    listed = threading.Event()
+    with pytest.raises(KeyboardInterrupt):
+        run_each(accounts, task)
+    assert not listed.is_set()  # not waited for
+    never.set()
+
+
+def test_an_interrupt_waits_for_accounts_that_write() -> None:
+    # An apply's account cut off mid-change would leave its lock behind: it ends first.
+    accounts = [Account(name=name, paths=("t",), subdomain="a") for name in ("a", "b")]
+    interrupted, done = threading.Event(), threading.Event()
+    running = threading.Barrier(2, timeout=30)
+
+    def task(account: Account) -> None:
+        running.wait()  # both accounts' applies are under way
+        if account.name == "a":
+            ctrl_c()
+            interrupted.set()
+        else:
+            interrupted.wait(timeout=30)
+            done.set()
+
+    with pytest.raises(KeyboardInterrupt):
+        run_each(accounts, task, writes=True)
+    assert done.is_set()

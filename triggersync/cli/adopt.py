@@ -126,7 +126,7 @@ def _adopt_accounts(
                 adopted = operations.adopt(
                     cfg,
                     client,
-                    account.paths,
+                    project.own_paths_first(account),
                     targets=targets,
                     new_file=new_file,
                     live=run.value,

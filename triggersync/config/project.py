@@ -220,6 +220,20 @@ def _account(
         return None, found
     folder = os.path.dirname(document.file)
     vars_file = raw.get("vars")
+    named: list[tuple[JsonPath, str]] = [
+        ((*at, "paths", index), path) for index, path in enumerate(raw["paths"])
+    ]
+    if isinstance(vars_file, str):
+        named.append(((*at, "vars"), vars_file))
+    for path_at, path in named:
+        if not _in_repository(os.path.join(folder, path), folder):
+            message = (
+                f"{path!r} is outside the project file's folder and the working directory: "
+                "a project file names files of its repository (not read)"
+            )
+            found.append((Problem(path=path_at, message=message), False))
+    if found:
+        return None, found
     account = Account(
         name=name,
         paths=tuple(os.path.join(folder, path) for path in raw["paths"]),
@@ -231,6 +245,18 @@ def _account(
         location=document.location(at),
     )
     return account, found
+
+
+def _in_repository(path: str, folder: str) -> bool:
+    """Whether `path`, links followed, is inside the project file's folder or the working
+    directory. A pull request can edit the project file: `paths: [/home/runner/.ssh]` would
+    otherwise print a runner's files, line by line, as configuration errors in a public log
+    (as a link out of a configuration folder would: docs/safety.md#files-not-devices)."""
+    target = os.path.realpath(path)
+    for root in (os.path.realpath(folder or os.curdir), os.path.realpath(os.curdir)):
+        if os.path.commonpath([root, target]) == root:
+            return True
+    return False
 
 
 def _same_accounts(accounts: Sequence[Account]) -> list[schema.ProblemAtKey]:

@@ -8,8 +8,8 @@ pause, retries and parallelism (docs/projects.md).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, TypeVar
 
@@ -91,9 +91,18 @@ def connect_account(account: Account, env: Mapping[str, str], *, parallelism: in
     )
 
 
-def run_each(accounts: Sequence[Account], task: Callable[[Account], T]) -> list[AccountRun[T]]:
+def run_each(
+    accounts: Sequence[Account], task: Callable[[Account], T], *, writes: bool = False
+) -> list[AccountRun[T]]:
     """`task` for every account at once, each on its own thread; the runs in the accounts'
-    order. An expected failure ends that account's run only, as its `error`."""
+    order. An expected failure ends that account's run only, as its `error`.
+
+    An interrupt (KeyboardInterrupt) while the accounts run ends the wait at once: a task that
+    only reads is abandoned where it is (its thread is a daemon: the process does not wait
+    for a server that never answers before it exits), as over one account. A task that
+    `writes` is waited for before the interrupt goes on, and the process waits for it before
+    it exits: cut off mid-change, it would leave its account's lock behind (the commands stop
+    an apply more gently: `Project.stop`)."""
 
     def one(account: Account) -> AccountRun[T]:
         try:
@@ -103,8 +112,35 @@ def run_each(accounts: Sequence[Account], task: Callable[[Account], T]) -> list[
 
     if len(accounts) <= 1:
         return [one(account) for account in accounts]
-    with ThreadPoolExecutor(max_workers=len(accounts), thread_name_prefix="account") as pool:
-        return list(pool.map(one, accounts))
+    runs: dict[int, AccountRun[T]] = {}
+    unexpected: list[BaseException] = []
+
+    def work(index: int, account: Account) -> None:
+        try:
+            runs[index] = one(account)
+        except BaseException as exc:  # noqa: BLE001 (a bug: raised again on the caller's thread)
+            unexpected.append(exc)
+
+    threads = [
+        threading.Thread(
+            target=work, args=(index, account), name=f"account-{account.name}", daemon=not writes
+        )
+        for index, account in enumerate(accounts)
+    ]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    except BaseException:
+        if writes:  # those started finish (and the process waits for them, not daemons)
+            for thread in threads:
+                if thread.is_alive():
+                    thread.join()
+        raise
+    if unexpected:
+        raise unexpected[0]
+    return [runs[index] for index in range(len(accounts))]
 
 
 def combined_exit(codes: Sequence[int]) -> int:

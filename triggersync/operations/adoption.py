@@ -78,7 +78,7 @@ def masked(trigger: Trigger, mask: Callable[[str], str]) -> tuple[Trigger, str |
 def adopt(
     config: Config,
     client: Client,
-    paths: Sequence[str],
+    paths: Sequence[str] | str,
     *,
     targets: Sequence[str] = (),
     new_file: str | None = None,
@@ -102,7 +102,13 @@ def adopt(
             warnings.append(warning)
             hid = True
         ready.append(out)
-    adoption = adopt_files(config, ready, paths=paths, targets=targets, new_file=new_file)
+    adoption = adopt_files(
+        config,
+        ready,
+        paths=[paths] if isinstance(paths, str) else paths,
+        targets=targets,
+        new_file=new_file,
+    )
     return Adopted(adoption, tuple(warnings), hid)
 
 

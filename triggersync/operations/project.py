@@ -156,6 +156,23 @@ class Project:
             for warning in self.run_warnings():
                 self.on_warning(warning)
 
+    def own_paths_first(self, account: Account) -> tuple[str, ...]:
+        """The account's paths, those no other account of the project reads first (else in
+        their order): adopt gives a trigger no file declares a new file in the first folder,
+        and a folder the accounts share would hand a trigger made in one account to all."""
+        others = [
+            os.path.realpath(path)
+            for other in self.accounts
+            if other.name != account.name
+            for path in other.paths
+        ]
+
+        def shared(path: str) -> bool:
+            real = os.path.realpath(path)
+            return any(os.path.commonpath([real, other]) in (real, other) for other in others)
+
+        return tuple(sorted(account.paths, key=shared))
+
     # -- offline -------------------------------------------------------------------------
 
     def load_config(self, account: Account, *, strict: bool | None = None) -> Config:
@@ -385,7 +402,7 @@ class Project:
         # Each account once, however often `plans` names it: two applies of one account side
         # by side would only race for its lock.
         known = [by_name[name] for name in runs if name in by_name]
-        done = {run.account: run for run in run_each(known, each)}
+        done = {run.account: run for run in run_each(known, each, writes=True)}
         # A run for an account the project file lacks (a typo, a plan of another project) is
         # that run's failure, never silently left out of what was applied.
         for name in runs.keys() - by_name.keys():

@@ -51,16 +51,19 @@ class TestReport:
         return [run.result for run in self.runs]
 
 
-def test(config: Config, scenario_paths: Sequence[str | os.PathLike[str]]) -> TestReport:
+def test(
+    config: Config, scenario_paths: Sequence[str | os.PathLike[str]] | str | os.PathLike[str]
+) -> TestReport:
     """Run the scenario files (or folders of them) against the configuration's triggers;
     ConfigError for an invalid scenario file."""
     from triggersync.config import scenarios as scenario_files
     from triggersync.language import literal
     from triggersync.language.rules import OVERLAPPING_MESSAGES
     from triggersync.language.scenarios import Suite, two_messages
+    from triggersync.operations.workflow import as_paths
 
     declared = specs(config.triggers)
-    loaded = scenario_files.load_scenarios(scenario_paths, declared)
+    loaded = scenario_files.load_scenarios(as_paths(scenario_paths), declared)
     suite = Suite(declared)
     warnings = list(loaded.warnings)
     runs = []

@@ -29,20 +29,26 @@ if TYPE_CHECKING:
 PathLike = str | os.PathLike[str]
 
 
+def as_paths(paths: Sequence[PathLike] | PathLike) -> Sequence[PathLike]:
+    """One path given alone is one path: a str is a Sequence[str] too, of its letters, and
+    `load("triggers/")` read the folders `t`, `r`, ... and `/`, the whole file system."""
+    return [paths] if isinstance(paths, str | os.PathLike) else paths
+
+
 def load(
-    paths: Sequence[PathLike],
+    paths: Sequence[PathLike] | PathLike,
     vars_file: PathLike | None = None,
     *,
     settings: RuleSettings | None = None,
 ) -> Config:
-    """The configuration at `paths` (files and folders), with `${NAME}` filled from
+    """The configuration at `paths` (files and folders, or one), with `${NAME}` filled from
     `vars_file`: a Config, or ConfigError carrying every problem of every file. `settings`:
     the rules switched off, the project's patterns, and whether warnings are errors
     (docs/rules.md#settings)."""
     from triggersync.config import files as config
 
     variables = config.load_vars(vars_file) if vars_file is not None else None
-    return config.load(paths, variables=variables, settings=settings)
+    return config.load(as_paths(paths), variables=variables, settings=settings)
 
 
 def connect(
