@@ -227,3 +227,45 @@ def test_an_unquoted_reference_in_a_flow_list_gets_a_hint_to_quote_it(tmp_path: 
         "YAML syntax error: a ${COUNTRY} reference inside [...] or {...} must be quoted: "
         'write "${COUNTRY}" (unquoted, its { opens a mapping)'
     )
+
+
+def _compact(count: int) -> str:
+    """Triggers as compact JSON, all on line 1, every condition the same."""
+    import json
+
+    item = {"event": "chat_requested", "condition": ["eq", "@visitor_city", "x"]}
+    triggers = [{"name": f"T{i}", "definition": {**item, "actions": []}} for i in range(count)]
+    return json.dumps({"triggers": triggers})
+
+
+def test_a_place_far_along_a_long_line_is_found_in_one_walk_not_per_item(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Found per item, each item's text is padded by as many spaces as its column: quadratic
+    # on a file of compact JSON (20,000 triggers took minutes).
+    text = _compact(200)
+    document = _read(tmp_path, text)
+    far = [i for i in range(200) if document.places[("triggers", i)][1] > 4096]
+    assert far  # the file reaches past the bound
+    padded: list[object] = []
+    original = reader.Document._find_in_item
+
+    def spy(self: reader.Document, item: object, requests: object) -> object:
+        padded.append(item)
+        return original(self, item, requests)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(reader.Document, "_find_in_item", spy)
+    paths = [(("triggers", i, "definition", "condition"), False) for i in far]
+    found = document.locate(paths)
+    assert padded == []
+    columns = [m.start() + len('"condition": ') + 1 for m in re.finditer('"condition"', text)]
+    assert [found[path].col for path in paths] == [columns[i] for i in far]
+    assert {found[path].line for path in paths} == {1}
+
+
+def test_a_place_near_the_start_of_its_line_is_found_in_its_items_text(tmp_path: Path) -> None:
+    text = _compact(3)
+    document = _read(tmp_path, text)
+    found = document.locate([(("triggers", 1, "definition", "condition"), False)])
+    start = [m.start() for m in re.finditer('"condition"', text)][1]
+    assert found[(("triggers", 1, "definition", "condition"), False)].col == start + 14

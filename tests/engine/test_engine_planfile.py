@@ -19,6 +19,7 @@ from triggersync.engine.model import Trigger
 from triggersync.engine.plan import ABSENT, REPLACE_REASON, Change, FieldChange, Plan, fingerprint
 from triggersync.engine.planfile import (
     PLAN_SCHEMA_NAME,
+    accounts_from_dict,
     plan_from_dict,
     plan_to_dict,
     read_plan_file,
@@ -388,3 +389,24 @@ def test_a_targeted_plan_that_selects_more_than_its_total_is_refused_once_prefix
     with pytest.raises(PlanFileError) as caught:
         plan_from_dict(data)
     assert str(caught.value) == "plan file: targets.selected: is 9, more than the total 4"
+
+
+@pytest.mark.parametrize("name", ["x\n::error::pwned", "\u202eevil", "-flag", ""])
+def test_a_project_plan_with_an_account_name_the_project_file_refuses_is_refused(
+    name: str,
+) -> None:
+    # Account names head every report of a project's plan (`== name ==`, `### name`): a
+    # crafted plan file must not put a line break, a workflow command or a bidi control there.
+    data = {"format_version": 1, "accounts": {name: plan_to_dict(sample())}}
+    with pytest.raises(PlanFileError, match=r"^plan file: accounts: expected an account's name"):
+        accounts_from_dict(data)
+
+
+def test_a_project_plan_naming_a_failed_account_the_project_file_refuses_is_refused() -> None:
+    data = {
+        "format_version": 1,
+        "accounts": {"one": plan_to_dict(sample())},
+        "failed": ["two\n::error::x"],
+    }
+    with pytest.raises(PlanFileError, match="expected an account's name"):
+        accounts_from_dict(data)

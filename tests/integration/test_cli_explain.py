@@ -203,3 +203,10 @@ def test_live_with_refused_credentials_names_the_status(emulator: Emulator) -> N
     assert ran.code == 1
     assert "401" in ran.stderr
     assert "wrong-password" not in ran.stderr
+
+
+def test_a_target_that_matches_nothing_prints_nothing_but_the_warning(tmp_path: Path) -> None:
+    config = write(tmp_path / "triggers.yaml", TRIGGERS)
+    ran = invoke("explain", config, "--target", "Nothing*")
+    assert (ran.code, ran.stdout) == (0, "")
+    assert 'warning: --target "Nothing*" matches no trigger' in ran.stderr

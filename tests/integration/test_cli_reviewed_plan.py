@@ -200,3 +200,38 @@ def test_plan_out_points_to_the_reviewed_form_with_the_same_options(
         f"Saved the plan to {target}; apply it with: triggersync apply --plan {target} "
         f"{path} --vars '{vars_file}' --no-prune\n"
     )
+
+
+def test_a_targeted_plan_applied_without_its_targets_says_which_to_give(
+    run: Run, emulator: Emulator, config: Config, tmp_path: Path
+) -> None:
+    emulator.store.create({"name": "Unmanaged", "enabled": 1})
+    target = tmp_path / "plan.json"
+    paths = config("triggers:\n  - name: New\n")
+    assert run("plan", paths, "--target", "New", "--out", str(target)).code == 0
+    ran = run("apply", "--plan", str(target), paths)
+    assert ran.code == 1
+    assert ran.stderr == (
+        "Error: the saved plan is not what a fresh plan would do now, so nothing was applied: "
+        '"Unmanaged" only in the fresh plan (delete); the saved plan was made with --target '
+        "New, this apply with none: give the same; review the fresh plan (triggersync plan) "
+        "and save it again\n"
+    )
+    assert run("apply", "--plan", str(target), paths, "--target", "New").code == 0
+
+
+def test_a_no_prune_plan_applied_pruning_says_to_give_no_prune(
+    run: Run, emulator: Emulator, config: Config, tmp_path: Path
+) -> None:
+    emulator.store.create({"name": "Unmanaged", "enabled": 1})
+    target = tmp_path / "plan.json"
+    paths = config("triggers:\n  - name: New\n")
+    assert run("plan", paths, "--no-prune", "--out", str(target)).code == 0
+    ran = run("apply", "--plan", str(target), paths)
+    assert ran.code == 1
+    assert ran.stderr == (
+        "Error: the saved plan is not what a fresh plan would do now, so nothing was applied: "
+        '"Unmanaged" only in the fresh plan (delete); the fresh plan\'s only differences are '
+        "deletes the saved plan lacks: if it was made with --no-prune, give --no-prune here "
+        "too; review the fresh plan (triggersync plan) and save it again\n"
+    )

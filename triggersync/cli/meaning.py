@@ -111,7 +111,8 @@ def explain(
     )
     if text is None:
         return 1
-    console.emit(text)
+    if text:  # nothing chosen (a --target that matches nothing): no empty line either
+        console.emit(text)
     return 0
 
 

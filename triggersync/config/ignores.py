@@ -106,7 +106,7 @@ def _comments(file: str, text: str) -> list[tuple[int, Location, str]]:
     found: list[tuple[int, Location, str]] = []
     offset = 0
     for number, line in enumerate(text.split("\n"), start=1):
-        if "triggersync" in line:
+        if "triggersync" in line and "#" in line:
             start = comment_start(line)
             if start is not None and _ADDRESSED.match(line, start):
                 found.append((offset + start, Location(file, number, start + 1), line[start:]))

@@ -11,6 +11,7 @@ it, change for change, before and after, by the one equality the diff uses
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final, Literal
@@ -49,12 +50,14 @@ class Mismatch:
 class PlanMismatchError(StalePlanError):
     """A saved plan is not what a fresh plan of the configuration would do now."""
 
-    def __init__(self, mismatches: Sequence[Mismatch]) -> None:
+    def __init__(self, mismatches: Sequence[Mismatch], hint: str = "") -> None:
         self.mismatches = tuple(mismatches)
         named = "; ".join(str(item) for item in self.mismatches[:MAX_NAMED])
         more = len(self.mismatches) - MAX_NAMED
         if more > 0:
             named += f"; and {more} more"
+        if hint:
+            named += f"; {hint}"
         super().__init__(
             "the saved plan is not what a fresh plan would do now, so nothing was applied: "
             f"{named}; review the fresh plan (triggersync plan) and save it again"
@@ -98,12 +101,39 @@ def _paths(old: dict[str, object] | None, new: dict[str, object] | None) -> str:
     return ", ".join(item.path for item in field_changes(old, new)) or "the whole trigger"
 
 
-def check_reviewed(saved: Plan, fresh: Plan, base_url: str) -> Plan:
+def check_reviewed(saved: Plan, fresh: Plan, base_url: str, *, hints: bool = True) -> Plan:
     """The fresh plan, when its changes are exactly the saved plan's and both address the
     account at `base_url` (PlanFileError for another account; PlanMismatchError, naming each
-    trigger that differs, otherwise)."""
+    trigger that differs, otherwise). `hints`: the message also says when the plans' options
+    (`--target`, `--no-prune`) differ, for a fresh plan made with the command's options; a
+    project's part is planned with its own, and its apply takes none."""
     check_account(saved, base_url)
     found = mismatches(saved, fresh)
     if found:
-        raise PlanMismatchError(found)
+        raise PlanMismatchError(found, _hint(saved, fresh, found) if hints else "")
     return fresh
+
+
+def _hint(saved: Plan, fresh: Plan, found: Sequence[Mismatch]) -> str:
+    """What the options of the two plans say when they differ: the usual cause of a mismatch
+    right after `plan --out`, when the apply forgot the plan's `--target` or `--no-prune`."""
+    was = saved.targeting.globs if saved.targeting is not None else ()
+    now = fresh.targeting.globs if fresh.targeting is not None else ()
+    if tuple(was) != tuple(now):
+        return (
+            f"the saved plan was made with {_targets(was)}, this apply with {_targets(now)}: "
+            "give the same"
+        )
+    pruned = all(item.how == "only_fresh" and item.detail == "delete" for item in found)
+    if pruned and not any(change.action == "delete" for change in saved.changes):
+        return (
+            "the fresh plan's only differences are deletes the saved plan lacks: if it was "
+            "made with --no-prune, give --no-prune here too"
+        )
+    return ""
+
+
+def _targets(globs: Sequence[str]) -> str:
+    if not globs:
+        return "none"
+    return " ".join(f"--target {shlex.quote(shown(glob)[1:-1])}" for glob in globs)

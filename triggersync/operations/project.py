@@ -441,13 +441,13 @@ def _fresh_like(
         config, client, prune=True, live=live, targets=targets, on_warning=on_warning
     )
     try:
-        return check_reviewed(part, pruned, client.base_url)
+        return check_reviewed(part, pruned, client.base_url, hints=False)
     except StalePlanError:
         kept = workflow.plan(config, client, prune=False, live=live, targets=targets)
         if kept.changes == pruned.changes:
             raise
         try:
-            return check_reviewed(part, kept, client.base_url)
+            return check_reviewed(part, kept, client.base_url, hints=False)
         except StalePlanError:
             pass
         raise
