@@ -77,6 +77,23 @@ def test_oauth_client_credentials_grant_then_bearer(emulator: Emulator) -> None:
     assert emulator.stats()["token"] == 1
 
 
+def test_an_accounts_clients_sharing_a_token_cache_exchange_the_credentials_once(
+    emulator: Emulator,
+) -> None:
+    from triggersync.api.auth import TokenCache
+
+    tokens = TokenCache()
+    env = oauth_env(emulator, "demo-secret")
+    with Client.from_env(env, tokens=tokens) as first:
+        first.list()
+    with Client.from_env(env, tokens=tokens) as second:
+        second.list()
+        token, _ = tokens.get()
+        assert token is not None
+        assert second.secrets.mask(f"echo {token}") == "echo ***"  # masked by the second too
+    assert emulator.stats()["token"] == 1
+
+
 def test_oauth_with_a_wrong_secret_is_an_auth_error(emulator: Emulator) -> None:
     env = oauth_env(emulator, "not-it")
     with Client.from_env(env) as client, pytest.raises(AuthError, match="CLIENT_ID") as caught:

@@ -877,3 +877,22 @@ def test_adopt_puts_a_trigger_one_account_has_in_that_accounts_own_folder(
     assert Path("two/by-hand-in-two.yaml").is_file()
     assert sorted(p.name for p in Path("common").iterdir()) == ["shared.yaml"]
     assert run("plan", "--detailed-exitcode").exit_code == 0
+
+
+def test_an_accounts_oauth_token_serves_its_plan_and_its_apply(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, emulators: list[Emulator]
+) -> None:
+    # One run, one token per account: the plan's client and the apply's client are two, but
+    # the client credentials are exchanged once (as over one account).
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "t").mkdir()
+    (tmp_path / "t" / "t.yaml").write_text("triggers:\n  - name: A\n")
+    em = emulators[0]
+    (tmp_path / "triggersync.yaml").write_text(
+        f"accounts:\n  one:\n    api_url: {em.url}\n    paths: [t]\n"
+        "    credentials: {client_id: ONE_ID, client_secret: ONE_SECRET}\n"
+    )
+    env = {"ONE_ID": em.credentials.client_id, "ONE_SECRET": em.credentials.client_secret}
+    ran = CliRunner().invoke(cli, ["apply", "--yes"], env=env)
+    assert ran.exit_code == 0, ran.stderr
+    assert em.traffic.snapshot()["token"] == 1

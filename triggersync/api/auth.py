@@ -77,8 +77,28 @@ class BearerAuth(AuthBase):
         return "BearerAuth(<hidden>)"
 
 
+class TokenCache:
+    """One account's access token, shared by the clients a run makes for it (a project's plan
+    and its apply each have their own client): the client credentials are exchanged once
+    per run, as over one account, not once per client."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._token: str | None = None
+        self._renew_at = 0.0
+
+    def get(self) -> tuple[str | None, float]:
+        with self._lock:
+            return self._token, self._renew_at
+
+    def put(self, token: str, renew_at: float) -> None:
+        with self._lock:
+            self._token, self._renew_at = token, renew_at
+
+
 class ClientCredentialsAuth(AuthBase):
-    """Fetches one access token on first use, then behaves as BearerAuth."""
+    """Fetches one access token on first use (or takes the one `shared` holds), then behaves
+    as BearerAuth."""
 
     def __init__(
         self,
@@ -87,6 +107,7 @@ class ClientCredentialsAuth(AuthBase):
         client_secret: str,
         session: requests.Session,
         clock: Callable[[], float] = time.monotonic,
+        shared: TokenCache | None = None,
     ) -> None:
         self._token_url = check_url(token_url, what="TRIGGERSYNC_TOKEN_URL")
         self._client_id = client_id
@@ -96,6 +117,7 @@ class ClientCredentialsAuth(AuthBase):
         self._token: str | None = None
         self._renew_at = 0.0
         self._lock = threading.Lock()
+        self._shared = shared
         self.secrets = Secrets()
         self.secrets.add(client_secret)
         self.secrets.add_basic(client_id, client_secret)
@@ -117,11 +139,18 @@ class ClientCredentialsAuth(AuthBase):
         """The token to send: fetched on first use, renewed before it expires, and renewed
         when the server refused `stale` (another thread may have renewed it already)."""
         with self._lock:
+            if self._token is None and self._shared is not None:
+                token, renew_at = self._shared.get()
+                if token is not None and self._clock() < renew_at:
+                    self.secrets.add(token)
+                    self._token, self._renew_at = token, renew_at
             expired = self._clock() >= self._renew_at
             if self._token is None or expired or (stale is not None and self._token == stale):
                 self._token, lifetime = self._grant()
                 # Renew a minute early, so no request sets off with a token about to lapse.
                 self._renew_at = self._clock() + max(0.0, lifetime - 60.0)
+                if self._shared is not None:
+                    self._shared.put(self._token, self._renew_at)
             return self._token
 
     def _renew_on_401(self, response: requests.Response, **kwargs: Any) -> requests.Response:
@@ -285,9 +314,13 @@ def credentials(env: Mapping[str, str]) -> dict[str, str]:
 
 
 def from_env(
-    env: Mapping[str, str], session: requests.Session, base_url: str
+    env: Mapping[str, str],
+    session: requests.Session,
+    base_url: str,
+    tokens: TokenCache | None = None,
 ) -> tuple[AuthBase, str]:
-    """The auth to use and the variables it came from (named in authentication errors).
+    """The auth to use and the variables it came from (named in authentication errors);
+    `tokens`: an OAuth access token shared with the account's other clients.
     Client credentials go to TRIGGERSYNC_TOKEN_URL, else to the token endpoint on base_url's
     own host, so the client secret never leaves the account's origin unasked."""
     found = credentials(env)
@@ -296,7 +329,11 @@ def from_env(
     if "TRIGGERSYNC_CLIENT_ID" in found and "TRIGGERSYNC_CLIENT_SECRET" in found:
         url = env.get("TRIGGERSYNC_TOKEN_URL", "").strip() or token_url(base_url)
         auth = ClientCredentialsAuth(
-            url, found["TRIGGERSYNC_CLIENT_ID"], found["TRIGGERSYNC_CLIENT_SECRET"], session
+            url,
+            found["TRIGGERSYNC_CLIENT_ID"],
+            found["TRIGGERSYNC_CLIENT_SECRET"],
+            session,
+            shared=tokens,
         )
         return auth, CLIENT_VARS
     if "TRIGGERSYNC_EMAIL" in found and "TRIGGERSYNC_PASSWORD" in found:

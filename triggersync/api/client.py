@@ -142,16 +142,18 @@ class Client:
         policy: RetryPolicy | None = None,
         credential_names: Mapping[str, str] | None = None,
         url_named: str | None = None,
+        tokens: auth_mod.TokenCache | None = None,
     ) -> Client:
         """The client the environment describes. For a project file's account,
         `credential_names` maps a TRIGGERSYNC_* credential variable to the variable that really
-        held it, and `url_named` says where its URL was set, so that messages name what to fix."""
+        held it, and `url_named` says where its URL was set, so that messages name what to fix;
+        `tokens` shares an OAuth access token with the account's other clients."""
         env = os.environ if env is None else env
         base_url = resolve_base_url(env, api_url, named=url_named)
         timeout = transport.timeout_from(env)
         session = requests.Session()
         try:
-            auth, auth_vars = auth_mod.from_env(env, session, base_url)
+            auth, auth_vars = auth_mod.from_env(env, session, base_url, tokens)
             for standard, actual in (credential_names or {}).items():
                 auth_vars = auth_vars.replace(standard, actual)
         except TriggersyncError:

@@ -17,6 +17,7 @@ from triggersync.config.project import CREDENTIAL_ROLES, Account
 from triggersync.errors import TriggersyncError, UsageError
 
 if TYPE_CHECKING:
+    from triggersync.api.auth import TokenCache
     from triggersync.api.client import Client
 
 T = TypeVar("T")
@@ -77,8 +78,15 @@ def account_env(account: Account, env: Mapping[str, str]) -> dict[str, str]:
     return out
 
 
-def connect_account(account: Account, env: Mapping[str, str], *, parallelism: int = 4) -> Client:
-    """The client for one account of a project file."""
+def connect_account(
+    account: Account,
+    env: Mapping[str, str],
+    *,
+    parallelism: int = 4,
+    tokens: TokenCache | None = None,
+) -> Client:
+    """The client for one account of a project file (`tokens`: the OAuth access token its
+    other clients share)."""
     from triggersync.operations.workflow import connect
 
     names = {CREDENTIAL_ROLES[role]: variable for role, variable in account.credentials.items()}
@@ -88,6 +96,7 @@ def connect_account(account: Account, env: Mapping[str, str], *, parallelism: in
         parallelism=parallelism,
         credential_names=names,
         url_named=f"the {setting} of account {account.name!r}",
+        tokens=tokens,
     )
 
 

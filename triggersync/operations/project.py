@@ -30,6 +30,7 @@ from triggersync.operations.adoption import departments_of
 T = TypeVar("T")
 
 if TYPE_CHECKING:
+    from triggersync.api.auth import TokenCache
     from triggersync.api.client import Client
     from triggersync.config.files import Config
     from triggersync.engine.apply import ApplyOutcome
@@ -92,6 +93,9 @@ class Project:
         self.env: Mapping[str, str] = os.environ if env is None else env
         self.secrets = ProjectSecrets()
         self.stopped = _StopAll()  # set by stop(): see apply
+        # Each account's OAuth access token, shared by the clients its operations make.
+        self._tokens: dict[str, TokenCache] = {}
+        self._tokens_lock = threading.Lock()
         # Called with each account's name and client as it is made: e.g. to show the
         # client's warnings (a retired host).
         self.on_connect: Callable[[str, Client], None] | None = None
@@ -132,7 +136,11 @@ class Project:
         """The client of one account (credentials from the variables its entry names)."""
         # Before the client, whose error for an unset variable the near miss may explain.
         self._warn_once()
-        client = connect_account(account, self.env, parallelism=parallelism)
+        from triggersync.api.auth import TokenCache
+
+        with self._tokens_lock:
+            tokens = self._tokens.setdefault(account.name, TokenCache())
+        client = connect_account(account, self.env, parallelism=parallelism, tokens=tokens)
         self.secrets.add(client)
         self.stopped.add(client)
         if self.on_connect is not None:

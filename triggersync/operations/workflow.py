@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from triggersync.errors import Problem
 
 if TYPE_CHECKING:
+    from triggersync.api.auth import TokenCache
     from triggersync.api.client import Client
     from triggersync.config.files import Config
     from triggersync.engine.apply import ApplyOutcome, ApplyResult
@@ -58,6 +59,7 @@ def connect(
     parallelism: int = 4,
     credential_names: Mapping[str, str] | None = None,
     url_named: str | None = None,
+    tokens: TokenCache | None = None,
 ) -> Client:
     """The API client: base URL and credentials from `env` (default: the process's
     environment, the TRIGGERSYNC_* variables), `api_url` overriding the URL. Use it as a
@@ -70,6 +72,7 @@ def connect(
         parallelism=parallelism,
         credential_names=credential_names,
         url_named=url_named,
+        tokens=tokens,
     )
 
 
