@@ -366,6 +366,16 @@ def test_the_left_over_copy_of_a_trigger_named_like_the_lock_is_finished_not_a_l
     assert run("plan", config(declared_reminder(NEW))).stdout == "No changes.\n"
 
 
+def test_an_enabled_trigger_named_like_the_lock_can_be_renamed(
+    run: Run, emulator: Emulator, config: Config
+) -> None:
+    reminder(emulator)
+    text = f"triggers:\n  - name: Reminder\n    renamed_from: {REMINDER}\n"
+    ran = run("apply", config(text), "--yes")
+    assert ran.code == 0, ran.stderr
+    assert list(live(emulator)) == ["Reminder"]
+
+
 def test_a_disabled_trigger_named_like_the_lock_is_a_lock(
     run: Run, emulator: Emulator, config: Config
 ) -> None:
