@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Iterator
 
 import pytest
@@ -12,6 +13,13 @@ from requests.auth import HTTPBasicAuth
 from triggersync.api.client import Client
 from triggersync.api.retry import RetryPolicy
 from triggersync.emulator.server import Credentials, Emulator
+
+# A runner may start the suite with Ctrl-C ignored (a background job of a non-interactive shell
+# is, and `nohup ... &` is): the CLI subprocesses would inherit that, and the tests that press
+# Ctrl-C on them would hang until their timeouts. Python handles Ctrl-C here as in a terminal,
+# so the children start with its default and install their own handler.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(autouse=True)
