@@ -145,19 +145,6 @@ def closest_name(word: str, names: Sequence[str]) -> str:
     return f" (did you mean {literal(close)}?)" if close is not None else ""
 
 
-def named_departments(
-    live: list[Trigger], cfg: Config | None, client: Client, console: Console
-) -> list[Trigger]:
-    """Live triggers with their department ids written as names, for export and adopt
-    (docs/commands.md#export), what that could not do said."""
-    from triggersync.operations.adoption import with_department_names
-
-    named, warnings = with_department_names(live, client, config=cfg)
-    for warning in warnings:
-        console.warn(warning)
-    return named
-
-
 def departments_of(
     live: Sequence[Trigger], client: Client, console: Console, *, fallback: str
 ) -> Departments | None:
@@ -257,18 +244,6 @@ def report(plan: Plan, fmt: str, console: Console, max_chars: int | None, *, dri
     console.emit(text, masked=fmt == "json")
     summary = markdown.render_drift_markdown if drift else markdown.render_markdown
     console.append_step_summary(lambda: summary(plan))
-
-
-def masked_trigger(trigger: Trigger, console: Console) -> Trigger:
-    """The trigger with the run's secrets masked in its data: a folder export writes its files
-    (and names them after the triggers) itself, past the Console's writers. Said aloud, as the
-    file then holds *** where Zendesk holds a credential."""
-    from triggersync.operations.adoption import masked as mask_trigger
-
-    out, warning = mask_trigger(trigger, console.mask)
-    if warning is not None:
-        console.warn(warning)
-    return out
 
 
 def write_adoption(adoption: Adoption, console: Console) -> None:
