@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import shlex
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -81,15 +82,7 @@ def plan(
             plans = {run.account: run.unwrap().plan for run in runs}
             document = render_accounts_json(plans, mask=console.mask)
             console.write_file(Path(out), document, masked=True)
-            # The reviewed form: what a fresh plan with the same options agrees with.
-            again = [
-                *(["--no-prune"] * no_prune),
-                *(arg for target in targets for arg in ("--target", target)),
-            ]
-            console.info(
-                f"Saved the plan to {out}; apply it with: "
-                f"{shlex.join(['triggersync', 'apply', '--plan', out, *again])}"
-            )
+            _say_saved(console, out, (), None, no_prune, targets)
         return accounts.exit_code(
             runs, lambda value: 2 if detailed_exitcode and not value.plan.empty else 0
         )
@@ -102,19 +95,32 @@ def plan(
             )
     if out:
         console.write_file(Path(out), render_json(the_plan, console.mask), masked=True)
-        # The reviewed form: what a fresh plan of the same files agrees with, and nothing else.
-        again = [
-            *paths,
-            *(["--vars", vars_file] if vars_file else []),
-            *(["--no-prune"] * no_prune),
-            *(arg for target in targets for arg in ("--target", target)),
-        ]
-        console.info(
-            f"Saved the plan to {out}; apply it with: "
-            f"{shlex.join(['triggersync', 'apply', '--plan', out, *again])}"
-        )
+        _say_saved(console, out, paths, vars_file, no_prune, targets)
     steps.report(the_plan, fmt, console, max_chars, drift=False)
     return 2 if detailed_exitcode and not the_plan.empty else 0
+
+
+def _say_saved(
+    console: Console,
+    out: str,
+    paths: Sequence[str],
+    vars_file: str | None,
+    no_prune: bool,
+    targets: Sequence[str],
+) -> None:
+    """Where the plan was saved, and the command that applies it in the reviewed form: a
+    fresh plan of the same files with the same options, which must agree with it (a project's
+    accounts take their files and vars from the project file)."""
+    again = [
+        *paths,
+        *(["--vars", vars_file] if vars_file else []),
+        *(["--no-prune"] * no_prune),
+        *(arg for target in targets for arg in ("--target", target)),
+    ]
+    console.info(
+        f"Saved the plan to {out}; apply it with: "
+        f"{shlex.join(['triggersync', 'apply', '--plan', out, *again])}"
+    )
 
 
 @click.command(
