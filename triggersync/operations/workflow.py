@@ -97,7 +97,8 @@ def plan(
     says nothing, and under strict settings a warning is an error."""
     from triggersync.engine import departments
     from triggersync.engine.diff import make_plan
-    from triggersync.errors import ConfigError, Severity
+    from triggersync.errors import ConfigError
+    from triggersync.language.rules import enforce
 
     live = client.list() if live is None else live
     desired, table = config.triggers, None
@@ -106,9 +107,10 @@ def plan(
         table = client.departments()
         resolved = departments.resolve(desired, table, places=config.departments, live=live)
         found = [w for w in resolved.warnings if config.settings.keeps(w)]
-        if config.settings.strict and found:
-            strict = [dataclasses.replace(w, severity=Severity.ERROR) for w in found]
-            raise ConfigError(sorted([*resolved.errors, *strict], key=Problem.sort_key))
+        try:
+            enforce(found, config.settings)
+        except ConfigError as strict:  # said with the errors resolving found, if any
+            raise ConfigError([*resolved.errors, *strict.problems]) from None
         for warning in found:
             if on_warning is not None:
                 on_warning(warning)
