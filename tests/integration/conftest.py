@@ -44,3 +44,16 @@ def config(tmp_path: Path) -> Callable[[str], str]:
         return str(path.parent)
 
     return _write
+
+
+@pytest.fixture
+def project_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
+    """Writes triggersync.yaml in a working directory of its own, and run from there."""
+    folder = tmp_path / "project"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+
+    def _write(text: str) -> None:
+        (folder / "triggersync.yaml").write_text(text, encoding="utf-8")
+
+    return _write

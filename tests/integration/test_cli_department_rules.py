@@ -9,7 +9,6 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from clirun import Run
 
 from triggersync.emulator.server import Emulator
@@ -31,19 +30,6 @@ KEPT = (
     "TS403 department-kept: triggers[0].definition.actions[0][1]: no department is "
     'named "Sales"; kept as written'
 )
-
-
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
-    """Write triggersync.yaml in a working directory of its own, and run from there."""
-    folder = tmp_path / "project"
-    folder.mkdir()
-    monkeypatch.chdir(folder)
-
-    def _write(text: str) -> None:
-        (folder / "triggersync.yaml").write_text(text, encoding="utf-8")
-
-    return _write
 
 
 def _disabled(emulator: Emulator, config: Callable[[str], str], comment: str = "") -> str:
@@ -71,9 +57,9 @@ def test_plan_strict_makes_a_disabled_department_an_error_and_writes_no_plan(
 
 
 def test_apply_under_the_project_files_strict_changes_nothing(
-    run: Run, config: Callable[[str], str], emulator: Emulator, project: Callable[[str], None]
+    run: Run, config: Callable[[str], str], emulator: Emulator, project_file: Callable[[str], None]
 ) -> None:
-    project("strict: true\n")
+    project_file("strict: true\n")
     ran = run("apply", "--yes", _disabled(emulator, config))
     assert ran.code == 1
     assert DISABLED in ran.stderr
@@ -81,9 +67,9 @@ def test_apply_under_the_project_files_strict_changes_nothing(
 
 
 def test_the_project_files_ignore_silences_a_disabled_department(
-    run: Run, config: Callable[[str], str], emulator: Emulator, project: Callable[[str], None]
+    run: Run, config: Callable[[str], str], emulator: Emulator, project_file: Callable[[str], None]
 ) -> None:
-    project("strict: true\nrules:\n  ignore: [TS401]\n")
+    project_file("strict: true\nrules:\n  ignore: [TS401]\n")
     ran = run("plan", "--format", "json", _disabled(emulator, config))
     assert ran.code == 0
     assert "TS401" not in ran.stderr

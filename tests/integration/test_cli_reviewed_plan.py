@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from clirun import Run
+from clirun import Run, writes
 
 from triggersync.emulator.server import Emulator
 
@@ -25,11 +25,6 @@ def saved(run: Run, emulator: Emulator, config: Config, tmp_path: Path) -> Path:
     assert run("plan", config(DESIRED), "--out", str(target)).code == 0
     emulator.reset_stats()
     return target
-
-
-def writes(emulator: Emulator) -> int:
-    stats = emulator.stats()
-    return stats["create"] + stats["update"] + stats["delete"]
 
 
 def test_a_plan_that_still_holds_is_applied(

@@ -27,19 +27,6 @@ def _typo(config: Callable[[str], str], comment: str = "") -> str:
     return config(TYPO.format(comment=comment))
 
 
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
-    """Write triggersync.yaml in a working directory of its own, and run from there."""
-    folder = tmp_path / "project"
-    folder.mkdir()
-    monkeypatch.chdir(folder)
-
-    def _write(text: str) -> None:
-        (folder / "triggersync.yaml").write_text(text, encoding="utf-8")
-
-    return _write
-
-
 def test_validate_warns_with_the_rule_and_exits_0(run: Run, config: Callable[[str], str]) -> None:
     ran = run("validate", _typo(config))
     assert ran.code == 0
@@ -123,44 +110,44 @@ def test_apply_strict_changes_nothing(
 
 
 def test_drift_is_never_strict(
-    run: Run, config: Callable[[str], str], emulator: Emulator, project: Callable[[str], None]
+    run: Run, config: Callable[[str], str], emulator: Emulator, project_file: Callable[[str], None]
 ) -> None:
-    project("strict: true\n")
+    project_file("strict: true\n")
     ran = run("drift", _typo(config))
     assert ran.code == 2  # the trigger is missing live: drift, not a strict failure
     assert TYPO_WARNING in ran.stderr
 
 
 def test_the_project_files_strict_makes_plan_strict(
-    run: Run, config: Callable[[str], str], emulator: Emulator, project: Callable[[str], None]
+    run: Run, config: Callable[[str], str], emulator: Emulator, project_file: Callable[[str], None]
 ) -> None:
-    project("strict: true\n")
+    project_file("strict: true\n")
     ran = run("plan", _typo(config))
     assert ran.code == 1
     assert TYPO_WARNING in ran.stderr
 
 
 def test_the_project_files_ignore_switches_a_rule_off(
-    run: Run, config: Callable[[str], str], project: Callable[[str], None]
+    run: Run, config: Callable[[str], str], project_file: Callable[[str], None]
 ) -> None:
-    project("strict: true\nrules:\n  ignore: [TS103]\n")
+    project_file("strict: true\nrules:\n  ignore: [TS103]\n")
     ran = run("validate", _typo(config))
     assert (ran.code, ran.stderr) == (0, "")
 
 
 def test_the_project_files_name_pattern_is_a_rule(
-    run: Run, config: Callable[[str], str], project: Callable[[str], None]
+    run: Run, config: Callable[[str], str], project_file: Callable[[str], None]
 ) -> None:
-    project('rules:\n  name_pattern: "^[a-z]"\n  ignore: [TS103]\n')
+    project_file('rules:\n  name_pattern: "^[a-z]"\n  ignore: [TS103]\n')
     ran = run("validate", _typo(config))
     assert ran.code == 0
     assert "TS301 name-pattern: triggers[0].name: the name does not match" in ran.stderr
 
 
 def test_an_unknown_rule_id_in_the_project_file_is_an_error_at_its_line(
-    run: Run, config: Callable[[str], str], project: Callable[[str], None]
+    run: Run, config: Callable[[str], str], project_file: Callable[[str], None]
 ) -> None:
-    project("rules:\n  ignore: [TS103, TS999]\n")
+    project_file("rules:\n  ignore: [TS103, TS999]\n")
     ran = run("validate", _typo(config))
     assert ran.code == 1
     assert "triggersync.yaml:2:19: rules.ignore[1]: unknown rule id 'TS999'" in ran.stderr
@@ -240,11 +227,11 @@ def test_apply_strict_of_a_saved_plan_passes_a_warning_the_project_switched_off_
     config: Callable[[str], str],
     emulator: Emulator,
     tmp_path: Path,
-    project: Callable[[str], None],
+    project_file: Callable[[str], None],
 ) -> None:
     out = tmp_path / "plan.json"
     assert run("plan", "--out", str(out), _typo(config)).code == 0
-    project("strict: true\nrules:\n  ignore: [TS103]\n")
+    project_file("strict: true\nrules:\n  ignore: [TS103]\n")
     ran = run("apply", "--plan", str(out))
     assert ran.code == 0, ran.stderr
     assert [t["name"] for t in emulator.store.list()] == ["Pricing visitors"]

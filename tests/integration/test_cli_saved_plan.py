@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from clirun import Run
+from clirun import Run, writes
 
 from triggersync.emulator.server import Emulator
 
@@ -107,11 +107,6 @@ def saved_with_delete(run: Run, emulator: Emulator, config: Config, tmp_path: Pa
     assert run("plan", config(DESIRED), "--out", str(target)).code == 0
     emulator.reset_stats()
     return target
-
-
-def writes(emulator: Emulator) -> int:
-    stats = emulator.stats()
-    return stats["create"] + stats["update"] + stats["delete"]
 
 
 def test_a_touched_trigger_deleted_since_makes_the_plan_stale(
